@@ -1,0 +1,37 @@
+package dev.modelmanager.api;
+
+/** Why a {@link ModelManager} call failed. Stable: callers may switch on it. */
+public enum ErrorCode {
+    /** No model is registered under the id (or {@code "default"} has no target). */
+    NOT_REGISTERED,
+    /** The model is registered but not loaded, and the call does not load it. */
+    NOT_LOADED,
+    /** No provider bundle that can serve the requirement is installed and active. */
+    NO_PROVIDER,
+    /** Loading would exceed the memory budget. */
+    INSUFFICIENT_MEMORY,
+    /** A requirement field is out of range or does not apply to the model type. */
+    INVALID_REQUIREMENT,
+    /** The same model id is already registered with a requirement that differs in what identifies the model. */
+    CONFLICTING_REQUIREMENT,
+    /** The provider failed to load the model. */
+    LOAD_FAILED,
+    /** The model's source (Hub repository, file, path) cannot be had. */
+    SOURCE_UNAVAILABLE,
+    /** The provider failed while running the model. */
+    INFERENCE_FAILED,
+    /** The call's input is invalid (empty text list, bad option value, ...). */
+    INVALID_INPUT,
+    /** The call or the load it waited for did not finish in time. */
+    TIMEOUT,
+    /** The model's queue is full; retry later. */
+    OVERLOADED,
+    /** The model cannot do what was asked (e.g. {@code embed} on a generation model). */
+    CAPABILITY_MISSING,
+    /** The provider serving the model went away while the call was in flight. */
+    PROVIDER_GONE,
+    /** The call was cancelled by its caller. */
+    CANCELLED,
+    /** The manager is shutting down. */
+    SHUTTING_DOWN
+}

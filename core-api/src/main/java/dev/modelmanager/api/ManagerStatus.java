@@ -1,0 +1,20 @@
+package dev.modelmanager.api;
+
+import java.util.List;
+
+/**
+ * The manager as a whole.
+ *
+ * @param registeredModels models registered
+ * @param loadedModels     models loaded now
+ * @param defaultModel     the id {@code "default"} routes to, or {@code null}
+ * @param providers        provider services bound now
+ * @param models           every registered model, sorted by id
+ */
+public record ManagerStatus(int registeredModels, int loadedModels, String defaultModel,
+                            List<ProviderInfo> providers, List<ModelInfo> models) {
+    public ManagerStatus {
+        providers = List.copyOf(providers);
+        models = List.copyOf(models);
+    }
+}

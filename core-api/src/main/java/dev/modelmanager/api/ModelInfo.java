@@ -1,0 +1,63 @@
+package dev.modelmanager.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A snapshot of one registered model, safe to show to operators (no secrets).
+ *
+ * @param modelId              the registration id
+ * @param modelType            what it does
+ * @param name                 the model's name
+ * @param source               where it comes from, described
+ * @param status               where it is in its lifecycle
+ * @param reason               why it failed or waits, otherwise {@code null}
+ * @param provider             the provider serving it (or chosen to), or {@code null}
+ * @param requesters           who holds a reference, sorted
+ * @param isDefault            whether {@code "default"} routes to it
+ * @param device               the device its worker runs on, or {@code null} while not loaded
+ * @param deviceNote           why it runs on another device than asked, or {@code null}
+ * @param workers              loaded instances (workers) serving it
+ * @param inFlight             calls running now
+ * @param requests             calls served since registration
+ * @param failures             calls that failed since registration
+ * @param estimatedMemoryBytes the provider's estimate, or -1 if unknown
+ * @param memoryBytes          memory the loaded model reports using, or -1 if unknown
+ * @param loadedAt             when it finished loading, or {@code null}
+ * @param lastUsed             when a call last used it, or {@code null}
+ * @param priority             its priority
+ * @param pinned               whether it is pinned
+ * @param preloadWorkers       workers loaded at registration
+ */
+public record ModelInfo(
+    String modelId,
+    ModelType modelType,
+    String name,
+    String source,
+    ModelStatus status,
+    String reason,
+    String provider,
+    List<String> requesters,
+    boolean isDefault,
+    String device,
+    String deviceNote,
+    int workers,
+    int inFlight,
+    long requests,
+    long failures,
+    long estimatedMemoryBytes,
+    long memoryBytes,
+    Instant loadedAt,
+    Instant lastUsed,
+    int priority,
+    boolean pinned,
+    int preloadWorkers) {
+
+    public ModelInfo {
+        requesters = List.copyOf(requesters);
+    }
+
+    public int referenceCount() {
+        return requesters.size();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.modelmanager.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The shared model manager service. Host bundles {@link #register} the models they need when they activate, call
+ * them by model id, and {@link #release} them when they deactivate. Bundles that register the same id share one
+ * loaded instance; the model loads on first use (or at registration with {@code preload_workers >= 1}) and
+ * unloads after the last release once its idle timeout has passed.
+ *
+ * <p>Every inference call exists in a blocking form and an {@code ...Async} form returning a
+ * {@link CompletionStage}. Failures are {@link ModelException}s with an {@link ErrorCode}; an async call
+ * completes exceptionally with one. The model id {@value #DEFAULT_MODEL} routes to the model chosen with
+ * {@link #setDefault}.
+ *
+ * <p>Thread-safe. Looking a model up takes no lock, so a slow load of one model never delays calls to another.
+ */
+@ProviderType
+public interface ModelManager {
+
+    /** The model id that routes to the default model. */
+    String DEFAULT_MODEL = "default";
+
+    // ---------------------------------------------------------------- registration
+
+    /**
+     * Registers {@code requesterId}'s need for a model under {@code modelId}. Registering again from the same
+     * requester changes nothing; registering from another requester adds a reference to the same model. Never
+     * waits for a load.
+     *
+     * @throws ModelException {@link ErrorCode#CONFLICTING_REQUIREMENT} when {@code modelId} is registered with a
+     *                        requirement describing another model; {@link ErrorCode#INVALID_REQUIREMENT} for a
+     *                        bad id, requester or requirement
+     */
+    Registration register(String modelId, ModelRequirement requirement, String requesterId);
+
+    /**
+     * Drops {@code requesterId}'s reference. When no reference is left the model unloads once its idle timeout
+     * has passed (unless it is pinned), and is then no longer registered. Releasing twice is harmless.
+     *
+     * @return the references left
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     */
+    int release(String modelId, String requesterId);
+
+    // ---------------------------------------------------------------- inference
+
+    /**
+     * Embeds texts with an embedding model.
+     *
+     * @throws ModelException {@link ErrorCode#INVALID_INPUT} for an empty list or a {@code null} text,
+     *                        {@link ErrorCode#CAPABILITY_MISSING} if the model does not embed, and the lifecycle
+     *                        errors of {@link #load}
+     */
+    EmbeddingResult embed(String modelId, List<String> texts);
+
+    /** {@link #embed}, without blocking. */
+    CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts);
+
+    /** Continues a prompt with a text generation model. */
+    GenerationResult generate(String modelId, String prompt, GenerationOptions options);
+
+    /** {@link #generate}, without blocking. */
+    CompletionStage<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options);
+
+    /**
+     * Streams a generation as it is produced. The publisher is cold: each subscription runs one generation.
+     * Cancelling the subscription stops the model's work; backpressure is honoured (the model waits for demand).
+     * The last chunk carries the finish reason and usage; failures arrive as {@code onError} with a
+     * {@link ModelException}.
+     */
+    Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options);
+
+    /** Answers a conversation with a chat-capable text generation model. */
+    GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options);
+
+    /** {@link #chat}, without blocking. */
+    CompletionStage<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
+                                                GenerationOptions options);
+
+    /** {@link #stream} for a conversation. */
+    Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages, GenerationOptions options);
+
+    /** Transforms each input with a text2text model (translation, summarisation, ...). */
+    TransformResult transform(String modelId, List<String> inputs, GenerationOptions options);
+
+    /** {@link #transform}, without blocking. */
+    CompletionStage<TransformResult> transformAsync(String modelId, List<String> inputs, GenerationOptions options);
+
+    /** Classifies each text with a classification model. */
+    ClassificationResult classify(String modelId, List<String> texts);
+
+    /** {@link #classify}, without blocking. */
+    CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts);
+
+    // ---------------------------------------------------------------- lifecycle and routing
+
+    /**
+     * Loads the model now, if it is not loaded, and waits until it is or {@code timeout} passes. When no provider
+     * can serve it yet, waits for one to arrive within the timeout.
+     *
+     * @throws ModelException {@link ErrorCode#TIMEOUT}, {@link ErrorCode#NO_PROVIDER},
+     *                        {@link ErrorCode#LOAD_FAILED}, {@link ErrorCode#NOT_REGISTERED}
+     */
+    ModelInfo load(String modelId, Duration timeout);
+
+    /** {@link #load(String, Duration)}, without blocking. */
+    CompletionStage<ModelInfo> loadAsync(String modelId);
+
+    /**
+     * Unloads the model now; calls already running finish first. It stays registered and loads again on next use.
+     *
+     * @return {@code true} when it was loaded
+     */
+    boolean unload(String modelId);
+
+    /**
+     * Makes {@value #DEFAULT_MODEL} route to {@code modelId}.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     */
+    void setDefault(String modelId);
+
+    /** The model {@value #DEFAULT_MODEL} routes to, if any. */
+    Optional<String> defaultModel();
+
+    // ---------------------------------------------------------------- introspection
+
+    /**
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     */
+    ModelInfo info(String modelId);
+
+    /** Every registered model, sorted by id. */
+    List<ModelInfo> list();
+
+    /** The manager as a whole. */
+    ManagerStatus status();
+}

@@ -1,0 +1,100 @@
+package dev.modelmanager.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a model comes from. The manager resolves a source to local files before a provider loads the model, so
+ * that providers never download on their own; {@link Remote} sources are passed to the provider untouched.
+ */
+public sealed interface ModelSource {
+
+    /** A short, secret-free description for status output and logs. */
+    String describe();
+
+    /**
+     * A Hugging Face Hub repository.
+     *
+     * @param repository e.g. {@code sentence-transformers/all-MiniLM-L6-v2}
+     * @param revision   branch, tag or commit; {@code main} by default
+     * @param files      the files wanted (e.g. {@code onnx/model.onnx}); empty = what the provider asks for
+     */
+    record Hub(String repository, String revision, List<String> files) implements ModelSource {
+        public Hub {
+            repository = requireText(repository, "source.repository");
+            if (!repository.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?")) {
+                throw ModelException.invalidRequirement("source.repository",
+                    "must look like 'org/name', was '" + repository + "'");
+            }
+            revision = revision == null || revision.isBlank() ? "main" : revision.trim();
+            files = List.copyOf(files == null ? List.of() : files);
+            for (String file : files) {
+                if (file.isBlank() || file.startsWith("/") || file.contains("..")) {
+                    throw ModelException.invalidRequirement("source.files", "must be relative paths inside the repository, was '" + file + "'");
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "hub:" + repository + "@" + revision + (files.isEmpty() ? "" : " " + String.join(",", files));
+        }
+    }
+
+    /** A file or directory on the local file system. */
+    record LocalPath(String path) implements ModelSource {
+        public LocalPath {
+            path = requireText(path, "source.path");
+        }
+
+        @Override
+        public String describe() {
+            return "path:" + path;
+        }
+    }
+
+    /**
+     * Resources on the class path of a bundle (e.g. the ONNX file and tokenizer inside a model jar).
+     *
+     * @param bundle    the symbolic name of the bundle holding them, or {@code null} for the requester's own
+     * @param resources resource paths inside it
+     */
+    record Classpath(String bundle, List<String> resources) implements ModelSource {
+        public Classpath {
+            resources = List.copyOf(Objects.requireNonNullElse(resources, List.of()));
+            if (resources.isEmpty()) {
+                throw ModelException.invalidRequirement("source.resources", "at least one resource is needed");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "classpath:" + (bundle == null ? "" : bundle + "!") + String.join(",", resources);
+        }
+    }
+
+    /**
+     * A model served by another process, reached through a configured endpoint.
+     *
+     * @param endpoint the name of an endpoint configuration of the remote provider
+     * @param model    the model name the endpoint knows it by
+     */
+    record Remote(String endpoint, String model) implements ModelSource {
+        public Remote {
+            endpoint = requireText(endpoint, "source.endpoint");
+            model = requireText(model, "source.model");
+        }
+
+        @Override
+        public String describe() {
+            return "remote:" + endpoint + "/" + model;
+        }
+    }
+
+    private static String requireText(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ModelException.invalidRequirement(field, "must not be empty");
+        }
+        return value.trim();
+    }
+}

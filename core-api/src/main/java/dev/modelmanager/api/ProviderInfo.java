@@ -1,0 +1,16 @@
+package dev.modelmanager.api;
+
+import java.util.Set;
+
+/**
+ * A provider bundle's service as the manager sees it.
+ *
+ * @param name       the provider's name, e.g. {@code llamacpp}
+ * @param modelTypes the model types it serves
+ * @param models     how many models it has loaded now
+ */
+public record ProviderInfo(String name, Set<ModelType> modelTypes, int models) {
+    public ProviderInfo {
+        modelTypes = Set.copyOf(modelTypes);
+    }
+}

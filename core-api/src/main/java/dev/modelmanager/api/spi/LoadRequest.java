@@ -1,0 +1,14 @@
+package dev.modelmanager.api.spi;
+
+import dev.modelmanager.api.ModelRequirement;
+
+/**
+ * What the manager asks a provider to load.
+ *
+ * @param modelId     the registration id (for logs and names)
+ * @param requirement the effective requirement
+ * @param device      the device chosen for this worker
+ * @param workerId    the worker this instance will be, e.g. {@code docs.embeddings#0}
+ */
+public record LoadRequest(String modelId, ModelRequirement requirement, DeviceInfo device, String workerId) {
+}

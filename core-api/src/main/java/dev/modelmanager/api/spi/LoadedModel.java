@@ -1,0 +1,32 @@
+package dev.modelmanager.api.spi;
+
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * One loaded instance of a model. Implementations also implement the capability interfaces they support
+ * ({@link EmbeddingModel}, {@link GenerationModel}, {@link ChatModel}, {@link ClassificationModel},
+ * {@link Text2TextModel}). The manager may call an instance from several threads at once, up to the concurrency
+ * it was configured with; an implementation that cannot run calls in parallel must serialise them itself.
+ */
+@ConsumerType
+public interface LoadedModel extends AutoCloseable {
+
+    /** The device it actually runs on, e.g. {@code cpu} or {@code cuda:0}. */
+    String device();
+
+    /** Memory it uses, measured where possible, or {@code -1} when unknown. */
+    long memoryBytes();
+
+    /** Facts for status output (architecture, context length, ...); never secrets. */
+    default Map<String, String> details() {
+        return Map.of();
+    }
+
+    /**
+     * Frees the instance. Called once, after every call on it has finished or been abandoned; must not throw.
+     */
+    @Override
+    void close();
+}

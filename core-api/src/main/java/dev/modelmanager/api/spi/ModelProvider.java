@@ -1,0 +1,44 @@
+package dev.modelmanager.api.spi;
+
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+
+/**
+ * A whiteboard service that runs one or more kinds of model. Register it with the service properties
+ * {@link dev.modelmanager.api.ModelManagerConstants#PROVIDER_NAME} and
+ * {@link dev.modelmanager.api.ModelManagerConstants#PROVIDER_MODEL_TYPES}. When the service goes away, the manager
+ * stops using every model it loaded: in-flight calls fail with {@code PROVIDER_GONE} and the models are closed.
+ */
+@ConsumerType
+public interface ModelProvider {
+
+    /** A short, stable name, e.g. {@code llamacpp}; requirements name it in {@code provider}. */
+    String name();
+
+    /** The model types it can serve at all. */
+    Set<ModelType> modelTypes();
+
+    /**
+     * Whether, and how well, it can serve a requirement. Must be cheap: no loading, no network. The manager picks
+     * the supporting provider with the highest score.
+     */
+    ProviderFit assess(ModelRequirement requirement);
+
+    /**
+     * Bytes the model is expected to need on {@code device} once loaded, or {@code -1} when unknown. Must be cheap.
+     */
+    long estimateMemory(ModelRequirement requirement, DeviceInfo device);
+
+    /**
+     * Loads one instance of the model. Called on a manager thread, never concurrently for the same request; may
+     * take long. The result must implement the capability interfaces of the requirement's model type.
+     *
+     * @throws Exception any failure; a {@link dev.modelmanager.api.ModelException} keeps its code, anything else
+     *                   becomes {@code LOAD_FAILED}
+     */
+    LoadedModel load(LoadRequest request) throws Exception;
+}

@@ -1,0 +1,34 @@
+package dev.modelmanager.core.internal;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.DeviceProvider;
+
+/**
+ * The CPU and its RAM, as the JVM sees them. Every manager has this device; GPU devices come from providers.
+ */
+@Component(service = DeviceProvider.class)
+public final class CpuDeviceProvider implements DeviceProvider {
+
+    /** The CPU device now. */
+    static DeviceInfo cpu() {
+        long total = -1;
+        long free = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            total = os.getTotalMemorySize();
+            free = os.getFreeMemorySize();
+        }
+        String arch = System.getProperty("os.arch", "unknown");
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new DeviceInfo("cpu", arch + " (" + cores + " cores)", total, free, cores);
+    }
+
+    @Override
+    public List<DeviceInfo> devices() {
+        return List.of(cpu());
+    }
+}

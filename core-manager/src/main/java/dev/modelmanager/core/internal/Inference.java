@@ -1,0 +1,219 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.Classification;
+import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.Embedding;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.GenerationResult;
+import dev.modelmanager.api.LabelScore;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.api.spi.ChatModel;
+import dev.modelmanager.api.spi.ClassificationModel;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.EmbeddingModel;
+import dev.modelmanager.api.spi.GenerationModel;
+import dev.modelmanager.api.spi.Text2TextModel;
+import dev.modelmanager.api.spi.TokenSink;
+
+/**
+ * The inference operations: validate the input, find the model, run the call on its worker, and shape the
+ * provider's answer into the API's result types. Every method answers a future and never throws: failures,
+ * including bad input, complete the future exceptionally with a {@link ModelException}.
+ */
+final class Inference {
+    private static final List<ModelType> EMBEDDING = List.of(ModelType.EMBEDDING);
+    private static final List<ModelType> GENERATION = List.of(ModelType.TEXT_GENERATION);
+    private static final List<ModelType> TEXT2TEXT = List.of(ModelType.TEXT2TEXT);
+    private static final List<ModelType> CLASSIFICATION = List.of(ModelType.CLASSIFICATION);
+
+    private final ManagerContext ctx;
+    private final Calls calls;
+    private final Function<String, ModelEntry> resolver;
+
+    Inference(ManagerContext ctx, Calls calls, Function<String, ModelEntry> resolver) {
+        this.ctx = ctx;
+        this.calls = calls;
+        this.resolver = resolver;
+    }
+
+    CompletableFuture<EmbeddingResult> embed(String modelId, List<String> texts) {
+        long start = System.nanoTime();
+        return begin(modelId, () -> checkTexts(modelId, "texts", texts), entry -> {
+            int batch = entry.requirement().batchSize();
+            List<CompletableFuture<List<Embedding>>> parts = new ArrayList<>();
+            for (int from = 0; from < texts.size(); from += batch) {
+                List<String> slice = List.copyOf(texts.subList(from, Math.min(texts.size(), from + batch)));
+                parts.add(calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker) -> {
+                    long t0 = System.nanoTime();
+                    List<float[]> vectors = model.embed(slice);
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    if (vectors == null || vectors.size() != slice.size()) {
+                        throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                            + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for " + slice.size()
+                            + " texts");
+                    }
+                    List<Embedding> embeddings = new ArrayList<>(vectors.size());
+                    for (float[] vector : vectors) {
+                        embeddings.add(new Embedding(vector, false, took, worker.id(), worker.device()));
+                    }
+                    return embeddings;
+                }));
+            }
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<Embedding> all = new ArrayList<>(texts.size());
+                parts.forEach(part -> all.addAll(part.join()));
+                return new EmbeddingResult(entry.id(), all, Duration.ofNanos(System.nanoTime() - start));
+            });
+        });
+    }
+
+    CompletableFuture<GenerationResult> generate(String modelId, String prompt, GenerationOptions options) {
+        return begin(modelId, () -> checkPrompt(modelId, prompt), entry -> {
+            GenerationOptions effective = effective(options, entry.requirement());
+            return calls.run(entry, GENERATION, GenerationModel.class, "generate", (model, worker) ->
+                timed(entry.id(), worker, () -> model.generate(prompt, effective, null)));
+        });
+    }
+
+    CompletableFuture<GenerationResult> chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
+        return begin(modelId, () -> checkMessages(modelId, messages), entry -> {
+            GenerationOptions effective = effective(options, entry.requirement());
+            List<ChatMessage> copy = List.copyOf(messages);
+            return calls.run(entry, GENERATION, ChatModel.class, "chat", (model, worker) ->
+                timed(entry.id(), worker, () -> model.chat(copy, effective, null)));
+        });
+    }
+
+    Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
+        return new GenerationStream(modelId, sink -> begin(modelId, () -> checkPrompt(modelId, prompt), entry -> {
+            GenerationOptions effective = effective(options, entry.requirement());
+            return calls.run(entry, GENERATION, GenerationModel.class, "generate",
+                (model, worker) -> model.generate(prompt, effective, sink));
+        }), ctx.settings().streamStallTimeout());
+    }
+
+    Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
+        return new GenerationStream(modelId, sink -> begin(modelId, () -> checkMessages(modelId, messages), entry -> {
+            GenerationOptions effective = effective(options, entry.requirement());
+            List<ChatMessage> copy = List.copyOf(messages);
+            return calls.run(entry, GENERATION, ChatModel.class, "chat",
+                (model, worker) -> model.chat(copy, effective, sink));
+        }), ctx.settings().streamStallTimeout());
+    }
+
+    CompletableFuture<TransformResult> transform(String modelId, List<String> inputs, GenerationOptions options) {
+        return begin(modelId, () -> checkTexts(modelId, "inputs", inputs), entry -> {
+            GenerationOptions effective = effective(options, entry.requirement());
+            List<String> copy = List.copyOf(inputs);
+            return calls.run(entry, TEXT2TEXT, Text2TextModel.class, "transform", (model, worker) -> {
+                long t0 = System.nanoTime();
+                List<String> outputs = model.transform(copy, effective);
+                if (outputs == null || outputs.size() != copy.size()) {
+                    throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                        + (outputs == null ? "nothing" : outputs.size() + " outputs") + " for " + copy.size() + " inputs");
+                }
+                return new TransformResult(entry.id(), outputs, Duration.ofNanos(System.nanoTime() - t0), worker.id(),
+                    worker.device());
+            });
+        });
+    }
+
+    CompletableFuture<ClassificationResult> classify(String modelId, List<String> texts) {
+        return begin(modelId, () -> checkTexts(modelId, "texts", texts), entry -> {
+            List<String> copy = List.copyOf(texts);
+            Double threshold = entry.requirement().threshold();
+            return calls.run(entry, CLASSIFICATION, ClassificationModel.class, "classify", (model, worker) -> {
+                long t0 = System.nanoTime();
+                List<List<LabelScore>> scores = model.classify(copy);
+                if (scores == null || scores.size() != copy.size()) {
+                    throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                        + (scores == null ? "nothing" : scores.size() + " results") + " for " + copy.size() + " texts");
+                }
+                List<Classification> classifications = new ArrayList<>(scores.size());
+                for (List<LabelScore> labels : scores) {
+                    classifications.add(new Classification(labels.stream()
+                        .filter(l -> threshold == null || l.score() >= threshold)
+                        .sorted(Comparator.comparingDouble(LabelScore::score).reversed())
+                        .toList()));
+                }
+                return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - t0),
+                    worker.id(), worker.device());
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Validates, resolves the model and runs {@code call}; any failure becomes a failed future. */
+    private <R> CompletableFuture<R> begin(String modelId, Runnable validation,
+                                           Function<ModelEntry, CompletableFuture<R>> call) {
+        try {
+            validation.run();
+            return call.apply(resolver.apply(modelId));
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e.modelId() == null ? e.forModel(modelId) : e);
+        }
+    }
+
+    private static GenerationOptions effective(GenerationOptions options, ModelRequirement requirement) {
+        return (options == null ? GenerationOptions.DEFAULTS : options).withDefaults(requirement);
+    }
+
+    @FunctionalInterface
+    private interface CompletionCall {
+        Completion run() throws Exception;
+    }
+
+    private static GenerationResult timed(String modelId, Worker worker, CompletionCall call) throws Exception {
+        long t0 = System.nanoTime();
+        Completion completion = call.run();
+        if (completion == null) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the provider returned no completion");
+        }
+        return new GenerationResult(modelId, completion.text(), completion.finishReason(), completion.usage(),
+            Duration.ofNanos(System.nanoTime() - t0), worker.id(), worker.device());
+    }
+
+    private static void checkTexts(String modelId, String field, List<String> texts) {
+        if (texts == null || texts.isEmpty()) {
+            throw ModelException.invalidInput(modelId, field, "must hold at least one text");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null) {
+                throw ModelException.invalidInput(modelId, field + "[" + i + "]", "must not be null");
+            }
+        }
+    }
+
+    private static void checkPrompt(String modelId, String prompt) {
+        if (prompt == null) {
+            throw ModelException.invalidInput(modelId, "prompt", "must not be null");
+        }
+    }
+
+    private static void checkMessages(String modelId, List<ChatMessage> messages) {
+        if (messages == null || messages.isEmpty()) {
+            throw ModelException.invalidInput(modelId, "messages", "must hold at least one message");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) == null) {
+                throw ModelException.invalidInput(modelId, "messages[" + i + "]", "must not be null");
+            }
+        }
+    }
+}

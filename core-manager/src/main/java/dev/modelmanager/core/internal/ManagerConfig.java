@@ -1,0 +1,36 @@
+package dev.modelmanager.core.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of PID {@code dev.modelmanager.core}. Property names replace {@code _} with {@code .}. */
+@ObjectClassDefinition(
+    id = "dev.modelmanager.core",
+    name = "OSGi Model Manager",
+    description = "Lifecycle and scheduling settings of the shared ModelManager service.")
+public @interface ManagerConfig {
+
+    @AttributeDefinition(name = "Idle timeout (s)",
+        description = "How long a model stays loaded after its last release before it unloads (unless pinned).")
+    long idle_timeout_seconds() default 300;
+
+    @AttributeDefinition(name = "Load timeout (s)",
+        description = "How long a call waits for its model to load before failing with TIMEOUT.")
+    long load_timeout_seconds() default 600;
+
+    @AttributeDefinition(name = "Worker concurrency",
+        description = "Calls one loaded instance runs at once; further calls queue.")
+    int worker_concurrency() default 4;
+
+    @AttributeDefinition(name = "Provider drain timeout (ms)",
+        description = "When a provider leaves, how long its running calls may take to finish before its models close.")
+    long provider_drain_timeout_ms() default 5000;
+
+    @AttributeDefinition(name = "Unload drain timeout (s)",
+        description = "When a model unloads, how long its running calls may take to finish before it closes.")
+    long unload_drain_timeout_seconds() default 60;
+
+    @AttributeDefinition(name = "Stream stall timeout (s)",
+        description = "How long a stream waits for its subscriber to request more before it is cancelled.")
+    long stream_stall_timeout_seconds() default 300;
+}

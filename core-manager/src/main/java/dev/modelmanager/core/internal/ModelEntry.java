@@ -1,0 +1,482 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.event.ModelEvents;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelProvider;
+
+/**
+ * One registered model: its requesters, its lifecycle and its worker. Lifecycle changes are serialised by a
+ * lock that is never held while a provider loads or closes a model; the current {@link State} is an immutable
+ * snapshot read without locking, so calls on a loaded model never wait for lifecycle work.
+ */
+final class ModelEntry {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelEntry.class);
+
+    /** An immutable view of the lifecycle; {@code ready} is the completed future of {@code worker}. */
+    record State(ModelStatus status, String reason, Worker worker, CompletableFuture<Worker> ready,
+                 ProviderRegistry.Bound provider, String deviceNote, Instant loadedAt, long estimatedMemory) {
+        static State of(ModelStatus status, String reason) {
+            return new State(status, reason, null, null, null, null, null, -1);
+        }
+
+        State with(ModelStatus newStatus, String newReason) {
+            return new State(newStatus, newReason, null, null, provider, deviceNote, null, estimatedMemory);
+        }
+    }
+
+    private final String id;
+    private final ManagerContext ctx;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<String> requesters = ConcurrentHashMap.newKeySet();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private volatile ModelRequirement requirement;
+    private volatile State state = State.of(ModelStatus.REGISTERED, null);
+    private volatile Instant lastUsed;
+    private volatile boolean removed;
+    // Guarded by lock:
+    private CompletableFuture<Worker> loading;
+    private CompletableFuture<Void> unloading;
+    private ScheduledFuture<?> idleTimer;
+    private long epoch;
+    private boolean reloadOnArrival;
+
+    ModelEntry(String id, ModelRequirement requirement, ManagerContext ctx) {
+        this.id = id;
+        this.requirement = requirement;
+        this.ctx = ctx;
+    }
+
+    String id() {
+        return id;
+    }
+
+    ModelRequirement requirement() {
+        return requirement;
+    }
+
+    State state() {
+        return state;
+    }
+
+    boolean isRemoved() {
+        return removed;
+    }
+
+    // ------------------------------------------------------------------ references
+
+    /** Adds a requester; {@code null} when this entry has just been removed and the caller must start over. */
+    Registration register(ModelRequirement wanted, String requester, boolean created) {
+        lock.lock();
+        try {
+            if (removed) {
+                return null;
+            }
+            if (!created) {
+                List<String> differences = requirement.identityDifferences(wanted);
+                if (!differences.isEmpty()) {
+                    throw new ModelException(ErrorCode.CONFLICTING_REQUIREMENT, id, String.join(",", differences),
+                        "already registered as " + requirement.modelType() + " '" + requirement.name() + "' from "
+                            + requirement.source().describe() + "; the new requirement differs in "
+                            + String.join(", ", differences), null);
+                }
+                requirement = requirement.mergeLifecycle(wanted);
+            } else {
+                ProviderRegistry.Selection selection = ctx.providers.select(requirement);
+                if (!selection.found()) {
+                    state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                }
+            }
+            boolean added = requesters.add(requester);
+            cancelIdleTimerLocked();
+            if (added) {
+                LOG.info("Model {} registered by {} ({} reference(s))", id, requester, requesters.size());
+                post(ModelEvents.REGISTERED, Map.of(ModelEvents.REQUESTER, requester,
+                    ModelEvents.REFERENCE_COUNT, requesters.size()));
+            }
+            State s = state;
+            if (requirement.preloadWorkers() > 0 && s.worker() == null && loading == null
+                && s.status() != ModelStatus.WAITING_FOR_PROVIDER) {
+                startLoadLocked().whenComplete((w, e) -> {
+                    if (e != null) {
+                        LOG.warn("Preloading model {} failed; it will load on first use: {}", id, e.getMessage());
+                    }
+                });
+            }
+            return new Registration(id, created, requesters.size(), requirement.modelType(), requirement.name(),
+                state.status());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops a requester and starts the idle timer when it was the last one. Returns the references left. */
+    int release(String requester) {
+        lock.lock();
+        try {
+            boolean was = requesters.remove(requester);
+            int left = requesters.size();
+            if (was) {
+                LOG.info("Model {} released by {} ({} reference(s) left)", id, requester, left);
+                post(ModelEvents.RELEASED, Map.of(ModelEvents.REQUESTER, requester, ModelEvents.REFERENCE_COUNT, left));
+                if (left == 0 && !requirement.pinned()) {
+                    Duration idle = requirement.idleTimeout() != null ? requirement.idleTimeout()
+                        : ctx.settings().idleTimeout();
+                    cancelIdleTimerLocked();
+                    idleTimer = ctx.scheduler.schedule(this::expire, idle.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<String> requesters() {
+        List<String> list = new ArrayList<>(requesters);
+        list.sort(null);
+        return list;
+    }
+
+    /** The idle timer fired: drop out of the registry and unload, unless someone registered meanwhile. */
+    private void expire() {
+        lock.lock();
+        try {
+            if (removed || !requesters.isEmpty() || requirement.pinned()) {
+                return;
+            }
+            removed = true;
+            idleTimer = null;
+            ctx.onRemoved.accept(this);
+            unloadLocked("released by every requester");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelIdleTimerLocked() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ loading
+
+    /** The worker to call, loading the model first if needed (once, however many callers ask at once). */
+    CompletableFuture<Worker> worker() {
+        State s = state;
+        if (s.ready() != null && s.worker().isAccepting()) {
+            return s.ready();
+        }
+        lock.lock();
+        try {
+            if (removed) {
+                return CompletableFuture.failedFuture(
+                    new ModelException(ErrorCode.NOT_REGISTERED, id, "the model is no longer registered"));
+            }
+            s = state;
+            if (s.ready() != null && s.worker().isAccepting()) {
+                return s.ready();
+            }
+            return loading != null ? loading : startLoadLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CompletableFuture<Worker> startLoadLocked() {
+        ModelRequirement req = requirement;
+        ProviderRegistry.Selection selection = ctx.providers.select(req);
+        if (!selection.found()) {
+            if (state.status() != ModelStatus.WAITING_FOR_PROVIDER) {
+                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, selection.refusals()));
+            }
+            return CompletableFuture.failedFuture(new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
+        }
+        ProviderRegistry.Bound provider = selection.chosen();
+        DeviceRegistry.Choice device = ctx.devices.choose(req.device());
+        long estimate = estimate(provider.provider(), req, device);
+        long myEpoch = ++epoch;
+        CompletableFuture<Worker> future = new CompletableFuture<>();
+        loading = future;
+        state = new State(ModelStatus.LOADING, null, null, null, provider, device.note(), null, estimate);
+        post(ModelEvents.LOADING, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE, device.device().id()));
+        Runnable task = () -> load(myEpoch, req, provider, device, future);
+        if (unloading != null) {
+            unloading.whenCompleteAsync((v, e) -> task.run(), ctx.lifecycle);
+        } else {
+            ctx.lifecycle.execute(task);
+        }
+        return future;
+    }
+
+    private long estimate(ModelProvider provider, ModelRequirement req, DeviceRegistry.Choice device) {
+        try {
+            return provider.estimateMemory(req, device.device());
+        } catch (RuntimeException e) {
+            LOG.debug("Provider could not estimate memory of {}", id, e);
+            return -1;
+        }
+    }
+
+    private void load(long myEpoch, ModelRequirement req, ProviderRegistry.Bound provider,
+                      DeviceRegistry.Choice device, CompletableFuture<Worker> future) {
+        long start = System.nanoTime();
+        String workerId = id + "#0";
+        LoadedModel model = null;
+        ModelException failure = null;
+        try {
+            model = provider.provider().load(new LoadRequest(id, req, device.device(), workerId));
+            Capabilities.checkLoaded(id, req, model);
+        } catch (ModelException e) {
+            failure = e.forModel(id);
+        } catch (Throwable e) {
+            failure = new ModelException(ErrorCode.LOAD_FAILED, id,
+                "provider '" + provider.name() + "' failed to load it: " + e, e);
+        }
+        if (failure != null && model != null) {
+            closeQuietly(model);
+            model = null;
+        }
+        Worker worker = model == null ? null : new Worker(workerId, id, model, ctx.settings().workerConcurrency());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        lock.lock();
+        try {
+            if (myEpoch != epoch || removed) {
+                // Unloaded, removed or orphaned by a leaving provider while loading: whoever did that has
+                // already failed the future; drop the instance.
+                if (worker != null) {
+                    worker.drainAndClose(Duration.ZERO);
+                }
+                return;
+            }
+            loading = null;
+            if (worker != null) {
+                state = new State(ModelStatus.LOADED, null, worker, CompletableFuture.completedFuture(worker), provider,
+                    device.note(), Instant.now(), state.estimatedMemory());
+                LOG.info("Model {} loaded by {} on {} in {} ms", id, provider.name(), worker.device(), millis);
+                post(ModelEvents.LOADED, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE,
+                    worker.device(), ModelEvents.DURATION_MS, millis));
+            } else {
+                state = state.with(ModelStatus.FAILED, failure.reason());
+                LOG.warn("Model {} failed to load: {}", id, failure.reason(), failure.getCause());
+                post(ModelEvents.FAILED, Map.of(ModelEvents.REASON, failure.reason(), ModelEvents.PROVIDER,
+                    provider.name()));
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (worker != null) {
+            future.complete(worker);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    // ------------------------------------------------------------------ unloading
+
+    /** Unloads now; running calls finish first. Completes with whether a worker was loaded. */
+    CompletableFuture<Boolean> unload(String why) {
+        lock.lock();
+        try {
+            return unloadLocked(why);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private CompletableFuture<Boolean> unloadLocked(String why) {
+        if (loading != null) {
+            epoch++;
+            loading.completeExceptionally(new ModelException(ErrorCode.NOT_LOADED, id,
+                "the model was unloaded while it was loading (" + why + ")"));
+            loading = null;
+            state = state.with(ModelStatus.UNLOADED, why);
+        }
+        Worker worker = state.worker();
+        if (worker == null) {
+            return unloading == null ? CompletableFuture.completedFuture(false) : unloading.thenApply(v -> false);
+        }
+        epoch++;
+        state = state.with(ModelStatus.UNLOADING, why);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        unloading = done;
+        ctx.lifecycle.execute(() -> {
+            worker.drainAndClose(ctx.settings().unloadDrainTimeout());
+            lock.lock();
+            try {
+                if (unloading == done) {
+                    unloading = null;
+                }
+                if (state.status() == ModelStatus.UNLOADING) {
+                    state = state.with(ModelStatus.UNLOADED, why);
+                }
+                LOG.info("Model {} unloaded ({})", id, why);
+                post(ModelEvents.UNLOADED, Map.of(ModelEvents.REASON, why));
+            } finally {
+                lock.unlock();
+            }
+            done.complete(null);
+        });
+        return done.thenApply(v -> true);
+    }
+
+    /** The manager is going away: fail what is running and close at once. */
+    void shutdown(Duration drain) {
+        Worker worker;
+        lock.lock();
+        try {
+            removed = true;
+            cancelIdleTimerLocked();
+            ModelException down = new ModelException(ErrorCode.SHUTTING_DOWN, id, "the model manager is stopping");
+            if (loading != null) {
+                epoch++;
+                loading.completeExceptionally(down);
+                loading = null;
+            }
+            worker = state.worker();
+            epoch++;
+            state = state.with(ModelStatus.UNLOADED, "the model manager stopped");
+            if (worker != null) {
+                worker.revoke(down);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (worker != null) {
+            worker.drainAndClose(drain);
+        }
+    }
+
+    // ------------------------------------------------------------------ providers
+
+    /** A provider service left: if it served this model, fail its calls, close its instance and wait for another. */
+    void providerLeft(ModelProvider provider) {
+        Worker worker;
+        ModelException gone;
+        lock.lock();
+        try {
+            State s = state;
+            if (s.provider() == null || s.provider().provider() != provider) {
+                return;
+            }
+            String why = "provider '" + s.provider().name() + "' went away";
+            gone = new ModelException(ErrorCode.PROVIDER_GONE, id, why);
+            reloadOnArrival = s.worker() != null || loading != null || requirement.preloadWorkers() > 0;
+            if (loading != null) {
+                loading.completeExceptionally(gone);
+                loading = null;
+            }
+            worker = s.worker();
+            epoch++;
+            state = State.of(ModelStatus.WAITING_FOR_PROVIDER, why);
+            if (worker != null) {
+                worker.revoke(gone);
+            }
+            LOG.warn("Model {}: {}; waiting for a provider", id, why);
+            post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, why));
+        } finally {
+            lock.unlock();
+        }
+        if (worker != null) {
+            worker.drainAndClose(ctx.settings().providerDrainTimeout());
+            post(ModelEvents.UNLOADED, Map.of(ModelEvents.REASON, gone.reason()));
+        }
+        providerArrived();
+    }
+
+    /** A provider arrived (or another one remains): a waiting model becomes loadable, and loads if it was loaded. */
+    void providerArrived() {
+        lock.lock();
+        try {
+            if (removed || state.status() != ModelStatus.WAITING_FOR_PROVIDER) {
+                return;
+            }
+            ProviderRegistry.Selection selection = ctx.providers.select(requirement);
+            if (!selection.found()) {
+                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                return;
+            }
+            state = State.of(ModelStatus.REGISTERED, null);
+            if (reloadOnArrival || requirement.preloadWorkers() > 0) {
+                reloadOnArrival = false;
+                startLoadLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ accounting and views
+
+    void used(boolean failed) {
+        requests.increment();
+        if (failed) {
+            failures.increment();
+        }
+        lastUsed = Instant.now();
+    }
+
+    ModelInfo info(boolean isDefault) {
+        State s = state;
+        ModelRequirement req = requirement;
+        Worker worker = s.worker();
+        return new ModelInfo(id, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
+            s.provider() == null ? null : s.provider().name(), requesters(), isDefault,
+            worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
+            worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
+            worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
+            req.preloadWorkers());
+    }
+
+    private static long safeMemory(LoadedModel model) {
+        try {
+            return model.memoryBytes();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void post(String topic, Map<String, ?> extra) {
+        ModelRequirement req = requirement;
+        Map<String, Object> props = new java.util.HashMap<>(extra);
+        props.put(ModelEvents.MODEL_ID, id);
+        props.put(ModelEvents.MODEL_TYPE, req.modelType().id());
+        props.put(ModelEvents.MODEL_NAME, req.name());
+        props.put(ModelEvents.STATUS, state.status().name());
+        ctx.events.post(topic, props);
+    }
+
+    private void closeQuietly(LoadedModel model) {
+        try {
+            model.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing a rejected instance of {} failed", id, e);
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.GenerationResult;
+import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ProviderInfo;
+import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.api.spi.DeviceProvider;
+import dev.modelmanager.api.spi.ModelProvider;
+
+/**
+ * The {@link ModelManager} service. Keeps the registry, tracks provider and device services (whiteboard), and
+ * routes calls to the models' workers through {@link Inference}.
+ */
+@Component(service = ModelManager.class, configurationPid = ModelManagerConstants.MANAGER_PID)
+@Designate(ocd = ManagerConfig.class)
+public final class ModelManagerImpl implements ModelManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelManagerImpl.class);
+
+    private final ManagerContext ctx;
+    private final ModelRegistry registry;
+    private final Inference inference;
+    private final ProviderRegistry providers = new ProviderRegistry();
+    private final DeviceRegistry devices = new DeviceRegistry();
+    private final EventPublisher events = new EventPublisher();
+
+    @Activate
+    public ModelManagerImpl(ManagerConfig config) {
+        this(ManagerSettings.from(config));
+    }
+
+    public ModelManagerImpl(ManagerSettings settings) {
+        this.registry = new ModelRegistry(events);
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("modelmanager-timer"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.ctx = new ManagerContext(settings, providers, devices, events,
+            Executors.newCachedThreadPool(threads("modelmanager-lifecycle")), scheduler, registry::removed);
+        this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
+        LOG.info("Model manager started ({})", settings);
+    }
+
+    @Modified
+    void modified(ManagerConfig config) {
+        ctx.settings(ManagerSettings.from(config));
+        LOG.info("Model manager reconfigured ({})", ctx.settings());
+    }
+
+    /** Unloads every model, failing calls still running, and stops the manager's threads. */
+    @Deactivate
+    public void close() {
+        for (ModelEntry entry : registry.drain()) {
+            entry.shutdown(ctx.settings().providerDrainTimeout());
+        }
+        ctx.scheduler.shutdownNow();
+        ctx.lifecycle.shutdownNow();
+        LOG.info("Model manager stopped");
+    }
+
+    // ------------------------------------------------------------------ whiteboard
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindProvider(ModelProvider provider, Map<String, Object> properties) {
+        ProviderRegistry.Bound bound = providers.add(provider, properties);
+        LOG.info("Provider {} arrived (model types {})", bound.name(), provider.modelTypes());
+        for (ModelEntry entry : registry.all()) {
+            entry.providerArrived();
+        }
+    }
+
+    public void unbindProvider(ModelProvider provider) {
+        ProviderRegistry.Bound bound = providers.remove(provider);
+        if (bound == null) {
+            return;
+        }
+        LOG.info("Provider {} left", bound.name());
+        for (ModelEntry entry : registry.all()) {
+            entry.providerLeft(provider);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDeviceProvider(DeviceProvider provider) {
+        devices.add(provider);
+    }
+
+    void unbindDeviceProvider(DeviceProvider provider) {
+        devices.remove(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(EventAdmin admin) {
+        events.bind(admin);
+    }
+
+    void unbindEventAdmin(EventAdmin admin) {
+        events.unbind(admin);
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    @Override
+    public Registration register(String modelId, ModelRequirement requirement, String requesterId) {
+        Ids.checkModelId(modelId);
+        Ids.checkRequester(requesterId);
+        if (requirement == null) {
+            throw ModelException.invalidRequirement("requirement", "is required");
+        }
+        return registry.register(modelId, requirement, requesterId, id -> new ModelEntry(id, requirement, ctx));
+    }
+
+    @Override
+    public int release(String modelId, String requesterId) {
+        Ids.checkRequester(requesterId);
+        return registry.resolve(modelId).release(requesterId);
+    }
+
+    // ------------------------------------------------------------------ inference
+
+    @Override
+    public EmbeddingResult embed(String modelId, List<String> texts) {
+        return Calls.await(inference.embed(modelId, texts), modelId);
+    }
+
+    @Override
+    public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
+        return inference.embed(modelId, texts);
+    }
+
+    @Override
+    public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
+        return Calls.await(inference.generate(modelId, prompt, options), modelId);
+    }
+
+    @Override
+    public CompletionStage<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
+        return inference.generate(modelId, prompt, options);
+    }
+
+    @Override
+    public Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
+        return inference.stream(modelId, prompt, options);
+    }
+
+    @Override
+    public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
+        return Calls.await(inference.chat(modelId, messages, options), modelId);
+    }
+
+    @Override
+    public CompletionStage<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
+                                                       GenerationOptions options) {
+        return inference.chat(modelId, messages, options);
+    }
+
+    @Override
+    public Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages,
+                                                      GenerationOptions options) {
+        return inference.streamChat(modelId, messages, options);
+    }
+
+    @Override
+    public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
+        return Calls.await(inference.transform(modelId, inputs, options), modelId);
+    }
+
+    @Override
+    public CompletionStage<TransformResult> transformAsync(String modelId, List<String> inputs,
+                                                           GenerationOptions options) {
+        return inference.transform(modelId, inputs, options);
+    }
+
+    @Override
+    public ClassificationResult classify(String modelId, List<String> texts) {
+        return Calls.await(inference.classify(modelId, texts), modelId);
+    }
+
+    @Override
+    public CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
+        return inference.classify(modelId, texts);
+    }
+
+    // ------------------------------------------------------------------ lifecycle and routing
+
+    @Override
+    public ModelInfo load(String modelId, Duration timeout) {
+        ModelEntry entry = registry.resolve(modelId);
+        long deadline = System.nanoTime() + (timeout == null ? ctx.settings().loadTimeout() : timeout).toNanos();
+        while (true) {
+            CompletableFuture<Void> arrival = providers.nextArrival();
+            long left = deadline - System.nanoTime();
+            try {
+                entry.worker().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                return info(entry);
+            } catch (ExecutionException e) {
+                ModelException cause = Calls.unwrap(e, entry.id());
+                if (cause.code() != ErrorCode.NO_PROVIDER && cause.code() != ErrorCode.PROVIDER_GONE) {
+                    throw new ModelException(cause.code(), cause.modelId(), cause.field(), cause.reason(), cause);
+                }
+                try {
+                    arrival.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException t) {
+                    throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "no provider arrived within "
+                        + timeout + ": " + cause.reason(), cause);
+                } catch (ExecutionException impossible) {
+                    throw new IllegalStateException(impossible);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for a provider", i);
+                }
+            } catch (TimeoutException e) {
+                throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "the model did not load within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for the load", e);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<ModelInfo> loadAsync(String modelId) {
+        ModelEntry entry;
+        try {
+            entry = registry.resolve(modelId);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return entry.worker().copy()
+            .orTimeout(ctx.settings().loadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .handle((worker, error) -> {
+                if (error != null) {
+                    throw Calls.unwrap(error, entry.id());
+                }
+                return info(entry);
+            });
+    }
+
+    @Override
+    public boolean unload(String modelId) {
+        ModelEntry entry = registry.resolve(modelId);
+        return Calls.await(entry.unload("unloaded on request"), entry.id());
+    }
+
+    @Override
+    public void setDefault(String modelId) {
+        registry.setDefault(modelId);
+    }
+
+    @Override
+    public Optional<String> defaultModel() {
+        return Optional.ofNullable(registry.defaultId());
+    }
+
+    // ------------------------------------------------------------------ introspection
+
+    @Override
+    public ModelInfo info(String modelId) {
+        return info(registry.resolve(modelId));
+    }
+
+    private ModelInfo info(ModelEntry entry) {
+        return entry.info(entry.id().equals(registry.defaultId()));
+    }
+
+    @Override
+    public List<ModelInfo> list() {
+        return registry.all().stream().map(this::info).toList();
+    }
+
+    @Override
+    public ManagerStatus status() {
+        List<ModelInfo> models = list();
+        List<ProviderInfo> providerInfos = new ArrayList<>();
+        for (ProviderRegistry.Bound bound : providers.all()) {
+            int loaded = 0;
+            for (ModelEntry entry : registry.all()) {
+                ModelEntry.State state = entry.state();
+                if (state.worker() != null && state.provider() == bound) {
+                    loaded++;
+                }
+            }
+            providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded));
+        }
+        providerInfos.sort(Comparator.comparing(ProviderInfo::name));
+        int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
+        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models);
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

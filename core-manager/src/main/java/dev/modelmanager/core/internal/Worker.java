@@ -1,0 +1,201 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.spi.LoadedModel;
+
+/**
+ * One loaded instance of a model on one device, with the threads that run calls on it. Tracks every call it has
+ * accepted, so that an unload can wait for them to finish and a leaving provider can fail them at once.
+ */
+final class Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    /** A call on the model; may throw anything, which becomes {@code INFERENCE_FAILED}. */
+    @FunctionalInterface
+    interface Call<R> {
+        R run(LoadedModel model) throws Exception;
+    }
+
+    private final String id;
+    private final String modelId;
+    private final LoadedModel model;
+    private final String device;
+    private final ThreadPoolExecutor executor;
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger running = new AtomicInteger();
+    private final Object idle = new Object();
+    private volatile boolean accepting = true;
+    private volatile ModelException revokedWith;
+    private volatile boolean closed;
+
+    Worker(String id, String modelId, LoadedModel model, int concurrency) {
+        this.id = id;
+        this.modelId = modelId;
+        this.model = model;
+        this.device = model.device();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "modelmanager-" + id + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.executor = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), factory);
+        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    String id() {
+        return id;
+    }
+
+    String device() {
+        return device;
+    }
+
+    LoadedModel model() {
+        return model;
+    }
+
+    boolean isAccepting() {
+        return accepting;
+    }
+
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * Queues a call. Returns {@code null} when this worker no longer takes calls (it is unloading or its
+     * provider left): the caller must look the model up again.
+     */
+    <R> CompletableFuture<R> submit(Call<R> call) {
+        if (!accepting) {
+            return null;
+        }
+        CompletableFuture<R> future = new CompletableFuture<>();
+        inFlight.add(future);
+        if (!accepting) {
+            // An unload started between the check and the add: back out, the caller retries elsewhere.
+            finished(future);
+            return null;
+        }
+        try {
+            executor.execute(() -> execute(call, future));
+        } catch (RejectedExecutionException e) {
+            finished(future);
+            return null;
+        }
+        return future;
+    }
+
+    private <R> void execute(Call<R> call, CompletableFuture<R> future) {
+        try {
+            ModelException revoked = revokedWith;
+            if (revoked != null || future.isDone()) {
+                future.completeExceptionally(revoked != null ? revoked
+                    : new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran"));
+                return;
+            }
+            running.incrementAndGet();
+            try {
+                future.complete(call.run(model));
+            } finally {
+                running.decrementAndGet();
+            }
+        } catch (ModelException e) {
+            ModelException revoked = revokedWith;
+            future.completeExceptionally(revoked != null ? revoked : e.forModel(modelId));
+        } catch (Throwable e) {
+            ModelException revoked = revokedWith;
+            future.completeExceptionally(revoked != null ? revoked
+                : new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the model failed: " + e, e));
+        } finally {
+            finished(future);
+        }
+    }
+
+    private void finished(CompletableFuture<?> future) {
+        inFlight.remove(future);
+        if (inFlight.isEmpty()) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Stops taking calls and fails every accepted call at once with {@code reason}. Calls already inside the
+     * model keep their thread until they return; {@link #drainAndClose} waits for that.
+     */
+    void revoke(ModelException reason) {
+        revokedWith = reason;
+        accepting = false;
+        for (CompletableFuture<?> future : inFlight) {
+            future.completeExceptionally(reason);
+        }
+    }
+
+    /**
+     * Stops taking calls, waits up to {@code timeout} for accepted calls to finish, then closes the model.
+     *
+     * @return whether every call finished in time
+     */
+    boolean drainAndClose(Duration timeout) {
+        accepting = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean drained = true;
+        synchronized (idle) {
+            while (!inFlight.isEmpty() || running.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    drained = false;
+                    break;
+                }
+                try {
+                    idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    drained = false;
+                    break;
+                }
+            }
+        }
+        if (!drained) {
+            LOG.warn("Worker {} still had {} call(s) running after {}; closing it anyway", id, running.get(), timeout);
+            for (CompletableFuture<?> future : inFlight) {
+                future.completeExceptionally(new ModelException(ErrorCode.TIMEOUT, modelId,
+                    "the model was unloaded before the call finished"));
+            }
+        }
+        close();
+        return drained;
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        executor.shutdown();
+        try {
+            model.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing worker {} failed", id, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.modelmanager.testsupport;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.api.spi.ProviderFit;
+
+/**
+ * The {@code test} provider: serves every model type with the deterministic algorithms of {@link TestModel},
+ * and counts what it does so that tests can check the manager's bookkeeping.
+ */
+@Component(service = {ModelProvider.class, TestModelProvider.class}, property = {
+    ModelManagerConstants.PROVIDER_NAME + "=test",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text2text",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=classification"
+})
+public class TestModelProvider implements ModelProvider {
+    /** Requirement option: milliseconds each load takes. */
+    public static final String LOAD_DELAY_MS = "load_delay_ms";
+    /** Requirement option: make loads fail with this message. */
+    public static final String FAIL_LOAD = "fail_load";
+    /** Requirement option: make calls fail with this message. */
+    public static final String FAIL_INFERENCE = "fail_inference";
+    /** Requirement option: milliseconds between generated tokens. */
+    public static final String TOKEN_DELAY_MS = "token_delay_ms";
+    /** Requirement option: the embedding size actually produced (to test the dimension check). */
+    public static final String PRODUCE_DIMENSION = "produce_dimension";
+
+    private final String name;
+    private final AtomicInteger loads = new AtomicInteger();
+    private final AtomicInteger closes = new AtomicInteger();
+    private final AtomicInteger loading = new AtomicInteger();
+    private final AtomicInteger maxConcurrentLoads = new AtomicInteger();
+
+    public TestModelProvider() {
+        this("test");
+    }
+
+    public TestModelProvider(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<ModelType> modelTypes() {
+        return Set.of(ModelType.values());
+    }
+
+    @Override
+    public ProviderFit assess(ModelRequirement requirement) {
+        return ProviderFit.supported(10);
+    }
+
+    @Override
+    public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
+        int dimension = requirement.dimension() == null ? TestModel.DEFAULT_DIMENSION : requirement.dimension();
+        return (long) dimension * Float.BYTES * TestModel.BUCKET_ROWS;
+    }
+
+    @Override
+    public LoadedModel load(LoadRequest request) throws Exception {
+        int now = loading.incrementAndGet();
+        maxConcurrentLoads.accumulateAndGet(now, Math::max);
+        try {
+            ModelRequirement requirement = request.requirement();
+            long delay = Long.parseLong(requirement.options().getOrDefault(LOAD_DELAY_MS, "0"));
+            if (delay > 0) {
+                Thread.sleep(delay);
+            }
+            String failure = requirement.options().get(FAIL_LOAD);
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            loads.incrementAndGet();
+            return TestModel.create(requirement, request.device().id(), closes::incrementAndGet);
+        } finally {
+            loading.decrementAndGet();
+        }
+    }
+
+    /** Instances loaded successfully so far. */
+    public int loads() {
+        return loads.get();
+    }
+
+    /** Instances closed so far. */
+    public int closes() {
+        return closes.get();
+    }
+
+    /** Instances loaded and not closed. */
+    public int open() {
+        return loads.get() - closes.get();
+    }
+
+    /** The most loads that ran at the same time. */
+    public int maxConcurrentLoads() {
+        return maxConcurrentLoads.get();
+    }
+}
