@@ -18,9 +18,13 @@ public final class CpuDeviceProvider implements DeviceProvider {
     static DeviceInfo cpu() {
         long total = -1;
         long free = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            total = os.getTotalMemorySize();
-            free = os.getFreeMemorySize();
+        try {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                total = os.getTotalMemorySize();
+                free = os.getFreeMemorySize();
+            }
+        } catch (LinkageError e) {
+            // com.sun.management is not exported by this framework: memory stays unknown.
         }
         String arch = System.getProperty("os.arch", "unknown");
         int cores = Runtime.getRuntime().availableProcessors();

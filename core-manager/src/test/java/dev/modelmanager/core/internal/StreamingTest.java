@@ -1,0 +1,151 @@
+package dev.modelmanager.core.internal;
+
+import static dev.modelmanager.core.internal.Fixture.await;
+import static dev.modelmanager.core.internal.Fixture.generation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.TokenUsage;
+import dev.modelmanager.testsupport.TestModelProvider;
+
+class StreamingTest {
+    private final Fixture fixture = new Fixture();
+    private final ModelManagerImpl manager = fixture.manager;
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    /** Requests {@code batch} chunks at a time; cancels after {@code cancelAfter} chunks when positive. */
+    static class Collector implements Flow.Subscriber<GenerationChunk> {
+        final List<GenerationChunk> chunks = new CopyOnWriteArrayList<>();
+        final CompletableFuture<List<GenerationChunk>> done = new CompletableFuture<>();
+        final int batch;
+        final int cancelAfter;
+        Flow.Subscription subscription;
+        int outstanding;
+
+        Collector(int batch, int cancelAfter) {
+            this.batch = batch;
+            this.cancelAfter = cancelAfter;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            outstanding = batch;
+            s.request(batch);
+        }
+
+        @Override
+        public void onNext(GenerationChunk chunk) {
+            chunks.add(chunk);
+            if (cancelAfter > 0 && chunks.size() == cancelAfter) {
+                subscription.cancel();
+                done.complete(chunks);
+                return;
+            }
+            if (--outstanding == 0) {
+                outstanding = batch;
+                subscription.request(batch);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(chunks);
+        }
+    }
+
+    @Test
+    void chunksArriveInOrderOneAtATimeAndTheLastCarriesTheFinish() throws Exception {
+        manager.register("story", generation().build(), "a");
+        Collector collector = new Collector(1, 0);
+        manager.stream("story", "one two three", null).subscribe(collector);
+        List<GenerationChunk> chunks = collector.done.get(10, TimeUnit.SECONDS);
+        assertThat(chunks).extracting(GenerationChunk::text).containsExactly("three", " two", " one", "");
+        assertThat(chunks).extracting(GenerationChunk::index).containsExactly(0, 1, 2, 3);
+        GenerationChunk last = chunks.get(3);
+        assertThat(last.last()).isTrue();
+        assertThat(last.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(last.usage()).isEqualTo(new TokenUsage(3, 3));
+    }
+
+    @Test
+    void thePublisherIsColdEachSubscriptionRunsItsOwnGeneration() throws Exception {
+        manager.register("story", generation().build(), "a");
+        Flow.Publisher<GenerationChunk> publisher = manager.streamChat("story", List.of(ChatMessage.user("a b")), null);
+        Collector first = new Collector(100, 0);
+        Collector second = new Collector(100, 0);
+        publisher.subscribe(first);
+        publisher.subscribe(second);
+        assertThat(first.done.get(10, TimeUnit.SECONDS)).extracting(GenerationChunk::text).containsExactly("b", " a", "");
+        assertThat(second.done.get(10, TimeUnit.SECONDS)).hasSize(3);
+    }
+
+    @Test
+    void cancellingStopsTheModelsWork() throws Exception {
+        manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
+        String prompt = String.join(" ", Collections.nCopies(1000, "word"));
+        Collector collector = new Collector(1, 3);
+        manager.stream("story", prompt, GenerationOptions.DEFAULTS).subscribe(collector);
+        assertThat(collector.done.get(10, TimeUnit.SECONDS)).hasSize(3);
+        // 1000 tokens at 20 ms would keep the worker busy for 20 s; cancelling frees it at the next token.
+        await("generation stopped", java.time.Duration.ofSeconds(2), () -> manager.info("story").inFlight() == 0);
+        assertThat(collector.chunks).hasSize(3);
+    }
+
+    @Test
+    void failuresArriveAsOnErrorWithAModelException() throws Exception {
+        manager.register("story", generation().option(TestModelProvider.FAIL_INFERENCE, "kv cache exhausted").build(), "a");
+        Collector collector = new Collector(10, 0);
+        manager.stream("story", "a b", null).subscribe(collector);
+        assertThat(collector.done).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+            .havingCause().isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INFERENCE_FAILED);
+                assertThat(e.getMessage()).contains("kv cache exhausted");
+            });
+
+        Collector unknown = new Collector(10, 0);
+        manager.stream("nope", "a", null).subscribe(unknown);
+        assertThat(unknown.done).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+            .havingCause().isInstanceOfSatisfying(ModelException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
+    }
+
+    @Test
+    void aNonPositiveRequestIsAnError() throws Exception {
+        manager.register("story", generation().build(), "a");
+        Collector collector = new Collector(1, 0) {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(0);
+            }
+        };
+        manager.stream("story", "a b", null).subscribe(collector);
+        assertThat(collector.done).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+            .havingCause().isInstanceOf(IllegalArgumentException.class);
+    }
+}
