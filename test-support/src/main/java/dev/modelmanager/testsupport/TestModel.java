@@ -192,7 +192,7 @@ public abstract class TestModel implements LoadedModel {
                 check();
                 produced++;
                 text.append(piece);
-                if (sink != null && !sink.accept(piece)) {
+                if (!sink.accept(piece)) {
                     reason = FinishReason.CANCELLED;
                     break;
                 }

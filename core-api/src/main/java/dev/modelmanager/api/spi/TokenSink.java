@@ -1,13 +1,16 @@
 package dev.modelmanager.api.spi;
 
-/** Receives generated text piece by piece while a model streams. */
+/**
+ * Receives generated text piece by piece. The manager passes one to every generation, streamed or not; its
+ * answer is how a provider learns that the caller has gone and the work must stop.
+ */
 @FunctionalInterface
 public interface TokenSink {
     /**
      * Takes the next piece of text. May block while the consumer has no demand.
      *
-     * @return {@code false} when the consumer cancelled: the model must stop generating and return with
-     *         {@link dev.modelmanager.api.FinishReason#CANCELLED}
+     * @return {@code false} when the consumer cancelled or the call was abandoned: the model must stop generating
+     *         and return with {@link dev.modelmanager.api.FinishReason#CANCELLED}
      */
     boolean accept(String piece);
 }

@@ -22,10 +22,13 @@ final class Calls {
     /** Attempts before giving up on a model whose workers keep going away under the call. */
     private static final int ATTEMPTS = 3;
 
-    /** The body of a call, given the model as the capability it needs and the worker running it. */
+    /**
+     * The body of a call, given the model as the capability it needs, the worker running it, and whether the call
+     * has been abandoned (see {@link Worker.Call}).
+     */
     @FunctionalInterface
     interface Body<C, R> {
-        R run(C model, Worker worker) throws Exception;
+        R run(C model, Worker worker, java.util.function.BooleanSupplier abandoned) throws Exception;
     }
 
     private final ManagerContext ctx;
@@ -54,7 +57,6 @@ final class Calls {
         }
         CompletableFuture<R> result = new CompletableFuture<>();
         attempt(entry, capability, operation, body, result, 1);
-        result.whenComplete((r, e) -> entry.used(e != null));
         return result;
     }
 
@@ -62,28 +64,23 @@ final class Calls {
                                 CompletableFuture<R> result, int attempt) {
         withLoadTimeout(entry).whenComplete((worker, error) -> {
             if (error != null) {
-                result.completeExceptionally(unwrap(error, entry.id()));
+                finish(entry, result, null, unwrap(error, entry.id()));
                 return;
             }
-            CompletableFuture<R> call = worker.submit((LoadedModel model) -> body.run(
-                Capabilities.require(entry.id(), entry.requirement().modelType(), model, capability, operation),
-                worker));
+            CompletableFuture<R> call = worker.submit((LoadedModel model, java.util.function.BooleanSupplier abandoned) ->
+                body.run(Capabilities.require(entry.id(), entry.requirement().modelType(), model, capability,
+                    operation), worker, () -> abandoned.getAsBoolean() || result.isDone()));
             if (call == null) {
                 if (attempt >= ATTEMPTS) {
-                    result.completeExceptionally(new ModelException(ErrorCode.NOT_LOADED, entry.id(),
+                    finish(entry, result, null, new ModelException(ErrorCode.NOT_LOADED, entry.id(),
                         "the model kept unloading while the call waited for it"));
                 } else {
                     attempt(entry, capability, operation, body, result, attempt + 1);
                 }
                 return;
             }
-            call.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    result.completeExceptionally(unwrap(failure, entry.id()));
-                } else {
-                    result.complete(value);
-                }
-            });
+            call.whenComplete((value, failure) ->
+                finish(entry, result, value, failure == null ? null : unwrap(failure, entry.id())));
             // A caller that cancels its future gives up the queued call too.
             result.whenComplete((value, failure) -> {
                 if (failure instanceof CancellationException) {
@@ -91,6 +88,16 @@ final class Calls {
                 }
             });
         });
+    }
+
+    /** Counts the call, then completes it: a caller that sees the result also sees it counted. */
+    private static <R> void finish(ModelEntry entry, CompletableFuture<R> result, R value, ModelException failure) {
+        entry.used(failure != null);
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(value);
+        }
     }
 
     /** The entry's worker future, failing with {@code TIMEOUT} when the load takes longer than allowed. */

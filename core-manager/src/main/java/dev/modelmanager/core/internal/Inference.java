@@ -58,7 +58,7 @@ final class Inference {
             List<CompletableFuture<List<Embedding>>> parts = new ArrayList<>();
             for (int from = 0; from < texts.size(); from += batch) {
                 List<String> slice = List.copyOf(texts.subList(from, Math.min(texts.size(), from + batch)));
-                parts.add(calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker) -> {
+                parts.add(calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
                     long t0 = System.nanoTime();
                     List<float[]> vectors = model.embed(slice);
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -85,8 +85,8 @@ final class Inference {
     CompletableFuture<GenerationResult> generate(String modelId, String prompt, GenerationOptions options) {
         return begin(modelId, () -> checkPrompt(modelId, prompt), entry -> {
             GenerationOptions effective = effective(options, entry.requirement());
-            return calls.run(entry, GENERATION, GenerationModel.class, "generate", (model, worker) ->
-                timed(entry.id(), worker, () -> model.generate(prompt, effective, null)));
+            return calls.run(entry, GENERATION, GenerationModel.class, "generate", (model, worker, abandoned) ->
+                timed(entry.id(), worker, () -> model.generate(prompt, effective, piece -> !abandoned.getAsBoolean())));
         });
     }
 
@@ -94,8 +94,8 @@ final class Inference {
         return begin(modelId, () -> checkMessages(modelId, messages), entry -> {
             GenerationOptions effective = effective(options, entry.requirement());
             List<ChatMessage> copy = List.copyOf(messages);
-            return calls.run(entry, GENERATION, ChatModel.class, "chat", (model, worker) ->
-                timed(entry.id(), worker, () -> model.chat(copy, effective, null)));
+            return calls.run(entry, GENERATION, ChatModel.class, "chat", (model, worker, abandoned) ->
+                timed(entry.id(), worker, () -> model.chat(copy, effective, piece -> !abandoned.getAsBoolean())));
         });
     }
 
@@ -103,7 +103,8 @@ final class Inference {
         return new GenerationStream(modelId, sink -> begin(modelId, () -> checkPrompt(modelId, prompt), entry -> {
             GenerationOptions effective = effective(options, entry.requirement());
             return calls.run(entry, GENERATION, GenerationModel.class, "generate",
-                (model, worker) -> model.generate(prompt, effective, sink));
+                (model, worker, abandoned) -> model.generate(prompt, effective,
+                    piece -> !abandoned.getAsBoolean() && sink.accept(piece)));
         }), ctx.settings().streamStallTimeout());
     }
 
@@ -112,7 +113,8 @@ final class Inference {
             GenerationOptions effective = effective(options, entry.requirement());
             List<ChatMessage> copy = List.copyOf(messages);
             return calls.run(entry, GENERATION, ChatModel.class, "chat",
-                (model, worker) -> model.chat(copy, effective, sink));
+                (model, worker, abandoned) -> model.chat(copy, effective,
+                    piece -> !abandoned.getAsBoolean() && sink.accept(piece)));
         }), ctx.settings().streamStallTimeout());
     }
 
@@ -120,7 +122,7 @@ final class Inference {
         return begin(modelId, () -> checkTexts(modelId, "inputs", inputs), entry -> {
             GenerationOptions effective = effective(options, entry.requirement());
             List<String> copy = List.copyOf(inputs);
-            return calls.run(entry, TEXT2TEXT, Text2TextModel.class, "transform", (model, worker) -> {
+            return calls.run(entry, TEXT2TEXT, Text2TextModel.class, "transform", (model, worker, abandoned) -> {
                 long t0 = System.nanoTime();
                 List<String> outputs = model.transform(copy, effective);
                 if (outputs == null || outputs.size() != copy.size()) {
@@ -137,7 +139,7 @@ final class Inference {
         return begin(modelId, () -> checkTexts(modelId, "texts", texts), entry -> {
             List<String> copy = List.copyOf(texts);
             Double threshold = entry.requirement().threshold();
-            return calls.run(entry, CLASSIFICATION, ClassificationModel.class, "classify", (model, worker) -> {
+            return calls.run(entry, CLASSIFICATION, ClassificationModel.class, "classify", (model, worker, abandoned) -> {
                 long t0 = System.nanoTime();
                 List<List<LabelScore>> scores = model.classify(copy);
                 if (scores == null || scores.size() != copy.size()) {

@@ -375,7 +375,10 @@ final class ModelEntry {
 
     // ------------------------------------------------------------------ providers
 
-    /** A provider service left: if it served this model, fail its calls, close its instance and wait for another. */
+    /**
+     * A provider service left: if it served this model, fail its calls, close its instance, and move to another
+     * capable provider (loading again if the model was loaded) or wait for one.
+     */
     void providerLeft(ModelProvider provider) {
         Worker worker;
         ModelException gone;
@@ -387,19 +390,29 @@ final class ModelEntry {
             }
             String why = "provider '" + s.provider().name() + "' went away";
             gone = new ModelException(ErrorCode.PROVIDER_GONE, id, why);
-            reloadOnArrival = s.worker() != null || loading != null || requirement.preloadWorkers() > 0;
+            boolean reload = s.worker() != null || loading != null || requirement.preloadWorkers() > 0;
             if (loading != null) {
                 loading.completeExceptionally(gone);
                 loading = null;
             }
             worker = s.worker();
             epoch++;
-            state = State.of(ModelStatus.WAITING_FOR_PROVIDER, why);
             if (worker != null) {
                 worker.revoke(gone);
             }
-            LOG.warn("Model {}: {}; waiting for a provider", id, why);
-            post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, why));
+            ProviderRegistry.Selection other = ctx.providers.select(requirement);
+            if (other.found()) {
+                state = State.of(ModelStatus.REGISTERED, why);
+                LOG.warn("Model {}: {}; moving to provider {}", id, why, other.chosen().name());
+                if (reload) {
+                    startLoadLocked();
+                }
+            } else {
+                reloadOnArrival = reload;
+                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, why + "; " + other.refusals());
+                LOG.warn("Model {}: {}; waiting for a provider", id, why);
+                post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, state.reason()));
+            }
         } finally {
             lock.unlock();
         }
@@ -407,7 +420,6 @@ final class ModelEntry {
             worker.drainAndClose(ctx.settings().providerDrainTimeout());
             post(ModelEvents.UNLOADED, Map.of(ModelEvents.REASON, gone.reason()));
         }
-        providerArrived();
     }
 
     /** A provider arrived (or another one remains): a waiting model becomes loadable, and loads if it was loaded. */

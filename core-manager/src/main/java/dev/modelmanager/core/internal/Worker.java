@@ -25,10 +25,14 @@ import dev.modelmanager.api.spi.LoadedModel;
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    /** A call on the model; may throw anything, which becomes {@code INFERENCE_FAILED}. */
+    /**
+     * A call on the model; may throw anything, which becomes {@code INFERENCE_FAILED}. {@code abandoned} turns true
+     * when nobody waits for the result any more (the caller cancelled, the provider left, the model unloaded):
+     * long calls should check it and stop.
+     */
     @FunctionalInterface
     interface Call<R> {
-        R run(LoadedModel model) throws Exception;
+        R run(LoadedModel model, java.util.function.BooleanSupplier abandoned) throws Exception;
     }
 
     private final String id;
@@ -113,7 +117,7 @@ final class Worker {
             }
             running.incrementAndGet();
             try {
-                future.complete(call.run(model));
+                future.complete(call.run(model, future::isDone));
             } finally {
                 running.decrementAndGet();
             }

@@ -117,6 +117,29 @@ class StreamingTest {
     }
 
     @Test
+    void cancellingAnAsyncGenerationStopsTheModelsWorkToo() throws Exception {
+        manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
+        String prompt = String.join(" ", Collections.nCopies(1000, "word"));
+        CompletableFuture<?> call = manager.generateAsync("story", prompt, null).toCompletableFuture();
+        await("generation running", () -> manager.info("story").inFlight() == 1);
+        call.cancel(false);
+        await("generation stopped", java.time.Duration.ofSeconds(2), () -> manager.info("story").inFlight() == 0);
+    }
+
+    @Test
+    void anExplicitUnloadLetsRunningCallsFinishFirst() throws Exception {
+        manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
+        String prompt = String.join(" ", Collections.nCopies(20, "word"));
+        CompletableFuture<dev.modelmanager.api.GenerationResult> call =
+            manager.generateAsync("story", prompt, null).toCompletableFuture();
+        await("generation running", () -> manager.info("story").inFlight() == 1);
+        assertThat(manager.unload("story")).isTrue();
+        assertThat(call).isCompleted();
+        assertThat(call.get().usage().completionTokens()).isEqualTo(20);
+        assertThat(call.get().finishReason()).isEqualTo(FinishReason.STOP);
+    }
+
+    @Test
     void failuresArriveAsOnErrorWithAModelException() throws Exception {
         manager.register("story", generation().option(TestModelProvider.FAIL_INFERENCE, "kv cache exhausted").build(), "a");
         Collector collector = new Collector(10, 0);

@@ -1,0 +1,155 @@
+package dev.modelmanager.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.wiring.BundleWiring;
+
+/**
+ * Starts Apache Felix with every bundle in {@code bundles/}, then either runs the commands given with {@code -c}
+ * or {@code --script} through Gogo's {@code CommandProcessor} and exits with a status that says whether they
+ * succeeded, or hands the terminal to the interactive Gogo shell until {@code exit}.
+ */
+public final class Launcher {
+    /** The interactive shell; not started when running commands, so that it does not take the terminal. */
+    static final String GOGO_JLINE = "org.apache.felix.gogo.jline";
+    static final String JLINE = "org.jline";
+
+    static final int OK = 0;
+    static final int COMMAND_FAILED = 1;
+    static final int USAGE = 2;
+    static final int STARTUP_FAILED = 3;
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.in, System.out, System.err);
+        System.exit(status);
+    }
+
+    static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(args);
+        } catch (LauncherOptions.UsageException e) {
+            err.println("modelmanager: " + e.getMessage());
+            err.print(LauncherOptions.USAGE);
+            return USAGE;
+        }
+        if (options.help()) {
+            out.print(LauncherOptions.USAGE);
+            return OK;
+        }
+        List<String> commands = new ArrayList<>(options.commands());
+        if (options.script() != null) {
+            try {
+                commands.addAll(readScript(options.script()));
+            } catch (IOException e) {
+                err.println("modelmanager: cannot read script " + options.script() + ": " + e.getMessage());
+                return USAGE;
+            }
+        }
+        Path home = Path.of(System.getProperty("modelmanager.home", ".")).toAbsolutePath().normalize();
+        Framework framework;
+        try {
+            framework = start(home, options.interactive());
+        } catch (Exception e) {
+            err.println("modelmanager: the framework failed to start: " + e.getMessage());
+            return STARTUP_FAILED;
+        }
+        try {
+            if (options.interactive()) {
+                framework.waitForStop(0);
+                return OK;
+            }
+            return new CommandRunner(framework.getBundleContext(), in, out, err).runAll(commands);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return COMMAND_FAILED;
+        } finally {
+            stop(framework, err);
+        }
+    }
+
+    /** The non-empty, non-comment lines of a script. */
+    static List<String> readScript(Path script) throws IOException {
+        try (Stream<String> lines = Files.lines(script, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        }
+    }
+
+    static Framework start(Path home, boolean interactive) throws IOException, BundleException {
+        Map<String, String> config = FrameworkConfig.load(home);
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        Framework framework = factory.newFramework(config);
+        framework.init();
+        List<Bundle> bundles = new ArrayList<>();
+        Path folder = home.resolve("bundles");
+        try (Stream<Path> jars = Files.list(folder)) {
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                bundles.add(framework.getBundleContext().installBundle(jar.toUri().toString()));
+            }
+        }
+        framework.start();
+        Bundle shell = null;
+        for (Bundle bundle : bundles) {
+            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            if (GOGO_JLINE.equals(bundle.getSymbolicName())) {
+                shell = bundle;
+                continue;
+            }
+            bundle.start();
+        }
+        if (interactive && shell != null) {
+            startShell(shell, bundles);
+        }
+        return framework;
+    }
+
+    /**
+     * JLine finds its terminal implementations through the thread context class loader; the shell's thread
+     * inherits it from here, so it must be JLine's own bundle class loader or the shell gets a dumb terminal.
+     */
+    private static void startShell(Bundle shell, List<Bundle> bundles) throws BundleException {
+        ClassLoader jline = bundles.stream().filter(b -> JLINE.equals(b.getSymbolicName()))
+            .map(b -> b.adapt(BundleWiring.class)).filter(w -> w != null).map(BundleWiring::getClassLoader)
+            .findFirst().orElse(null);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(jline != null ? jline : previous);
+        try {
+            shell.start();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static void stop(Framework framework, PrintStream err) {
+        try {
+            framework.stop();
+            framework.waitForStop(30_000);
+        } catch (BundleException e) {
+            err.println("modelmanager: stopping the framework failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.modelmanager.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line: {@code [-c COMMAND]... [--script FILE] [--help]}. Without {@code -c} or {@code --script}
+ * the launcher opens the interactive shell.
+ *
+ * @param commands commands to run, in order, then exit
+ * @param script   a file of commands to run, then exit, or {@code null}
+ * @param help     print usage and exit
+ */
+record LauncherOptions(List<String> commands, Path script, boolean help) {
+
+    static final String USAGE = """
+        Usage: modelmanager [-c COMMAND]... [--script FILE] [--help]
+
+        Starts the OSGi Model Manager (Apache Felix with the manager, its providers and Gogo).
+        Without options it opens the interactive Gogo shell; type 'help' for commands, 'exit' to stop.
+
+          -c, --command COMMAND  run a Gogo command and exit (repeatable; run in order)
+          -s, --script FILE      run the Gogo commands in FILE (one per line, # comments) and exit
+          -h, --help             show this help
+
+        Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage, 3 the framework failed to start.
+        Configuration: etc/framework.properties (framework), etc/simplelogger.properties (logging).
+        """;
+
+    /** A usage error, reported with exit status 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static LauncherOptions parse(String... args) throws UsageException {
+        List<String> commands = new ArrayList<>();
+        Path script = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "-c", "--command" -> commands.add(value(args, ++i, arg));
+                case "-s", "--script" -> {
+                    if (script != null) {
+                        throw new UsageException("--script may be given once");
+                    }
+                    script = Path.of(value(args, ++i, arg));
+                }
+                case "-h", "--help" -> help = true;
+                default -> throw new UsageException("unknown argument '" + arg + "'");
+            }
+        }
+        return new LauncherOptions(List.copyOf(commands), script, help);
+    }
+
+    private static String value(String[] args, int index, String option) throws UsageException {
+        if (index >= args.length || args[index].isBlank()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    boolean interactive() {
+        return commands.isEmpty() && script == null;
+    }
+}

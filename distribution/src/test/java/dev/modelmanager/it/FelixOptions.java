@@ -1,0 +1,69 @@
+package dev.modelmanager.it;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
+import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.ops4j.pax.exam.Constants;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * A real Felix with exactly the bundles the distribution ships (from its {@code bundles/} folder, less the
+ * interactive shell), the {@code test} provider bundle, and Pax Exam's own helper bundles installed from files.
+ */
+final class FelixOptions {
+    static final String TEST_SUPPORT_JAR = System.getProperty("test.support.jar");
+
+    private FelixOptions() {
+    }
+
+    static Option[] distribution(boolean withTestProvider) {
+        List<Option> options = new ArrayList<>();
+        options.add(frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE));
+        options.add(cleanCaches(true));
+        options.add(workingDirectory("target/paxexam"));
+        // The launcher exports SLF4J from its class path; Pax Exam's own bundles still ask for the 1.x version.
+        // (systemPackages adds to what Pax Exam exports itself; a framework property would replace it.)
+        options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.event;version=2.0.17",
+            "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j;version=1.7.36"));
+        options.add(frameworkProperty("felix.log.level").value(System.getProperty("felix.log.level", "1")));
+        for (Path jar : jars(Path.of(System.getProperty("pax.exam.bundles")))) {
+            if (!jar.getFileName().toString().startsWith("test-support")) {
+                options.add(bundle(jar.toUri().toString()).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES));
+            }
+        }
+        for (Path jar : jars(Path.of(System.getProperty("dist.dir"), "bundles"))) {
+            String name = jar.getFileName().toString();
+            if (!name.startsWith("org.apache.felix.gogo.jline") && !name.startsWith("jline")) {
+                options.add(bundle(jar.toUri().toString()));
+            }
+        }
+        if (withTestProvider) {
+            options.add(bundle(testSupportLocation()));
+        }
+        return options.toArray(Option[]::new);
+    }
+
+    static String testSupportLocation() {
+        return new File(TEST_SUPPORT_JAR).toURI().toString();
+    }
+
+    private static List<Path> jars(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + folder + " (run the build through 'package' first)", e);
+        }
+    }
+}

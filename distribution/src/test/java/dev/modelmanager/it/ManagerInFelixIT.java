@@ -1,0 +1,161 @@
+package dev.modelmanager.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.event.ModelEvents;
+
+/**
+ * The manager, the example host bundle and a provider bundle inside a real Felix, with SCR, Config Admin,
+ * Event Admin and Gogo as the distribution ships them.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class ManagerInFelixIT {
+    private static final String EXAMPLE_BUNDLE = "dev.modelmanager.examples";
+    private static final String EXAMPLE_MODEL = "docs.embeddings";
+    private static final String EXAMPLE_REQUESTER = "dev.modelmanager.examples.documents";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ModelManager manager;
+
+    @Inject
+    private CommandProcessor commands;
+
+    @Inject
+    private ConfigurationAdmin configurations;
+
+    @Configuration
+    public Option[] config() {
+        return FelixOptions.distribution(true);
+    }
+
+    @Test
+    public void theExampleBundleRegistersServesAndReleasesItsModel() throws Exception {
+        await("the example registered its model", () -> manager.list().stream()
+            .anyMatch(m -> m.modelId().equals(EXAMPLE_MODEL) && m.requesters().contains(EXAMPLE_REQUESTER)));
+        assertThat(manager.info(EXAMPLE_MODEL).status()).isEqualTo(ModelStatus.REGISTERED);
+
+        assertThat(gogo("docs:add the cat sat on the mat")).contains("added document 1");
+        gogo("docs:add stock markets fell sharply today");
+        assertThat(gogo("docs:search 'a cat on the mat' 1")).contains("#1").contains("the cat sat on the mat")
+            .doesNotContain("stock markets");
+        assertThat(manager.info(EXAMPLE_MODEL).status()).isEqualTo(ModelStatus.LOADED);
+        assertThat(gogo("model:list")).contains(EXAMPLE_MODEL).contains("LOADED").contains("test");
+
+        // An idle timeout of 0 through Config Admin: the last release unloads at once.
+        configure("idle.timeout.seconds", 0L);
+        bundle(EXAMPLE_BUNDLE).stop();
+        await("the example's reference is released and the model unloaded", () -> manager.list().isEmpty());
+    }
+
+    @Test
+    public void uninstallingTheProviderPutsModelsBackToWaitingAndReinstallingServesThemAgain() throws Exception {
+        manager.register("it.model", ModelRequirement.builder(ModelType.EMBEDDING, "org/model").dimension(32).build(), "it");
+        assertThat(manager.embed("it.model", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(32);
+
+        Bundle provider = bundle("dev.modelmanager.testsupport");
+        provider.uninstall();
+        assertThat(manager.info("it.model").status()).isEqualTo(ModelStatus.WAITING_FOR_PROVIDER);
+        assertThat(manager.info("it.model").reason()).contains("went away");
+        assertThatThrownBy(() -> manager.embed("it.model", List.of("hello")))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_PROVIDER));
+        assertThat(gogo("model:info it.model")).contains("WAITING_FOR_PROVIDER");
+
+        context.installBundle(FelixOptions.testSupportLocation()).start();
+        await("loaded again by the new provider bundle", () -> manager.info("it.model").status() == ModelStatus.LOADED);
+        assertThat(manager.embed("it.model", List.of("hello")).embeddings()).hasSize(1);
+    }
+
+    @Test
+    public void lifecycleChangesArePostedAsEvents() throws Exception {
+        List<String> topics = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, ModelEvents.TOPIC_ALL);
+        props.put(EventConstants.EVENT_FILTER, "(" + ModelEvents.MODEL_ID + "=it.events)");
+        context.registerService(EventHandler.class, (Event e) -> topics.add(e.getTopic()), props);
+
+        manager.register("it.events", ModelRequirement.builder(ModelType.TEXT_GENERATION, "org/story").build(), "it");
+        assertThat(manager.generate("it.events", "one two", null).text()).isEqualTo("two one");
+        manager.setDefault("it.events");
+        manager.release("it.events", "it");
+        await("events delivered", () -> topics.size() >= 5);
+        assertThat(topics).startsWith(ModelEvents.REGISTERED, ModelEvents.LOADING, ModelEvents.LOADED)
+            .contains(ModelEvents.DEFAULT_CHANGED, ModelEvents.RELEASED);
+    }
+
+    private void configure(String key, Object value) throws Exception {
+        org.osgi.service.cm.Configuration config = configurations.getConfiguration("dev.modelmanager.core", "?");
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(key, value);
+        config.update(props);
+        Thread.sleep(500);
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    private String gogo(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CommandSession session = commands.createSession(System.in, out, out);
+        try {
+            Object result = session.execute(command);
+            return result == null ? bytes.toString(StandardCharsets.UTF_8) : String.valueOf(result);
+        } finally {
+            session.close();
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
