@@ -37,6 +37,9 @@ final class GenerationStream implements Flow.Publisher<GenerationChunk> {
         Objects.requireNonNull(subscriber, "subscriber");
         Subscription subscription = new Subscription(subscriber);
         subscriber.onSubscribe(subscription);
+        if (subscription.isFinished()) {
+            return; // cancelled or failed during onSubscribe: no generation to run
+        }
         CompletableFuture<Completion> run;
         try {
             run = start.apply(subscription::offer);
@@ -96,6 +99,10 @@ final class GenerationStream implements Flow.Publisher<GenerationChunk> {
             if (hook != null) {
                 hook.run();
             }
+        }
+
+        synchronized boolean isFinished() {
+            return cancelled || terminated;
         }
 
         void onCancel(Runnable hook) {

@@ -35,18 +35,6 @@ import dev.modelmanager.api.spi.ModelProvider;
 final class ModelEntry {
     private static final Logger LOG = LoggerFactory.getLogger(ModelEntry.class);
 
-    /** An immutable view of the lifecycle; {@code ready} is the completed future of {@code worker}. */
-    record State(ModelStatus status, String reason, Worker worker, CompletableFuture<Worker> ready,
-                 ProviderRegistry.Bound provider, String deviceNote, Instant loadedAt, long estimatedMemory) {
-        static State of(ModelStatus status, String reason) {
-            return new State(status, reason, null, null, null, null, null, -1);
-        }
-
-        State with(ModelStatus newStatus, String newReason) {
-            return new State(newStatus, newReason, null, null, provider, deviceNote, null, estimatedMemory);
-        }
-    }
-
     private final String id;
     private final ManagerContext ctx;
     private final ReentrantLock lock = new ReentrantLock();
@@ -54,7 +42,7 @@ final class ModelEntry {
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private volatile ModelRequirement requirement;
-    private volatile State state = State.of(ModelStatus.REGISTERED, null);
+    private volatile EntryState state = EntryState.of(ModelStatus.REGISTERED, null);
     private volatile Instant lastUsed;
     private volatile boolean removed;
     // Guarded by lock:
@@ -78,7 +66,7 @@ final class ModelEntry {
         return requirement;
     }
 
-    State state() {
+    EntryState state() {
         return state;
     }
 
@@ -107,7 +95,7 @@ final class ModelEntry {
             } else {
                 ProviderRegistry.Selection selection = ctx.providers.select(requirement);
                 if (!selection.found()) {
-                    state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                    state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
                 }
             }
             boolean added = requesters.add(requester);
@@ -117,7 +105,7 @@ final class ModelEntry {
                 post(ModelEvents.REGISTERED, Map.of(ModelEvents.REQUESTER, requester,
                     ModelEvents.REFERENCE_COUNT, requesters.size()));
             }
-            State s = state;
+            EntryState s = state;
             if (requirement.preloadWorkers() > 0 && s.worker() == null && loading == null
                 && s.status() != ModelStatus.WAITING_FOR_PROVIDER) {
                 startLoadLocked().whenComplete((w, e) -> {
@@ -188,7 +176,7 @@ final class ModelEntry {
 
     /** The worker to call, loading the model first if needed (once, however many callers ask at once). */
     CompletableFuture<Worker> worker() {
-        State s = state;
+        EntryState s = state;
         if (s.ready() != null && s.worker().isAccepting()) {
             return s.ready();
         }
@@ -213,7 +201,7 @@ final class ModelEntry {
         ProviderRegistry.Selection selection = ctx.providers.select(req);
         if (!selection.found()) {
             if (state.status() != ModelStatus.WAITING_FOR_PROVIDER) {
-                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
                 post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, selection.refusals()));
             }
             return CompletableFuture.failedFuture(new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
@@ -224,7 +212,7 @@ final class ModelEntry {
         long myEpoch = ++epoch;
         CompletableFuture<Worker> future = new CompletableFuture<>();
         loading = future;
-        state = new State(ModelStatus.LOADING, null, null, null, provider, device.note(), null, estimate);
+        state = new EntryState(ModelStatus.LOADING, null, null, null, provider, device.note(), null, estimate);
         post(ModelEvents.LOADING, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE, device.device().id()));
         Runnable task = () -> load(myEpoch, req, provider, device, future);
         if (unloading != null) {
@@ -277,8 +265,7 @@ final class ModelEntry {
             }
             loading = null;
             if (worker != null) {
-                state = new State(ModelStatus.LOADED, null, worker, CompletableFuture.completedFuture(worker), provider,
-                    device.note(), Instant.now(), state.estimatedMemory());
+                state = EntryState.loaded(worker, provider, device.note(), state.estimatedMemory());
                 LOG.info("Model {} loaded by {} on {} in {} ms", id, provider.name(), worker.device(), millis);
                 post(ModelEvents.LOADED, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE,
                     worker.device(), ModelEvents.DURATION_MS, millis));
@@ -384,7 +371,7 @@ final class ModelEntry {
         ModelException gone;
         lock.lock();
         try {
-            State s = state;
+            EntryState s = state;
             if (s.provider() == null || s.provider().provider() != provider) {
                 return;
             }
@@ -402,14 +389,14 @@ final class ModelEntry {
             }
             ProviderRegistry.Selection other = ctx.providers.select(requirement);
             if (other.found()) {
-                state = State.of(ModelStatus.REGISTERED, why);
+                state = EntryState.of(ModelStatus.REGISTERED, why);
                 LOG.warn("Model {}: {}; moving to provider {}", id, why, other.chosen().name());
                 if (reload) {
                     startLoadLocked();
                 }
             } else {
                 reloadOnArrival = reload;
-                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, why + "; " + other.refusals());
+                state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, why + "; " + other.refusals());
                 LOG.warn("Model {}: {}; waiting for a provider", id, why);
                 post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, state.reason()));
             }
@@ -431,10 +418,10 @@ final class ModelEntry {
             }
             ProviderRegistry.Selection selection = ctx.providers.select(requirement);
             if (!selection.found()) {
-                state = State.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
+                state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
                 return;
             }
-            state = State.of(ModelStatus.REGISTERED, null);
+            state = EntryState.of(ModelStatus.REGISTERED, null);
             if (reloadOnArrival || requirement.preloadWorkers() > 0) {
                 reloadOnArrival = false;
                 startLoadLocked();
@@ -455,7 +442,7 @@ final class ModelEntry {
     }
 
     ModelInfo info(boolean isDefault) {
-        State s = state;
+        EntryState s = state;
         ModelRequirement req = requirement;
         Worker worker = s.worker();
         return new ModelInfo(id, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),

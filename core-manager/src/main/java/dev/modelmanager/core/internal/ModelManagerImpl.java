@@ -12,10 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -72,10 +70,10 @@ public final class ModelManagerImpl implements ModelManager {
 
     public ModelManagerImpl(ManagerSettings settings) {
         this.registry = new ModelRegistry(events);
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads("modelmanager-timer"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new ManagerContext(settings, providers, devices, events,
-            Executors.newCachedThreadPool(threads("modelmanager-lifecycle")), scheduler, registry::removed);
+            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, registry::removed);
         this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
         LOG.info("Model manager started ({})", settings);
     }
@@ -89,11 +87,23 @@ public final class ModelManagerImpl implements ModelManager {
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
     @Deactivate
     public void close() {
+        Duration drain = ctx.settings().providerDrainTimeout();
         for (ModelEntry entry : registry.drain()) {
-            entry.shutdown(ctx.settings().providerDrainTimeout());
+            entry.shutdown(drain);
         }
         ctx.scheduler.shutdownNow();
-        ctx.lifecycle.shutdownNow();
+        // Loads still inside a provider finish on their own (native loads cannot be interrupted safely); their
+        // instances are closed as stale. Wait for that, within the drain timeout, before reporting stopped.
+        ctx.lifecycle.shutdown();
+        try {
+            if (!ctx.lifecycle.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Model loads still running after {}; stopping without them", drain);
+                ctx.lifecycle.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctx.lifecycle.shutdownNow();
+        }
         LOG.info("Model manager stopped");
     }
 
@@ -314,7 +324,7 @@ public final class ModelManagerImpl implements ModelManager {
         for (ProviderRegistry.Bound bound : providers.all()) {
             int loaded = 0;
             for (ModelEntry entry : registry.all()) {
-                ModelEntry.State state = entry.state();
+                EntryState state = entry.state();
                 if (state.worker() != null && state.provider() == bound) {
                     loaded++;
                 }
@@ -324,14 +334,5 @@ public final class ModelManagerImpl implements ModelManager {
         providerInfos.sort(Comparator.comparing(ProviderInfo::name));
         int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
         return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models);
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,14 +51,8 @@ final class Worker {
         this.modelId = modelId;
         this.model = model;
         this.device = model.device();
-        AtomicInteger threads = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "modelmanager-" + id + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
         this.executor = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), factory);
+            new LinkedBlockingQueue<>(), DaemonThreads.named("modelmanager-" + id));
         this.executor.allowCoreThreadTimeOut(true);
     }
 

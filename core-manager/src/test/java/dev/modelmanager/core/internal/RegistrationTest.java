@@ -94,6 +94,7 @@ class RegistrationTest {
         manager.release("docs", "a");
         await("docs to go", () -> manager.list().isEmpty());
         await("instance closed", () -> fixture.provider.open() == 0);
+        await("unload announced", () -> fixture.events.topicsOf("docs").contains("UNLOADED"));
         assertThat(fixture.events.topicsOf("docs"))
             .containsExactly("REGISTERED", "LOADING", "LOADED", "RELEASED", "UNLOADED");
     }
