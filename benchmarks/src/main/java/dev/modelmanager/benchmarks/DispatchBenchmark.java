@@ -51,7 +51,7 @@ public class DispatchBenchmark {
         manager.register("bench", requirement, "benchmark");
         manager.load("bench", Duration.ofSeconds(30));
         direct = (EmbeddingModel) provider.load(new LoadRequest("direct", requirement,
-            new DeviceInfo("cpu", "cpu", -1, -1, 1), "direct#0"));
+            new DeviceInfo("cpu", "cpu", -1, -1, 1), "direct#0", dev.modelmanager.api.spi.ModelFiles.NONE));
         batch = java.util.stream.IntStream.range(0, texts)
             .mapToObj(i -> "the quick brown fox jumps over the lazy dog, sentence number " + i).toList();
     }

@@ -28,6 +28,8 @@ import java.util.List;
  * @param priority             its priority
  * @param pinned               whether it is pinned
  * @param preloadWorkers       workers loaded at registration
+ * @param progress             while {@link ModelStatus#DOWNLOADING}: what is being fetched, how far, how fast;
+ *                             otherwise {@code null}
  */
 public record ModelInfo(
     String modelId,
@@ -51,7 +53,8 @@ public record ModelInfo(
     Instant lastUsed,
     int priority,
     boolean pinned,
-    int preloadWorkers) {
+    int preloadWorkers,
+    String progress) {
 
     public ModelInfo {
         requesters = List.copyOf(requesters);

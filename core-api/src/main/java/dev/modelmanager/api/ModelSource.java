@@ -54,10 +54,14 @@ public sealed interface ModelSource {
     }
 
     /**
-     * Resources on the class path of a bundle (e.g. the ONNX file and tokenizer inside a model jar).
+     * Resources inside a bundle or a jar (e.g. the ONNX file and tokenizer inside a model jar from Maven Central),
+     * extracted to the local disk for the provider. Each entry is a resource path, or {@code name=resource} to
+     * give the resource the repository path a provider expects, e.g.
+     * {@code onnx/model.onnx=all-minilm-l6-v2-q.onnx}.
      *
-     * @param bundle    the symbolic name of the bundle holding them, or {@code null} for the requester's own
-     * @param resources resource paths inside it
+     * @param bundle    the symbolic name of the bundle holding them, or the path of a jar file; {@code null}
+     *                  searches the manager's own class path
+     * @param resources resource entries
      */
     record Classpath(String bundle, List<String> resources) implements ModelSource {
         public Classpath {

@@ -12,6 +12,7 @@ public final class ModelEvents {
 
     public static final String REGISTERED = TOPIC_PREFIX + "REGISTERED";
     public static final String RELEASED = TOPIC_PREFIX + "RELEASED";
+    public static final String DOWNLOADING = TOPIC_PREFIX + "DOWNLOADING";
     public static final String LOADING = TOPIC_PREFIX + "LOADING";
     public static final String LOADED = TOPIC_PREFIX + "LOADED";
     public static final String UNLOADED = TOPIC_PREFIX + "UNLOADED";

@@ -9,6 +9,8 @@ import dev.modelmanager.api.ModelRequirement;
  * @param requirement the effective requirement
  * @param device      the device chosen for this worker
  * @param workerId    the worker this instance will be, e.g. {@code docs.embeddings#0}
+ * @param files       the model's files on the local disk, resolved by the manager
  */
-public record LoadRequest(String modelId, ModelRequirement requirement, DeviceInfo device, String workerId) {
+public record LoadRequest(String modelId, ModelRequirement requirement, DeviceInfo device, String workerId,
+                          ModelFiles files) {
 }

@@ -29,6 +29,15 @@ public interface ModelProvider {
     ProviderFit assess(ModelRequirement requirement);
 
     /**
+     * The files this provider needs from the model's source, in the repository layout (e.g. {@code config.json},
+     * {@code tokenizer.json}, {@code onnx/model.onnx}). The manager fetches them before {@link #load} and checks
+     * at registration that they can be had. Files named in the source itself are fetched as well. Must be cheap.
+     */
+    default java.util.List<FileRequest> files(ModelRequirement requirement) {
+        return java.util.List.of();
+    }
+
+    /**
      * Bytes the model is expected to need on {@code device} once loaded, or {@code -1} when unknown. Must be cheap.
      */
     long estimateMemory(ModelRequirement requirement, DeviceInfo device);

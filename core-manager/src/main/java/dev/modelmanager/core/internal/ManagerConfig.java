@@ -1,6 +1,7 @@
 package dev.modelmanager.core.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of PID {@code dev.modelmanager.core}. Property names replace {@code _} with {@code .}. */
@@ -33,4 +34,28 @@ public @interface ManagerConfig {
     @AttributeDefinition(name = "Stream stall timeout (s)",
         description = "How long a stream waits for its subscriber to request more before it is cancelled.")
     long stream_stall_timeout_seconds() default 300;
+
+    @AttributeDefinition(name = "Hub endpoint",
+        description = "Base URL of the Hugging Face Hub (or a mirror); empty = HF_ENDPOINT, else https://huggingface.co.")
+    String hub_endpoint() default "";
+
+    @AttributeDefinition(name = "Hub token", type = AttributeType.PASSWORD,
+        description = "Access token for private and gated models; empty = HF_TOKEN. Never logged or shown.")
+    String hub_token() default "";
+
+    @AttributeDefinition(name = "Hub cache folder",
+        description = "Hugging Face cache layout, shared with other tools; empty = HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub.")
+    String hub_cache_dir() default "";
+
+    @AttributeDefinition(name = "Offline",
+        description = "Serve only what the cache holds; never contact the Hub (also HF_HUB_OFFLINE=1).")
+    boolean hub_offline() default false;
+
+    @AttributeDefinition(name = "Check for updates",
+        description = "Ask the Hub whether a branch moved even when its files are cached (default: the cache answers).")
+    boolean hub_check_updates() default false;
+
+    @AttributeDefinition(name = "Work folder",
+        description = "Where the manager keeps its own files (extracted model resources); empty = modelmanager.home/data or ~/.cache/modelmanager.")
+    String work_dir() default "";
 }

@@ -4,9 +4,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
+import dev.modelmanager.core.internal.source.HubClient;
+import dev.modelmanager.core.internal.source.ResourceLocator;
+import dev.modelmanager.core.internal.source.SourceResolver;
+
 /** What every {@link ModelEntry} shares: settings, providers, devices, events and the lifecycle threads. */
 final class ManagerContext {
     private volatile ManagerSettings settings;
+    private volatile SourceResolver sources;
+    private final ResourceLocator resources;
     final ProviderRegistry providers;
     final DeviceRegistry devices;
     final EventPublisher events;
@@ -17,9 +23,11 @@ final class ManagerContext {
     /** Called when an entry has dropped out of the registry (last release + idle timeout). */
     final Consumer<ModelEntry> onRemoved;
 
-    ManagerContext(ManagerSettings settings, ProviderRegistry providers, DeviceRegistry devices, EventPublisher events,
-                   ExecutorService lifecycle, ScheduledExecutorService scheduler, Consumer<ModelEntry> onRemoved) {
-        this.settings = settings;
+    ManagerContext(ManagerSettings settings, ResourceLocator resources, ProviderRegistry providers,
+                   DeviceRegistry devices, EventPublisher events, ExecutorService lifecycle,
+                   ScheduledExecutorService scheduler, Consumer<ModelEntry> onRemoved) {
+        this.resources = resources;
+        settings(settings);
         this.providers = providers;
         this.devices = devices;
         this.events = events;
@@ -32,7 +40,17 @@ final class ManagerContext {
         return settings;
     }
 
+    /** New settings; the source resolver is rebuilt when the Hub settings or the work folder changed. */
     void settings(ManagerSettings value) {
+        ManagerSettings previous = this.settings;
         this.settings = value;
+        if (previous == null || !previous.hub().equals(value.hub()) || !previous.workDir().equals(value.workDir())) {
+            this.sources = new SourceResolver(new HubClient(value.hub()), resources, value.workDir().resolve("resources"));
+        }
+    }
+
+    /** Turns model sources into local files. */
+    SourceResolver sources() {
+        return sources;
     }
 }

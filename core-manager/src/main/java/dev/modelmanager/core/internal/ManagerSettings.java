@@ -1,6 +1,9 @@
 package dev.modelmanager.core.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
+
+import dev.modelmanager.core.internal.source.HubSettings;
 
 /**
  * The manager's settings as values, read from {@link ManagerConfig} or built directly in tests.
@@ -11,13 +14,16 @@ import java.time.Duration;
  * @param providerDrainTimeout how long a leaving provider's running calls may take
  * @param unloadDrainTimeout   how long an unloading model's running calls may take
  * @param streamStallTimeout   how long a stream waits for demand
+ * @param hub                  how to reach the Hugging Face Hub and where its cache is
+ * @param workDir              the manager's own folder (extracted resources)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
-                              Duration streamStallTimeout) {
+                              Duration streamStallTimeout, HubSettings hub, Path workDir) {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
-        4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5));
+        4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
+        HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""));
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -28,6 +34,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         if (workerConcurrency < 1) {
             throw new IllegalArgumentException("worker_concurrency must be >= 1, was " + workerConcurrency);
         }
+        if (hub == null || workDir == null) {
+            throw new IllegalArgumentException("hub settings and work folder are required");
+        }
     }
 
     static ManagerSettings from(ManagerConfig config) {
@@ -37,22 +46,38 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             config.worker_concurrency(),
             Duration.ofMillis(config.provider_drain_timeout_ms()),
             Duration.ofSeconds(config.unload_drain_timeout_seconds()),
-            Duration.ofSeconds(config.stream_stall_timeout_seconds()));
+            Duration.ofSeconds(config.stream_stall_timeout_seconds()),
+            HubSettings.from(config.hub_endpoint(), config.hub_token(), config.hub_cache_dir(), config.hub_offline(),
+                config.hub_check_updates(), System.getenv()),
+            defaultWorkDir(config.work_dir()));
+    }
+
+    private static Path defaultWorkDir(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String home = System.getProperty("modelmanager.home");
+        return home != null ? Path.of(home, "data") : Path.of(System.getProperty("user.home"), ".cache", "modelmanager");
     }
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout);
+            streamStallTimeout, hub, workDir);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout);
+            streamStallTimeout, hub, workDir);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout);
+            streamStallTimeout, hub, workDir);
+    }
+
+    public ManagerSettings withHub(HubSettings value, Path work) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, value, work);
     }
 
     private static void requireNonNegative(String name, Duration value) {

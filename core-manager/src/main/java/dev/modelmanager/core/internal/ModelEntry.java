@@ -23,7 +23,11 @@ import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.event.ModelEvents;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.spi.FileRequest;
 import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.ModelFiles;
+import dev.modelmanager.core.internal.source.SourceResolver;
 import dev.modelmanager.api.spi.LoadedModel;
 import dev.modelmanager.api.spi.ModelProvider;
 
@@ -106,6 +110,10 @@ final class ModelEntry {
                     ModelEvents.REFERENCE_COUNT, requesters.size()));
             }
             EntryState s = state;
+            if (created && requirement.preloadWorkers() == 0 && s.status() == ModelStatus.REGISTERED) {
+                prefetchLocked();
+            }
+            s = state;
             if (requirement.preloadWorkers() > 0 && s.worker() == null && loading == null
                 && s.status() != ModelStatus.WAITING_FOR_PROVIDER) {
                 startLoadLocked().whenComplete((w, e) -> {
@@ -239,7 +247,8 @@ final class ModelEntry {
         LoadedModel model = null;
         ModelException failure = null;
         try {
-            model = provider.provider().load(new LoadRequest(id, req, device.device(), workerId));
+            ModelFiles files = fetch(myEpoch, req, provider);
+            model = provider.provider().load(new LoadRequest(id, req, device.device(), workerId, files));
             Capabilities.checkLoaded(id, req, model);
         } catch (ModelException e) {
             failure = e.forModel(id);
@@ -283,6 +292,94 @@ final class ModelEntry {
         } else {
             future.completeExceptionally(failure);
         }
+    }
+
+    /** The files a provider asks for; a provider that fails to say is treated as asking for none. */
+    static List<FileRequest> filesWanted(ProviderRegistry.Bound provider, ModelRequirement requirement) {
+        try {
+            List<FileRequest> files = provider.provider().files(requirement);
+            return files == null ? List.of() : files;
+        } catch (RuntimeException e) {
+            LOG.warn("Provider {} failed to say which files {} needs", provider.name(), requirement.name(), e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Resolves the model's source to local files, showing {@code DOWNLOADING} while something is fetched.
+     * Runs on the load's lifecycle thread.
+     */
+    private ModelFiles fetch(long myEpoch, ModelRequirement req, ProviderRegistry.Bound provider) {
+        List<FileRequest> wanted = filesWanted(provider, req);
+        SourceResolver sources = ctx.sources();
+        if (sources.needsDownload(req.source(), wanted)) {
+            lock.lock();
+            try {
+                if (myEpoch == epoch && !removed) {
+                    EntryState s = state;
+                    state = new EntryState(ModelStatus.DOWNLOADING, null, null, null, s.provider(), s.deviceNote(),
+                        null, s.estimatedMemory());
+                    post(ModelEvents.DOWNLOADING, Map.of(ModelEvents.PROVIDER, provider.name()));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        ModelFiles files = sources.resolve(req.source(), wanted);
+        lock.lock();
+        try {
+            if (myEpoch == epoch && !removed && state.status() == ModelStatus.DOWNLOADING) {
+                state = state.with(ModelStatus.LOADING, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return files;
+    }
+
+    /**
+     * Fetches the files of a model that loads on first use right after its registration, so that the first call
+     * does not wait for a download (and a missing file shows at once). Does nothing when no provider is known yet
+     * or nothing needs fetching.
+     */
+    private void prefetchLocked() {
+        ProviderRegistry.Selection selection = ctx.providers.select(requirement);
+        if (!selection.found()) {
+            return;
+        }
+        ModelRequirement req = requirement;
+        List<FileRequest> wanted = filesWanted(selection.chosen(), req);
+        if (!ctx.sources().needsDownload(req.source(), wanted)) {
+            return;
+        }
+        long myEpoch = ++epoch;
+        state = EntryState.of(ModelStatus.DOWNLOADING, null);
+        post(ModelEvents.DOWNLOADING, Map.of(ModelEvents.PROVIDER, selection.chosen().name()));
+        ctx.lifecycle.execute(() -> {
+            ModelException failure = null;
+            try {
+                ctx.sources().resolve(req.source(), wanted);
+            } catch (ModelException e) {
+                failure = e.forModel(id);
+            } catch (RuntimeException e) {
+                failure = new ModelException(ErrorCode.SOURCE_UNAVAILABLE, id, "fetching its files failed: " + e, e);
+            }
+            lock.lock();
+            try {
+                if (myEpoch != epoch || removed || state.status() != ModelStatus.DOWNLOADING) {
+                    return; // a load took over (it fetches on its own, sharing this download) or the model went
+                }
+                if (failure == null) {
+                    state = EntryState.of(ModelStatus.REGISTERED, null);
+                } else {
+                    state = EntryState.of(ModelStatus.FAILED, failure.reason());
+                    LOG.warn("Model {}: {}", id, failure.reason());
+                    post(ModelEvents.FAILED, Map.of(ModelEvents.REASON, failure.reason()));
+                }
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
     // ------------------------------------------------------------------ unloading
@@ -450,7 +547,17 @@ final class ModelEntry {
             worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
             worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
-            req.preloadWorkers());
+            req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null);
+    }
+
+    private String progress(ModelRequirement req) {
+        if (!(req.source() instanceof ModelSource.Hub hub)) {
+            return null;
+        }
+        String prefix = hub.repository() + "/";
+        String text = ctx.sources().hub().downloads().stream().filter(d -> d.file().startsWith(prefix))
+            .map(d -> d.file().substring(prefix.length()) + " " + d).collect(java.util.stream.Collectors.joining("; "));
+        return text.isEmpty() ? "checking " + hub.describe() : text;
     }
 
     private static long safeMemory(LoadedModel model) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -46,6 +47,7 @@ import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.core.internal.source.ResourceLocator;
 
 /**
  * The {@link ModelManager} service. Keeps the registry, tracks provider and device services (whiteboard), and
@@ -64,15 +66,20 @@ public final class ModelManagerImpl implements ModelManager {
     private final EventPublisher events = new EventPublisher();
 
     @Activate
-    public ModelManagerImpl(ManagerConfig config) {
-        this(ManagerSettings.from(config));
+    public ModelManagerImpl(ManagerConfig config, BundleContext context) {
+        this(ManagerSettings.from(config), new BundleResourceLocator(context));
     }
 
+    /** A manager outside OSGi (tests, benchmarks): classpath sources are looked up in its own class loader. */
     public ModelManagerImpl(ManagerSettings settings) {
+        this(settings, ResourceLocator.of(ModelManagerImpl.class.getClassLoader()));
+    }
+
+    public ModelManagerImpl(ManagerSettings settings, ResourceLocator resources) {
         this.registry = new ModelRegistry(events);
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
-        this.ctx = new ManagerContext(settings, providers, devices, events,
+        this.ctx = new ManagerContext(settings, resources, providers, devices, events,
             Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, registry::removed);
         this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
         LOG.info("Model manager started ({})", settings);
@@ -156,7 +163,24 @@ public final class ModelManagerImpl implements ModelManager {
         if (requirement == null) {
             throw ModelException.invalidRequirement("requirement", "is required");
         }
+        if (!registry.contains(modelId)) {
+            verifySource(modelId, requirement);
+        }
         return registry.register(modelId, requirement, requesterId, id -> new ModelEntry(id, requirement, ctx));
+    }
+
+    /**
+     * Fails fast when a new model's source cannot be had: Hub files neither cached nor answered for (no such
+     * repository or file, token missing or refused, Hub unreachable), local files missing, resources not found.
+     */
+    private void verifySource(String modelId, ModelRequirement requirement) {
+        ProviderRegistry.Selection selection = providers.select(requirement);
+        try {
+            ctx.sources().verify(requirement.source(),
+                selection.found() ? ModelEntry.filesWanted(selection.chosen(), requirement) : List.of());
+        } catch (ModelException e) {
+            throw new ModelException(e.code(), modelId, e.field(), "its source cannot be had: " + e.reason(), e);
+        }
     }
 
     @Override

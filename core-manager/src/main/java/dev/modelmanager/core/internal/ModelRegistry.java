@@ -86,6 +86,10 @@ final class ModelRegistry {
         }
     }
 
+    boolean contains(String modelId) {
+        return entries.containsKey(modelId);
+    }
+
     String defaultId() {
         return defaultId.get();
     }

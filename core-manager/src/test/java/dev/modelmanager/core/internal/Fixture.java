@@ -2,6 +2,8 @@ package dev.modelmanager.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,26 @@ import org.osgi.service.event.EventAdmin;
 
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.core.internal.source.HubSettings;
 import dev.modelmanager.testsupport.TestModelProvider;
 
 /** A manager wired to the test provider, as DS would wire it, plus small helpers. */
 final class Fixture implements AutoCloseable {
+    /** Hermetic: an offline Hub with a private, empty cache, so that no test reaches the network. */
     static final ManagerSettings SETTINGS = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
-        .withLoadTimeout(Duration.ofSeconds(20)).withProviderDrainTimeout(Duration.ofSeconds(2));
+        .withLoadTimeout(Duration.ofSeconds(20)).withProviderDrainTimeout(Duration.ofSeconds(2))
+        .withHub(new HubSettings("http://127.0.0.1:9", null, tempDir("hub-cache"), true, false,
+            Duration.ofSeconds(1), Duration.ofSeconds(5)), tempDir("work"));
+
+    static Path tempDir(String name) {
+        try {
+            Path dir = Files.createTempDirectory("modelmanager-test-" + name);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     final ModelManagerImpl manager;
     final TestModelProvider provider;
@@ -40,8 +56,7 @@ final class Fixture implements AutoCloseable {
     }
 
     static ModelRequirement.Builder generation() {
-        return ModelRequirement.builder(ModelType.TEXT_GENERATION, "ggml-org/models")
-            .hub("ggml-org/models", "main", "tinyllamas/stories260K.gguf");
+        return ModelRequirement.builder(ModelType.TEXT_GENERATION, "ggml-org/models");
     }
 
     /** Waits until the condition holds, failing after {@code timeout}. */

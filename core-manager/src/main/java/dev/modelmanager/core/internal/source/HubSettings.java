@@ -1,0 +1,56 @@
+package dev.modelmanager.core.internal.source;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the manager reaches the Hugging Face Hub and where it caches what it fetched.
+ *
+ * @param endpoint       the Hub's base URL ({@code HF_ENDPOINT}), e.g. {@code https://huggingface.co}
+ * @param token          the access token ({@code HF_TOKEN}), or {@code null}; never printed
+ * @param cacheDir       the Hub-layout cache ({@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else
+ *                       {@code ~/.cache/huggingface/hub}), shared with other Hugging Face tools
+ * @param offline        serve only what the cache holds ({@code HF_HUB_OFFLINE=1})
+ * @param checkUpdates   ask the Hub whether a branch moved even when its files are cached
+ * @param connectTimeout TCP connect timeout
+ * @param readTimeout    how long a response may stall
+ */
+public record HubSettings(String endpoint, String token, Path cacheDir, boolean offline, boolean checkUpdates,
+                          Duration connectTimeout, Duration readTimeout) {
+
+    public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+    public HubSettings {
+        endpoint = endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : endpoint.strip();
+        while (endpoint.endsWith("/")) {
+            endpoint = endpoint.substring(0, endpoint.length() - 1);
+        }
+        token = token == null || token.isBlank() ? null : token.strip();
+    }
+
+    /** Settings from the environment as the Hugging Face tools read it, with configured values taking precedence. */
+    public static HubSettings from(String endpoint, String token, String cacheDir, boolean offline,
+                                   boolean checkUpdates, Map<String, String> env) {
+        String home = env.getOrDefault("HF_HOME", Path.of(System.getProperty("user.home"), ".cache", "huggingface").toString());
+        Path cache = Path.of(blank(cacheDir) ? env.getOrDefault("HF_HUB_CACHE", Path.of(home, "hub").toString()) : cacheDir);
+        boolean envOffline = "1".equals(env.get("HF_HUB_OFFLINE")) || "true".equalsIgnoreCase(env.get("HF_HUB_OFFLINE"));
+        return new HubSettings(blank(endpoint) ? env.get("HF_ENDPOINT") : endpoint,
+            blank(token) ? env.get("HF_TOKEN") : token, cache, offline || envOffline, checkUpdates,
+            Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    public HubSettings withOffline(boolean value) {
+        return new HubSettings(endpoint, token, cacheDir, value, checkUpdates, connectTimeout, readTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***") + ", cacheDir="
+            + cacheDir + ", offline=" + offline + ", checkUpdates=" + checkUpdates + "]";
+    }
+}

@@ -1,0 +1,235 @@
+package dev.modelmanager.core.internal.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.spi.FileRequest;
+import dev.modelmanager.api.spi.ModelFiles;
+
+/**
+ * Turns a model's {@link ModelSource} into files on the local disk, once, for every provider: Hub repositories
+ * through the {@link HubClient} and its cache, local paths as they are, resources of bundles and jars extracted
+ * to a folder of the manager's, remote models passed through untouched.
+ */
+public final class SourceResolver {
+    private final HubClient hub;
+    private final ResourceLocator resources;
+    private final Path extractDir;
+
+    public SourceResolver(HubClient hub, ResourceLocator resources, Path extractDir) {
+        this.hub = hub;
+        this.resources = resources;
+        this.extractDir = extractDir;
+    }
+
+    public HubClient hub() {
+        return hub;
+    }
+
+    /**
+     * Fetches what is needed and answers where it is.
+     *
+     * @param wanted the files the provider asks for (in addition to those the source names)
+     * @throws ModelException {@link ErrorCode#SOURCE_UNAVAILABLE} saying what is missing and why
+     */
+    public ModelFiles resolve(ModelSource source, List<FileRequest> wanted) {
+        if (source instanceof ModelSource.Hub h) {
+            return resolveHub(h, wanted, true);
+        } else if (source instanceof ModelSource.LocalPath p) {
+            return resolveLocal(p, wanted);
+        } else if (source instanceof ModelSource.Classpath c) {
+            return resolveClasspath(c);
+        }
+        return ModelFiles.NONE; // remote: served elsewhere
+    }
+
+    /**
+     * Checks, without downloading, that the source can be had: Hub files cached or answered for with the
+     * configured credentials, local files present, resources found.
+     */
+    public void verify(ModelSource source, List<FileRequest> wanted) {
+        if (source instanceof ModelSource.Hub h) {
+            resolveHub(h, wanted, false);
+        } else if (source instanceof ModelSource.LocalPath p) {
+            resolveLocal(p, wanted);
+        } else if (source instanceof ModelSource.Classpath c) {
+            c.resources().forEach(entry -> locate(c.bundle(), resourceOf(entry)));
+        }
+    }
+
+    /** Whether resolving would touch the network (some Hub file is not cached yet). */
+    public boolean needsDownload(ModelSource source, List<FileRequest> wanted) {
+        if (!(source instanceof ModelSource.Hub h)) {
+            return false;
+        }
+        return hubFiles(h, wanted).stream().filter(FileRequest::required)
+            .anyMatch(f -> hub.cached(h.repository(), h.revision(), f.path()).isEmpty());
+    }
+
+    private static List<FileRequest> hubFiles(ModelSource.Hub source, List<FileRequest> wanted) {
+        Map<String, FileRequest> files = new LinkedHashMap<>();
+        source.files().forEach(f -> files.put(f, FileRequest.required(f)));
+        wanted.forEach(f -> files.merge(f.path(), f, (a, b) -> a.required() ? a : b));
+        return new ArrayList<>(files.values());
+    }
+
+    private ModelFiles resolveHub(ModelSource.Hub source, List<FileRequest> wanted, boolean fetch) {
+        List<FileRequest> files = hubFiles(source, wanted);
+        if (files.isEmpty()) {
+            // Nothing named and nothing asked for (or no provider known yet): nothing to fetch or check; a provider
+            // that needs a file fails its load naming it.
+            return ModelFiles.NONE;
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        Path root = null;
+        for (FileRequest file : files) {
+            try {
+                if (fetch) {
+                    Path local = hub.fetch(source.repository(), source.revision(), file.path());
+                    found.put(file.path(), local);
+                    root = root != null ? root : rootOf(local, file.path());
+                } else if (file.required()) {
+                    hub.verify(source.repository(), source.revision(), file.path());
+                }
+            } catch (ModelException e) {
+                if (file.required() || !(e.reason().startsWith("no file") || e.reason().startsWith("no such"))) {
+                    throw e;
+                }
+            }
+        }
+        Path main = source.files().size() == 1 ? found.get(source.files().get(0)) : null;
+        return new ModelFiles(root, main, found);
+    }
+
+    private static Path rootOf(Path local, String repositoryPath) {
+        Path root = local;
+        for (int i = repositoryPath.split("/").length; i > 0; i--) {
+            root = root.getParent();
+        }
+        return root;
+    }
+
+    private static ModelFiles resolveLocal(ModelSource.LocalPath source, List<FileRequest> wanted) {
+        Path path = Path.of(source.path()).toAbsolutePath().normalize();
+        if (Files.isRegularFile(path)) {
+            return new ModelFiles(path.getParent(), path, Map.of(path.getFileName().toString(), path));
+        }
+        if (!Files.isDirectory(path)) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such file or folder: " + path);
+        }
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (FileRequest file : wanted) {
+            Path local = path.resolve(file.path());
+            if (Files.isRegularFile(local)) {
+                found.put(file.path(), local);
+            } else if (file.required()) {
+                throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "the folder " + path + " has no "
+                    + file.path() + ", which the provider needs");
+            }
+        }
+        return new ModelFiles(path, null, found);
+    }
+
+    private ModelFiles resolveClasspath(ModelSource.Classpath source) {
+        Map<String, Path> found = new LinkedHashMap<>();
+        Path root = null;
+        for (String entry : source.resources()) {
+            String resource = resourceOf(entry);
+            String name = entry.contains("=") ? entry.substring(0, entry.indexOf('=')).strip() : resource;
+            Extracted extracted = extract(source.bundle(), resource, name);
+            found.put(name, extracted.file());
+            root = extracted.root();
+        }
+        Path main = found.size() == 1 ? found.values().iterator().next() : null;
+        return new ModelFiles(root, main, found);
+    }
+
+    private static String resourceOf(String entry) {
+        String resource = entry.contains("=") ? entry.substring(entry.indexOf('=') + 1).strip() : entry.strip();
+        return resource.startsWith("/") ? resource.substring(1) : resource;
+    }
+
+    private record Extracted(Path root, Path file) {
+    }
+
+    /** A jar file given by path, or a bundle / class path resource through the locator. */
+    private Extracted extract(String owner, String resource, String name) {
+        try {
+            if (owner != null && owner.endsWith(".jar")) {
+                Path jar = Path.of(owner).toAbsolutePath();
+                if (!Files.isRegularFile(jar)) {
+                    throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + jar);
+                }
+                Path root = extractDir.resolve(safe(jar.getFileName().toString()) + "-"
+                    + Long.toHexString(Files.size(jar) ^ Files.getLastModifiedTime(jar).toMillis()));
+                Path target = root.resolve(name);
+                if (!Files.isRegularFile(target)) {
+                    try (ZipFile zip = new ZipFile(jar.toFile())) {
+                        ZipEntry entry = zip.getEntry(resource);
+                        if (entry == null) {
+                            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, jar + " has no " + resource);
+                        }
+                        try (InputStream in = zip.getInputStream(entry)) {
+                            copyAtomically(in, target);
+                        }
+                    }
+                }
+                return new Extracted(root, target);
+            }
+            ResourceLocator.Found found = locate(owner, resource);
+            Path root = extractDir.resolve(safe(owner == null ? "classpath" : owner) + "-" + safe(found.version()));
+            Path target = root.resolve(name);
+            if (!Files.isRegularFile(target)) {
+                try (InputStream in = found.url().openStream()) {
+                    copyAtomically(in, target);
+                }
+            }
+            return new Extracted(root, target);
+        } catch (IOException e) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "cannot extract " + resource + " from "
+                + (owner == null ? "the class path" : owner) + " to " + extractDir + ": " + e, e);
+        }
+    }
+
+    private ResourceLocator.Found locate(String owner, String resource) {
+        if (owner != null && owner.endsWith(".jar")) {
+            if (!Files.isRegularFile(Path.of(owner))) {
+                throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + owner);
+            }
+            return null;
+        }
+        Optional<ResourceLocator.Found> found = resources.find(owner, resource);
+        return found.orElseThrow(() -> new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no resource "
+            + resource + " in " + (owner == null ? "the class path" : "bundle " + owner)));
+    }
+
+    private static void copyAtomically(InputStream in, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+            + Thread.currentThread().getId());
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}
