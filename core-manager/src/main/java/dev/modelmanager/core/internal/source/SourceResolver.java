@@ -67,7 +67,11 @@ public final class SourceResolver {
         } else if (source instanceof ModelSource.LocalPath p) {
             resolveLocal(p, wanted);
         } else if (source instanceof ModelSource.Classpath c) {
-            c.resources().forEach(entry -> locate(c.bundle(), resourceOf(entry)));
+            if (c.bundle() != null && c.bundle().endsWith(".jar")) {
+                verifyJar(Path.of(c.bundle()).toAbsolutePath(), c.resources());
+            } else {
+                c.resources().forEach(entry -> locate(c.bundle(), resourceOf(entry)));
+            }
         }
     }
 
@@ -145,17 +149,67 @@ public final class SourceResolver {
     }
 
     private ModelFiles resolveClasspath(ModelSource.Classpath source) {
-        Map<String, Path> found = new LinkedHashMap<>();
-        Path root = null;
+        String owner = source.bundle();
+        boolean jarFile = owner != null && owner.endsWith(".jar");
+        Map<String, String> names = new LinkedHashMap<>();
         for (String entry : source.resources()) {
             String resource = resourceOf(entry);
-            String name = entry.contains("=") ? entry.substring(0, entry.indexOf('=')).strip() : resource;
-            Extracted extracted = extract(source.bundle(), resource, name);
-            found.put(name, extracted.file());
-            root = extracted.root();
+            names.put(entry.contains("=") ? entry.substring(0, entry.indexOf('=')).strip() : resource, resource);
         }
-        Path main = found.size() == 1 ? found.values().iterator().next() : null;
-        return new ModelFiles(root, main, found);
+        try {
+            if (jarFile) {
+                return extractFromJar(Path.of(owner).toAbsolutePath(), names);
+            }
+            // One folder per source, keyed by where its resources come from, so that they sit side by side.
+            Map<String, ResourceLocator.Found> found = new LinkedHashMap<>();
+            StringBuilder versions = new StringBuilder();
+            for (Map.Entry<String, String> e : names.entrySet()) {
+                ResourceLocator.Found f = locate(owner, e.getValue());
+                found.put(e.getKey(), f);
+                versions.append(f.version()).append(';');
+            }
+            Path root = extractDir.resolve(safe(owner == null ? "classpath" : owner) + "-"
+                + Integer.toHexString(versions.toString().hashCode()));
+            Map<String, Path> files = new LinkedHashMap<>();
+            for (Map.Entry<String, ResourceLocator.Found> e : found.entrySet()) {
+                Path target = root.resolve(e.getKey());
+                if (!Files.isRegularFile(target)) {
+                    try (InputStream in = e.getValue().url().openStream()) {
+                        copyAtomically(in, target);
+                    }
+                }
+                files.put(e.getKey(), target);
+            }
+            return new ModelFiles(root, files.size() == 1 ? files.values().iterator().next() : null, files);
+        } catch (IOException e) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "cannot extract " + names.values() + " from "
+                + (owner == null ? "the class path" : owner) + " to " + extractDir + ": " + e, e);
+        }
+    }
+
+    private ModelFiles extractFromJar(Path jar, Map<String, String> names) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + jar);
+        }
+        Path root = extractDir.resolve(safe(jar.getFileName().toString()) + "-"
+            + Long.toHexString(Files.size(jar) ^ Files.getLastModifiedTime(jar).toMillis()));
+        Map<String, Path> files = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (Map.Entry<String, String> e : names.entrySet()) {
+                Path target = root.resolve(e.getKey());
+                if (!Files.isRegularFile(target)) {
+                    ZipEntry entry = zip.getEntry(e.getValue());
+                    if (entry == null) {
+                        throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, jar + " has no " + e.getValue());
+                    }
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        copyAtomically(in, target);
+                    }
+                }
+                files.put(e.getKey(), target);
+            }
+        }
+        return new ModelFiles(root, files.size() == 1 ? files.values().iterator().next() : null, files);
     }
 
     private static String resourceOf(String entry) {
@@ -163,55 +217,22 @@ public final class SourceResolver {
         return resource.startsWith("/") ? resource.substring(1) : resource;
     }
 
-    private record Extracted(Path root, Path file) {
-    }
-
-    /** A jar file given by path, or a bundle / class path resource through the locator. */
-    private Extracted extract(String owner, String resource, String name) {
-        try {
-            if (owner != null && owner.endsWith(".jar")) {
-                Path jar = Path.of(owner).toAbsolutePath();
-                if (!Files.isRegularFile(jar)) {
-                    throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + jar);
-                }
-                Path root = extractDir.resolve(safe(jar.getFileName().toString()) + "-"
-                    + Long.toHexString(Files.size(jar) ^ Files.getLastModifiedTime(jar).toMillis()));
-                Path target = root.resolve(name);
-                if (!Files.isRegularFile(target)) {
-                    try (ZipFile zip = new ZipFile(jar.toFile())) {
-                        ZipEntry entry = zip.getEntry(resource);
-                        if (entry == null) {
-                            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, jar + " has no " + resource);
-                        }
-                        try (InputStream in = zip.getInputStream(entry)) {
-                            copyAtomically(in, target);
-                        }
-                    }
-                }
-                return new Extracted(root, target);
-            }
-            ResourceLocator.Found found = locate(owner, resource);
-            Path root = extractDir.resolve(safe(owner == null ? "classpath" : owner) + "-" + safe(found.version()));
-            Path target = root.resolve(name);
-            if (!Files.isRegularFile(target)) {
-                try (InputStream in = found.url().openStream()) {
-                    copyAtomically(in, target);
+    private static void verifyJar(Path jar, List<String> entries) {
+        if (!Files.isRegularFile(jar)) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + jar);
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (String entry : entries) {
+                if (zip.getEntry(resourceOf(entry)) == null) {
+                    throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, jar + " has no " + resourceOf(entry));
                 }
             }
-            return new Extracted(root, target);
         } catch (IOException e) {
-            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "cannot extract " + resource + " from "
-                + (owner == null ? "the class path" : owner) + " to " + extractDir + ": " + e, e);
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "cannot read " + jar + ": " + e, e);
         }
     }
 
     private ResourceLocator.Found locate(String owner, String resource) {
-        if (owner != null && owner.endsWith(".jar")) {
-            if (!Files.isRegularFile(Path.of(owner))) {
-                throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no such jar: " + owner);
-            }
-            return null;
-        }
         Optional<ResourceLocator.Found> found = resources.find(owner, resource);
         return found.orElseThrow(() -> new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "no resource "
             + resource + " in " + (owner == null ? "the class path" : "bundle " + owner)));

@@ -22,7 +22,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code X-Linked-Etag} (SHA-256) and {@code X-Linked-Size}; "moved" files redirect (307) to a host-relative
  * {@code /api/resolve-cache/...} URL. Gated repositories want {@code Authorization: Bearer <token>}.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
     record HubFile(byte[] content, boolean lfs, boolean moved, String announcedEtag) {
@@ -39,12 +39,12 @@ final class FakeHub implements AutoCloseable {
     /** Bytes after which the next GET is cut off (connection closed), or -1. */
     volatile int cutAfter = -1;
     /** Milliseconds to pause between 16 KiB chunks of a body (slow downloads). */
-    volatile int chunkDelayMs;
+    public volatile int chunkDelayMs;
     /** How long a cut-off response holds the connection before the server gives up on it. */
     volatile int stallMs = 3000;
-    final AtomicInteger bodiesServed = new AtomicInteger();
+    public final AtomicInteger bodiesServed = new AtomicInteger();
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         cdn = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/", this::hub);
@@ -55,16 +55,16 @@ final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + hub.getAddress().getPort();
     }
 
-    FakeHub file(String repo, String path, byte[] content) {
+    public FakeHub file(String repo, String path, byte[] content) {
         repos.computeIfAbsent(repo, r -> new ConcurrentHashMap<>()).put(path, new HubFile(content, false, false, null));
         return this;
     }
 
-    FakeHub lfsFile(String repo, String path, byte[] content) {
+    public FakeHub lfsFile(String repo, String path, byte[] content) {
         repos.computeIfAbsent(repo, r -> new ConcurrentHashMap<>()).put(path, new HubFile(content, true, false, null));
         return this;
     }
@@ -81,16 +81,16 @@ final class FakeHub implements AutoCloseable {
         return this;
     }
 
-    FakeHub gated(String repo, String token) {
+    public FakeHub gated(String repo, String token) {
         gated.put(repo, token);
         return this;
     }
 
-    long count(String method, String server) {
+    public long count(String method, String server) {
         return requests.stream().filter(r -> r.method().equals(method) && r.server().equals(server)).count();
     }
 
-    static String sha256(byte[] content) {
+    public static String sha256(byte[] content) {
         return digest("SHA-256", new byte[0], content);
     }
 
