@@ -59,6 +59,7 @@ public final class HubClient {
     private final URI endpoint;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, DownloadProgress> progress = new ConcurrentHashMap<>();
+    private final Map<String, Object> blobMonitors = new ConcurrentHashMap<>();
 
     public HubClient(HubSettings settings) {
         this.settings = settings;
@@ -162,6 +163,16 @@ public final class HubClient {
         Path part = cache.incomplete(repository, meta.etag());
         Files.createDirectories(part.getParent());
         Path lockFile = part.resolveSibling(meta.etag() + ".lock");
+        // Two files with the same content share a blob: one thread per blob in this JVM (a FileLock taken twice by
+        // one JVM throws), one process per blob across processes (the FileLock).
+        Object blobMonitor = blobMonitors.computeIfAbsent(part.toString(), k -> new Object());
+        synchronized (blobMonitor) {
+            return downloadLocked(repository, revision, file, meta, part, lockFile);
+        }
+    }
+
+    private Path downloadLocked(String repository, String revision, String file, FileMeta meta, Path part, Path lockFile)
+        throws IOException {
         try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = lockChannel.lock()) {
             // Another process may have finished it while we waited for the lock.

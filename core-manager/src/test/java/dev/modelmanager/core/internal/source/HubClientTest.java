@@ -169,6 +169,18 @@ class HubClientTest {
     }
 
     @Test
+    void twoFilesWithTheSameContentFetchedAtOnceShareOneBlob() throws Exception {
+        server.lfsFile(REPO, "copy/model.onnx", WEIGHTS);
+        server.chunkDelayMs = 5;
+        HubClient client = client(null, false);
+        CompletableFuture<Path> a = CompletableFuture.supplyAsync(() -> client.fetch(REPO, "main", "onnx/model.onnx"));
+        CompletableFuture<Path> b = CompletableFuture.supplyAsync(() -> client.fetch(REPO, "main", "copy/model.onnx"));
+        assertThat(Files.readAllBytes(a.join())).isEqualTo(WEIGHTS);
+        assertThat(Files.readAllBytes(b.join())).isEqualTo(WEIGHTS);
+        assertThat(server.bodiesServed.get()).isEqualTo(1);
+    }
+
+    @Test
     void progressIsVisibleWhileDownloading() throws Exception {
         server.chunkDelayMs = 30;
         HubClient client = client(null, false);
