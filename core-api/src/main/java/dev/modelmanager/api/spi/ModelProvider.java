@@ -23,6 +23,14 @@ public interface ModelProvider {
     Set<ModelType> modelTypes();
 
     /**
+     * Why this provider cannot serve anything now (e.g. its native library failed to load), or {@code null} when
+     * it can. Shown in the manager's status.
+     */
+    default String unavailableReason() {
+        return null;
+    }
+
+    /**
      * Whether, and how well, it can serve a requirement. Must be cheap: no loading, no network. The manager picks
      * the supporting provider with the highest score.
      */

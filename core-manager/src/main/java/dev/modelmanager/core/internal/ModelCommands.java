@@ -72,9 +72,9 @@ public final class ModelCommands {
         StringBuilder out = new StringBuilder();
         out.append("models: ").append(s.registeredModels()).append(" registered, ").append(s.loadedModels())
             .append(" loaded; default: ").append(s.defaultModel() == null ? "none" : s.defaultModel()).append('\n');
-        TextTable providers = new TextTable("PROVIDER", "MODEL TYPES", "LOADED");
+        TextTable providers = new TextTable("PROVIDER", "MODEL TYPES", "LOADED", "PROBLEM");
         for (ProviderInfo p : s.providers()) {
-            providers.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted().collect(java.util.stream.Collectors.joining(",")), p.models());
+            providers.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted().collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
         out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
         out.append(list());

@@ -353,7 +353,13 @@ public final class ModelManagerImpl implements ModelManager {
                     loaded++;
                 }
             }
-            providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded));
+            String problem;
+            try {
+                problem = bound.provider().unavailableReason();
+            } catch (RuntimeException e) {
+                problem = "failed to report its state: " + e;
+            }
+            providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded, problem));
         }
         providerInfos.sort(Comparator.comparing(ProviderInfo::name));
         int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();

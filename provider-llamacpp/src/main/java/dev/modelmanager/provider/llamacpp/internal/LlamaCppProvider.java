@@ -1,0 +1,267 @@
+package dev.modelmanager.provider.llamacpp.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.PoolingType;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.api.spi.ProviderFit;
+import dev.modelmanager.provider.llamacpp.gguf.GgufFile;
+import dev.modelmanager.provider.llamacpp.gguf.GgufFormatException;
+import dev.modelmanager.provider.llamacpp.gguf.GgufReader;
+
+/**
+ * The {@code llamacpp} provider: GGUF models in-process through java-llama.cpp, for text generation (with chat and
+ * streaming) and embeddings. Requirement options: {@code n_ctx} (context per slot), {@code n_parallel} (slots),
+ * {@code n_threads}, {@code n_gpu_layers}, {@code pooling} ({@code cls}, {@code last}, {@code mean}, {@code none}).
+ */
+@Component(service = ModelProvider.class, configurationPid = "dev.modelmanager.provider.llamacpp", property = {
+    ModelManagerConstants.PROVIDER_NAME + "=llamacpp",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding"
+})
+@Designate(ocd = LlamaCppConfig.class)
+public final class LlamaCppProvider implements ModelProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaCppProvider.class);
+    public static final String NAME = "llamacpp";
+
+    private final LlamaCppSettings settings;
+    private final String unavailable;
+
+    @Activate
+    public LlamaCppProvider(LlamaCppConfig config) {
+        this(LlamaCppSettings.from(config));
+    }
+
+    public LlamaCppProvider(LlamaCppSettings settings) {
+        this.settings = settings;
+        this.unavailable = LlamaNatives.load(settings);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<ModelType> modelTypes() {
+        return Set.of(ModelType.TEXT_GENERATION, ModelType.EMBEDDING);
+    }
+
+    @Override
+    public String unavailableReason() {
+        return unavailable;
+    }
+
+    @Override
+    public ProviderFit assess(ModelRequirement requirement) {
+        if (unavailable != null) {
+            return ProviderFit.unsupported(unavailable);
+        }
+        if (!modelTypes().contains(requirement.modelType())) {
+            return ProviderFit.unsupported("serves text_generation and embedding models only");
+        }
+        boolean named = NAME.equals(requirement.provider());
+        boolean gguf = ggufName(requirement.source()).isPresent();
+        if (!gguf && !named) {
+            return ProviderFit.unsupported("the source names no .gguf file");
+        }
+        return ProviderFit.supported(gguf ? 60 : 40);
+    }
+
+    private static Optional<String> ggufName(ModelSource source) {
+        String name = null;
+        if (source instanceof ModelSource.Hub hub && hub.files().size() == 1) {
+            name = hub.files().get(0);
+        } else if (source instanceof ModelSource.LocalPath path) {
+            name = path.path();
+        } else if (source instanceof ModelSource.Classpath cp && cp.resources().size() == 1) {
+            name = cp.resources().get(0);
+        }
+        return Optional.ofNullable(name).filter(n -> n.toLowerCase(Locale.ROOT).endsWith(".gguf"));
+    }
+
+    @Override
+    public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
+        if (requirement.source() instanceof ModelSource.LocalPath path && Files.isRegularFile(Path.of(path.path()))) {
+            try {
+                GgufFile gguf = GgufReader.read(Path.of(path.path()));
+                Shape shape = shape(requirement, gguf);
+                return MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()).total();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Context per slot and slot count for a requirement on a model. */
+    record Shape(int contextPerSlot, int slots) {
+    }
+
+    Shape shape(ModelRequirement requirement, GgufFile gguf) {
+        int slots = intOption(requirement, "n_parallel", requirement.modelType() == ModelType.EMBEDDING ? 1 : settings.parallel());
+        int trained = gguf.contextLength() > 0 ? (int) Math.min(Integer.MAX_VALUE, gguf.contextLength()) : settings.contextSize();
+        int wanted = intOption(requirement, "n_ctx", Math.min(trained, settings.contextSize()));
+        if (requirement.maxInputLength() != null && requirement.modelType() == ModelType.EMBEDDING) {
+            wanted = Math.min(wanted, requirement.maxInputLength());
+        }
+        return new Shape(Math.max(16, wanted), Math.max(1, slots));
+    }
+
+    @Override
+    public LoadedModel load(LoadRequest request) throws Exception {
+        if (unavailable != null) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), unavailable);
+        }
+        ModelRequirement requirement = request.requirement();
+        Path file = ggufFile(request);
+        GgufFile gguf;
+        try {
+            gguf = GgufReader.read(file);
+        } catch (GgufFormatException | NoSuchFileException e) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "not a usable GGUF file: " + e.getMessage());
+        }
+        Shape shape = shape(requirement, gguf);
+        MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots());
+        ModelParameters params = new ModelParameters().setModel(file.toString())
+            .setCtxSize(shape.contextPerSlot() * shape.slots()).setParallel(shape.slots())
+            .setThreads(intOption(requirement, "n_threads", settings.effectiveThreads())).enableContBatching();
+        Map<String, String> facts = facts(gguf, shape);
+        int gpuLayers = intOption(requirement, "n_gpu_layers", 0);
+        if (gpuLayers != 0) {
+            params.setGpuLayers(gpuLayers);
+            if (LlamaNatives.bundledCpuOnly(settings)) {
+                facts.put("device.note", "n_gpu_layers=" + gpuLayers + " asked, but the bundled llama.cpp is a CPU"
+                    + " build: running on cpu (set native.library.path to a GPU build)");
+                LOG.warn("Model {}: {}", request.modelId(), facts.get("device.note"));
+            }
+        }
+        if (requirement.modelType() == ModelType.EMBEDDING) {
+            PoolingType pooling = pooling(request.modelId(), requirement, gguf);
+            params.enableEmbedding().setPoolingType(pooling);
+            facts.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
+        }
+        long before = ProcessMemory.residentBytes();
+        LlamaModel model = new LlamaModel(params);
+        long after = ProcessMemory.residentBytes();
+        long measured = before > 0 && after > before ? after - before : -1;
+        LOG.info("Loaded {} ({} {}, {} layers, context {}x{}): estimated {} MiB, resident +{} MiB", file.getFileName(),
+            gguf.architecture(), gguf.quantization(), gguf.layers(), shape.slots(), shape.contextPerSlot(),
+            estimate.total() >> 20, measured >> 20);
+        return requirement.modelType() == ModelType.EMBEDDING
+            ? new LlamaEmbedder(request.modelId(), model, gguf, measured, estimate, facts)
+            : new LlamaGenerator(request.modelId(), model, gguf, measured, estimate, facts,
+                requirement.maxOutputLength() != null ? requirement.maxOutputLength() : settings.maxOutputLength());
+    }
+
+    /** The one GGUF file of the source: the file it names, else the only {@code .gguf} in its folder. */
+    private static Path ggufFile(LoadRequest request) throws IOException {
+        if (request.files().main() != null) {
+            return request.files().main();
+        }
+        Optional<Path> named = request.files().files().entrySet().stream().filter(e -> e.getKey().endsWith(".gguf"))
+            .map(Map.Entry::getValue).findFirst();
+        if (named.isPresent()) {
+            return named.get();
+        }
+        Path root = request.files().root();
+        if (root == null || !Files.isDirectory(root)) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(),
+                "the source names no .gguf file (name it: hub files, a path, or a resource)");
+        }
+        java.util.List<Path> found;
+        try (var files = Files.list(root)) {
+            found = files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")).sorted().toList();
+        }
+        if (found.size() != 1) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "the folder " + root + " holds "
+                + (found.isEmpty() ? "no .gguf file" : "several .gguf files (" + found.stream()
+                .map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
+                + "): name one"));
+        }
+        return found.get(0);
+    }
+
+    /**
+     * The pooling to embed with: the one asked for, else the one the model declares, else the last token's.
+     * MEAN pooling is refused on a model that does not declare it: llama.cpp then fails a GGML_ASSERT, which
+     * kills the whole JVM rather than throwing.
+     */
+    static PoolingType pooling(String modelId, ModelRequirement requirement, GgufFile gguf) {
+        Optional<GgufFile.Pooling> declared = gguf.pooling();
+        String asked = requirement.options().get("pooling");
+        GgufFile.Pooling pooling;
+        if (asked != null) {
+            try {
+                pooling = GgufFile.Pooling.valueOf(asked.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ModelException(ErrorCode.INVALID_REQUIREMENT, modelId, "options.pooling",
+                    "options.pooling: must be none, mean, cls or last, was " + asked, null);
+            }
+        } else {
+            pooling = declared.filter(p -> p != GgufFile.Pooling.RANK).orElse(GgufFile.Pooling.LAST);
+        }
+        if (pooling == GgufFile.Pooling.MEAN && declared.orElse(GgufFile.Pooling.NONE) != GgufFile.Pooling.MEAN) {
+            throw new ModelException(ErrorCode.INVALID_REQUIREMENT, modelId, "options.pooling",
+                "options.pooling: mean pooling on a model that declares " + declared.map(Enum::name).orElse("no pooling")
+                    + " makes llama.cpp abort the process (GGML_ASSERT); use the model's own pooling or cls/last", null);
+        }
+        return switch (pooling) {
+            case NONE -> PoolingType.NONE;
+            case MEAN -> PoolingType.MEAN;
+            case CLS -> PoolingType.CLS;
+            case LAST, RANK -> PoolingType.LAST;
+        };
+    }
+
+    private static Map<String, String> facts(GgufFile gguf, Shape shape) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("architecture", gguf.architecture());
+        facts.put("quantization", gguf.quantization());
+        facts.put("layers", Long.toString(gguf.layers()));
+        facts.put("context.trained", Long.toString(gguf.contextLength()));
+        facts.put("context.per.slot", Integer.toString(shape.contextPerSlot()));
+        facts.put("slots", Integer.toString(shape.slots()));
+        facts.put("chat.template", gguf.chatTemplate().isPresent() ? "from the model file"
+            : "none in the model file; llama.cpp's ChatML fallback is used");
+        return facts;
+    }
+
+    private static int intOption(ModelRequirement requirement, String key, int fallback) {
+        String value = requirement.options().get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new ModelException(ErrorCode.INVALID_REQUIREMENT, null, "options." + key,
+                "options." + key + ": must be a whole number, was " + value, null);
+        }
+    }
+}

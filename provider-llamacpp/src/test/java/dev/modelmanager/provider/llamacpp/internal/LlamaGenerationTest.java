@@ -1,0 +1,194 @@
+package dev.modelmanager.provider.llamacpp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.GenerationResult;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.core.internal.ManagerSettings;
+import dev.modelmanager.core.internal.ModelManagerImpl;
+
+/** The stories260K model through the manager and this provider, against the reference in shared/models. */
+class LlamaGenerationTest {
+    static final Path MODELS = Path.of(System.getProperty("shared.models", "../../shared/models"));
+    static final Path STORIES = MODELS.resolve("stories260K.gguf");
+    static final GenerationOptions GREEDY = GenerationOptions.builder().temperature(0.0).maxOutputLength(20).build();
+
+    static ModelManagerImpl manager;
+
+    @BeforeAll
+    static void start() {
+        manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
+        manager.bindProvider(new LlamaCppProvider(LlamaCppSettings.defaults()), Map.of("service.id", 1L));
+        manager.register("stories", ModelRequirement.builder(ModelType.TEXT_GENERATION, "stories260K")
+            .path(STORIES.toString()).build(), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    /** The greedy continuation the models README gives for "Once upon a time". */
+    static String referenceContinuation() throws Exception {
+        String readme = Files.readString(MODELS.resolve("README.md"));
+        Matcher m = Pattern.compile("Greedy \"Once upon a time\" continues with \"(.+?)\" with llama\\.cpp").matcher(readme);
+        assertThat(m.find()).as("reference sentence in shared/models/README.md").isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void greedyGenerationContinuesAsTheReferenceSays() throws Exception {
+        String reference = referenceContinuation();
+        GenerationResult result = manager.generate("stories", "Once upon a time",
+            GenerationOptions.builder().temperature(0.0).maxOutputLength(64).build());
+        assertThat(result.text()).startsWith(reference);
+        assertThat(result.usage().promptTokens()).isPositive();
+        assertThat(result.usage().completionTokens()).isBetween(1, 64);
+        assertThat(result.device()).isEqualTo("cpu");
+        ModelInfo info = manager.info("stories");
+        assertThat(info.provider()).isEqualTo("llamacpp");
+        assertThat(info.memoryBytes()).isPositive();
+    }
+
+    @Test
+    void theConcatenatedStreamEqualsTheNonStreamedText() throws Exception {
+        String whole = manager.generate("stories", "Once upon a time", GREEDY).text();
+        assertThat(stream("Once upon a time", GREEDY, 0).get(30, TimeUnit.SECONDS)).isEqualTo(whole);
+        GenerationResult limited = manager.generate("stories", "Once upon a time", GREEDY);
+        assertThat(limited.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(limited.usage().completionTokens()).isEqualTo(20);
+    }
+
+    @Test
+    void fourConcurrentGreedyGenerationsEqualTheSequentialResults() throws Exception {
+        List<String> prompts = List.of("Once upon a time", "The little dog", "One day, Lily", "The sun was");
+        List<String> sequential = new ArrayList<>();
+        for (String p : prompts) {
+            sequential.add(manager.generate("stories", p, GREEDY).text());
+        }
+        List<CompletableFuture<GenerationResult>> concurrent = new ArrayList<>();
+        for (String p : prompts) {
+            concurrent.add(manager.generateAsync("stories", p, GREEDY).toCompletableFuture());
+        }
+        for (int i = 0; i < prompts.size(); i++) {
+            assertThat(concurrent.get(i).get(60, TimeUnit.SECONDS).text()).as(prompts.get(i)).isEqualTo(sequential.get(i));
+        }
+    }
+
+    @Test
+    void cancellingAStreamStopsTheNativeWorkEarly() throws Exception {
+        GenerationOptions longRun = GenerationOptions.builder().temperature(0.0).maxOutputLength(5000).build();
+        long start = System.nanoTime();
+        String five = stream("Once upon a time", longRun, 5).get(30, TimeUnit.SECONDS);
+        assertThat(five).isNotEmpty();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (manager.info("stories").inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(manager.info("stories").inFlight()).as("the generation stopped").isZero();
+        // A full 5000-token run takes seconds; the cancelled one returned well before.
+        GenerationResult after = manager.generate("stories", "Once upon a time", GREEDY);
+        assertThat(after.usage().completionTokens()).isEqualTo(20);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void chatProducesTextThroughTheFallbackTemplate() {
+        GenerationResult chat = manager.chat("stories", List.of(ChatMessage.system("You tell stories."),
+            ChatMessage.user("Tell me about a cat.")), GREEDY);
+        assertThat(chat.text()).isNotBlank();
+        assertThat(manager.info("stories").status()).isEqualTo(ModelStatus.LOADED);
+    }
+
+    @Test
+    void badFilesFailWithTheReasonWhileOtherModelsKeepServing() throws Exception {
+        Path dir = Files.createTempDirectory("bad-gguf");
+        Path zip = Files.writeString(dir.resolve("zip.gguf"), "PK\u0003\u0004 not a model");
+        Path cut = dir.resolve("cut.gguf");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(STORIES), 100_000));
+        Map<String, String> expected = Map.of(zip.toString(), "not a usable GGUF file: " + zip + " is not a GGUF file",
+            cut.toString(), "not a usable GGUF file: " + cut + " is truncated",
+            dir.toString(), "holds several .gguf files (cut.gguf, zip.gguf): name one");
+        int i = 0;
+        for (Map.Entry<String, String> bad : expected.entrySet()) {
+            String id = "bad" + i++;
+            manager.register(id, ModelRequirement.builder(ModelType.TEXT_GENERATION, "bad").path(bad.getKey())
+                .provider("llamacpp").build(), "test");
+            assertThatThrownBy(() -> manager.generate(id, "x", GREEDY)).isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.LOAD_FAILED);
+                assertThat(e.getMessage()).contains(bad.getValue());
+            });
+            assertThat(manager.info(id).status()).isEqualTo(ModelStatus.FAILED);
+            assertThat(manager.info(id).reason()).contains(bad.getValue());
+            manager.release(id, "test");
+        }
+        assertThatThrownBy(() -> manager.register("missing", ModelRequirement.builder(ModelType.TEXT_GENERATION, "m")
+            .path(dir.resolve("absent.gguf").toString()).build(), "test"))
+            .hasMessageContaining("no such file or folder");
+        assertThat(manager.generate("stories", "Once upon a time", GREEDY).text()).isNotEmpty();
+    }
+
+    /** Streams a generation; cancels after {@code cancelAfter} chunks when positive. Completes with the text. */
+    static CompletableFuture<String> stream(String prompt, GenerationOptions options, int cancelAfter) {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        List<String> pieces = new CopyOnWriteArrayList<>();
+        manager.stream("stories", prompt, options).subscribe(new Flow.Subscriber<>() {
+            Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(GenerationChunk chunk) {
+                pieces.add(chunk.text());
+                if (cancelAfter > 0 && pieces.size() == cancelAfter) {
+                    subscription.cancel();
+                    done.complete(String.join("", pieces));
+                } else {
+                    subscription.request(1);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(String.join("", pieces));
+            }
+        });
+        return done;
+    }
+}
