@@ -61,7 +61,7 @@ class DistributionIT {
     }
 
     @Test
-    void listRunsAndExitsZeroShowingTheExampleModelWaitingForAProvider() throws Exception {
+    void listRunsAndExitsZeroShowingTheExampleModelWaitingForAnEmbeddingProvider() throws Exception {
         Run run = modelmanager("-c", "model:list");
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("ID").contains("docs.embeddings").contains("embedding")
@@ -73,7 +73,7 @@ class DistributionIT {
     void commandsRunInOrderAndAFailureIsOneReadableLineWithExitStatusOne() throws Exception {
         Run run = modelmanager("-c", "model:status", "-c", "model:info nope", "-c", "model:list");
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.out()).contains("providers: none installed");
+        assertThat(run.out()).contains("llamacpp  embedding,text_generation  0       -");
         // model:status prints the table once; model:list, after the failure, must not have run.
         assertThat(run.out().split("docs.embeddings", -1)).as("tables printed").hasSize(2);
         assertThat(run.err().strip()).isEqualTo(

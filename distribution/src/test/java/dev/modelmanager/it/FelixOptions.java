@@ -28,7 +28,12 @@ final class FelixOptions {
     private FelixOptions() {
     }
 
+    /** The distribution's bundles less the llama.cpp provider (its JNI library loads once per JVM). */
     static Option[] distribution(boolean withTestProvider) {
+        return distribution(withTestProvider, false);
+    }
+
+    static Option[] distribution(boolean withTestProvider, boolean withLlamaCpp) {
         List<Option> options = new ArrayList<>();
         options.add(frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE));
         options.add(cleanCaches(true));
@@ -45,7 +50,8 @@ final class FelixOptions {
         }
         for (Path jar : jars(Path.of(System.getProperty("dist.dir"), "bundles"))) {
             String name = jar.getFileName().toString();
-            if (!name.startsWith("org.apache.felix.gogo.jline") && !name.startsWith("jline")) {
+            boolean llama = name.startsWith("provider-llamacpp");
+            if (!name.startsWith("org.apache.felix.gogo.jline") && !name.startsWith("jline") && (withLlamaCpp || !llama)) {
                 options.add(bundle(jar.toUri().toString()));
             }
         }

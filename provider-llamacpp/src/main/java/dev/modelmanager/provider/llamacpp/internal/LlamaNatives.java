@@ -33,6 +33,9 @@ final class LlamaNatives {
             System.setProperty("de.kherud.llama.tmpdir", settings.nativeDir().toString());
             if (settings.nativeLibraryPath() != null) {
                 System.setProperty("de.kherud.llama.lib.path", settings.nativeLibraryPath().toString());
+            } else if (extractBundled(settings.nativeDir())) {
+                // Loaded from our private folder: java-llama.cpp neither extracts (printing to stdout) nor cleans up.
+                System.setProperty("de.kherud.llama.lib.path", settings.nativeDir().toString());
             }
             Class.forName(LlamaModel.class.getName(), true, LlamaNatives.class.getClassLoader());
             LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> LOG.debug("llama.cpp {}: {}", level, message.strip()));
@@ -45,6 +48,34 @@ final class LlamaNatives {
             failure = "the llama.cpp native library failed to load: " + e;
             LOG.error("{}", failure, e);
             return failure;
+        }
+    }
+
+    /**
+     * Copies the bundled library for this OS and architecture into {@code dir} (when it is not there with the same
+     * size already). {@code false} when the bundle has none for this platform.
+     */
+    private static boolean extractBundled(java.nio.file.Path dir) throws IOException {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String folder = os.contains("win") ? "Windows" : os.contains("mac") ? "Mac" : "Linux";
+        String cpu = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64")
+            ? "aarch64" : arch;
+        String file = folder.equals("Windows") ? "jllama.dll" : folder.equals("Mac") ? "libjllama.dylib" : "libjllama.so";
+        String resource = "/de/kherud/llama/" + folder + "/" + cpu + "/" + file;
+        try (java.io.InputStream in = LlamaModel.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return false;
+            }
+            byte[] bytes = in.readAllBytes();
+            java.nio.file.Path target = dir.resolve(file);
+            if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
+                java.nio.file.Path tmp = dir.resolve(file + ".tmp-" + ProcessHandle.current().pid());
+                Files.write(tmp, bytes);
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            return true;
         }
     }
 
