@@ -30,6 +30,8 @@ import java.util.List;
  * @param preloadWorkers       workers loaded at registration
  * @param progress             while {@link ModelStatus#DOWNLOADING}: what is being fetched, how far, how fast;
  *                             otherwise {@code null}
+ * @param details              facts the provider reports about the loaded model (architecture, memory estimate
+ *                             and measurement, chat template, ...); empty while not loaded
  */
 public record ModelInfo(
     String modelId,
@@ -54,10 +56,12 @@ public record ModelInfo(
     int priority,
     boolean pinned,
     int preloadWorkers,
-    String progress) {
+    String progress,
+    java.util.Map<String, String> details) {
 
     public ModelInfo {
         requesters = List.copyOf(requesters);
+        details = details == null ? java.util.Map.of() : java.util.Map.copyOf(details);
     }
 
     public int referenceCount() {

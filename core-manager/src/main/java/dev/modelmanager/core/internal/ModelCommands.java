@@ -60,6 +60,10 @@ public final class ModelCommands {
         fields.put("last used", m.lastUsed());
         fields.put("priority", m.priority() + (m.pinned() ? ", pinned" : ""));
         fields.put("preload workers", m.preloadWorkers());
+        if (m.progress() != null) {
+            fields.put("progress", m.progress());
+        }
+        new java.util.TreeMap<>(m.details()).forEach((k, v) -> fields.put("  " + k, v));
         StringBuilder out = new StringBuilder();
         int width = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
         fields.forEach((k, v) -> out.append(String.format("%-" + width + "s : %s%n", k, v == null ? "-" : v)));

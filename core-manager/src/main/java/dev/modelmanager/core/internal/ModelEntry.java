@@ -547,7 +547,8 @@ final class ModelEntry {
             worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
             worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
-            req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null);
+            req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
+            worker == null ? Map.of() : safeDetails(worker.model()));
     }
 
     private String progress(ModelRequirement req) {
@@ -558,6 +559,15 @@ final class ModelEntry {
         String text = ctx.sources().hub().downloads().stream().filter(d -> d.file().startsWith(prefix))
             .map(d -> d.file().substring(prefix.length()) + " " + d).collect(java.util.stream.Collectors.joining("; "));
         return text.isEmpty() ? "checking " + hub.describe() : text;
+    }
+
+    private static Map<String, String> safeDetails(LoadedModel model) {
+        try {
+            Map<String, String> details = model.details();
+            return details == null ? Map.of() : details;
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
     }
 
     private static long safeMemory(LoadedModel model) {

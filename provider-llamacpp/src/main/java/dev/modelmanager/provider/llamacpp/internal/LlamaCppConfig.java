@@ -31,4 +31,9 @@ public @interface LlamaCppConfig {
     @AttributeDefinition(name = "Max output tokens",
         description = "Tokens generated when neither the call nor the requirement sets max_output_length.")
     int max_output_length() default 256;
+
+    @AttributeDefinition(name = "Parked instances",
+        description = "Unloaded models kept for reuse by the next load of the same file and parameters (java-llama.cpp "
+            + "leaves native memory and a thread behind on every close; reuse keeps reloads from piling up). 0 = off.")
+    int parked_instances() default 2;
 }

@@ -51,6 +51,8 @@ public final class LlamaCppProvider implements ModelProvider {
 
     private final LlamaCppSettings settings;
     private final String unavailable;
+    private final NativeModelPool pool;
+    private final Map<NativeModelPool.Key, Long> measuredByKey = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     public LlamaCppProvider(LlamaCppConfig config) {
@@ -60,6 +62,13 @@ public final class LlamaCppProvider implements ModelProvider {
     public LlamaCppProvider(LlamaCppSettings settings) {
         this.settings = settings;
         this.unavailable = LlamaNatives.load(settings);
+        this.pool = new NativeModelPool(settings.parkedInstances());
+    }
+
+    /** Closes the parked models: the provider is going away. */
+    @org.osgi.service.component.annotations.Deactivate
+    public void deactivate() {
+        pool.closeAll();
     }
 
     @Override
@@ -150,7 +159,8 @@ public final class LlamaCppProvider implements ModelProvider {
         MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots());
         ModelParameters params = new ModelParameters().setModel(file.toString())
             .setCtxSize(shape.contextPerSlot() * shape.slots()).setParallel(shape.slots())
-            .setThreads(intOption(requirement, "n_threads", settings.effectiveThreads())).enableContBatching();
+            .setThreads(intOption(requirement, "n_threads", settings.effectiveThreads())).enableContBatching()
+            .disableLog(); // llama.cpp's server log writes to stdout, bypassing the logger callback
         Map<String, String> facts = facts(gguf, shape);
         int gpuLayers = intOption(requirement, "n_gpu_layers", 0);
         if (gpuLayers != 0) {
@@ -166,16 +176,27 @@ public final class LlamaCppProvider implements ModelProvider {
             params.enableEmbedding().setPoolingType(pooling);
             facts.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
         }
-        long before = ProcessMemory.residentBytes();
-        LlamaModel model = new LlamaModel(params);
-        long after = ProcessMemory.residentBytes();
-        long measured = before > 0 && after > before ? after - before : -1;
+        NativeModelPool.Key key = NativeModelPool.Key.of(file, params);
+        LlamaModel model = pool.take(key);
+        long measured;
+        if (model != null) {
+            facts.put("reused", "a parked instance of the same file and parameters");
+            measured = measuredByKey.getOrDefault(key, -1L);
+        } else {
+            long before = ProcessMemory.residentBytes();
+            model = new LlamaModel(params);
+            long after = ProcessMemory.residentBytes();
+            measured = before > 0 && after > before ? after - before : -1;
+            measuredByKey.put(key, measured);
+        }
+        LlamaModel loaded = model;
+        Runnable release = () -> pool.release(key, loaded);
         LOG.info("Loaded {} ({} {}, {} layers, context {}x{}): estimated {} MiB, resident +{} MiB", file.getFileName(),
             gguf.architecture(), gguf.quantization(), gguf.layers(), shape.slots(), shape.contextPerSlot(),
             estimate.total() >> 20, measured >> 20);
         return requirement.modelType() == ModelType.EMBEDDING
-            ? new LlamaEmbedder(request.modelId(), model, gguf, measured, estimate, facts)
-            : new LlamaGenerator(request.modelId(), model, gguf, measured, estimate, facts,
+            ? new LlamaEmbedder(request.modelId(), model, gguf, measured, estimate, facts, release)
+            : new LlamaGenerator(request.modelId(), model, gguf, measured, estimate, facts, release,
                 requirement.maxOutputLength() != null ? requirement.maxOutputLength() : settings.maxOutputLength());
     }
 

@@ -11,19 +11,20 @@ import java.nio.file.Path;
  * @param parallel          default slots per loaded model
  * @param threads           CPU threads per model (0 = all cores)
  * @param maxOutputLength   default tokens per generation
+ * @param parkedInstances   closed models kept for reuse by the next load of the same file and parameters
  */
 public record LlamaCppSettings(Path nativeDir, Path nativeLibraryPath, int contextSize, int parallel, int threads,
-                               int maxOutputLength) {
+                               int maxOutputLength, int parkedInstances) {
 
     public static LlamaCppSettings defaults() {
-        return new LlamaCppSettings(defaultNativeDir(""), null, 2048, 4, 0, 256);
+        return new LlamaCppSettings(defaultNativeDir(""), null, 2048, 4, 0, 256, 2);
     }
 
     static LlamaCppSettings from(LlamaCppConfig config) {
         String lib = config.native_library_path();
         return new LlamaCppSettings(defaultNativeDir(config.native_dir()), lib == null || lib.isBlank() ? null : Path.of(lib),
             Math.max(16, config.context_size()), Math.max(1, config.parallel()), Math.max(0, config.threads()),
-            Math.max(1, config.max_output_length()));
+            Math.max(1, config.max_output_length()), Math.max(0, config.parked_instances()));
     }
 
     static Path defaultNativeDir(String configured) {

@@ -13,8 +13,8 @@ final class LlamaEmbedder extends LlamaInstance implements EmbeddingModel {
     private final int dimension;
 
     LlamaEmbedder(String modelId, LlamaModel model, GgufFile gguf, long measuredBytes, MemoryEstimate estimate,
-                  Map<String, String> facts) {
-        super(modelId, model, gguf, measuredBytes, estimate, facts);
+                  Map<String, String> facts, Runnable release) {
+        super(modelId, model, gguf, measuredBytes, estimate, facts, release);
         this.dimension = (int) gguf.embeddingLength();
     }
 

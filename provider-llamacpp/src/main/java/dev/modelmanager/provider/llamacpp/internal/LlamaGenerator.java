@@ -28,8 +28,8 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
     private final int defaultMaxOutput;
 
     LlamaGenerator(String modelId, LlamaModel model, GgufFile gguf, long measuredBytes, MemoryEstimate estimate,
-                   Map<String, String> facts, int defaultMaxOutput) {
-        super(modelId, model, gguf, measuredBytes, estimate, facts);
+                   Map<String, String> facts, Runnable release, int defaultMaxOutput) {
+        super(modelId, model, gguf, measuredBytes, estimate, facts, release);
         this.defaultMaxOutput = defaultMaxOutput;
     }
 
@@ -74,6 +74,9 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         }
         if (options.seed() != null) {
             params.setSeed((int) (long) options.seed());
+        }
+        if (Boolean.parseBoolean(options.extra().getOrDefault("ignore_eos", "false"))) {
+            params.setIgnoreEos(true); // for measurements: always generate max_output_length tokens
         }
         if (!options.stop().isEmpty()) {
             params.setStopStrings(options.stop().toArray(String[]::new));

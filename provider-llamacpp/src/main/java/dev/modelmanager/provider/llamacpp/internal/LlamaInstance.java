@@ -25,9 +25,15 @@ abstract class LlamaInstance implements LoadedModel {
     private final Map<String, String> details;
     private volatile boolean closed;
 
+    private final Runnable release;
+
+    /**
+     * @param release gives the native model back when this instance closes (to the pool, or closing it)
+     */
     LlamaInstance(String modelId, LlamaModel model, GgufFile gguf, long measuredBytes, MemoryEstimate estimate,
-                  Map<String, String> facts) {
+                  Map<String, String> facts, Runnable release) {
         this.modelId = modelId;
+        this.release = release;
         this.model = model;
         this.gguf = gguf;
         this.measuredBytes = measuredBytes;
@@ -85,7 +91,7 @@ abstract class LlamaInstance implements LoadedModel {
         try {
             if (!closed) {
                 closed = true;
-                model.close();
+                release.run();
             }
         } finally {
             lock.writeLock().unlock();

@@ -120,6 +120,18 @@ class LlamaGenerationTest {
     }
 
     @Test
+    void reloadingTheSameModelReusesTheParkedNativeInstance() {
+        manager.generate("stories", "Once upon a time", GREEDY);
+        ModelInfo first = manager.info("stories");
+        assertThat(first.details()).containsKeys("memory.estimated", "memory.measured", "memory.estimate.error")
+            .containsEntry("architecture", "llama").containsEntry("chat.template",
+                "none in the model file; llama.cpp's ChatML fallback is used");
+        manager.unload("stories");
+        assertThat(manager.generate("stories", "Once upon a time", GREEDY).text()).isNotEmpty();
+        assertThat(manager.info("stories").details()).containsKey("reused");
+    }
+
+    @Test
     void chatProducesTextThroughTheFallbackTemplate() {
         GenerationResult chat = manager.chat("stories", List.of(ChatMessage.system("You tell stories."),
             ChatMessage.user("Tell me about a cat.")), GREEDY);
