@@ -8,22 +8,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes GGUF v3 headers (metadata and tensor infos, zero-filled data) for tests. */
-final class GgufWriter {
+/** Writes GGUF v3 files for tests: metadata, and F32 tensors (zero-filled unless data is given). */
+public final class GgufWriter {
     private final Map<String, Object> metadata = new LinkedHashMap<>();
     private final Map<String, long[]> tensors = new LinkedHashMap<>();
+    private final Map<String, float[]> data = new LinkedHashMap<>();
 
-    GgufWriter put(String key, Object value) {
+    public GgufWriter put(String key, Object value) {
         metadata.put(key, value);
         return this;
     }
 
-    GgufWriter tensor(String name, long... shape) {
+    public GgufWriter tensor(String name, long... shape) {
         tensors.put(name, shape);
         return this;
     }
 
-    byte[] bytes() {
+    /** A tensor with values, in ggml order (the first dimension varies fastest). */
+    public GgufWriter tensor(String name, float[] values, long... shape) {
+        tensors.put(name, shape);
+        data.put(name, values);
+        return this;
+    }
+
+    public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         u32(out, 0x46554747);
         u32(out, 3);
@@ -49,7 +57,18 @@ final class GgufWriter {
         while (out.size() % 32 != 0) {
             out.write(0);
         }
-        out.writeBytes(new byte[(int) offset]);
+        for (Map.Entry<String, long[]> t : tensors.entrySet()) {
+            long elements = 1;
+            for (long d : t.getValue()) {
+                elements *= d;
+            }
+            float[] values = data.get(t.getKey());
+            ByteBuffer buffer = ByteBuffer.allocate((int) ((elements * 4 + 31) / 32 * 32)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < elements; i++) {
+                buffer.putFloat(values == null ? 0f : values[i]);
+            }
+            out.writeBytes(buffer.array());
+        }
         return out.toByteArray();
     }
 
@@ -71,9 +90,18 @@ final class GgufWriter {
             out.write(b ? 1 : 0);
         } else if (v instanceof List<?> list) {
             u32(out, 9);
-            u32(out, 8);
+            Object first = list.isEmpty() ? "" : list.get(0);
+            u32(out, first instanceof Float ? 6 : first instanceof Integer ? 5 : 8);
             u64(out, list.size());
-            list.forEach(item -> string(out, (String) item));
+            for (Object item : list) {
+                if (item instanceof Float f) {
+                    u32(out, Float.floatToIntBits(f));
+                } else if (item instanceof Integer i) {
+                    u32(out, i);
+                } else {
+                    string(out, (String) item);
+                }
+            }
         } else {
             throw new IllegalArgumentException("unsupported " + v);
         }
