@@ -32,7 +32,14 @@ final class LlamaNatives {
             Files.createDirectories(settings.nativeDir());
             System.setProperty("de.kherud.llama.tmpdir", settings.nativeDir().toString());
             if (settings.nativeLibraryPath() != null) {
-                System.setProperty("de.kherud.llama.lib.path", settings.nativeLibraryPath().toString());
+                // Loaded here first, strictly: java-llama.cpp would quietly fall back to its bundled CPU build.
+                java.nio.file.Path library = Files.isDirectory(settings.nativeLibraryPath())
+                    ? settings.nativeLibraryPath().resolve(libraryFileName()) : settings.nativeLibraryPath();
+                if (!Files.isRegularFile(library)) {
+                    throw new IOException("no " + libraryFileName() + " in " + settings.nativeLibraryPath());
+                }
+                System.load(library.toAbsolutePath().toString());
+                System.setProperty("de.kherud.llama.lib.path", library.getParent().toString());
             } else if (extractBundled(settings.nativeDir())) {
                 // Loaded from our private folder: java-llama.cpp neither extracts (printing to stdout) nor cleans up.
                 System.setProperty("de.kherud.llama.lib.path", settings.nativeDir().toString());
@@ -51,6 +58,11 @@ final class LlamaNatives {
         }
     }
 
+    private static String libraryFileName() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        return os.contains("win") ? "jllama.dll" : os.contains("mac") ? "libjllama.dylib" : "libjllama.so";
+    }
+
     /**
      * Copies the bundled library for this OS and architecture into {@code dir} (when it is not there with the same
      * size already). {@code false} when the bundle has none for this platform.
@@ -61,7 +73,7 @@ final class LlamaNatives {
         String folder = os.contains("win") ? "Windows" : os.contains("mac") ? "Mac" : "Linux";
         String cpu = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64")
             ? "aarch64" : arch;
-        String file = folder.equals("Windows") ? "jllama.dll" : folder.equals("Mac") ? "libjllama.dylib" : "libjllama.so";
+        String file = libraryFileName();
         String resource = "/de/kherud/llama/" + folder + "/" + cpu + "/" + file;
         try (java.io.InputStream in = LlamaModel.class.getResourceAsStream(resource)) {
             if (in == null) {

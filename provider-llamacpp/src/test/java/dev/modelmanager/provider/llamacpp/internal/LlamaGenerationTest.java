@@ -132,6 +132,21 @@ class LlamaGenerationTest {
     }
 
     @Test
+    void stopStringsEndTheTextAndASeedMakesSamplingRepeatable() throws Exception {
+        String reference = referenceContinuation(); // ", there was a little girl named Lily. ..."
+        GenerationResult stopped = manager.generate("stories", "Once upon a time", GenerationOptions.builder()
+            .temperature(0.0).maxOutputLength(64).stop(List.of("girl")).build());
+        assertThat(stopped.text()).doesNotContain("girl").isNotEmpty();
+        assertThat(reference).startsWith(stopped.text().strip().isEmpty() ? "" : stopped.text().substring(0, 5));
+        assertThat(stopped.finishReason()).isEqualTo(FinishReason.STOP);
+
+        GenerationOptions sampled = GenerationOptions.builder().temperature(1.0).topK(40).topP(0.95).seed(1234L)
+            .maxOutputLength(30).build();
+        String first = manager.generate("stories", "Once upon a time", sampled).text();
+        assertThat(manager.generate("stories", "Once upon a time", sampled).text()).isEqualTo(first);
+    }
+
+    @Test
     void chatProducesTextThroughTheFallbackTemplate() {
         GenerationResult chat = manager.chat("stories", List.of(ChatMessage.system("You tell stories."),
             ChatMessage.user("Tell me about a cat.")), GREEDY);
