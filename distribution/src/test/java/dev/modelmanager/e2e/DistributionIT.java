@@ -100,6 +100,22 @@ class DistributionIT {
     }
 
     @Test
+    void aGgufModelRegisteredFromTheShellGeneratesTheReferenceText() throws Exception {
+        Path models = Path.of(System.getProperty("shared.models"));
+        java.util.regex.Matcher reference = java.util.regex.Pattern
+            .compile("Greedy \"Once upon a time\" continues with \"(.+?)\" with llama\\.cpp")
+            .matcher(Files.readString(models.resolve("README.md")));
+        assertThat(reference.find()).isTrue();
+        Run run = modelmanager("-c", "model:register stories model_type=text_generation name=stories260K path="
+            + models.resolve("stories260K.gguf"), "-c", "model:generate -t 0 -n 40 stories Once upon a time",
+            "-c", "model:info stories");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("registered stories (text_generation stories260K")
+            .contains(reference.group(1)).contains("4 prompt + 40 generated tokens]")
+            .contains("provider                : llamacpp").contains("memory.estimate.error");
+    }
+
+    @Test
     void theManagerLogsToItsLogFile() throws Exception {
         modelmanager("-c", "model:list");
         String log = Files.readString(home.resolve("data/log/modelmanager.log"));

@@ -20,9 +20,18 @@ import dev.modelmanager.api.ProviderInfo;
     "osgi.command.scope=model",
     "osgi.command.function=list",
     "osgi.command.function=info",
-    "osgi.command.function=status"
+    "osgi.command.function=status",
+    "osgi.command.function=register",
+    "osgi.command.function=release",
+    "osgi.command.function=load",
+    "osgi.command.function=unload",
+    "osgi.command.function=default",
+    "osgi.command.function=providers"
 })
 public final class ModelCommands {
+    /** Who holds the references taken from the shell. */
+    static final String SHELL = "shell";
+
     private final ModelManager manager;
 
     @Activate
@@ -83,5 +92,66 @@ public final class ModelCommands {
         out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
         out.append(list());
         return out.toString();
+    }
+
+    @Descriptor("Registers a model for the shell: model:register <id> model_type=<type> name=<name> [key=value ...] "
+        + "(source: hub=org/name files=f.gguf | path=/file/or/folder | jar=/x.jar resources=name=resource; "
+        + "fields as in the requirement schema; option.<key>=<value> for the provider)")
+    public String register(@Descriptor("the model id") String modelId,
+                           @Descriptor("key=value pairs") String... properties) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (String property : properties) {
+            int eq = property.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, got '" + property + "'");
+            }
+            map.put(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
+        }
+        dev.modelmanager.api.Registration r = manager.register(modelId, RequirementProperties.parse(map), SHELL);
+        return (r.newRegistration() ? "registered " : "already registered ") + r.modelId() + " (" + r.modelType() + " "
+            + r.modelName() + ", " + r.referenceCount() + " reference(s), " + r.status() + ")\n";
+    }
+
+    @Descriptor("Releases the shell's reference to a model")
+    public String release(@Descriptor("the model id") String modelId) {
+        return "released " + modelId + " (" + manager.release(modelId, SHELL) + " reference(s) left)\n";
+    }
+
+    @Descriptor("Loads a model now and waits for it (60 s)")
+    public String load(@Descriptor("the model id, or 'default'") String modelId) {
+        return load(modelId, 60);
+    }
+
+    @Descriptor("Loads a model now and waits for it")
+    public String load(@Descriptor("the model id, or 'default'") String modelId,
+                       @Descriptor("seconds to wait") int seconds) {
+        ModelInfo m = manager.load(modelId, java.time.Duration.ofSeconds(seconds));
+        return "loaded " + m.modelId() + " on " + m.device() + " by " + m.provider() + "\n";
+    }
+
+    @Descriptor("Unloads a model now (it stays registered and loads again on next use)")
+    public String unload(@Descriptor("the model id, or 'default'") String modelId) {
+        return (manager.unload(modelId) ? "unloaded " : "was not loaded: ") + modelId + "\n";
+    }
+
+    @Descriptor("Shows the default model")
+    public String _default() {
+        return manager.defaultModel().map(id -> "default: " + id + "\n").orElse("no default model\n");
+    }
+
+    @Descriptor("Makes 'default' route to a model")
+    public String _default(@Descriptor("the model id") String modelId) {
+        manager.setDefault(modelId);
+        return "default: " + modelId + "\n";
+    }
+
+    @Descriptor("Lists the provider bundles: model types, loaded models, problems")
+    public String providers() {
+        TextTable table = new TextTable("PROVIDER", "MODEL TYPES", "LOADED", "PROBLEM");
+        for (ProviderInfo p : manager.status().providers()) {
+            table.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted()
+                .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
+        }
+        return table.isEmpty() ? "No providers installed.\n" : table.toString();
     }
 }

@@ -42,4 +42,20 @@ class ModelCommandsTest {
         assertThatThrownBy(() -> commands.info("missing")).isInstanceOf(ModelException.class)
             .hasMessage("model 'missing': no model is registered under this id [NOT_REGISTERED]");
     }
+
+    @Test
+    void theShellRegistersLoadsRoutesAndReleases() {
+        assertThat(commands.register("story", "model_type=text_generation", "name=org/story", "temperature=0.5",
+            "option.n_ctx=256")).isEqualTo("registered story (text_generation org/story, 1 reference(s), REGISTERED)\n");
+        assertThat(fixture.manager.info("story").requesters()).containsExactly(ModelCommands.SHELL);
+        assertThat(commands.load("story")).isEqualTo("loaded story on cpu by test\n");
+        assertThat(commands._default()).isEqualTo("no default model\n");
+        assertThat(commands._default("story")).isEqualTo("default: story\n");
+        assertThat(commands.providers()).contains("test").contains("classification,embedding,text2text,text_generation");
+        assertThat(commands.unload("story")).isEqualTo("unloaded story\n");
+        assertThat(commands.release("story")).isEqualTo("released story (0 reference(s) left)\n");
+        assertThatThrownBy(() -> commands.register("x", "model_type=embedding")).isInstanceOfSatisfying(ModelException.class,
+            e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() -> commands.register("x", "nonsense")).hasMessageContaining("expected key=value");
+    }
 }

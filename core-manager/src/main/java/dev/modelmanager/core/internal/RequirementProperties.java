@@ -1,0 +1,143 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.ModelType;
+
+/**
+ * Builds a {@link ModelRequirement} from flat properties, as the shell and configuration files give them:
+ * the schema's field names ({@code model_type}, {@code name}, {@code dimension}, {@code device}, {@code batch_size},
+ * ...), a source ({@code hub=org/name}, {@code revision}, {@code files=a,b}; or {@code path=...}; or
+ * {@code jar=...}/{@code bundle=...} with {@code resources=name=resource,...}; or {@code endpoint} and
+ * {@code remote_model}), {@code provider}, {@code priority}, {@code pinned}, {@code idle_timeout} (seconds), and
+ * {@code option.<key>} for provider options. Unknown keys are refused, naming the key.
+ */
+final class RequirementProperties {
+    private static final List<String> KNOWN = List.of("model_type", "name", "dimension", "device", "batch_size",
+        "cache_embeddings", "max_input_length", "max_output_length", "temperature", "top_k", "top_p", "streaming",
+        "num_labels", "threshold", "preload_workers", "hub", "revision", "files", "path", "jar", "bundle", "resources",
+        "endpoint", "remote_model", "provider", "priority", "pinned", "idle_timeout");
+
+    private RequirementProperties() {
+    }
+
+    /**
+     * @throws ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} naming the key
+     */
+    static ModelRequirement parse(Map<String, ?> properties) {
+        ModelRequirement.Builder b = ModelRequirement.builder();
+        for (Map.Entry<String, ?> e : properties.entrySet()) {
+            String key = e.getKey().replace('.', '_');
+            if (e.getKey().startsWith("option.")) {
+                b.option(e.getKey().substring("option.".length()), String.valueOf(e.getValue()));
+            } else if (!KNOWN.contains(key) && !isFrameworkKey(e.getKey())) {
+                throw ModelException.invalidRequirement(e.getKey(), "unknown key; known: " + String.join(", ", KNOWN)
+                    + ", option.<key>");
+            }
+        }
+        String type = text(properties, "model_type");
+        b.modelType(type == null ? null : ModelType.fromId(type));
+        b.name(text(properties, "name"));
+        b.dimension(integer(properties, "dimension"));
+        if (text(properties, "device") != null) {
+            b.device(text(properties, "device"));
+        }
+        if (integer(properties, "batch_size") != null) {
+            b.batchSize(integer(properties, "batch_size"));
+        }
+        if (text(properties, "cache_embeddings") != null) {
+            b.cacheEmbeddings(bool(properties, "cache_embeddings"));
+        }
+        b.maxInputLength(integer(properties, "max_input_length"));
+        b.maxOutputLength(integer(properties, "max_output_length"));
+        b.temperature(decimal(properties, "temperature"));
+        b.topK(integer(properties, "top_k"));
+        b.topP(decimal(properties, "top_p"));
+        b.streaming(text(properties, "streaming") != null && bool(properties, "streaming"));
+        b.numLabels(integer(properties, "num_labels"));
+        b.threshold(decimal(properties, "threshold"));
+        if (integer(properties, "preload_workers") != null) {
+            b.preloadWorkers(integer(properties, "preload_workers"));
+        }
+        b.provider(text(properties, "provider"));
+        if (integer(properties, "priority") != null) {
+            b.priority(integer(properties, "priority"));
+        }
+        b.pinned(text(properties, "pinned") != null && bool(properties, "pinned"));
+        if (integer(properties, "idle_timeout") != null) {
+            b.idleTimeout(Duration.ofSeconds(integer(properties, "idle_timeout")));
+        }
+        b.source(source(properties));
+        return b.build();
+    }
+
+    private static boolean isFrameworkKey(String key) {
+        return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
+            || key.equals("model_id") || key.equals("model.id") || key.startsWith("webconsole.");
+    }
+
+    private static ModelSource source(Map<String, ?> p) {
+        if (text(p, "hub") != null) {
+            return new ModelSource.Hub(text(p, "hub"), text(p, "revision"), list(p, "files"));
+        }
+        if (text(p, "path") != null) {
+            return new ModelSource.LocalPath(text(p, "path"));
+        }
+        if (text(p, "jar") != null || text(p, "bundle") != null) {
+            return new ModelSource.Classpath(text(p, "jar") != null ? text(p, "jar") : text(p, "bundle"), list(p, "resources"));
+        }
+        if (text(p, "endpoint") != null) {
+            return new ModelSource.Remote(text(p, "endpoint"), text(p, "remote_model"));
+        }
+        return null; // the Hub repository named by 'name'
+    }
+
+    private static String text(Map<String, ?> p, String key) {
+        Object v = p.containsKey(key) ? p.get(key) : p.get(key.replace('_', '.'));
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String[] array) {
+            return String.join(",", array);
+        }
+        String s = String.valueOf(v).strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static List<String> list(Map<String, ?> p, String key) {
+        String v = text(p, key);
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Integer integer(Map<String, ?> p, String key) {
+        String v = text(p, key);
+        try {
+            return v == null ? null : Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw ModelException.invalidRequirement(key, "must be a whole number, was " + v);
+        }
+    }
+
+    private static Double decimal(Map<String, ?> p, String key) {
+        String v = text(p, key);
+        try {
+            return v == null ? null : Double.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw ModelException.invalidRequirement(key, "must be a number, was " + v);
+        }
+    }
+
+    private static boolean bool(Map<String, ?> p, String key) {
+        String v = text(p, key);
+        if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
+            throw ModelException.invalidRequirement(key, "must be true or false, was " + v);
+        }
+        return Boolean.parseBoolean(v);
+    }
+}
