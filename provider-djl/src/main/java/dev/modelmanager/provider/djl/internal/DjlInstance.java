@@ -1,0 +1,45 @@
+package dev.modelmanager.provider.djl.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.modelmanager.api.spi.LoadedModel;
+
+/** A loaded ONNX model: its graphs and tokenizer, closed together. */
+abstract class DjlInstance implements LoadedModel {
+    private final List<AutoCloseable> resources;
+    private final long bytes;
+    private final Map<String, String> details;
+
+    DjlInstance(List<AutoCloseable> resources, long bytes, Map<String, String> details) {
+        this.resources = resources;
+        this.bytes = bytes;
+        this.details = Map.copyOf(details);
+    }
+
+    @Override
+    public String device() {
+        return "cpu";
+    }
+
+    @Override
+    public long memoryBytes() {
+        return bytes;
+    }
+
+    @Override
+    public Map<String, String> details() {
+        return details;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // closing native resources must not fail the unload
+            }
+        }
+    }
+}
