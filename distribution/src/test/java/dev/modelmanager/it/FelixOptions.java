@@ -44,7 +44,8 @@ final class FelixOptions {
             "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j;version=1.7.36"));
         options.add(frameworkProperty("felix.log.level").value(System.getProperty("felix.log.level", "1")));
         for (Path jar : jars(Path.of(System.getProperty("pax.exam.bundles")))) {
-            if (!jar.getFileName().toString().startsWith("test-support")) {
+            String helper = jar.getFileName().toString();
+            if (!helper.startsWith("test-support") && !helper.startsWith("provider-djl") && !helper.startsWith("langchain4j")) {
                 options.add(bundle(jar.toUri().toString()).startLevel(Constants.START_LEVEL_SYSTEM_BUNDLES));
             }
         }

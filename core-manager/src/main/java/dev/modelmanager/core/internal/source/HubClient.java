@@ -44,6 +44,15 @@ public final class HubClient {
     record FileMeta(String commit, String etag, long size, URI downloadUri) {
     }
 
+    /** The file is not there: no such repository, revision or file, or not cached in offline mode. */
+    static final class MissingException extends ModelException {
+        private static final long serialVersionUID = 1L;
+
+        MissingException(String message) {
+            super(ErrorCode.SOURCE_UNAVAILABLE, null, message);
+        }
+    }
+
     /** The Hub could not be reached at all (as opposed to an answer that says no). */
     static final class UnreachableException extends ModelException {
         private static final long serialVersionUID = 1L;
@@ -331,14 +340,17 @@ public final class HubClient {
             case 403 -> what + ": access denied; the repository is gated and "
                 + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
                 : "the token has not been granted access (accept the terms on the model page)");
-            case 404 -> switch (errorCode) {
-                case "EntryNotFound" -> "no file " + what + where;
-                case "RevisionNotFound" -> "no such revision" + where + " of " + what;
-                default -> "no such repository or file: " + what + where;
-            };
+            case 404 -> null;
             case 429 -> what + ": the Hub is rate-limiting requests (429); try again later";
             default -> what + ": the Hub answered HTTP " + status;
         };
+        if (status == 404) {
+            return new MissingException(switch (errorCode) {
+                case "EntryNotFound" -> "no file " + what + where;
+                case "RevisionNotFound" -> "no such revision" + where + " of " + what;
+                default -> "no such repository or file: " + what + where;
+            });
+        }
         return new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, message);
     }
 
@@ -347,7 +359,7 @@ public final class HubClient {
     }
 
     private ModelException offlineMiss(String repository, String revision, String file) {
-        return new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, repository + "/" + file + " at revision " + revision
+        return new MissingException(repository + "/" + file + " at revision " + revision
             + " is not in the cache " + cache.root() + ", and the Hub is not asked in offline mode");
     }
 

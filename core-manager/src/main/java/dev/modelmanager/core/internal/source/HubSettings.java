@@ -29,9 +29,20 @@ public record HubSettings(String endpoint, String token, Path cacheDir, boolean 
         token = token == null || token.isBlank() ? null : token.strip();
     }
 
-    /** Settings from the environment as the Hugging Face tools read it, with configured values taking precedence. */
+    /**
+     * Settings from the environment as the Hugging Face tools read it ({@code HF_ENDPOINT}, {@code HF_TOKEN},
+     * {@code HF_HOME}, {@code HF_HUB_CACHE}, {@code HF_HUB_OFFLINE}; a system property of the same name wins over
+     * the environment variable), with configured values taking precedence over both.
+     */
     public static HubSettings from(String endpoint, String token, String cacheDir, boolean offline,
-                                   boolean checkUpdates, Map<String, String> env) {
+                                   boolean checkUpdates, Map<String, String> environment) {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        for (String key : new String[] {"HF_ENDPOINT", "HF_TOKEN", "HF_HOME", "HF_HUB_CACHE", "HF_HUB_OFFLINE"}) {
+            String property = System.getProperty(key);
+            if (property != null) {
+                env.put(key, property);
+            }
+        }
         String home = env.getOrDefault("HF_HOME", Path.of(System.getProperty("user.home"), ".cache", "huggingface").toString());
         Path cache = Path.of(blank(cacheDir) ? env.getOrDefault("HF_HUB_CACHE", Path.of(home, "hub").toString()) : cacheDir);
         boolean envOffline = "1".equals(env.get("HF_HUB_OFFLINE")) || "true".equalsIgnoreCase(env.get("HF_HUB_OFFLINE"));

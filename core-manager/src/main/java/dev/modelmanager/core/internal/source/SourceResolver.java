@@ -109,10 +109,11 @@ public final class SourceResolver {
                 } else if (file.required()) {
                     hub.verify(source.repository(), source.revision(), file.path());
                 }
-            } catch (ModelException e) {
-                if (file.required() || !(e.reason().startsWith("no file") || e.reason().startsWith("no such"))) {
+            } catch (HubClient.MissingException e) {
+                if (file.required()) {
                     throw e;
                 }
+                // an optional file the repository (or the offline cache) does not have
             }
         }
         Path main = source.files().size() == 1 ? found.get(source.files().get(0)) : null;

@@ -44,6 +44,27 @@ public final class DjlProvider implements ModelProvider {
     /** ONNX Runtime keeps roughly the weights plus working buffers. */
     static final double MEMORY_FACTOR = 1.5;
 
+    /**
+     * Keeps DJL offline and private before it is first used: no telemetry, no downloads, its cache (where the
+     * tokenizers' JNI library is extracted) in the manager's data folder rather than the user's home.
+     */
+    @org.osgi.service.component.annotations.Activate
+    public DjlProvider() {
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+        String home = System.getProperty("modelmanager.home");
+        if (System.getenv("DJL_CACHE_DIR") == null) {
+            setIfAbsent("DJL_CACHE_DIR", home != null ? Path.of(home, "data", "djl").toString()
+                : Path.of(System.getProperty("java.io.tmpdir"), "modelmanager-djl-" + System.getProperty("user.name")).toString());
+        }
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -1,0 +1,110 @@
+package dev.modelmanager.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipFile;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ModelType;
+
+/**
+ * The DJL provider bundle inside Felix: embed, classify and transform through the ModelManager service, and the
+ * example document processor served by all-MiniLM-L6-v2 from an offline Hub cache prepared from its Maven jar.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DjlInFelixIT {
+    private static final String COMMIT = "1110000000000000000000000000000000000111";
+
+    @Inject
+    private ModelManager manager;
+
+    @Inject
+    private CommandProcessor commands;
+
+    @Configuration
+    public Option[] config() throws Exception {
+        Path cache = Files.createTempDirectory("hf-cache");
+        prepareMiniLmCache(cache, Path.of(System.getProperty("minilm.jar")));
+        return OptionUtils.combine(FelixOptions.distribution(false),
+            bundle(new File(System.getProperty("djl.bundle")).toURI().toString()),
+            systemProperty("shared.models").value(System.getProperty("shared.models")),
+            systemProperty("HF_HUB_OFFLINE").value("1"),
+            systemProperty("HF_HUB_CACHE").value(cache.toString()),
+            systemProperty("DJL_CACHE_DIR").value(Path.of("target", "djl-cache").toAbsolutePath().toString()));
+    }
+
+    /** The Hub's cache layout for sentence-transformers/all-MiniLM-L6-v2, filled from the LangChain4j jar. */
+    static void prepareMiniLmCache(Path cache, Path jar) throws Exception {
+        Path repo = cache.resolve("models--sentence-transformers--all-MiniLM-L6-v2");
+        Path snapshot = Files.createDirectories(repo.resolve("snapshots").resolve(COMMIT).resolve("onnx"));
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            try (InputStream in = zip.getInputStream(zip.getEntry("all-minilm-l6-v2-q.onnx"))) {
+                Files.copy(in, snapshot.resolve("model.onnx"));
+            }
+            try (InputStream in = zip.getInputStream(zip.getEntry("all-minilm-l6-v2-q-tokenizer.json"))) {
+                Files.copy(in, snapshot.getParent().resolve("tokenizer.json"));
+            }
+        }
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), COMMIT);
+    }
+
+    @Test
+    public void embedClassifyTransformAndTheExampleSearchWorkInsideFelix() throws Exception {
+        Path models = Path.of(System.getProperty("shared.models"));
+        manager.register("sentiment", ModelRequirement.builder(ModelType.CLASSIFICATION, "tiny-bert-sentiment")
+            .path(models.resolve("tiny-bert-sentiment").toString()).build(), "it");
+        assertThat(manager.classify("sentiment", List.of("the concert was not boring")).classifications().get(0)
+            .top().label()).isEqualTo("POSITIVE");
+        manager.register("fr", ModelRequirement.builder(ModelType.TEXT2TEXT, "tiny-t5-en-fr")
+            .path(models.resolve("tiny-t5-en-fr").toString()).build(), "it");
+        assertThat(manager.transform("fr", List.of("translate English to French: the black cat eats the fish"), null)
+            .outputs()).containsExactly("le chat noir mange le poisson");
+
+        assertThat(gogo("docs:add the cat sat on the mat")).contains("added document 1");
+        gogo("docs:add stock markets fell sharply today");
+        gogo("docs:add a recipe for tomato soup");
+        assertThat(gogo("docs:search 'a kitten resting on a rug' 1")).contains("#1  the cat sat on the mat");
+        assertThat(manager.info("docs.embeddings").status()).isEqualTo(ModelStatus.LOADED);
+        assertThat(manager.info("docs.embeddings").provider()).isEqualTo("djl");
+        assertThat(manager.embed("docs.embeddings", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(384);
+    }
+
+    private String gogo(String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        CommandSession session = commands.createSession(System.in, out, out);
+        try {
+            Object result = session.execute(command);
+            return result == null ? bytes.toString(StandardCharsets.UTF_8) : String.valueOf(result);
+        } finally {
+            session.close();
+        }
+    }
+}
