@@ -99,6 +99,20 @@ public interface ModelManager {
     /** {@link #classify}, without blocking. */
     CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts);
 
+    /**
+     * Zero-shot classification with an embedding model: each text is scored against every candidate label (or
+     * label description) by the cosine similarity of their embeddings, best first. Lets users without a
+     * fine-tuned classifier classify with any embedding model.
+     *
+     * @throws ModelException {@link ErrorCode#INVALID_INPUT} for no texts or fewer than two labels,
+     *                        {@link ErrorCode#CAPABILITY_MISSING} if the model does not embed
+     */
+    ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels);
+
+    /** {@link #classifyZeroShot}, without blocking. */
+    CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
+                                                                List<String> candidateLabels);
+
     // ---------------------------------------------------------------- lifecycle and routing
 
     /**

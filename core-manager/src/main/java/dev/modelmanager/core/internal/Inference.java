@@ -159,6 +159,48 @@ final class Inference {
         });
     }
 
+    /** Scores each text against each candidate label by the cosine similarity of their embeddings. */
+    CompletableFuture<ClassificationResult> classifyZeroShot(String modelId, List<String> texts, List<String> labels) {
+        return begin(modelId, () -> {
+            checkTexts(modelId, "texts", texts);
+            checkTexts(modelId, "candidate_labels", labels);
+            if (labels.size() < 2) {
+                throw ModelException.invalidInput(modelId, "candidate_labels", "needs at least two labels to choose from");
+            }
+        }, entry -> {
+            List<String> copy = List.copyOf(texts);
+            List<String> candidates = List.copyOf(labels);
+            return calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
+                long t0 = System.nanoTime();
+                List<float[]> labelVectors = model.embed(candidates);
+                List<float[]> textVectors = model.embed(copy);
+                List<Classification> classifications = new ArrayList<>(copy.size());
+                for (float[] text : textVectors) {
+                    List<LabelScore> scores = new ArrayList<>(candidates.size());
+                    for (int l = 0; l < candidates.size(); l++) {
+                        scores.add(new LabelScore(candidates.get(l), cosine(text, labelVectors.get(l))));
+                    }
+                    scores.sort(Comparator.comparingDouble(LabelScore::score).reversed());
+                    classifications.add(new Classification(scores));
+                }
+                return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - t0),
+                    worker.id(), worker.device());
+            });
+        });
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Validates, resolves the model and runs {@code call}; any failure becomes a failed future. */

@@ -254,6 +254,17 @@ public final class ModelManagerImpl implements ModelManager {
         return inference.classify(modelId, texts);
     }
 
+    @Override
+    public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels) {
+        return Calls.await(inference.classifyZeroShot(modelId, texts, candidateLabels), modelId);
+    }
+
+    @Override
+    public CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
+                                                                       List<String> candidateLabels) {
+        return inference.classifyZeroShot(modelId, texts, candidateLabels);
+    }
+
     // ------------------------------------------------------------------ lifecycle and routing
 
     @Override

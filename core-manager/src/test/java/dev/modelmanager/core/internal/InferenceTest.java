@@ -104,6 +104,21 @@ class InferenceTest {
     }
 
     @Test
+    void zeroShotClassificationScoresTextsAgainstLabelsWithAnyEmbeddingModel() {
+        manager.register("docs", embedding().build(), "a");
+        ClassificationResult result = manager.classifyZeroShot("docs",
+            List.of("stock markets and shares", "football match tonight"), List.of("football", "stock markets", "cooking"));
+        assertThat(result.classifications().get(0).top().label()).isEqualTo("stock markets");
+        assertThat(result.classifications().get(1).top().label()).isEqualTo("football");
+        assertThat(result.classifications().get(0).labels()).hasSize(3);
+        assertCode(() -> manager.classifyZeroShot("docs", List.of("x"), List.of("one")), ErrorCode.INVALID_INPUT,
+            "candidate_labels");
+        manager.register("story", generation().build(), "a");
+        assertCode(() -> manager.classifyZeroShot("story", List.of("x"), List.of("a", "b")),
+            ErrorCode.CAPABILITY_MISSING, "cannot embed");
+    }
+
+    @Test
     void badInputIsATypedErrorNamingTheFieldAndOtherModelsKeepServing() {
         manager.register("docs", embedding().build(), "a");
         manager.register("story", generation().build(), "a");

@@ -169,11 +169,12 @@ public final class DjlProvider implements ModelProvider {
         Path decoder = files.require("onnx/decoder_model.onnx");
         long start = config.integer("decoder_start_token_id").orElse(config.integer("pad_token_id").orElse(0));
         long end = config.integer("eos_token_id").orElse(1);
-        details.put("decoding", "greedy");
+        details.put("decoding", "greedy; beam search with num_beams; sampling with a temperature above 0");
         OnnxModel enc = new OnnxModel(encoder);
         try {
             return new DjlText2Text(enc, new OnnxModel(decoder), tokens, start, end,
                 req.maxOutputLength() != null ? req.maxOutputLength() : DEFAULT_MAX_OUTPUT,
+                Integer.parseInt(req.options().getOrDefault("num_beams", "1")),
                 estimate(encoder) + estimate(decoder), details);
         } catch (RuntimeException e) {
             enc.close();

@@ -125,6 +125,61 @@ class DjlModelsTest {
     }
 
     @Test
+    void zeroShotWithMiniLmPutsSentencesOnTheRightLabel() {
+        List<String> labels = List.of("finance", "sports", "cooking", "technology", "weather");
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("The stock market crashed and investors lost money", "finance");
+        expected.put("The team scored in the final minute to win the match", "sports");
+        expected.put("Add the flour and stir the soup for ten minutes", "cooking");
+        expected.put("The new phone has a faster processor and a better camera", "technology");
+        expected.put("It will rain heavily tomorrow with strong winds", "weather");
+        List<Classification> results = manager.classifyZeroShot("minilm", new ArrayList<>(expected.keySet()), labels)
+            .classifications();
+        int i = 0;
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertThat(results.get(i++).top().label()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void beamSearchFindsOutputsAtLeastAsLikelyAsGreedyAndSamplingIsSeeded() throws Exception {
+        Path t5 = MODELS.resolve("tiny-t5-en-fr");
+        ModelRequirement req = ModelRequirement.builder(ModelType.TEXT2TEXT, "tiny-t5-en-fr").path(t5.toString()).build();
+        dev.modelmanager.api.spi.ModelFiles files = new dev.modelmanager.api.spi.ModelFiles(t5, null, Map.of());
+        try (DjlText2Text model = (DjlText2Text) new DjlProvider().load(new dev.modelmanager.api.spi.LoadRequest("t5", req,
+            new dev.modelmanager.api.spi.DeviceInfo("cpu", "cpu", -1, -1, 1), "t5#0", files))) {
+            // Beam search is a heuristic: it may prune greedy's prefix for a branch that looked likelier and ends
+            // worse. Over the 20 reference inputs it must win or tie on most and do at least as well in total.
+            int winsOrTies = 0;
+            double beamTotal = 0;
+            double greedyTotal = 0;
+            for (JsonElement item : reference("tiny-t5-en-fr.json")) {
+                DjlText2Text.Encoded encoded = model.encode(item.getAsJsonObject().get("input").getAsString());
+                long[] greedy = model.greedy(encoded, 32);
+                long[] beam = model.beamSearch(encoded, 32, 4);
+                double greedyScore = model.logProbOf(encoded, greedy) / (greedy.length + 1);
+                double beamScore = model.logProbOf(encoded, beam) / (beam.length + 1);
+                beamTotal += beamScore;
+                greedyTotal += greedyScore;
+                winsOrTies += beamScore >= greedyScore - 1e-6 ? 1 : 0;
+            }
+            assertThat(winsOrTies).isGreaterThanOrEqualTo(18);
+            assertThat(beamTotal).isGreaterThanOrEqualTo(greedyTotal);
+        }
+        String input = "translate English to French: the black cat eats the fish";
+        dev.modelmanager.api.GenerationOptions topOne = dev.modelmanager.api.GenerationOptions.builder()
+            .temperature(1.0).topK(1).seed(7L).build();
+        assertThat(manager.transform("fr", List.of(input), topOne).outputs()).containsExactly("le chat noir mange le poisson");
+        dev.modelmanager.api.GenerationOptions hot = dev.modelmanager.api.GenerationOptions.builder()
+            .temperature(1.5).topP(0.95).seed(42L).build();
+        assertThat(manager.transform("fr", List.of(input), hot).outputs())
+            .isEqualTo(manager.transform("fr", List.of(input), hot).outputs());
+        dev.modelmanager.api.GenerationOptions beams = dev.modelmanager.api.GenerationOptions.builder()
+            .extra("num_beams", "4").build();
+        assertThat(manager.transform("fr", List.of(input), beams).outputs()).containsExactly("le chat noir mange le poisson");
+    }
+
+    @Test
     void brokenModelFoldersFailNamingTheFileAndNothingElseIsAffected() throws Exception {
         Path noTokenizer = Files.createTempDirectory("no-tokenizer");
         Files.createDirectories(noTokenizer.resolve("onnx"));
