@@ -137,11 +137,11 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindDeviceProvider(DeviceProvider provider) {
+    public void bindDeviceProvider(DeviceProvider provider) {
         devices.add(provider);
     }
 
-    void unbindDeviceProvider(DeviceProvider provider) {
+    public void unbindDeviceProvider(DeviceProvider provider) {
         devices.remove(provider);
     }
 

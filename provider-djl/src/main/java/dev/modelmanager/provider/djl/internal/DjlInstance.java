@@ -10,16 +10,18 @@ abstract class DjlInstance implements LoadedModel {
     private final List<AutoCloseable> resources;
     private final long bytes;
     private final Map<String, String> details;
+    private final String device;
 
     DjlInstance(List<AutoCloseable> resources, long bytes, Map<String, String> details) {
         this.resources = resources;
         this.bytes = bytes;
         this.details = Map.copyOf(details);
+        this.device = details.getOrDefault("device", "cpu");
     }
 
     @Override
     public String device() {
-        return "cpu";
+        return device;
     }
 
     @Override

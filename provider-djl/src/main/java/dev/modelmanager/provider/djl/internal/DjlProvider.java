@@ -125,6 +125,7 @@ public final class DjlProvider implements ModelProvider {
                 config.integer("max_position_embeddings").orElse(Integer.MAX_VALUE));
         Map<String, String> details = new LinkedHashMap<>();
         details.put("engine", "OnnxRuntime (DJL)");
+        device(request.device(), details);
         details.put("max.input.length", Integer.toString(maxInput));
         config.text("model_type").ifPresent(t -> details.put("architecture", t));
         Tokens tokens = new Tokens(files.require("tokenizer.json"), maxInput);
@@ -147,7 +148,7 @@ public final class DjlProvider implements ModelProvider {
         boolean normalize = !"false".equalsIgnoreCase(req.options().getOrDefault("normalize", "true"));
         details.put("pooling", cls ? "cls" : "mean");
         details.put("normalize", Boolean.toString(normalize));
-        return new DjlEmbedder(new OnnxModel(onnx), tokens, cls, normalize, estimate(onnx), details);
+        return new DjlEmbedder(new OnnxModel(onnx, deviceOf(details)), tokens, cls, normalize, estimate(onnx), details);
     }
 
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
@@ -160,7 +161,8 @@ public final class DjlProvider implements ModelProvider {
         }
         details.put("labels", String.join(",", labels));
         details.put("scores", config.multiLabel() ? "sigmoid (multi-label)" : "softmax");
-        return new DjlClassifier(new OnnxModel(onnx), tokens, labels, config.multiLabel(), estimate(onnx), details);
+        return new DjlClassifier(new OnnxModel(onnx, deviceOf(details)), tokens, labels, config.multiLabel(), estimate(onnx),
+            details);
     }
 
     private LoadedModel text2text(ModelRequirement req, ModelFiles files, Tokens tokens, ModelConfig config,
@@ -170,15 +172,47 @@ public final class DjlProvider implements ModelProvider {
         long start = config.integer("decoder_start_token_id").orElse(config.integer("pad_token_id").orElse(0));
         long end = config.integer("eos_token_id").orElse(1);
         details.put("decoding", "greedy; beam search with num_beams; sampling with a temperature above 0");
-        OnnxModel enc = new OnnxModel(encoder);
+        OnnxModel enc = new OnnxModel(encoder, deviceOf(details));
         try {
-            return new DjlText2Text(enc, new OnnxModel(decoder), tokens, start, end,
+            return new DjlText2Text(enc, new OnnxModel(decoder, deviceOf(details)), tokens, start, end,
                 req.maxOutputLength() != null ? req.maxOutputLength() : DEFAULT_MAX_OUTPUT,
                 Integer.parseInt(req.options().getOrDefault("num_beams", "1")),
                 estimate(encoder) + estimate(decoder), details);
         } catch (RuntimeException e) {
             enc.close();
             throw e;
+        }
+    }
+
+    /**
+     * The device to run on: the GPU the manager chose when this ONNX Runtime build has the CUDA execution
+     * provider, else the CPU, with a note saying why (shown in the model's details).
+     */
+    static ai.djl.Device device(DeviceInfo chosen, Map<String, String> details) {
+        if (chosen != null && chosen.isGpu()) {
+            int index = chosen.id().contains(":") ? Integer.parseInt(chosen.id().substring(chosen.id().indexOf(':') + 1)) : 0;
+            if (cudaAvailable()) {
+                details.put("device", "cuda:" + index);
+                return ai.djl.Device.gpu(index);
+            }
+            details.put("device.note", chosen.id() + " was chosen, but this ONNX Runtime build has no CUDA execution "
+                + "provider (the bundled one is the CPU build): running on cpu");
+        }
+        details.put("device", "cpu");
+        return ai.djl.Device.cpu();
+    }
+
+    private static ai.djl.Device deviceOf(Map<String, String> details) {
+        String device = details.get("device");
+        return device.startsWith("cuda:") ? ai.djl.Device.gpu(Integer.parseInt(device.substring(5))) : ai.djl.Device.cpu();
+    }
+
+    private static boolean cudaAvailable() {
+        try {
+            return OnnxModel.withBundleLoader(() -> ai.onnxruntime.OrtEnvironment.getAvailableProviders()
+                .contains(ai.onnxruntime.OrtProvider.CUDA));
+        } catch (Exception | LinkageError e) {
+            return false;
         }
     }
 

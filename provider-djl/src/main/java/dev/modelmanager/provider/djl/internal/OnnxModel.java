@@ -27,10 +27,15 @@ final class OnnxModel implements AutoCloseable {
     private final Path file;
 
     OnnxModel(Path file) {
+        this(file, ai.djl.Device.cpu());
+    }
+
+    OnnxModel(Path file, ai.djl.Device device) {
         this.file = file;
         try {
             this.model = withBundleLoader(() -> Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(file).optEngine("OnnxRuntime").optTranslator(new NoopTranslator()).build().loadModel());
+                .optModelPath(file).optEngine("OnnxRuntime").optDevice(device).optTranslator(new NoopTranslator())
+                .build().loadModel());
             model.describeInput().keys().forEach(inputs::add);
         } catch (Exception e) {
             throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot load the ONNX model " + file + ": "

@@ -180,6 +180,24 @@ class DjlModelsTest {
     }
 
     @Test
+    void aGpuTheOnnxRuntimeBuildCannotUseFallsBackToCpuAndSaysWhy() {
+        ModelManagerImpl withGpu = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
+        try {
+            // A device provider reporting a GPU, as a GPU-capable provider bundle would.
+            withGpu.bindDeviceProvider(() -> List.of(new dev.modelmanager.api.spi.DeviceInfo("cuda:0", "test GPU",
+                16L << 30, 16L << 30, 1)));
+            withGpu.bindProvider(new DjlProvider(), Map.of("service.id", 1L));
+            withGpu.register("sentiment", ModelRequirement.builder(ModelType.CLASSIFICATION, "tiny-bert-sentiment")
+                .device("cuda").path(MODELS.resolve("tiny-bert-sentiment").toString()).build(), "test");
+            assertThat(withGpu.classify("sentiment", List.of("a lovely day")).device()).isEqualTo("cpu");
+            assertThat(withGpu.info("sentiment").details().get("device.note"))
+                .contains("cuda:0 was chosen, but this ONNX Runtime build has no CUDA execution provider");
+        } finally {
+            withGpu.close();
+        }
+    }
+
+    @Test
     void brokenModelFoldersFailNamingTheFileAndNothingElseIsAffected() throws Exception {
         Path noTokenizer = Files.createTempDirectory("no-tokenizer");
         Files.createDirectories(noTokenizer.resolve("onnx"));
