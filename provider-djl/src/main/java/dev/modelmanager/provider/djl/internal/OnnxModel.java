@@ -25,6 +25,9 @@ final class OnnxModel implements AutoCloseable {
     private final ZooModel<NDList, NDList> model;
     private final Set<String> inputs = new HashSet<>();
     private final Path file;
+    /** A predictor is not thread-safe: one per calling thread, kept for reuse, all closed with the model. */
+    private final ThreadLocal<Predictor<NDList, NDList>> predictors = new ThreadLocal<>();
+    private final java.util.Queue<Predictor<NDList, NDList>> allPredictors = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     OnnxModel(Path file) {
         this(file, ai.djl.Device.cpu());
@@ -55,8 +58,13 @@ final class OnnxModel implements AutoCloseable {
     Output run(Map<String, LongInput> longs, Map<String, Output> floats) {
         try {
             return withBundleLoader(() -> {
-                try (NDManager nd = model.getNDManager().newSubManager();
-                     Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                Predictor<NDList, NDList> predictor = predictors.get();
+                if (predictor == null) {
+                    predictor = model.newPredictor();
+                    predictors.set(predictor);
+                    allPredictors.add(predictor);
+                }
+                try (NDManager nd = model.getNDManager().newSubManager()) {
                     NDList in = new NDList();
                     longs.forEach((name, input) -> {
                         if (inputs.contains(name)) {
@@ -70,8 +78,10 @@ final class OnnxModel implements AutoCloseable {
                         a.setName(name);
                         in.add(a);
                     });
-                    NDArray out = predictor.predict(in).get(0);
-                    return new Output(out.toFloatArray(), out.getShape().getShape());
+                    try (NDList result = predictor.predict(in)) {
+                        NDArray out = result.get(0);
+                        return new Output(out.toFloatArray(), out.getShape().getShape());
+                    }
                 }
             });
         } catch (ModelException e) {
@@ -104,6 +114,9 @@ final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Predictor<NDList, NDList> predictor; (predictor = allPredictors.poll()) != null; ) {
+            predictor.close();
+        }
         model.close();
     }
 }
