@@ -3,9 +3,6 @@ package dev.modelmanager.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -15,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -140,15 +136,7 @@ public class ManagerInFelixIT {
     }
 
     private String gogo(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        CommandSession session = commands.createSession(System.in, out, out);
-        try {
-            Object result = session.execute(command);
-            return result == null ? bytes.toString(StandardCharsets.UTF_8) : String.valueOf(result);
-        } finally {
-            session.close();
-        }
+        return Gogo.run(commands, command);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
