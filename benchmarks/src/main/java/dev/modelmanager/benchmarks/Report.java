@@ -42,12 +42,14 @@ public final class Report {
         }
         System.out.println();
         System.out.println("Manager dispatch vs direct call of the same loaded model (microseconds per call)");
-        System.out.printf(Locale.ROOT, "%-10s %18s %18s %8s%n", "params", "direct (baseline)", "via manager", "ratio");
+        System.out.printf(Locale.ROOT, "%-10s %18s %18s %8s %18s %8s%n", "params", "direct (baseline)", "via manager",
+            "ratio", "cache hit", "ratio");
         for (Map.Entry<String, Map<String, double[]>> e : byParams.entrySet()) {
             double[] base = e.getValue().get("direct");
             double[] via = e.getValue().get("viaManager");
-            System.out.printf(Locale.ROOT, "%-10s %10.2f ± %5.2f %10.2f ± %5.2f %7.2fx%n", e.getKey(), base[0], base[1],
-                via[0], via[1], via[0] / base[0]);
+            double[] hit = e.getValue().get("cacheHit");
+            System.out.printf(Locale.ROOT, "%-10s %10.2f ± %5.2f %10.2f ± %5.2f %7.2fx %10.2f ± %5.2f %7.2fx%n", e.getKey(),
+                base[0], base[1], via[0], via[1], via[0] / base[0], hit[0], hit[1], hit[0] / base[0]);
         }
     }
 }

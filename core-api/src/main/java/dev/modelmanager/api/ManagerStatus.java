@@ -10,9 +10,10 @@ import java.util.List;
  * @param defaultModel     the id {@code "default"} routes to, or {@code null}
  * @param providers        provider services bound now
  * @param models           every registered model, sorted by id
+ * @param embeddingCache   the embedding caches of all models together
  */
 public record ManagerStatus(int registeredModels, int loadedModels, String defaultModel,
-                            List<ProviderInfo> providers, List<ModelInfo> models) {
+                            List<ProviderInfo> providers, List<ModelInfo> models, CacheStats embeddingCache) {
     public ManagerStatus {
         providers = List.copyOf(providers);
         models = List.copyOf(models);

@@ -32,6 +32,8 @@ import java.util.List;
  *                             otherwise {@code null}
  * @param details              facts the provider reports about the loaded model (architecture, memory estimate
  *                             and measurement, chat template, ...); empty while not loaded
+ * @param cache                its embedding cache, or {@code null} when it has none (not an embedding model, or
+ *                             {@code cache_embeddings=false}, or the cache is off)
  */
 public record ModelInfo(
     String modelId,
@@ -57,7 +59,8 @@ public record ModelInfo(
     boolean pinned,
     int preloadWorkers,
     String progress,
-    java.util.Map<String, String> details) {
+    java.util.Map<String, String> details,
+    CacheStats cache) {
 
     public ModelInfo {
         requesters = List.copyOf(requesters);

@@ -141,6 +141,13 @@ public interface ModelManager {
      */
     void setDefault(String modelId);
 
+    /**
+     * Empties a model's embedding cache.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     */
+    void clearEmbeddingCache(String modelId);
+
     /** The model {@value #DEFAULT_MODEL} routes to, if any. */
     Optional<String> defaultModel();
 

@@ -51,13 +51,34 @@ final class Inference {
         this.resolver = resolver;
     }
 
+    /**
+     * Embeds texts: what the model's cache holds is answered from it (an all-cached call needs no loaded model),
+     * the rest goes to the model in batches of {@code batch_size} and into the cache. Input order is kept.
+     */
     CompletableFuture<EmbeddingResult> embed(String modelId, List<String> texts) {
         long start = System.nanoTime();
         return begin(modelId, () -> checkTexts(modelId, "texts", texts), entry -> {
+            EmbeddingCache cache = entry.cache();
+            Embedding[] results = new Embedding[texts.size()];
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < texts.size(); i++) {
+                float[] hit = cache == null ? null : cache.get(texts.get(i));
+                if (hit != null) {
+                    results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
+                } else {
+                    missing.add(i);
+                }
+            }
+            if (missing.isEmpty()) {
+                entry.used(false);
+                return CompletableFuture.completedFuture(
+                    new EmbeddingResult(entry.id(), List.of(results), Duration.ofNanos(System.nanoTime() - start)));
+            }
             int batch = entry.requirement().batchSize();
-            List<CompletableFuture<List<Embedding>>> parts = new ArrayList<>();
-            for (int from = 0; from < texts.size(); from += batch) {
-                List<String> slice = List.copyOf(texts.subList(from, Math.min(texts.size(), from + batch)));
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (int from = 0; from < missing.size(); from += batch) {
+                List<Integer> slots = List.copyOf(missing.subList(from, Math.min(missing.size(), from + batch)));
+                List<String> slice = slots.stream().map(texts::get).toList();
                 parts.add(calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
                     long t0 = System.nanoTime();
                     List<float[]> vectors = model.embed(slice);
@@ -67,18 +88,17 @@ final class Inference {
                             + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for " + slice.size()
                             + " texts");
                     }
-                    List<Embedding> embeddings = new ArrayList<>(vectors.size());
-                    for (float[] vector : vectors) {
-                        embeddings.add(new Embedding(vector, false, took, worker.id(), worker.device()));
+                    for (int k = 0; k < slots.size(); k++) {
+                        results[slots.get(k)] = new Embedding(vectors.get(k), false, took, worker.id(), worker.device());
+                        if (cache != null) {
+                            cache.put(slice.get(k), vectors.get(k));
+                        }
                     }
-                    return embeddings;
+                    return null;
                 }));
             }
-            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                List<Embedding> all = new ArrayList<>(texts.size());
-                parts.forEach(part -> all.addAll(part.join()));
-                return new EmbeddingResult(entry.id(), all, Duration.ofNanos(System.nanoTime() - start));
-            });
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done ->
+                new EmbeddingResult(entry.id(), List.of(results), Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 

@@ -58,4 +58,14 @@ public @interface ManagerConfig {
     @AttributeDefinition(name = "Work folder",
         description = "Where the manager keeps its own files (extracted model resources); empty = modelmanager.home/data or ~/.cache/modelmanager.")
     String work_dir() default "";
+
+    @AttributeDefinition(name = "Embedding cache",
+        description = "Answer repeated texts from a per-model cache (a requirement can opt out with cache_embeddings=false).")
+    boolean embedding_cache_enabled() default true;
+
+    @AttributeDefinition(name = "Embedding cache size", description = "Most vectors cached per model.")
+    long embedding_cache_max_size() default 10000;
+
+    @AttributeDefinition(name = "Embedding cache TTL (s)", description = "How long a cached vector is kept after it was computed.")
+    long embedding_cache_ttl_seconds() default 3600;
 }

@@ -22,11 +22,15 @@ final class ManagerContext {
     final ScheduledExecutorService scheduler;
     /** Called when an entry has dropped out of the registry (last release + idle timeout). */
     final Consumer<ModelEntry> onRemoved;
+    /** The clock of the embedding caches (a test can drive it). */
+    final com.github.benmanes.caffeine.cache.Ticker ticker;
 
     ManagerContext(ManagerSettings settings, ResourceLocator resources, ProviderRegistry providers,
                    DeviceRegistry devices, EventPublisher events, ExecutorService lifecycle,
-                   ScheduledExecutorService scheduler, Consumer<ModelEntry> onRemoved) {
+                   ScheduledExecutorService scheduler, Consumer<ModelEntry> onRemoved,
+                   com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.resources = resources;
+        this.ticker = ticker;
         settings(settings);
         this.providers = providers;
         this.devices = devices;

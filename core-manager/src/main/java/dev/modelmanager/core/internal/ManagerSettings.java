@@ -16,14 +16,30 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param streamStallTimeout   how long a stream waits for demand
  * @param hub                  how to reach the Hugging Face Hub and where its cache is
  * @param workDir              the manager's own folder (extracted resources)
+ * @param cache                the embedding cache settings
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
-                              Duration streamStallTimeout, HubSettings hub, Path workDir) {
+                              Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache) {
+
+    /**
+     * @param enabled whether embeddings are cached at all
+     * @param maxSize most vectors per model
+     * @param ttl     how long a vector is kept after it was computed
+     */
+    public record CacheSettings(boolean enabled, long maxSize, Duration ttl) {
+        public static final CacheSettings DEFAULTS = new CacheSettings(true, 10_000, Duration.ofHours(1));
+
+        public CacheSettings {
+            if (maxSize < 0 || ttl == null || ttl.isNegative()) {
+                throw new IllegalArgumentException("embedding cache: size and TTL must not be negative");
+            }
+        }
+    }
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
-        HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""));
+        HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -34,8 +50,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         if (workerConcurrency < 1) {
             throw new IllegalArgumentException("worker_concurrency must be >= 1, was " + workerConcurrency);
         }
-        if (hub == null || workDir == null) {
-            throw new IllegalArgumentException("hub settings and work folder are required");
+        if (hub == null || workDir == null || cache == null) {
+            throw new IllegalArgumentException("hub settings, work folder and cache settings are required");
         }
     }
 
@@ -49,7 +65,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Duration.ofSeconds(config.stream_stall_timeout_seconds()),
             HubSettings.from(config.hub_endpoint(), config.hub_token(), config.hub_cache_dir(), config.hub_offline(),
                 config.hub_check_updates(), System.getenv()),
-            defaultWorkDir(config.work_dir()));
+            defaultWorkDir(config.work_dir()),
+            new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
+                Duration.ofSeconds(config.embedding_cache_ttl_seconds())));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -62,22 +80,27 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir);
+            streamStallTimeout, hub, workDir, cache);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir);
+            streamStallTimeout, hub, workDir, cache);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir);
+            streamStallTimeout, hub, workDir, cache);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work);
+            unloadDrainTimeout, streamStallTimeout, value, work, cache);
+    }
+
+    public ManagerSettings withCache(CacheSettings value) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, value);
     }
 
     private static void requireNonNegative(String name, Duration value) {

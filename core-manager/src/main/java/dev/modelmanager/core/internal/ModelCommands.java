@@ -26,7 +26,8 @@ import dev.modelmanager.api.ProviderInfo;
     "osgi.command.function=load",
     "osgi.command.function=unload",
     "osgi.command.function=default",
-    "osgi.command.function=providers"
+    "osgi.command.function=providers",
+    "osgi.command.function=cache"
 })
 public final class ModelCommands {
     /** Who holds the references taken from the shell. */
@@ -69,6 +70,10 @@ public final class ModelCommands {
         fields.put("last used", m.lastUsed());
         fields.put("priority", m.priority() + (m.pinned() ? ", pinned" : ""));
         fields.put("preload workers", m.preloadWorkers());
+        if (m.cache() != null) {
+            fields.put("embedding cache", String.format(java.util.Locale.ROOT, "%d vectors, %d hits, %d misses (%.0f%% hits)",
+                m.cache().size(), m.cache().hits(), m.cache().misses(), 100 * m.cache().hitRate()));
+        }
         if (m.progress() != null) {
             fields.put("progress", m.progress());
         }
@@ -153,5 +158,30 @@ public final class ModelCommands {
                 .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
         return table.isEmpty() ? "No providers installed.\n" : table.toString();
+    }
+
+    @Descriptor("Shows the embedding caches: vectors held, hits, misses, hit rate")
+    public String cache() {
+        TextTable table = new TextTable("MODEL", "VECTORS", "HITS", "MISSES", "HIT RATE");
+        for (ModelInfo m : manager.list()) {
+            if (m.cache() != null) {
+                table.row(m.modelId(), m.cache().size(), m.cache().hits(), m.cache().misses(),
+                    String.format(java.util.Locale.ROOT, "%.0f%%", 100 * m.cache().hitRate()));
+            }
+        }
+        return table.isEmpty() ? "No embedding caches.\n" : table.toString();
+    }
+
+    @Descriptor("Empties the embedding cache of one model, or of all with 'all'")
+    public String cache(@Descriptor("clear") String action, @Descriptor("a model id, or 'all'") String modelId) {
+        if (!"clear".equals(action)) {
+            throw new IllegalArgumentException("usage: model:cache clear <id|all>");
+        }
+        if ("all".equals(modelId)) {
+            manager.list().forEach(m -> manager.clearEmbeddingCache(m.modelId()));
+            return "cleared every embedding cache\n";
+        }
+        manager.clearEmbeddingCache(modelId);
+        return "cleared the embedding cache of " + modelId + "\n";
     }
 }

@@ -49,6 +49,7 @@ final class ModelEntry {
     private volatile EntryState state = EntryState.of(ModelStatus.REGISTERED, null);
     private volatile Instant lastUsed;
     private volatile boolean removed;
+    private volatile EmbeddingCache cache;
     // Guarded by lock:
     private CompletableFuture<Worker> loading;
     private CompletableFuture<Void> unloading;
@@ -72,6 +73,34 @@ final class ModelEntry {
 
     EntryState state() {
         return state;
+    }
+
+    /** This model's embedding cache, or {@code null} when it caches nothing (created on first use). */
+    EmbeddingCache cache() {
+        ManagerSettings.CacheSettings settings = ctx.settings().cache();
+        if (!settings.enabled() || requirement.modelType() != dev.modelmanager.api.ModelType.EMBEDDING
+            || !requirement.cacheEmbeddings()) {
+            return null;
+        }
+        EmbeddingCache c = cache;
+        if (c == null) {
+            synchronized (this) {
+                c = cache;
+                if (c == null) {
+                    c = new EmbeddingCache(settings.maxSize(), settings.ttl(), ctx.ticker);
+                    cache = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Empties the cache (the model changed provider, or an operator asked). */
+    void clearCache() {
+        EmbeddingCache c = cache;
+        if (c != null) {
+            c.clear();
+        }
     }
 
     boolean isRemoved() {
@@ -474,6 +503,7 @@ final class ModelEntry {
             }
             String why = "provider '" + s.provider().name() + "' went away";
             gone = new ModelException(ErrorCode.PROVIDER_GONE, id, why);
+            clearCache(); // another provider may embed slightly differently
             boolean reload = s.worker() != null || loading != null || requirement.preloadWorkers() > 0;
             if (loading != null) {
                 loading.completeExceptionally(gone);
@@ -548,7 +578,7 @@ final class ModelEntry {
             worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
-            worker == null ? Map.of() : safeDetails(worker.model()));
+            worker == null ? Map.of() : safeDetails(worker.model()), cache() == null ? null : cache().stats());
     }
 
     private String progress(ModelRequirement req) {

@@ -76,11 +76,17 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     public ModelManagerImpl(ManagerSettings settings, ResourceLocator resources) {
+        this(settings, resources, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    }
+
+    /** With the clock the embedding caches expire by (tests drive it instead of sleeping). */
+    ModelManagerImpl(ManagerSettings settings, ResourceLocator resources, com.github.benmanes.caffeine.cache.Ticker ticker) {
         this.registry = new ModelRegistry(events);
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new ManagerContext(settings, resources, providers, devices, events,
-            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, registry::removed);
+            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, registry::removed,
+            ticker);
         this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
         LOG.info("Model manager started ({})", settings);
     }
@@ -332,6 +338,11 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     @Override
+    public void clearEmbeddingCache(String modelId) {
+        registry.resolve(modelId).clearCache();
+    }
+
+    @Override
     public Optional<String> defaultModel() {
         return Optional.ofNullable(registry.defaultId());
     }
@@ -374,6 +385,8 @@ public final class ModelManagerImpl implements ModelManager {
         }
         providerInfos.sort(Comparator.comparing(ProviderInfo::name));
         int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
-        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models);
+        dev.modelmanager.api.CacheStats cache = models.stream().map(ModelInfo::cache).filter(java.util.Objects::nonNull)
+            .reduce(dev.modelmanager.api.CacheStats.EMPTY, dev.modelmanager.api.CacheStats::plus);
+        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache);
     }
 }

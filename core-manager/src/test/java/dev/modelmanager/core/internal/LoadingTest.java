@@ -174,7 +174,7 @@ class LoadingTest {
         assertThat(manager.unload("docs")).isTrue();
         assertThat(manager.info("docs").status()).isEqualTo(ModelStatus.UNLOADED);
         assertThat(provider.open()).isZero();
-        manager.embed("docs", List.of("x"));
+        manager.embed("docs", List.of("not cached yet"));
         assertThat(provider.loads()).isEqualTo(2);
     }
 

@@ -54,6 +54,13 @@ class ModelCommandsTest {
         assertThat(commands.providers()).contains("test").contains("classification,embedding,text2text,text_generation");
         assertThat(commands.unload("story")).isEqualTo("unloaded story\n");
         assertThat(commands.release("story")).isEqualTo("released story (0 reference(s) left)\n");
+        fixture.manager.register("vectors", embedding().build(), "a");
+        fixture.manager.embed("vectors", List.of("x"));
+        fixture.manager.embed("vectors", List.of("x"));
+        assertThat(commands.cache()).contains("vectors").contains("50%");
+        assertThat(commands.info("vectors")).contains("embedding cache : 1 vectors, 1 hits, 1 misses (50% hits)");
+        assertThat(commands.cache("clear", "all")).isEqualTo("cleared every embedding cache\n");
+        assertThat(fixture.manager.info("vectors").cache().size()).isZero();
         assertThatThrownBy(() -> commands.register("x", "model_type=embedding")).isInstanceOfSatisfying(ModelException.class,
             e -> assertThat(e.field()).isEqualTo("name"));
         assertThatThrownBy(() -> commands.register("x", "nonsense")).hasMessageContaining("expected key=value");
