@@ -68,4 +68,8 @@ public @interface ManagerConfig {
 
     @AttributeDefinition(name = "Embedding cache TTL (s)", description = "How long a cached vector is kept after it was computed.")
     long embedding_cache_ttl_seconds() default 3600;
+
+    @AttributeDefinition(name = "Queue capacity",
+        description = "Calls that may wait for a model's worker beyond those running; more are refused at once with OVERLOADED.")
+    int queue_capacity() default 256;
 }

@@ -17,10 +17,12 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param hub                  how to reach the Hugging Face Hub and where its cache is
  * @param workDir              the manager's own folder (extracted resources)
  * @param cache                the embedding cache settings
+ * @param queueCapacity        calls that may wait for a worker beyond those running
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
-                              Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache) {
+                              Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
+                              int queueCapacity) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -39,7 +41,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
-        HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS);
+        HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
+        256);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -49,6 +52,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         requireNonNegative("stream_stall_timeout", streamStallTimeout);
         if (workerConcurrency < 1) {
             throw new IllegalArgumentException("worker_concurrency must be >= 1, was " + workerConcurrency);
+        }
+        if (queueCapacity < 0) {
+            throw new IllegalArgumentException("queue_capacity must be >= 0, was " + queueCapacity);
         }
         if (hub == null || workDir == null || cache == null) {
             throw new IllegalArgumentException("hub settings, work folder and cache settings are required");
@@ -67,7 +73,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                 config.hub_check_updates(), System.getenv()),
             defaultWorkDir(config.work_dir()),
             new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
-                Duration.ofSeconds(config.embedding_cache_ttl_seconds())));
+                Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
+            config.queue_capacity());
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -80,27 +87,32 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache);
+            streamStallTimeout, hub, workDir, cache, queueCapacity);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache);
+            streamStallTimeout, hub, workDir, cache, queueCapacity);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache);
+            streamStallTimeout, hub, workDir, cache, queueCapacity);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work, cache);
+            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, value);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity);
+    }
+
+    public ManagerSettings withQueue(int concurrency, int capacity) {
+        return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
+            streamStallTimeout, hub, workDir, cache, capacity);
     }
 
     private static void requireNonNegative(String name, Duration value) {

@@ -289,7 +289,9 @@ final class ModelEntry {
             closeQuietly(model);
             model = null;
         }
-        Worker worker = model == null ? null : new Worker(workerId, id, model, ctx.settings().workerConcurrency());
+        ManagerSettings settings = ctx.settings();
+        Worker worker = model == null ? null : new Worker(workerId, id, model, settings.workerConcurrency(),
+            settings.queueCapacity());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lock.lock();
         try {

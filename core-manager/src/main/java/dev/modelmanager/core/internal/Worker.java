@@ -46,7 +46,16 @@ final class Worker {
     private volatile ModelException revokedWith;
     private volatile boolean closed;
 
-    Worker(String id, String modelId, LoadedModel model, int concurrency) {
+    private final int concurrency;
+    private final int queueCapacity;
+
+    /**
+     * @param concurrency   calls run at once
+     * @param queueCapacity calls that may wait beyond those running; more are refused with {@code OVERLOADED}
+     */
+    Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity) {
+        this.concurrency = concurrency;
+        this.queueCapacity = queueCapacity;
         this.id = id;
         this.modelId = modelId;
         this.model = model;
@@ -83,6 +92,10 @@ final class Worker {
     <R> CompletableFuture<R> submit(Call<R> call) {
         if (!accepting) {
             return null;
+        }
+        if (inFlight.size() >= concurrency + queueCapacity) {
+            return CompletableFuture.failedFuture(new ModelException(ErrorCode.OVERLOADED, modelId, "its queue is full ("
+                + concurrency + " running, " + queueCapacity + " waiting); try again later"));
         }
         CompletableFuture<R> future = new CompletableFuture<>();
         inFlight.add(future);
