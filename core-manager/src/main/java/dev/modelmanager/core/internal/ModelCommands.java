@@ -90,10 +90,7 @@ public final class ModelCommands {
         StringBuilder out = new StringBuilder();
         out.append("models: ").append(s.registeredModels()).append(" registered, ").append(s.loadedModels())
             .append(" loaded; default: ").append(s.defaultModel() == null ? "none" : s.defaultModel()).append('\n');
-        TextTable providers = new TextTable("PROVIDER", "MODEL TYPES", "LOADED", "PROBLEM");
-        for (ProviderInfo p : s.providers()) {
-            providers.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted().collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
-        }
+        TextTable providers = providerTable(s);
         out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
         out.append(list());
         return out.toString();
@@ -152,12 +149,17 @@ public final class ModelCommands {
 
     @Descriptor("Lists the provider bundles: model types, loaded models, problems")
     public String providers() {
+        TextTable table = providerTable(manager.status());
+        return table.isEmpty() ? "No providers installed.\n" : table.toString();
+    }
+
+    private static TextTable providerTable(ManagerStatus status) {
         TextTable table = new TextTable("PROVIDER", "MODEL TYPES", "LOADED", "PROBLEM");
-        for (ProviderInfo p : manager.status().providers()) {
+        for (ProviderInfo p : status.providers()) {
             table.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted()
                 .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
-        return table.isEmpty() ? "No providers installed.\n" : table.toString();
+        return table;
     }
 
     @Descriptor("Shows the embedding caches: vectors held, hits, misses, hit rate")

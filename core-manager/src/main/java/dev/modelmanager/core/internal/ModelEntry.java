@@ -574,13 +574,14 @@ final class ModelEntry {
         EntryState s = state;
         ModelRequirement req = requirement;
         Worker worker = s.worker();
+        EmbeddingCache embeddings = cache();
         return new ModelInfo(id, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
             s.provider() == null ? null : s.provider().name(), requesters(), isDefault,
             worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
             worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
-            worker == null ? Map.of() : safeDetails(worker.model()), cache() == null ? null : cache().stats());
+            worker == null ? Map.of() : safeDetails(worker.model()), embeddings == null ? null : embeddings.stats());
     }
 
     private String progress(ModelRequirement req) {

@@ -333,17 +333,6 @@ public final class HubClient {
     }
 
     private ModelException failure(int status, String errorCode, String what, String where) {
-        String message = switch (status) {
-            case 401 -> what + ": authentication required; the repository is private or gated and "
-                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
-                : "the configured token was refused");
-            case 403 -> what + ": access denied; the repository is gated and "
-                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
-                : "the token has not been granted access (accept the terms on the model page)");
-            case 404 -> null;
-            case 429 -> what + ": the Hub is rate-limiting requests (429); try again later";
-            default -> what + ": the Hub answered HTTP " + status;
-        };
         if (status == 404) {
             return new MissingException(switch (errorCode) {
                 case "EntryNotFound" -> "no file " + what + where;
@@ -351,6 +340,16 @@ public final class HubClient {
                 default -> "no such repository or file: " + what + where;
             });
         }
+        String message = switch (status) {
+            case 401 -> what + ": authentication required; the repository is private or gated and "
+                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
+                : "the configured token was refused");
+            case 403 -> what + ": access denied; the repository is gated and "
+                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
+                : "the token has not been granted access (accept the terms on the model page)");
+            case 429 -> what + ": the Hub is rate-limiting requests (429); try again later";
+            default -> what + ": the Hub answered HTTP " + status;
+        };
         return new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, message);
     }
 
