@@ -34,6 +34,8 @@ import java.util.List;
  *                             and measurement, chat template, ...); empty while not loaded
  * @param cache                its embedding cache, or {@code null} when it has none (not an embedding model, or
  *                             {@code cache_embeddings=false}, or the cache is off)
+ * @param stats                what it has served: calls, failures, items, tokens, latency histogram
+ * @param queued               calls waiting for a worker beyond those running
  */
 public record ModelInfo(
     String modelId,
@@ -60,11 +62,14 @@ public record ModelInfo(
     int preloadWorkers,
     String progress,
     java.util.Map<String, String> details,
-    CacheStats cache) {
+    CacheStats cache,
+    ModelStats stats,
+    int queued) {
 
     public ModelInfo {
         requesters = List.copyOf(requesters);
         details = details == null ? java.util.Map.of() : java.util.Map.copyOf(details);
+        stats = stats == null ? ModelStats.EMPTY : stats;
     }
 
     public int referenceCount() {

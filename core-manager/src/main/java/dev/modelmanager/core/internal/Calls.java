@@ -56,15 +56,15 @@ final class Calls {
             }
         }
         CompletableFuture<R> result = new CompletableFuture<>();
-        attempt(entry, capability, operation, body, result, 1);
+        attempt(entry, capability, operation, body, result, 1, System.nanoTime());
         return result;
     }
 
     private <C, R> void attempt(ModelEntry entry, Class<C> capability, String operation, Body<C, R> body,
-                                CompletableFuture<R> result, int attempt) {
+                                CompletableFuture<R> result, int attempt, long start) {
         withLoadTimeout(entry).whenComplete((worker, error) -> {
             if (error != null) {
-                finish(entry, result, null, unwrap(error, entry.id()));
+                finish(entry, result, null, unwrap(error, entry.id()), start);
                 return;
             }
             CompletableFuture<R> call = worker.submit((LoadedModel model, java.util.function.BooleanSupplier abandoned) ->
@@ -73,14 +73,14 @@ final class Calls {
             if (call == null) {
                 if (attempt >= ATTEMPTS) {
                     finish(entry, result, null, new ModelException(ErrorCode.NOT_LOADED, entry.id(),
-                        "the model kept unloading while the call waited for it"));
+                        "the model kept unloading while the call waited for it"), start);
                 } else {
-                    attempt(entry, capability, operation, body, result, attempt + 1);
+                    attempt(entry, capability, operation, body, result, attempt + 1, start);
                 }
                 return;
             }
             call.whenComplete((value, failure) ->
-                finish(entry, result, value, failure == null ? null : unwrap(failure, entry.id())));
+                finish(entry, result, value, failure == null ? null : unwrap(failure, entry.id()), start));
             // A caller that cancels its future gives up the queued call too.
             result.whenComplete((value, failure) -> {
                 if (failure instanceof CancellationException) {
@@ -91,8 +91,9 @@ final class Calls {
     }
 
     /** Counts the call, then completes it: a caller that sees the result also sees it counted. */
-    private static <R> void finish(ModelEntry entry, CompletableFuture<R> result, R value, ModelException failure) {
-        entry.used(failure != null);
+    private static <R> void finish(ModelEntry entry, CompletableFuture<R> result, R value, ModelException failure,
+                                   long start) {
+        entry.used(failure != null, System.nanoTime() - start, value);
         if (failure != null) {
             result.completeExceptionally(failure);
         } else {

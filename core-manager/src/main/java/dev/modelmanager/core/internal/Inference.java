@@ -70,12 +70,12 @@ final class Inference {
                 }
             }
             if (missing.isEmpty()) {
-                entry.used(false);
+                entry.used(false, System.nanoTime() - start, texts.size());
                 return CompletableFuture.completedFuture(
                     new EmbeddingResult(entry.id(), List.of(results), Duration.ofNanos(System.nanoTime() - start)));
             }
             int batch = entry.requirement().batchSize();
-            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            List<CompletableFuture<Integer>> parts = new ArrayList<>();
             for (int from = 0; from < missing.size(); from += batch) {
                 List<Integer> slots = List.copyOf(missing.subList(from, Math.min(missing.size(), from + batch)));
                 List<String> slice = slots.stream().map(texts::get).toList();
@@ -94,7 +94,7 @@ final class Inference {
                             cache.put(slice.get(k), vectors.get(k));
                         }
                     }
-                    return null;
+                    return slice.size();
                 }));
             }
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done ->

@@ -72,4 +72,9 @@ public @interface ManagerConfig {
     @AttributeDefinition(name = "Queue capacity",
         description = "Calls that may wait for a model's worker beyond those running; more are refused at once with OVERLOADED.")
     int queue_capacity() default 256;
+
+    @AttributeDefinition(name = "State file",
+        description = "JSON file where registrations made in the shell or over REST, the default model, which models "
+            + "were loaded and statistics are kept across restarts; empty = not kept. Written atomically.")
+    String state_file() default "";
 }

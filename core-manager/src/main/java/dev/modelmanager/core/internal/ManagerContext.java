@@ -40,6 +40,14 @@ final class ManagerContext {
         this.onRemoved = onRemoved;
     }
 
+    /** Statistics kept across a restart, by model id; an entry starts counting from them. */
+    final java.util.Map<String, dev.modelmanager.api.ModelStats> restoredStats = new java.util.concurrent.ConcurrentHashMap<>();
+
+    dev.modelmanager.api.ModelStats restoredStats(String modelId) {
+        dev.modelmanager.api.ModelStats stats = restoredStats.remove(modelId);
+        return stats == null ? dev.modelmanager.api.ModelStats.EMPTY : stats;
+    }
+
     ManagerSettings settings() {
         return settings;
     }

@@ -18,11 +18,12 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param workDir              the manager's own folder (extracted resources)
  * @param cache                the embedding cache settings
  * @param queueCapacity        calls that may wait for a worker beyond those running
+ * @param stateFile            where the manager keeps its state across restarts, or {@code null} for nowhere
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
-                              int queueCapacity) {
+                              int queueCapacity, Path stateFile) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -42,7 +43,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256);
+        256, null);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -74,7 +75,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             defaultWorkDir(config.work_dir()),
             new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
                 Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
-            config.queue_capacity());
+            config.queue_capacity(),
+            config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -87,32 +89,37 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity);
+            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, capacity);
+            streamStallTimeout, hub, workDir, cache, capacity, stateFile);
+    }
+
+    public ManagerSettings withStateFile(Path value) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value);
     }
 
     private static void requireNonNegative(String name, Duration value) {

@@ -11,6 +11,7 @@ import dev.modelmanager.api.ManagerStatus;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ProviderInfo;
+import dev.modelmanager.api.RequirementProperties;
 
 /**
  * Gogo commands of scope {@code model}. Each returns its text rather than printing it, so that scripts can
@@ -31,7 +32,7 @@ import dev.modelmanager.api.ProviderInfo;
 })
 public final class ModelCommands {
     /** Who holds the references taken from the shell. */
-    static final String SHELL = "shell";
+    static final String SHELL = dev.modelmanager.api.ModelManagerConstants.SHELL_REQUESTER;
 
     private final ModelManager manager;
 

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -20,6 +19,7 @@ import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.event.ModelEvents;
@@ -43,8 +43,7 @@ final class ModelEntry {
     private final ManagerContext ctx;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<String> requesters = ConcurrentHashMap.newKeySet();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder failures = new LongAdder();
+    private final CallStats stats;
     private volatile ModelRequirement requirement;
     private volatile EntryState state = EntryState.of(ModelStatus.REGISTERED, null);
     private volatile Instant lastUsed;
@@ -61,6 +60,7 @@ final class ModelEntry {
         this.id = id;
         this.requirement = requirement;
         this.ctx = ctx;
+        this.stats = new CallStats(ctx.restoredStats(id));
     }
 
     String id() {
@@ -228,6 +228,27 @@ final class ModelEntry {
                 return s.ready();
             }
             return loading != null ? loading : startLoadLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Loads now, or as soon as a provider arrives (a model that was loaded before a restart). */
+    void loadWhenPossible() {
+        lock.lock();
+        try {
+            if (removed) {
+                return;
+            }
+            if (state.status() == ModelStatus.WAITING_FOR_PROVIDER) {
+                reloadOnArrival = true;
+            } else if (state.worker() == null && loading == null) {
+                startLoadLocked().whenComplete((w, e) -> {
+                    if (e != null) {
+                        LOG.warn("Loading model {} again failed; it will load on first use: {}", id, e.getMessage());
+                    }
+                });
+            }
         } finally {
             lock.unlock();
         }
@@ -562,12 +583,37 @@ final class ModelEntry {
 
     // ------------------------------------------------------------------ accounting and views
 
-    void used(boolean failed) {
-        requests.increment();
-        if (failed) {
-            failures.increment();
+    /**
+     * Counts one call that took {@code nanos}; its items and tokens are read from its result (texts embedded,
+     * classified or transformed; tokens of a generation).
+     */
+    void used(boolean failed, long nanos, Object result) {
+        long items = 0;
+        long prompt = 0;
+        long generated = 0;
+        if (result instanceof Number n) {
+            items = n.longValue();
+        } else if (result instanceof java.util.Collection<?> c) {
+            items = c.size();
+        } else if (result instanceof dev.modelmanager.api.GenerationResult g) {
+            items = 1;
+            if (g.usage() != null) {
+                prompt = g.usage().promptTokens();
+                generated = g.usage().completionTokens();
+            }
+        } else if (result instanceof dev.modelmanager.api.TransformResult t) {
+            items = t.outputs().size();
+        } else if (result instanceof dev.modelmanager.api.ClassificationResult c) {
+            items = c.classifications().size();
+        } else if (result instanceof dev.modelmanager.api.EmbeddingResult e) {
+            items = e.embeddings().size();
         }
+        stats.record(failed, nanos, items, prompt, generated);
         lastUsed = Instant.now();
+    }
+
+    ModelStats stats() {
+        return stats.snapshot();
     }
 
     ModelInfo info(boolean isDefault) {
@@ -578,10 +624,11 @@ final class ModelEntry {
         return new ModelInfo(id, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
             s.provider() == null ? null : s.provider().name(), requesters(), isDefault,
             worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
-            worker == null ? 0 : worker.inFlight(), requests.sum(), failures.sum(), s.estimatedMemory(),
+            worker == null ? 0 : worker.inFlight(), stats.requests(), stats.failures(), s.estimatedMemory(),
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
-            worker == null ? Map.of() : safeDetails(worker.model()), embeddings == null ? null : embeddings.stats());
+            worker == null ? Map.of() : safeDetails(worker.model()), embeddings == null ? null : embeddings.stats(),
+            stats.snapshot(), worker == null ? 0 : worker.queued());
     }
 
     private String progress(ModelRequirement req) {

@@ -64,6 +64,8 @@ public final class ModelManagerImpl implements ModelManager {
     private final ProviderRegistry providers = new ProviderRegistry();
     private final DeviceRegistry devices = new DeviceRegistry();
     private final EventPublisher events = new EventPublisher();
+    /** {@code null} when the state is not kept. */
+    private final StatePersistence persistence;
 
     @Activate
     public ModelManagerImpl(ManagerConfig config, BundleContext context) {
@@ -85,10 +87,34 @@ public final class ModelManagerImpl implements ModelManager {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.ctx = new ManagerContext(settings, resources, providers, devices, events,
-            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, registry::removed,
+            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, this::removed,
             ticker);
         this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
+        if (settings.stateFile() != null) {
+            java.nio.file.Path file = settings.workDir().resolve(settings.stateFile());
+            this.persistence = new StatePersistence(new StateStore(file), registry, ctx);
+            persistence.restore(this);
+            persistence.schedule(STATE_CHECK_MILLIS);
+        } else {
+            this.persistence = null;
+        }
         LOG.info("Model manager started ({})", settings);
+    }
+
+    /** How often loads, unloads and statistics are checked for changes to write. */
+    private static final long STATE_CHECK_MILLIS = 5_000;
+
+    private void removed(ModelEntry entry) {
+        registry.removed(entry);
+        // Its statistics continue if the model is registered again.
+        ctx.restoredStats.put(entry.id(), entry.stats());
+        saveState();
+    }
+
+    private void saveState() {
+        if (persistence != null) {
+            persistence.save();
+        }
     }
 
     @Modified
@@ -100,6 +126,8 @@ public final class ModelManagerImpl implements ModelManager {
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
     @Deactivate
     public void close() {
+        // Saved before the models unload, so that a restart loads again what was loaded.
+        saveState();
         Duration drain = ctx.settings().providerDrainTimeout();
         for (ModelEntry entry : registry.drain()) {
             entry.shutdown(drain);
@@ -164,15 +192,34 @@ public final class ModelManagerImpl implements ModelManager {
 
     @Override
     public Registration register(String modelId, ModelRequirement requirement, String requesterId) {
+        return register(modelId, requirement, requesterId, true);
+    }
+
+    /**
+     * Registers a model declared by configuration: its source is not checked first, so that a model whose files
+     * cannot be had now (no network, nothing cached) is still listed, {@code FAILED} with the reason, and loads once
+     * they can be had.
+     */
+    Registration registerDeclared(String modelId, ModelRequirement requirement, String requesterId) {
+        return register(modelId, requirement, requesterId, false);
+    }
+
+    private Registration register(String modelId, ModelRequirement requirement, String requesterId, boolean verify) {
         Ids.checkModelId(modelId);
         Ids.checkRequester(requesterId);
         if (requirement == null) {
             throw ModelException.invalidRequirement("requirement", "is required");
         }
-        if (!registry.contains(modelId)) {
+        if (verify && !registry.contains(modelId)) {
             verifySource(modelId, requirement);
         }
-        return registry.register(modelId, requirement, requesterId, id -> new ModelEntry(id, requirement, ctx));
+        Registration registration = registry.register(modelId, requirement, requesterId,
+            id -> new ModelEntry(id, requirement, ctx));
+        if (persistence != null) {
+            registry.find(registration.modelId()).ifPresent(persistence::registered);
+            persistence.save();
+        }
+        return registration;
     }
 
     /**
@@ -192,7 +239,9 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public int release(String modelId, String requesterId) {
         Ids.checkRequester(requesterId);
-        return registry.resolve(modelId).release(requesterId);
+        int left = registry.resolve(modelId).release(requesterId);
+        saveState();
+        return left;
     }
 
     // ------------------------------------------------------------------ inference
@@ -335,6 +384,10 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public void setDefault(String modelId) {
         registry.setDefault(modelId);
+        if (persistence != null) {
+            persistence.defaultChanged();
+            persistence.save();
+        }
     }
 
     @Override

@@ -86,6 +86,10 @@ final class ModelRegistry {
         }
     }
 
+    java.util.Optional<ModelEntry> find(String modelId) {
+        return java.util.Optional.ofNullable(entries.get(modelId));
+    }
+
     boolean contains(String modelId) {
         return entries.containsKey(modelId);
     }

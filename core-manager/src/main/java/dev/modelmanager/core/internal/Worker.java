@@ -85,6 +85,11 @@ final class Worker {
         return inFlight.size();
     }
 
+    /** Calls waiting for a thread of this worker. */
+    int queued() {
+        return Math.max(0, inFlight.size() - running.get());
+    }
+
     /**
      * Queues a call. Returns {@code null} when this worker no longer takes calls (it is unloading or its
      * provider left): the caller must look the model up again.

@@ -1,14 +1,11 @@
-package dev.modelmanager.core.internal;
+package dev.modelmanager.api;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.modelmanager.api.ModelException;
-import dev.modelmanager.api.ModelRequirement;
-import dev.modelmanager.api.ModelSource;
-import dev.modelmanager.api.ModelType;
 
 /**
  * Builds a {@link ModelRequirement} from flat properties, as the shell and configuration files give them:
@@ -16,10 +13,13 @@ import dev.modelmanager.api.ModelType;
  * ...), a source ({@code hub=org/name}, {@code revision}, {@code files=a,b}; or {@code path=...}; or
  * {@code jar=...}/{@code bundle=...} with {@code resources=name=resource,...}; or {@code endpoint} and
  * {@code remote_model}), {@code provider}, {@code priority}, {@code pinned}, {@code idle_timeout} (seconds), and
- * {@code option.<key>} for provider options. Unknown keys are refused, naming the key.
+ * {@code option.<key>} for provider options. Unknown keys are refused, naming the key. {@link #format} writes a
+ * requirement back in the same form, so that {@code parse(format(r))} equals {@code r}; Config Admin files, the
+ * shell, the REST API and the manager's persisted state all use it.
  */
-final class RequirementProperties {
-    private static final List<String> KNOWN = List.of("model_type", "name", "dimension", "device", "batch_size",
+public final class RequirementProperties {
+    /** The keys {@link #parse} accepts, besides {@code option.<key>}. */
+    public static final List<String> KNOWN = List.of("model_type", "name", "dimension", "device", "batch_size",
         "cache_embeddings", "max_input_length", "max_output_length", "temperature", "top_k", "top_p", "streaming",
         "num_labels", "threshold", "preload_workers", "hub", "revision", "files", "path", "jar", "bundle", "resources",
         "endpoint", "remote_model", "provider", "priority", "pinned", "idle_timeout");
@@ -30,7 +30,7 @@ final class RequirementProperties {
     /**
      * @throws ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} naming the key
      */
-    static ModelRequirement parse(Map<String, ?> properties) {
+    public static ModelRequirement parse(Map<String, ?> properties) {
         ModelRequirement.Builder b = ModelRequirement.builder();
         for (Map.Entry<String, ?> e : properties.entrySet()) {
             String key = e.getKey().replace('.', '_');
@@ -77,6 +77,78 @@ final class RequirementProperties {
         return b.build();
     }
 
+    /**
+     * The requirement as properties {@link #parse} reads back: every field that differs from the default, the
+     * source, and {@code option.<key>} for each provider option.
+     */
+    public static Map<String, String> format(ModelRequirement r) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("model_type", r.modelType().id());
+        p.put("name", r.name());
+        put(p, "dimension", r.dimension());
+        if (!DeviceSelector.AUTO.equals(r.device())) {
+            p.put("device", r.device().toString());
+        }
+        if (r.batchSize() != ModelRequirement.DEFAULT_BATCH_SIZE) {
+            p.put("batch_size", Integer.toString(r.batchSize()));
+        }
+        if (!r.cacheEmbeddings()) {
+            p.put("cache_embeddings", "false");
+        }
+        put(p, "max_input_length", r.maxInputLength());
+        put(p, "max_output_length", r.maxOutputLength());
+        put(p, "temperature", r.temperature());
+        put(p, "top_k", r.topK());
+        put(p, "top_p", r.topP());
+        if (r.streaming()) {
+            p.put("streaming", "true");
+        }
+        put(p, "num_labels", r.numLabels());
+        put(p, "threshold", r.threshold());
+        if (r.preloadWorkers() != 0) {
+            p.put("preload_workers", Integer.toString(r.preloadWorkers()));
+        }
+        ModelSource source = r.source();
+        if (source instanceof ModelSource.Hub hub) {
+            boolean main = hub.revision() == null || hub.revision().equals("main");
+            if (!hub.repository().equals(r.name()) || !main || !hub.files().isEmpty()) {
+                p.put("hub", hub.repository());
+                put(p, "revision", main ? null : hub.revision());
+                if (!hub.files().isEmpty()) {
+                    p.put("files", String.join(",", hub.files()));
+                }
+            }
+        } else if (source instanceof ModelSource.LocalPath local) {
+            p.put("path", local.path());
+        } else if (source instanceof ModelSource.Classpath cp) {
+            put(p, "jar", cp.bundle());
+            if (!cp.resources().isEmpty()) {
+                p.put("resources", String.join(",", cp.resources()));
+            }
+        } else if (source instanceof ModelSource.Remote remote) {
+            p.put("endpoint", remote.endpoint());
+            put(p, "remote_model", remote.model());
+        }
+        put(p, "provider", r.provider());
+        if (r.priority() != 0) {
+            p.put("priority", Integer.toString(r.priority()));
+        }
+        if (r.pinned()) {
+            p.put("pinned", "true");
+        }
+        if (r.idleTimeout() != null) {
+            p.put("idle_timeout", Long.toString(r.idleTimeout().toSeconds()));
+        }
+        r.options().forEach((k, v) -> p.put("option." + k, v));
+        return p;
+    }
+
+    private static void put(Map<String, String> p, String key, Object value) {
+        if (value != null) {
+            p.put(key, value.toString());
+        }
+    }
+
     private static boolean isFrameworkKey(String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
             || key.equals("model_id") || key.equals("model.id") || key.startsWith("webconsole.");
@@ -89,7 +161,7 @@ final class RequirementProperties {
         if (text(p, "path") != null) {
             return new ModelSource.LocalPath(text(p, "path"));
         }
-        if (text(p, "jar") != null || text(p, "bundle") != null) {
+        if (text(p, "jar") != null || text(p, "bundle") != null || text(p, "resources") != null) {
             return new ModelSource.Classpath(text(p, "jar") != null ? text(p, "jar") : text(p, "bundle"), list(p, "resources"));
         }
         if (text(p, "endpoint") != null) {

@@ -1,4 +1,4 @@
-package dev.modelmanager.core.internal;
+package dev.modelmanager.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,5 +55,30 @@ class RequirementPropertiesTest {
             .hasMessageContaining("pinned: must be true or false");
         assertThatThrownBy(() -> RequirementProperties.parse(Map.of("model_type", "vision", "name", "m")))
             .hasMessageContaining("model_type: must be one of");
+    }
+
+    @Test
+    void formatReadsBackToTheSameRequirement() {
+        List<ModelRequirement> requirements = List.of(
+            ModelRequirement.builder(ModelType.EMBEDDING, "minilm").dimension(384).device("cuda:1").batchSize(16)
+                .cacheEmbeddings(false).maxInputLength(256).preloadWorkers(2).priority(-3).pinned(true)
+                .idleTimeout(Duration.ofSeconds(90)).option("pooling", "mean")
+                .source(new ModelSource.Classpath("lib/minilm.jar", List.of("onnx/model.onnx=m.onnx", "tokenizer.json=t.json")))
+                .build(),
+            ModelRequirement.builder(ModelType.TEXT_GENERATION, "stories").hub("ggml-org/models", "v1",
+                "tinyllamas/stories260K.gguf").maxOutputLength(64).temperature(0.5).topK(10).topP(0.9).streaming(true)
+                .provider("llamacpp").build(),
+            ModelRequirement.builder(ModelType.CLASSIFICATION, "org/sentiment").numLabels(2).threshold(0.25).build(),
+            ModelRequirement.builder(ModelType.TEXT2TEXT, "t5").path("/models/t5").build(),
+            ModelRequirement.builder(ModelType.TEXT_GENERATION, "llama3.2")
+                .source(new ModelSource.Remote("ollama", "llama3.2:1b")).build(),
+            ModelRequirement.builder(ModelType.EMBEDDING, "own")
+                .source(new ModelSource.Classpath(null, List.of("model.onnx"))).build());
+        for (ModelRequirement r : requirements) {
+            Map<String, String> formatted = RequirementProperties.format(r);
+            assertThat(RequirementProperties.parse(formatted)).as(formatted.toString()).isEqualTo(r);
+        }
+        assertThat(RequirementProperties.format(requirements.get(2))).containsOnlyKeys("model_type", "name",
+            "num_labels", "threshold");
     }
 }

@@ -1,0 +1,104 @@
+package dev.modelmanager.core.internal;
+
+import static dev.modelmanager.core.internal.Fixture.await;
+import static dev.modelmanager.core.internal.Fixture.embedding;
+import static dev.modelmanager.core.internal.Fixture.generation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.testsupport.TestModelProvider;
+
+/** The manager's state survives a restart, and a crash (no clean close) between two changes. */
+class PersistenceTest {
+    private final Path dir = Fixture.tempDir("state");
+    private final ManagerSettings settings = Fixture.SETTINGS.withStateFile(dir.resolve("state.json"))
+        .withIdleTimeout(java.time.Duration.ofMinutes(5));
+
+    @Test
+    void durableRegistrationsTheDefaultLoadedModelsAndStatisticsComeBack() throws Exception {
+        try (Fixture before = new Fixture(settings, new TestModelProvider())) {
+            before.manager.register("docs", embedding().pinned(true).build(), "shell");
+            before.manager.register("docs", embedding().build(), "bundle.a");
+            before.manager.register("story", generation().build(), "rest:ci");
+            before.manager.register("bundle-only", generation().build(), "bundle.b");
+            before.manager.setDefault("story");
+            before.manager.embed("docs", List.of("one", "two", "three"));
+            before.manager.load("bundle-only", null);
+            assertThat(before.manager.info("docs").status()).isEqualTo(ModelStatus.LOADED);
+        }
+        assertThat(Files.readString(dir.resolve("state.json"))).contains("\"docs\"", "\"story\"", "rest:ci")
+            .doesNotContain("hf_");
+
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            // Durable requesters are back; bundles will register again themselves.
+            assertThat(after.manager.info("docs").requesters()).containsExactly("shell");
+            assertThat(after.manager.info("docs").pinned()).isTrue();
+            assertThat(after.manager.info("story").requesters()).containsExactly("rest:ci");
+            assertThat(after.manager.list()).extracting(m -> m.modelId()).doesNotContain("bundle-only");
+            assertThat(after.manager.defaultModel()).contains("story");
+            // What was loaded loads again, without a call.
+            await("docs loaded again", () -> after.manager.info("docs").status() == ModelStatus.LOADED);
+            assertThat(after.manager.info("story").status()).isNotEqualTo(ModelStatus.LOADED);
+            // Statistics continue.
+            assertThat(after.manager.info("docs").stats().requests()).isEqualTo(1);
+            assertThat(after.manager.info("docs").stats().items()).isEqualTo(3);
+            // A bundle's model that was loaded loads again when the bundle registers it.
+            after.manager.register("bundle-only", generation().build(), "bundle.b");
+            await("bundle-only loaded again", () -> after.manager.info("bundle-only").status() == ModelStatus.LOADED);
+        }
+    }
+
+    @Test
+    void aCrashAfterARegistrationLosesNothing() {
+        Fixture crashed = new Fixture(settings, new TestModelProvider());
+        crashed.manager.register("story", generation().build(), "shell");
+        crashed.manager.setDefault("story");
+        // No close(): the process died here. A second manager reads what the first wrote before returning.
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.info("story").requesters()).containsExactly("shell");
+            assertThat(after.manager.defaultModel()).contains("story");
+            after.manager.release("story", "shell");
+        }
+        try (Fixture again = new Fixture(settings, new TestModelProvider())) {
+            assertThat(again.manager.list()).as("a release is kept too").isEmpty();
+        }
+        crashed.manager.close();
+    }
+
+    @Test
+    void aCorruptFileIsKeptAsideAndTheManagerStartsClean() throws Exception {
+        Files.writeString(dir.resolve("state.json"), "{\"version\":1,\"models\":[{\"id\":");
+        try (Fixture fixture = new Fixture(settings, new TestModelProvider())) {
+            assertThat(fixture.manager.list()).isEmpty();
+            fixture.manager.register("docs", embedding().build(), "shell");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            assertThat(names).hasSize(2).anyMatch(n -> n.startsWith("state.json.corrupt-")).contains("state.json")
+                .as("no temporary file is left behind").noneMatch(n -> n.endsWith(".tmp"));
+        }
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.info("docs").requesters()).containsExactly("shell");
+        }
+    }
+
+    @Test
+    void aRegistrationThatCannotBeRestoredIsReportedAndTheRestComesBack() throws Exception {
+        Path model = Files.createTempFile(dir, "model", ".bin");
+        try (Fixture before = new Fixture(settings, new TestModelProvider())) {
+            before.manager.register("local", generation().path(model.toString()).build(), "shell");
+            before.manager.register("docs", embedding().build(), "shell");
+        }
+        Files.delete(model);
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.list()).extracting(m -> m.modelId()).containsExactly("docs");
+        }
+    }
+}

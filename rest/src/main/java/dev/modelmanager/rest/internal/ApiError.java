@@ -1,0 +1,60 @@
+package dev.modelmanager.rest.internal;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+
+/**
+ * A failed HTTP call: status, an OpenAI-style error type and code, the offending parameter, and a message a person
+ * can act on. Written as {@code {"error": {"message", "type", "param", "code"}}} on every face.
+ */
+final class ApiError extends RuntimeException {
+    final int status;
+    final String type;
+    final String code;
+    final String param;
+
+    ApiError(int status, String type, String code, String param, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    static ApiError badRequest(String param, String message) {
+        return new ApiError(400, "invalid_request_error", "invalid_value", param, message);
+    }
+
+    static ApiError notFound(String message) {
+        return new ApiError(404, "invalid_request_error", "not_found", null, message);
+    }
+
+    static ApiError methodNotAllowed(String method, String path) {
+        return new ApiError(405, "invalid_request_error", "method_not_allowed", null,
+            method + " is not supported on " + path);
+    }
+
+    /** The HTTP view of a manager failure. */
+    static ApiError of(ModelException e) {
+        ErrorCode code = e.code();
+        String param = e.field();
+        return switch (code) {
+            case NOT_REGISTERED -> new ApiError(404, "invalid_request_error", "model_not_found", "model", e.getMessage());
+            case INVALID_INPUT, INVALID_REQUIREMENT, CAPABILITY_MISSING ->
+                new ApiError(400, "invalid_request_error", code.name().toLowerCase(java.util.Locale.ROOT), param,
+                    e.getMessage());
+            case CONFLICTING_REQUIREMENT -> new ApiError(409, "invalid_request_error", "conflicting_requirement", param,
+                e.getMessage());
+            case SOURCE_UNAVAILABLE -> new ApiError(422, "invalid_request_error", "source_unavailable", param,
+                e.getMessage());
+            case OVERLOADED -> new ApiError(429, "rate_limit_error", "overloaded", null, e.getMessage());
+            case INSUFFICIENT_MEMORY -> new ApiError(507, "server_error", "insufficient_memory", null, e.getMessage());
+            case TIMEOUT -> new ApiError(504, "server_error", "timeout", null, e.getMessage());
+            case NO_PROVIDER, PROVIDER_GONE, NOT_LOADED, SHUTTING_DOWN ->
+                new ApiError(503, "server_error", code.name().toLowerCase(java.util.Locale.ROOT), null, e.getMessage());
+            case CANCELLED -> new ApiError(499, "server_error", "cancelled", null, e.getMessage());
+            case LOAD_FAILED, INFERENCE_FAILED ->
+                new ApiError(500, "server_error", code.name().toLowerCase(java.util.Locale.ROOT), null, e.getMessage());
+        };
+    }
+}

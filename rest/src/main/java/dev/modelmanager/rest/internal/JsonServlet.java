@@ -1,0 +1,70 @@
+package dev.modelmanager.rest.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ModelException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * A servlet whose handlers answer JSON and throw {@link ApiError} or {@link ModelException}; every failure becomes
+ * an OpenAI-style error body with the right status, and nothing else is disturbed.
+ */
+abstract class JsonServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(JsonServlet.class);
+
+    /** The settings of the moment (body limit); they can change at run time. */
+    protected final transient Supplier<RestSettings> settings;
+
+    JsonServlet(Supplier<RestSettings> settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            handle(request.getMethod(), segments(request), request, response);
+        } catch (ApiError e) {
+            Json.error(response, e);
+        } catch (ModelException e) {
+            Json.error(response, ApiError.of(e));
+        } catch (IOException e) {
+            // The client went away while we answered; nothing to tell it.
+            LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+            Json.error(response, new ApiError(500, "server_error", "internal_error", null,
+                "the server failed to answer: " + e));
+        }
+    }
+
+    /** The path below the servlet's pattern, split at '/', without empty parts. */
+    private static List<String> segments(HttpServletRequest request) {
+        String path = request.getPathInfo();
+        if (path == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
+            .map(s -> java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8)).toList();
+    }
+
+    protected abstract void handle(String method, List<String> path, HttpServletRequest request,
+                                   HttpServletResponse response) throws IOException;
+
+    protected com.fasterxml.jackson.databind.node.ObjectNode body(HttpServletRequest request) throws IOException {
+        return Json.body(request, settings.get().maxRequestBytes());
+    }
+
+    protected static void require(String method, String expected, HttpServletRequest request) {
+        if (!method.equals(expected)) {
+            throw ApiError.methodNotAllowed(method, request.getRequestURI());
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.modelmanager.rest.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelStats;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.RequirementProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The management API under {@code /api/v1}:
+ * <pre>
+ * GET    /api/v1/models                   every registered model
+ * GET    /api/v1/models/loaded            the loaded ones
+ * GET    /api/v1/models/current           the default model ("current")
+ * PUT    /api/v1/models/current           {"model": id}: switch the default model
+ * POST   /api/v1/models                   {"id", "requirement": {...}, "requester"?}: register
+ * GET    /api/v1/models/{id}              one model
+ * DELETE /api/v1/models/{id}?requester=   release (the REST requester unless named)
+ * POST   /api/v1/models/{id}/load         {"timeout_seconds"?}: load and wait
+ * POST   /api/v1/models/{id}/unload       unload (it loads again on the next call)
+ * DELETE /api/v1/models/{id}/cache        empty its embedding cache
+ * GET    /api/v1/providers                providers and the model types they serve (capabilities)
+ * GET    /api/v1/statistics               totals by provider, model type and status, and per model
+ * GET    /api/v1/status                   the manager's status
+ * </pre>
+ */
+final class ManagementServlet extends JsonServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ModelManager manager;
+
+    ManagementServlet(ModelManager manager, Supplier<RestSettings> settings) {
+        super(settings);
+        this.manager = manager;
+    }
+
+    @Override
+    protected void handle(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        if (path.isEmpty()) {
+            throw ApiError.notFound("see /api/v1/models, /api/v1/providers, /api/v1/statistics, /api/v1/status");
+        }
+        switch (path.get(0)) {
+            case "models" -> models(method, path.subList(1, path.size()), request, response);
+            case "providers" -> {
+                require(method, "GET", request);
+                Json.write(response, 200, Map.of("providers",
+                    manager.status().providers().stream().map(Views::provider).toList()));
+            }
+            case "statistics" -> {
+                require(method, "GET", request);
+                Json.write(response, 200, statistics(manager.status()));
+            }
+            case "status" -> {
+                require(method, "GET", request);
+                ManagerStatus s = manager.status();
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("registered_models", s.registeredModels());
+                v.put("loaded_models", s.loadedModels());
+                v.put("default_model", s.defaultModel());
+                v.put("embedding_cache", Views.cache(s.embeddingCache()));
+                v.put("providers", s.providers().stream().map(Views::provider).toList());
+                v.put("models", Views.models(s.models()));
+                Json.write(response, 200, v);
+            }
+            default -> throw ApiError.notFound("no such resource: " + request.getRequestURI());
+        }
+    }
+
+    private void models(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        if (path.isEmpty()) {
+            if (method.equals("GET")) {
+                Json.write(response, 200, Map.of("models", Views.models(manager.list())));
+            } else if (method.equals("POST")) {
+                register(request, response);
+            } else {
+                throw ApiError.methodNotAllowed(method, request.getRequestURI());
+            }
+            return;
+        }
+        String id = path.get(0);
+        if (path.size() == 1 && id.equals("loaded") && method.equals("GET")) {
+            Json.write(response, 200, Map.of("models", Views.models(manager.list().stream()
+                .filter(m -> m.status() == ModelStatus.LOADED).toList())));
+            return;
+        }
+        if (path.size() == 1 && id.equals("current")) {
+            current(method, request, response);
+            return;
+        }
+        if (path.size() == 1) {
+            switch (method) {
+                case "GET" -> Json.write(response, 200, Views.model(manager.info(id)));
+                case "DELETE" -> {
+                    String requester = request.getParameter("requester");
+                    String who = requester == null || requester.isBlank() ? settings.get().requester() : requester;
+                    int left = manager.release(id, who);
+                    Json.write(response, 200, Map.of("id", id, "requester", who, "reference_count", left));
+                }
+                default -> throw ApiError.methodNotAllowed(method, request.getRequestURI());
+            }
+            return;
+        }
+        String action = path.get(1);
+        switch (action) {
+            case "load" -> {
+                require(method, "POST", request);
+                Integer timeout = request.getContentLengthLong() > 0 ? Json.integer(body(request), "timeout_seconds") : null;
+                ModelInfo info = manager.load(id, timeout == null ? null : Duration.ofSeconds(timeout));
+                Json.write(response, 200, Views.model(info));
+            }
+            case "unload" -> {
+                require(method, "POST", request);
+                Json.write(response, 200, Map.of("id", id, "unloaded", manager.unload(id)));
+            }
+            case "cache" -> {
+                require(method, "DELETE", request);
+                manager.clearEmbeddingCache(id);
+                Json.write(response, 200, Map.of("id", id, "cache", "cleared"));
+            }
+            default -> throw ApiError.notFound("no such action: " + action);
+        }
+    }
+
+    private void current(String method, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (method.equals("GET")) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("model", manager.defaultModel().orElse(null));
+            Json.write(response, 200, v);
+        } else if (method.equals("PUT") || method.equals("POST")) {
+            String model = Json.text(body(request), "model", true);
+            String previous = manager.defaultModel().orElse(null);
+            manager.setDefault(model);
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("model", model);
+            v.put("previous", previous);
+            Json.write(response, 200, v);
+        } else {
+            throw ApiError.methodNotAllowed(method, request.getRequestURI());
+        }
+    }
+
+    private void register(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ObjectNode body = body(request);
+        String id = Json.text(body, "id", true);
+        String requester = Json.text(body, "requester", false);
+        ObjectNode requirement = Json.object(body, "requirement");
+        if (requirement == null) {
+            throw ApiError.badRequest("requirement", "requirement: is required (an object of requirement keys: "
+                + String.join(", ", RequirementProperties.KNOWN) + ", option.<key>)");
+        }
+        Map<String, String> properties = new TreeMap<>();
+        requirement.fields().forEachRemaining(e -> properties.put(e.getKey(), scalar("requirement." + e.getKey(),
+            e.getValue())));
+        ModelRequirement parsed = RequirementProperties.parse(properties);
+        Registration r = manager.register(id, parsed,
+            requester == null ? settings.get().requester() : requester);
+        Json.write(response, r.newRegistration() ? 201 : 200, Views.registration(r));
+    }
+
+    /** A requirement value as the text {@link RequirementProperties} reads; arrays join with commas. */
+    private static String scalar(String field, JsonNode v) {
+        if (v.isTextual() || v.isNumber() || v.isBoolean()) {
+            return v.asText();
+        }
+        if (v.isArray()) {
+            List<String> items = new java.util.ArrayList<>();
+            v.forEach(item -> items.add(scalar(field, item)));
+            return String.join(",", items);
+        }
+        throw ApiError.badRequest(field, field + ": must be a string, number, boolean or array, was " + Json.kind(v));
+    }
+
+    /** Totals by provider, model type and status (as in the statistics of 002), and per model. */
+    static Map<String, Object> statistics(ManagerStatus status) {
+        Map<String, ModelStats> byProvider = new TreeMap<>();
+        Map<String, ModelStats> byType = new TreeMap<>();
+        Map<String, Integer> byStatus = new TreeMap<>();
+        ModelStats total = ModelStats.EMPTY;
+        Map<String, Object> perModel = new TreeMap<>();
+        for (ModelInfo m : status.models()) {
+            byProvider.merge(m.provider() == null ? "none" : m.provider(), m.stats(), ModelStats::plus);
+            byType.merge(m.modelType().id(), m.stats(), ModelStats::plus);
+            byStatus.merge(m.status().name(), 1, Integer::sum);
+            total = total.plus(m.stats());
+            perModel.put(m.modelId(), Views.stats(m.stats()));
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("total_models", status.registeredModels());
+        v.put("loaded_models", status.loadedModels());
+        v.put("totals", Views.stats(total));
+        v.put("by_provider", view(byProvider));
+        v.put("by_model_type", view(byType));
+        v.put("by_status", byStatus);
+        v.put("models", perModel);
+        v.put("providers", status.providers().size());
+        return v;
+    }
+
+    private static Map<String, Object> view(Map<String, ModelStats> stats) {
+        Map<String, Object> v = new TreeMap<>();
+        stats.forEach((k, s) -> v.put(k, Views.stats(s)));
+        return v;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.modelmanager.rest.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelStats;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ProviderInfo;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * {@code GET /metrics} in the Prometheus text format (version 0.0.4): per model its state, calls, failures,
+ * items, tokens, a latency histogram, calls running and queued, memory, embedding cache; providers; and the
+ * HTTP requests this bundle answered.
+ */
+final class MetricsServlet extends JsonServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ModelManager manager;
+    private final transient HttpCounters http;
+
+    MetricsServlet(ModelManager manager, Supplier<RestSettings> settings, HttpCounters http) {
+        super(settings);
+        this.manager = manager;
+        this.http = http;
+    }
+
+    @Override
+    protected void handle(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        require(method, "GET", request);
+        response.setStatus(200);
+        response.setContentType("text/plain; version=0.0.4");
+        response.setCharacterEncoding("UTF-8");
+        write(manager.status(), http, response.getWriter());
+    }
+
+    static void write(ManagerStatus status, HttpCounters http, PrintWriter out) {
+        header(out, "modelmanager_models", "gauge", "Registered models by status.");
+        for (ModelStatus s : ModelStatus.values()) {
+            long n = status.models().stream().filter(m -> m.status() == s).count();
+            out.println("modelmanager_models{status=\"" + s.name() + "\"} " + n);
+        }
+        header(out, "modelmanager_model_loaded", "gauge", "1 while the model is loaded.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_loaded", m, m.status() == ModelStatus.LOADED ? 1 : 0));
+        header(out, "modelmanager_model_references", "gauge", "Requesters holding the model.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_references", m, m.referenceCount()));
+        header(out, "modelmanager_model_requests_total", "counter", "Calls answered.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_requests_total", m, m.stats().requests()));
+        header(out, "modelmanager_model_failures_total", "counter", "Calls that failed.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_failures_total", m, m.stats().failures()));
+        header(out, "modelmanager_model_items_total", "counter", "Texts embedded, classified or transformed; generations.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_items_total", m, m.stats().items()));
+        header(out, "modelmanager_model_prompt_tokens_total", "counter", "Prompt tokens of generations.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_prompt_tokens_total", m, m.stats().promptTokens()));
+        header(out, "modelmanager_model_generated_tokens_total", "counter", "Tokens generated.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_generated_tokens_total", m,
+            m.stats().generatedTokens()));
+        header(out, "modelmanager_model_request_duration_seconds", "histogram", "Call latency.");
+        for (ModelInfo m : status.models()) {
+            ModelStats s = m.stats();
+            String labels = labels(m);
+            for (int i = 0; i < ModelStats.LATENCY_BOUNDS_SECONDS.size(); i++) {
+                out.println("modelmanager_model_request_duration_seconds_bucket{" + labels + ",le=\""
+                    + ModelStats.LATENCY_BOUNDS_SECONDS.get(i) + "\"} " + s.latencyBuckets().get(i));
+            }
+            out.println("modelmanager_model_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} "
+                + s.latencyBuckets().get(s.latencyBuckets().size() - 1));
+            out.println("modelmanager_model_request_duration_seconds_sum{" + labels + "} "
+                + number(s.latencySeconds()));
+            out.println("modelmanager_model_request_duration_seconds_count{" + labels + "} " + s.requests());
+        }
+        header(out, "modelmanager_model_in_flight", "gauge", "Calls running or queued on the model's workers.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_in_flight", m, m.inFlight()));
+        header(out, "modelmanager_model_queued", "gauge", "Calls waiting for a worker.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_queued", m, m.queued()));
+        header(out, "modelmanager_model_workers", "gauge", "Loaded instances.");
+        status.models().forEach(m -> sample(out, "modelmanager_model_workers", m, m.workers()));
+        header(out, "modelmanager_model_memory_bytes", "gauge", "Memory the loaded model reports using (-1 unknown).");
+        status.models().forEach(m -> sample(out, "modelmanager_model_memory_bytes", m, m.memoryBytes()));
+        header(out, "modelmanager_model_memory_estimated_bytes", "gauge", "The provider's estimate (-1 unknown).");
+        status.models().forEach(m -> sample(out, "modelmanager_model_memory_estimated_bytes", m,
+            m.estimatedMemoryBytes()));
+        header(out, "modelmanager_embedding_cache_hits_total", "counter", "Embedding cache hits.");
+        status.models().stream().filter(m -> m.cache() != null)
+            .forEach(m -> sample(out, "modelmanager_embedding_cache_hits_total", m, m.cache().hits()));
+        header(out, "modelmanager_embedding_cache_misses_total", "counter", "Embedding cache misses.");
+        status.models().stream().filter(m -> m.cache() != null)
+            .forEach(m -> sample(out, "modelmanager_embedding_cache_misses_total", m, m.cache().misses()));
+        header(out, "modelmanager_embedding_cache_entries", "gauge", "Vectors held in the embedding cache.");
+        status.models().stream().filter(m -> m.cache() != null)
+            .forEach(m -> sample(out, "modelmanager_embedding_cache_entries", m, m.cache().size()));
+        header(out, "modelmanager_provider_models", "gauge", "Models each provider has loaded.");
+        for (ProviderInfo p : status.providers()) {
+            out.println("modelmanager_provider_models{provider=\"" + escape(p.name()) + "\"} " + p.models());
+        }
+        header(out, "modelmanager_http_requests_total", "counter", "HTTP requests answered, by face and status code.");
+        for (Map.Entry<String, Long> e : http.snapshot().entrySet()) {
+            String[] key = e.getKey().split(" ", 2);
+            out.println("modelmanager_http_requests_total{face=\"" + key[0] + "\",code=\"" + key[1] + "\"} "
+                + e.getValue());
+        }
+        out.flush();
+    }
+
+    private static void header(PrintWriter out, String name, String type, String help) {
+        out.println("# HELP " + name + " " + help);
+        out.println("# TYPE " + name + " " + type);
+    }
+
+    private static void sample(PrintWriter out, String name, ModelInfo m, double value) {
+        out.println(name + "{" + labels(m) + "} " + number(value));
+    }
+
+    private static String labels(ModelInfo m) {
+        return "model=\"" + escape(m.modelId()) + "\",model_type=\"" + m.modelType().id() + "\",provider=\""
+            + escape(m.provider() == null ? "" : m.provider()) + "\"";
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+            : String.format(Locale.ROOT, "%.6f", value);
+    }
+
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

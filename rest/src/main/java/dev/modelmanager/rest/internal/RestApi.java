@@ -1,0 +1,189 @@
+package dev.modelmanager.rest.internal;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelManagerConstants;
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+
+/**
+ * Puts the REST faces on the OSGi Servlet Whiteboard: {@code /api/v1/*} (management), {@code /v1/*}
+ * (OpenAI-compatible), {@code /health}, {@code /metrics}, and the access filter in front of them.
+ */
+@Component(configurationPid = "dev.modelmanager.rest", service = {})
+@Designate(ocd = RestConfig.class)
+public final class RestApi {
+    private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+    private static final String PATTERN = "osgi.http.whiteboard.servlet.pattern";
+    private static final String FILTER_PATTERN = "osgi.http.whiteboard.filter.pattern";
+    private static final String NAME = "osgi.http.whiteboard.servlet.name";
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final List<Map<String, Object>> runtimes = new CopyOnWriteArrayList<>();
+    private volatile ConfigurationAdmin configAdmin;
+    private volatile RestSettings settings;
+
+    @Activate
+    public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context) {
+        modified(config);
+        HttpCounters counters = new HttpCounters();
+        register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
+            props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*"},
+                "osgi.http.whiteboard.filter.name", "modelmanager-access"));
+        register(context, Servlet.class, new ManagementServlet(manager, () -> settings),
+            props(PATTERN, "/api/v1/*", NAME, "modelmanager-api"));
+        register(context, Servlet.class, new OpenAiServlet(manager, () -> settings),
+            props(PATTERN, "/v1/*", NAME, "modelmanager-openai"));
+        register(context, Servlet.class, new HealthServlet(manager, () -> settings, () -> declaredButMissing(manager)),
+            props(PATTERN, new String[] {"/health", "/health/*"}, NAME, "modelmanager-health"));
+        register(context, Servlet.class, new MetricsServlet(manager, () -> settings, counters),
+            props(PATTERN, "/metrics", NAME, "modelmanager-metrics"));
+        LOG.info("REST API registered: /api/v1, /v1 (OpenAI-compatible), /health, /metrics ({})", settings);
+    }
+
+    @Modified
+    void modified(RestConfig config) {
+        String key = config.api_key();
+        if (key == null || key.isBlank()) {
+            key = System.getenv("MODELMANAGER_API_KEY");
+        }
+        settings = new RestSettings(key, config.max_request_bytes(), config.requester());
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping
+            }
+        }
+        registrations.clear();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindRuntime(HttpServiceRuntime runtime, Map<String, Object> properties) {
+        runtimes.add(properties);
+        if (exposed() && settings != null && settings.apiKey() == null) {
+            LOG.error("The HTTP server listens on {} without an API key: every REST call is refused until api.key is "
+                + "set (etc/dev.modelmanager.rest.cfg) or MODELMANAGER_API_KEY", endpoints());
+        }
+    }
+
+    void unbindRuntime(HttpServiceRuntime runtime, Map<String, Object> properties) {
+        runtimes.remove(properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigAdmin(ConfigurationAdmin admin) {
+        configAdmin = admin;
+    }
+
+    void unbindConfigAdmin(ConfigurationAdmin admin) {
+        if (configAdmin == admin) {
+            configAdmin = null;
+        }
+    }
+
+    /** Whether any HTTP endpoint listens on an address other than loopback. */
+    boolean exposed() {
+        for (String endpoint : endpoints()) {
+            try {
+                String host = URI.create(endpoint).getHost();
+                if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
+                    return true;
+                }
+            } catch (Exception e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> endpoints() {
+        List<String> list = new ArrayList<>();
+        for (Map<String, Object> p : runtimes) {
+            Object v = p.get("osgi.http.endpoint");
+            if (v instanceof String s) {
+                list.add(s);
+            } else if (v instanceof String[] a) {
+                list.addAll(List.of(a));
+            } else if (v instanceof Collection<?> c) {
+                c.forEach(x -> list.add(String.valueOf(x)));
+            }
+        }
+        return list;
+    }
+
+    /** Declared models (configurations of dev.modelmanager.model) not registered yet: readiness waits for them. */
+    private List<String> declaredButMissing(ModelManager manager) {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return List.of();
+        }
+        try {
+            Configuration[] configs = admin.listConfigurations(
+                "(service.factoryPid=" + ModelManagerConstants.MODEL_FACTORY_PID + ")");
+            if (configs == null) {
+                return List.of();
+            }
+            List<String> requesters = manager.list().stream().map(ModelInfo::requesters).flatMap(List::stream).toList();
+            List<String> missing = new ArrayList<>();
+            for (Configuration c : configs) {
+                String pid = c.getPid();
+                String name = pid.contains("~") ? pid.substring(pid.indexOf('~') + 1) : pid;
+                Object file = c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename");
+                if (!pid.contains("~") && file != null) {
+                    String base = String.valueOf(file).replaceFirst(".*/", "").replaceFirst("\\.(cfg|config)$", "");
+                    name = base.contains("-") ? base.substring(base.indexOf('-') + 1) : base;
+                }
+                if (!requesters.contains(ModelManagerConstants.CONFIG_PREFIX + name)) {
+                    missing.add(name);
+                }
+            }
+            return missing;
+        } catch (Exception e) {
+            LOG.debug("Could not list declared models: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    private <S> void register(BundleContext context, Class<S> type, S service, Dictionary<String, Object> props) {
+        registrations.add(context.registerService(type, service, props));
+    }
+
+    private static Dictionary<String, Object> props(Object... keyValues) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+}

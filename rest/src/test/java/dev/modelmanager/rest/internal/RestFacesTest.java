@@ -1,0 +1,283 @@
+package dev.modelmanager.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.core.internal.ManagerSettings;
+import dev.modelmanager.core.internal.ModelManagerImpl;
+import dev.modelmanager.core.internal.source.HubSettings;
+import dev.modelmanager.testsupport.TestModelProvider;
+import jakarta.servlet.DispatcherType;
+
+/** The REST faces over real HTTP (Jetty), in front of a real manager with the deterministic test provider. */
+class RestFacesTest {
+    private ModelManagerImpl manager;
+    private TestModelProvider provider;
+    private Server server;
+    private String base;
+    private final AtomicReference<RestSettings> settings = new AtomicReference<>(RestSettings.DEFAULTS);
+    private final AtomicBoolean exposed = new AtomicBoolean();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        ManagerSettings s = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
+            .withHub(new HubSettings("http://127.0.0.1:9", null, Files.createTempDirectory("hub"), true, false,
+                Duration.ofSeconds(1), Duration.ofSeconds(5)), Files.createTempDirectory("work"));
+        manager = new ModelManagerImpl(s);
+        provider = new TestModelProvider();
+        manager.bindProvider(provider, Map.of("service.id", 1L));
+        HttpCounters counters = new HttpCounters();
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addFilter(new FilterHolder(new AccessFilter(settings::get, exposed::get, counters)), "/*",
+            java.util.EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new ManagementServlet(manager, settings::get)), "/api/v1/*");
+        context.addServlet(new ServletHolder(new OpenAiServlet(manager, settings::get)), "/v1/*");
+        context.addServlet(new ServletHolder(new HealthServlet(manager, settings::get, List::of)), "/health/*");
+        context.addServlet(new ServletHolder(new MetricsServlet(manager, settings::get, counters)), "/metrics");
+        server.setHandler(context);
+        server.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        manager.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private void registerEmbedder() throws Exception {
+        HttpResponse<String> r = call("POST", "/api/v1/models", """
+            {"id": "docs", "requirement": {"model_type": "embedding", "name": "sentence-transformers/all-MiniLM-L6-v2",
+             "dimension": 384, "preload_workers": 1}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private void registerGenerator() throws Exception {
+        HttpResponse<String> r = call("POST", "/api/v1/models", """
+            {"id": "story", "requirement": {"model_type": "text_generation", "name": "ggml-org/models"}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void managementRegistersListsLoadsSwitchesAndReleases() throws Exception {
+        registerEmbedder();
+        registerGenerator();
+        JsonNode list = json(call("GET", "/api/v1/models", null));
+        assertThat(list.get("models")).extracting(m -> m.get("id").asText()).containsExactly("docs", "story");
+        assertThat(list.get("models").get(0).get("requesters").get(0).asText()).isEqualTo("rest");
+
+        JsonNode loaded = json(call("POST", "/api/v1/models/story/load", "{\"timeout_seconds\": 10}"));
+        assertThat(loaded.get("status").asText()).isEqualTo("LOADED");
+        assertThat(json(call("GET", "/api/v1/models/loaded", null)).get("models"))
+            .extracting(m -> m.get("id").asText()).contains("story");
+
+        assertThat(call("PUT", "/api/v1/models/current", "{\"model\": \"story\"}").statusCode()).isEqualTo(200);
+        assertThat(json(call("GET", "/api/v1/models/current", null)).get("model").asText()).isEqualTo("story");
+        assertThat(manager.defaultModel()).contains("story");
+
+        JsonNode providers = json(call("GET", "/api/v1/providers", null));
+        assertThat(providers.get("providers").get(0).get("name").asText()).isEqualTo("test");
+
+        manager.embed("docs", List.of("a", "b"));
+        JsonNode stats = json(call("GET", "/api/v1/statistics", null));
+        assertThat(stats.get("by_model_type").get("embedding").get("items").asLong()).isEqualTo(2);
+        assertThat(stats.get("by_status").get("LOADED").asInt()).isEqualTo(2);
+
+        JsonNode released = json(call("DELETE", "/api/v1/models/docs", null));
+        assertThat(released.get("reference_count").asInt()).isZero();
+        assertThat(json(call("POST", "/api/v1/models/story/unload", null)).get("unloaded").asBoolean()).isTrue();
+    }
+
+    @Test
+    void openAiEmbeddingsGiveTheManagersVectors() throws Exception {
+        registerEmbedder();
+        HttpResponse<String> r = call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": [\"hello\", \"world\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = json(r);
+        float[] direct = manager.embed("docs", List.of("world")).vectors().get(0);
+        JsonNode second = body.get("data").get(1);
+        assertThat(second.get("index").asInt()).isEqualTo(1);
+        assertThat(second.get("embedding")).hasSize(384);
+        for (int i = 0; i < direct.length; i++) {
+            assertThat((float) second.get("embedding").get(i).asDouble()).isEqualTo(direct[i]);
+        }
+        JsonNode b64 = json(call("POST", "/v1/embeddings",
+            "{\"model\": \"docs\", \"input\": \"world\", \"encoding_format\": \"base64\"}"));
+        byte[] bytes = java.util.Base64.getDecoder().decode(b64.get("data").get(0).get("embedding").asText());
+        java.nio.FloatBuffer floats = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        assertThat(floats.get(0)).isEqualTo(direct[0]);
+        assertThat(json(call("GET", "/v1/models", null)).get("data").get(0).get("id").asText()).isEqualTo("docs");
+    }
+
+    @Test
+    void chatCompletionsAnswerAndStreamAsServerSentEvents() throws Exception {
+        registerGenerator();
+        JsonNode r = json(call("POST", "/v1/chat/completions", """
+            {"model": "story", "messages": [{"role": "system", "content": "be brief"},
+             {"role": "user", "content": [{"type": "text", "text": "one two three"}]}], "max_tokens": 2}"""));
+        assertThat(r.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(r.get("choices").get(0).get("message").get("content").asText()).isEqualTo("three two");
+        assertThat(r.get("choices").get(0).get("finish_reason").asText()).isEqualTo("length");
+        assertThat(r.get("usage").get("completion_tokens").asInt()).isEqualTo(2);
+
+        HttpResponse<String> stream = call("POST", "/v1/chat/completions", """
+            {"model": "story", "messages": [{"role": "user", "content": "one two three"}], "stream": true,
+             "stream_options": {"include_usage": true}}""");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> events = new ArrayList<>();
+        for (String line : stream.body().split("\n")) {
+            if (line.startsWith("data: ")) {
+                events.add(line.substring(6));
+            }
+        }
+        assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
+        StringBuilder text = new StringBuilder();
+        JsonNode usage = null;
+        String finish = null;
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = Json.MAPPER.readTree(e);
+            assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
+            if (chunk.get("choices").size() > 0) {
+                JsonNode choice = chunk.get("choices").get(0);
+                if (choice.get("delta").has("content")) {
+                    text.append(choice.get("delta").get("content").asText());
+                }
+                if (!choice.get("finish_reason").isNull()) {
+                    finish = choice.get("finish_reason").asText();
+                }
+            } else {
+                usage = chunk.get("usage");
+            }
+        }
+        assertThat(text.toString()).isEqualTo("three two one");
+        assertThat(finish).isEqualTo("stop");
+        assertThat(usage.get("completion_tokens").asInt()).isEqualTo(3);
+
+        JsonNode completion = json(call("POST", "/v1/completions", "{\"model\": \"story\", \"prompt\": \"a b\"}"));
+        assertThat(completion.get("choices").get(0).get("text").asText()).isEqualTo("b a");
+    }
+
+    @Test
+    void badInputGetsOpenAiStyleErrorsAndNothingElseIsDisturbed() throws Exception {
+        registerEmbedder();
+        HttpResponse<String> malformed = call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": [");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).get("error").get("message").asText()).contains("not valid JSON");
+
+        HttpResponse<String> wrongType = call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": 42}");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(json(wrongType).get("error").get("param").asText()).isEqualTo("input");
+
+        HttpResponse<String> unknown = call("POST", "/v1/embeddings", "{\"model\": \"nope\", \"input\": \"x\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("error").get("code").asText()).isEqualTo("model_not_found");
+
+        HttpResponse<String> notGenerating = call("POST", "/v1/chat/completions",
+            "{\"model\": \"docs\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true}");
+        assertThat(notGenerating.statusCode()).isEqualTo(400);
+
+        String big = "{\"model\": \"docs\", \"input\": \"" + "x".repeat(2 << 20) + "\"}";
+        assertThat(call("POST", "/v1/embeddings", big).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> badRequirement = call("POST", "/api/v1/models",
+            "{\"id\": \"x\", \"requirement\": {\"model_type\": \"embedding\", \"name\": \"a/b\", \"dimension\": \"big\"}}");
+        assertThat(badRequirement.statusCode()).isEqualTo(400);
+        assertThat(json(badRequirement).get("error").get("param").asText()).isEqualTo("dimension");
+
+        HttpResponse<String> badRole = call("POST", "/v1/chat/completions",
+            "{\"model\": \"docs\", \"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}");
+        assertThat(json(badRole).get("error").get("param").asText()).isEqualTo("messages[0].role");
+
+        assertThat(call("GET", "/v1/nothing", null).statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/v1/embeddings", "not json", "Content-Type", "text/plain").statusCode()).isIn(400, 415);
+        // Still serving.
+        assertThat(call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": \"x\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theApiKeyIsRequiredWhenConfiguredOrWhenListeningBeyondLoopback() throws Exception {
+        exposed.set(true);
+        HttpResponse<String> refused = call("GET", "/api/v1/models", null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(json(refused).get("error").get("message").asText()).contains("API key is required");
+        assertThat(call("GET", "/health", null).statusCode()).as("health needs no key").isEqualTo(200);
+
+        settings.set(new RestSettings("s3cret-key", 1 << 20, "rest"));
+        assertThat(call("GET", "/api/v1/models", null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/v1/models", null, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/v1/models", null, "Authorization", "Bearer s3cret-key").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/v1/models", null, "x-api-key", "s3cret-key").statusCode()).isEqualTo(200);
+        assertThat(settings.get().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void healthIsReadyOncePreloadsSettleAndMetricsSpeakPrometheus() throws Exception {
+        manager.register("slow", ModelRequirement.builder(ModelType.EMBEDDING, "a/b").preloadWorkers(1)
+            .option(TestModelProvider.LOAD_DELAY_MS, "800").build(), "t");
+        HttpResponse<String> early = call("GET", "/health/ready", null);
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(json(early).get("preloading").get(0).asText()).isEqualTo("slow");
+        assertThat(call("GET", "/health/live", null).statusCode()).isEqualTo(200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (call("GET", "/health/ready", null).statusCode() != 200) {
+            assertThat(System.nanoTime()).as("ready in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        manager.embed("slow", List.of("x", "y"));
+        manager.embed("slow", List.of("x"));
+        String metrics = call("GET", "/metrics", null).body();
+        assertThat(metrics).contains("# TYPE modelmanager_model_requests_total counter",
+            "modelmanager_model_requests_total{model=\"slow\",model_type=\"embedding\",provider=\"test\"} 2",
+            "modelmanager_model_items_total{model=\"slow\",model_type=\"embedding\",provider=\"test\"} 3",
+            "modelmanager_embedding_cache_hits_total{model=\"slow\",model_type=\"embedding\",provider=\"test\"} 1",
+            "modelmanager_model_request_duration_seconds_count{model=\"slow\",model_type=\"embedding\",provider=\"test\"} 2",
+            "modelmanager_models{status=\"LOADED\"} 1",
+            "modelmanager_http_requests_total{face=\"health\",code=\"503\"}");
+    }
+}
