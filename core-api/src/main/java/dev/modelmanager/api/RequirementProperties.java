@@ -151,6 +151,7 @@ public final class RequirementProperties {
 
     private static boolean isFrameworkKey(String key) {
         return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
+            || key.startsWith("osgi.")
             || key.equals("model_id") || key.equals("model.id") || key.startsWith("webconsole.");
     }
 

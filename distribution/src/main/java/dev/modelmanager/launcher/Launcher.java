@@ -42,7 +42,11 @@ public final class Launcher {
         System.exit(status);
     }
 
+    /** SPI Fly logs every provider it registers through java.util.logging at INFO; warnings are enough. */
+    private static final java.util.logging.Logger SPIFLY = java.util.logging.Logger.getLogger("org.apache.aries.spifly");
+
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        SPIFLY.setLevel(java.util.logging.Level.WARNING);
         LauncherOptions options;
         try {
             options = LauncherOptions.parse(args);
@@ -65,15 +69,45 @@ public final class Launcher {
             }
         }
         Path home = Path.of(System.getProperty("modelmanager.home", ".")).toAbsolutePath().normalize();
+        Instance instance = Instance.acquire(home);
+        if (!instance.owner() && options.batch()) {
+            // Another instance runs from this folder: run the commands there, so they see what it holds.
+            Integer status = ShellSocket.forward(home.resolve("data"), commands, out, err);
+            if (status != null) {
+                instance.close();
+                return status;
+            }
+        }
+        if (!instance.owner()) {
+            err.println("modelmanager: another modelmanager runs from " + home + " and takes no commands; this one "
+                + "uses a private bundle cache and keeps no state");
+        }
+        Map<String, String> overrides = new java.util.HashMap<>(instance.overrides());
+        if (options.batch()) {
+            // One-shot commands do not serve HTTP (a running server may hold the port).
+            overrides.put("org.apache.felix.http.enable", "false");
+        }
         Framework framework;
         try {
-            framework = start(home, options.interactive());
+            framework = start(home, options.interactive(), overrides);
         } catch (Exception e) {
             err.println("modelmanager: the framework failed to start: " + e.getMessage());
             return STARTUP_FAILED;
         }
+        ShellSocket socket = instance.owner() && !options.batch()
+            ? ShellSocket.open(home.resolve("data"), framework.getBundleContext(), err) : null;
         try {
             if (options.interactive()) {
+                framework.waitForStop(0);
+                return OK;
+            }
+            if (options.server()) {
+                Framework running = framework;
+                Thread hook = new Thread(() -> stop(running, err), "modelmanager-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                out.println("OSGi Model Manager running (" + home + "); REST on " + endpoint(framework)
+                    + "; SIGTERM or Ctrl-C stops it");
+                out.flush();
                 framework.waitForStop(0);
                 return OK;
             }
@@ -82,8 +116,39 @@ public final class Launcher {
             Thread.currentThread().interrupt();
             return COMMAND_FAILED;
         } finally {
+            if (socket != null) {
+                socket.close();
+            }
             stop(framework, err);
+            instance.close();
         }
+    }
+
+    /** Where the HTTP service says it listens, once it does (a few seconds at most). */
+    private static String endpoint(Framework framework) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                var refs = framework.getBundleContext().getServiceReferences(
+                    "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+                if (refs != null) {
+                    Object endpoint = refs[0].getProperty("osgi.http.endpoint");
+                    if (endpoint instanceof String[] a && a.length > 0) {
+                        return String.join(", ", a);
+                    }
+                    if (endpoint instanceof java.util.Collection<?> c && !c.isEmpty()) {
+                        return String.valueOf(c.iterator().next());
+                    }
+                    if (endpoint != null) {
+                        return String.valueOf(endpoint);
+                    }
+                }
+            } catch (org.osgi.framework.InvalidSyntaxException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            Thread.sleep(100);
+        }
+        return "(the HTTP service did not start; see data/log/modelmanager.log)";
     }
 
     /** The non-empty, non-comment lines of a script. */
@@ -93,8 +158,10 @@ public final class Launcher {
         }
     }
 
-    static Framework start(Path home, boolean interactive) throws IOException, BundleException {
+    static Framework start(Path home, boolean interactive, Map<String, String> overrides)
+        throws IOException, BundleException {
         Map<String, String> config = FrameworkConfig.load(home);
+        config.putAll(overrides);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
             .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         Framework framework = factory.newFramework(config);

@@ -11,21 +11,26 @@ import java.util.List;
  * @param commands commands to run, in order, then exit
  * @param script   a file of commands to run, then exit, or {@code null}
  * @param help     print usage and exit
+ * @param server   run without a shell until stopped (SIGTERM, Ctrl-C): the REST API serves
  */
-record LauncherOptions(List<String> commands, Path script, boolean help) {
+record LauncherOptions(List<String> commands, Path script, boolean help, boolean server) {
 
     static final String USAGE = """
-        Usage: modelmanager [-c COMMAND]... [--script FILE] [--help]
+        Usage: modelmanager [--server | -c COMMAND... | --script FILE] [--help]
 
-        Starts the OSGi Model Manager (Apache Felix with the manager, its providers and Gogo).
+        Starts the OSGi Model Manager (Apache Felix with the manager, its providers, Gogo and the REST API).
         Without options it opens the interactive Gogo shell; type 'help' for commands, 'exit' to stop.
+        The REST API (management /api/v1, OpenAI-compatible /v1, /health, /metrics) listens on
+        http://127.0.0.1:8080 while the shell or the server runs (-Dorg.osgi.service.http.port=N changes the port).
 
-          -c, --command COMMAND  run a Gogo command and exit (repeatable; run in order)
+              --server           run without a shell until stopped (SIGTERM or Ctrl-C)
+          -c, --command COMMAND  run a Gogo command and exit (repeatable; run in order; no HTTP)
           -s, --script FILE      run the Gogo commands in FILE (one per line, # comments) and exit
           -h, --help             show this help
 
         Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage, 3 the framework failed to start.
-        Configuration: etc/framework.properties (framework), etc/simplelogger.properties (logging).
+        Configuration: etc/framework.properties (framework), etc/*.cfg (manager, REST, declared models),
+        etc/simplelogger.properties (logging). Bundles dropped into deploy/ are installed and started.
         """;
 
     /** A usage error, reported with exit status 2. */
@@ -41,6 +46,7 @@ record LauncherOptions(List<String> commands, Path script, boolean help) {
         List<String> commands = new ArrayList<>();
         Path script = null;
         boolean help = false;
+        boolean server = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -52,10 +58,14 @@ record LauncherOptions(List<String> commands, Path script, boolean help) {
                     script = Path.of(value(args, ++i, arg));
                 }
                 case "-h", "--help" -> help = true;
+                case "--server" -> server = true;
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        return new LauncherOptions(List.copyOf(commands), script, help);
+        if (server && (!commands.isEmpty() || script != null)) {
+            throw new UsageException("--server runs until stopped; it cannot be combined with -c or --script");
+        }
+        return new LauncherOptions(List.copyOf(commands), script, help, server);
     }
 
     private static String value(String[] args, int index, String option) throws UsageException {
@@ -66,6 +76,11 @@ record LauncherOptions(List<String> commands, Path script, boolean help) {
     }
 
     boolean interactive() {
-        return commands.isEmpty() && script == null;
+        return commands.isEmpty() && script == null && !server;
+    }
+
+    /** Whether commands run and the launcher exits. */
+    boolean batch() {
+        return !commands.isEmpty() || script != null;
     }
 }

@@ -47,8 +47,7 @@ public class DjlInFelixIT {
     public Option[] config() throws Exception {
         Path cache = Files.createTempDirectory("hf-cache");
         prepareMiniLmCache(cache, Path.of(System.getProperty("minilm.jar")));
-        return OptionUtils.combine(FelixOptions.distribution(false),
-            bundle(new File(System.getProperty("djl.bundle")).toURI().toString()),
+        return OptionUtils.combine(FelixOptions.distribution(false, false, true),
             systemProperty("shared.models").value(System.getProperty("shared.models")),
             systemProperty("HF_HUB_OFFLINE").value("1"),
             systemProperty("HF_HUB_CACHE").value(cache.toString()),

@@ -28,12 +28,12 @@ final class FelixOptions {
     private FelixOptions() {
     }
 
-    /** The distribution's bundles less the llama.cpp provider (its JNI library loads once per JVM). */
+    /** The distribution's bundles less its providers (the llama.cpp one loads a JNI library once per JVM). */
     static Option[] distribution(boolean withTestProvider) {
-        return distribution(withTestProvider, false);
+        return distribution(withTestProvider, false, false);
     }
 
-    static Option[] distribution(boolean withTestProvider, boolean withLlamaCpp) {
+    static Option[] distribution(boolean withTestProvider, boolean withLlamaCpp, boolean withDjl) {
         List<Option> options = new ArrayList<>();
         options.add(frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE));
         options.add(cleanCaches(true));
@@ -43,6 +43,9 @@ final class FelixOptions {
         options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.event;version=2.0.17",
             "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j;version=1.7.36"));
         options.add(frameworkProperty("felix.log.level").value(System.getProperty("felix.log.level", "1")));
+        // The REST API listens on a port of the system's choosing, so that tests never collide with a server.
+        options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
+        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         for (Path jar : jars(Path.of(System.getProperty("pax.exam.bundles")))) {
             String helper = jar.getFileName().toString();
             if (!helper.startsWith("test-support") && !helper.startsWith("provider-djl") && !helper.startsWith("langchain4j")) {
@@ -52,7 +55,9 @@ final class FelixOptions {
         for (Path jar : jars(Path.of(System.getProperty("dist.dir"), "bundles"))) {
             String name = jar.getFileName().toString();
             boolean llama = name.startsWith("provider-llamacpp");
-            if (!name.startsWith("org.apache.felix.gogo.jline") && !name.startsWith("jline") && (withLlamaCpp || !llama)) {
+            boolean djl = name.startsWith("provider-djl");
+            if (!name.startsWith("org.apache.felix.gogo.jline") && !name.startsWith("jline") && (withLlamaCpp || !llama)
+                && (withDjl || !djl)) {
                 options.add(bundle(jar.toUri().toString()));
             }
         }

@@ -44,7 +44,7 @@ public class LlamaCppInFelixIT {
 
     @Configuration
     public Option[] config() {
-        return OptionUtils.combine(FelixOptions.distribution(false, true),
+        return OptionUtils.combine(FelixOptions.distribution(false, true, false),
             systemProperty("shared.models").value(System.getProperty("shared.models")),
             systemProperty("de.kherud.llama.tmpdir").value(System.getProperty("de.kherud.llama.tmpdir")));
     }

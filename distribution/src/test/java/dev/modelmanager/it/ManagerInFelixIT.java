@@ -82,6 +82,56 @@ public class ManagerInFelixIT {
     }
 
     @Test
+    public void aDeclaredModelComesAndGoesWithItsConfigurationAndTheRestApiServesIt() throws Exception {
+        org.osgi.service.cm.Configuration declared = configurations.getFactoryConfiguration("dev.modelmanager.model",
+            "declared", "?");
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("model_type", "embedding");
+        properties.put("name", "org/declared");
+        properties.put("dimension", "16");
+        properties.put("preload_workers", "1");
+        declared.update(properties);
+        await("the declared model loaded", () -> manager.list().stream().anyMatch(m -> m.modelId().equals("declared")
+            && m.requesters().contains("config:declared") && m.status() == ModelStatus.LOADED));
+
+        // The REST API on the Servlet Whiteboard, in this framework.
+        String endpoint = endpoint();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> ready = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(endpoint + "health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        java.net.http.HttpResponse<String> vectors = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(endpoint + "v1/embeddings")).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\": \"declared\", \"input\": \"hi\"}"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(vectors.statusCode()).as(vectors.body()).isEqualTo(200);
+        assertThat(vectors.body()).contains("\"object\":\"embedding\"");
+
+        declared.delete();
+        await("the declared model released", () -> manager.list().stream()
+            .noneMatch(m -> m.modelId().equals("declared") && !m.requesters().isEmpty()));
+    }
+
+    /** Where the HTTP service listens (the port is chosen by the system in these tests). */
+    private String endpoint() throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            org.osgi.framework.ServiceReference<?>[] refs = context.getAllServiceReferences(
+                "org.osgi.service.servlet.runtime.HttpServiceRuntime", null);
+            if (refs != null) {
+                Object value = refs[0].getProperty("osgi.http.endpoint");
+                String first = value instanceof String[] a ? a[0] : value instanceof java.util.Collection<?> c
+                    ? String.valueOf(c.iterator().next()) : String.valueOf(value);
+                if (first != null && !first.endsWith(":0/")) {
+                    return first.endsWith("/") ? first : first + "/";
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the HTTP service did not start");
+    }
+
+    @Test
     public void uninstallingTheProviderPutsModelsBackToWaitingAndReinstallingServesThemAgain() throws Exception {
         manager.register("it.model", ModelRequirement.builder(ModelType.EMBEDDING, "org/model").dimension(32).build(), "it");
         assertThat(manager.embed("it.model", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(32);

@@ -20,6 +20,10 @@ class LauncherOptionsTest {
         assertThat(LauncherOptions.parse().interactive()).isTrue();
         assertThat(LauncherOptions.parse("--script", "x.gogo").script()).isEqualTo(Path.of("x.gogo"));
         assertThat(LauncherOptions.parse("-h").help()).isTrue();
+        LauncherOptions server = LauncherOptions.parse("--server");
+        assertThat(server.server()).isTrue();
+        assertThat(server.interactive()).isFalse();
+        assertThat(server.batch()).isFalse();
     }
 
     @Test
@@ -27,6 +31,8 @@ class LauncherOptionsTest {
         assertThatThrownBy(() -> LauncherOptions.parse("-c")).hasMessage("-c needs a value");
         assertThatThrownBy(() -> LauncherOptions.parse("list")).hasMessage("unknown argument 'list'");
         assertThatThrownBy(() -> LauncherOptions.parse("-s", "a", "-s", "b")).hasMessage("--script may be given once");
+        assertThatThrownBy(() -> LauncherOptions.parse("--server", "-c", "model:list"))
+            .hasMessageContaining("cannot be combined");
     }
 
     @Test

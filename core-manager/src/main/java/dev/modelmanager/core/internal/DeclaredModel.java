@@ -118,7 +118,7 @@ public final class DeclaredModel {
     private static Map<String, Object> withoutMetadata(Map<String, Object> properties) {
         Map<String, Object> copy = new HashMap<>();
         properties.forEach((k, v) -> {
-            if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.")
+            if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.") && !k.startsWith("osgi.")
                 && !k.equals("model.id") && !k.equals("model_id")) {
                 copy.put(k, v);
             }

@@ -575,6 +575,9 @@ final class ModelEntry {
             if (reloadOnArrival || requirement.preloadWorkers() > 0) {
                 reloadOnArrival = false;
                 startLoadLocked();
+            } else if (loading == null) {
+                // Fetch its files now that a provider says which it needs, so the first call does not wait.
+                prefetchLocked();
             }
         } finally {
             lock.unlock();

@@ -69,7 +69,13 @@ public final class ModelManagerImpl implements ModelManager {
 
     @Activate
     public ModelManagerImpl(ManagerConfig config, BundleContext context) {
-        this(ManagerSettings.from(config), new BundleResourceLocator(context));
+        this(stateless(context) ? ManagerSettings.from(config).withStateFile(null) : ManagerSettings.from(config),
+            new BundleResourceLocator(context));
+    }
+
+    /** A second process on the same installation keeps no state (the launcher says so). */
+    private static boolean stateless(BundleContext context) {
+        return Boolean.parseBoolean(context.getProperty("dev.modelmanager.state.disabled"));
     }
 
     /** A manager outside OSGi (tests, benchmarks): classpath sources are looked up in its own class loader. */

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.RequirementProperties;
 
 /**
  * The document processor of the model manager guide: a host bundle that needs a sentence-embedding model. It
@@ -21,13 +22,19 @@ import dev.modelmanager.api.ModelType;
  * is given and ranks them against queries by cosine similarity. Gogo: {@code docs:add}, {@code docs:search},
  * {@code docs:list}. (Gogo calls any public method by name, so the Java API uses other names than the commands.)
  */
-@Component(service = DocumentProcessor.class, immediate = true, property = {
+@Component(service = DocumentProcessor.class, immediate = true, configurationPid = DocumentProcessor.PID, property = {
     "osgi.command.scope=docs",
     "osgi.command.function=add",
     "osgi.command.function=search",
     "osgi.command.function=list"
 })
 public final class DocumentProcessor {
+    /**
+     * Optional configuration: {@code model.id} (default {@value #MODEL_ID}) and, to use another model than the
+     * default MiniLM from the Hub, requirement keys as in {@code model:register} ({@code model_type}, {@code name},
+     * {@code jar}, ...). The distribution points it at its declared {@code minilm}, which the two then share.
+     */
+    static final String PID = "dev.modelmanager.examples.documents";
     /** Who holds the reference: this bundle. */
     static final String REQUESTER = "dev.modelmanager.examples.documents";
     /** The id this bundle uses for its model; another bundle using the same id shares the loaded model. */
@@ -48,22 +55,34 @@ public final class DocumentProcessor {
     }
 
     private final ModelManager models;
+    private final String modelId;
     private final List<Document> documents = new CopyOnWriteArrayList<>();
 
     @Activate
-    public DocumentProcessor(@Reference ModelManager models) {
+    public DocumentProcessor(@Reference ModelManager models, java.util.Map<String, Object> config) {
         this.models = models;
-        models.register(MODEL_ID, EMBEDDINGS, REQUESTER);
+        Object id = config.get("model.id");
+        this.modelId = id == null || id.toString().isBlank() ? MODEL_ID : id.toString().strip();
+        models.register(modelId, config.containsKey("model_type") ? RequirementProperties.parse(requirementKeys(config))
+            : EMBEDDINGS, REQUESTER);
+    }
+
+    /** The configuration without the framework's keys and {@code model.id}. */
+    private static java.util.Map<String, Object> requirementKeys(java.util.Map<String, Object> config) {
+        java.util.Map<String, Object> keys = new java.util.HashMap<>(config);
+        keys.keySet().removeIf(k -> k.equals("model.id") || k.startsWith("osgi.") || k.startsWith("component.")
+            || k.startsWith("service.") || k.startsWith("felix."));
+        return keys;
     }
 
     @Deactivate
     void deactivate() {
-        models.release(MODEL_ID, REQUESTER);
+        models.release(modelId, REQUESTER);
     }
 
     /** Embeds and stores a text; returns its id. */
     public int addDocument(String text) {
-        float[] vector = models.embed(MODEL_ID, List.of(text)).vectors().get(0);
+        float[] vector = models.embed(modelId, List.of(text)).vectors().get(0);
         synchronized (documents) {
             int id = documents.size() + 1;
             documents.add(new Document(id, text, vector));
@@ -76,7 +95,7 @@ public final class DocumentProcessor {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
-        float[] q = models.embed(MODEL_ID, List.of(query)).vectors().get(0);
+        float[] q = models.embed(modelId, List.of(query)).vectors().get(0);
         List<Match> matches = new ArrayList<>();
         for (Document d : documents) {
             matches.add(new Match(d.id(), d.text(), cosine(q, d.vector())));

@@ -28,7 +28,7 @@ class DocumentProcessorTest {
 
     @Test
     void registersAtActivationRanksBySimilarityAndReleasesAtDeactivation() {
-        DocumentProcessor docs = new DocumentProcessor(manager);
+        DocumentProcessor docs = new DocumentProcessor(manager, java.util.Map.of());
         assertThat(manager.info(DocumentProcessor.MODEL_ID).requesters()).containsExactly(DocumentProcessor.REQUESTER);
         assertThat(provider.loads()).as("lazy: nothing loads before first use").isZero();
 

@@ -1,0 +1,347 @@
+package dev.modelmanager.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+
+/**
+ * The distribution as a server, used as a user would: {@code bin/modelmanager --server} as a separate process,
+ * readiness through {@code /health/ready}, Gogo commands through {@code -c}, the management API, the official
+ * OpenAI Java client on {@code /v1}, bad input, hot deployment through {@code deploy/}, and a SIGKILL after
+ * which the registrations come back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Path MODELS = Path.of(System.getProperty("shared.models")).toAbsolutePath();
+
+    private static Path home;
+    private static Path hubCache;
+    private static int port;
+    private static Process server;
+    private static Path serverOut;
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = Path.of("target", "e2e-server").toAbsolutePath();
+        DistributionIT.copyTree(Path.of(System.getProperty("dist.dir")), home);
+        hubCache = Files.createTempDirectory("hub-cache");
+        // A registration made in the shell before the server starts: kept in data/state.json, restored by the server.
+        DistributionIT.Run run = run("-c", "model:register tiny model_type=text_generation name=stories260K path="
+            + MODELS.resolve("stories260K.gguf"));
+        assertThat(run.status()).as(run.err()).isZero();
+        port = freePort();
+        server = startServer(Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static Map<String, String> environment() {
+        return Map.of("JAVA_HOME", System.getProperty("java.home"), "HF_HUB_OFFLINE", "1",
+            "HF_HUB_CACHE", hubCache.toString(), "MODELMANAGER_OPTS", "-Dorg.osgi.service.http.port=" + port);
+    }
+
+    static DistributionIT.Run run(String... args) throws Exception {
+        return DistributionIT.modelmanager(home, environment(), args);
+    }
+
+    static Process startServer(Map<String, String> extraEnvironment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/modelmanager").toString(), "--server");
+        builder.environment().putAll(environment());
+        builder.environment().putAll(extraEnvironment);
+        serverOut = Files.createTempFile("mm-server", ".txt");
+        Process process = builder.redirectErrorStream(true).redirectOutput(serverOut.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        await("the server is ready", Duration.ofSeconds(120), () -> {
+            assertThat(process.isAlive()).as("the server exited: %s", output()).isTrue();
+            try {
+                return get("/health/ready").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return process;
+    }
+
+    static String output() {
+        try {
+            return Files.readString(serverOut) + "\n--- log ---\n"
+                + Files.readString(home.resolve("data/log/modelmanager.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    static HttpResponse<String> get(String path, String... headers) throws IOException {
+        return send("GET", path, null, headers);
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    static JsonNode model(String id) throws IOException {
+        return json(get("/api/v1/models/" + id));
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what + "\n" + output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static OpenAIClient openAi() {
+        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed-on-loopback")
+            .build();
+    }
+
+    @Test
+    @Order(1)
+    void theDefaultConfigurationServesTheDeclaredModelsAndTheShellRegistrationCameBack() throws Exception {
+        JsonNode minilm = model("minilm");
+        assertThat(minilm.get("status").asText()).isEqualTo("LOADED");
+        assertThat(minilm.get("provider").asText()).isEqualTo("djl");
+        assertThat(minilm.get("requesters")).extracting(JsonNode::asText)
+            .containsExactly("config:minilm", "dev.modelmanager.examples.documents");
+        JsonNode stories = model("stories");
+        assertThat(stories.get("status").asText()).as("a Hub model, offline and not cached").isEqualTo("FAILED");
+        assertThat(stories.get("reason").asText()).contains("offline");
+        assertThat(model("tiny").get("requesters")).extracting(JsonNode::asText).containsExactly("shell");
+        JsonNode health = json(get("/health"));
+        assertThat(health.get("ready").asBoolean()).isTrue();
+        assertThat(health.get("providers")).extracting(JsonNode::asText).contains("djl", "llamacpp");
+    }
+
+    @Test
+    @Order(2)
+    void theManagementApiRegistersLoadsSwitchesAndReports() throws Exception {
+        HttpResponse<String> registered = send("POST", "/api/v1/models", """
+            {"id": "sentiment", "requirement": {"model_type": "classification", "name": "tiny-bert-sentiment",
+             "path": "%s"}}""".formatted(MODELS.resolve("tiny-bert-sentiment")));
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        JsonNode loaded = json(send("POST", "/api/v1/models/sentiment/load", "{\"timeout_seconds\": 60}"));
+        assertThat(loaded.get("status").asText()).as(loaded.toString()).isEqualTo("LOADED");
+        assertThat(send("PUT", "/api/v1/models/current", "{\"model\": \"tiny\"}").statusCode()).isEqualTo(200);
+        assertThat(json(get("/api/v1/models/current")).get("model").asText()).isEqualTo("tiny");
+        assertThat(json(get("/api/v1/models/loaded")).get("models")).extracting(m -> m.get("id").asText())
+            .contains("minilm", "sentiment");
+        assertThat(json(get("/api/v1/providers")).get("providers")).extracting(p -> p.get("name").asText())
+            .containsExactly("djl", "llamacpp");
+        assertThat(json(get("/api/v1/statistics")).get("by_status").get("LOADED").asInt()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void theOfficialOpenAiClientEmbedsAndStreamsAChat() throws Exception {
+        OpenAIClient client = openAi();
+        JsonNode reference = JSON.readTree(MODELS.resolve("reference/all-minilm-l6-v2-q.json").toFile()).get(1);
+        CreateEmbeddingResponse embeddings = client.embeddings().create(EmbeddingCreateParams.builder()
+            .model("minilm").input(reference.get("input").asText()).build());
+        List<Float> vector = embeddings.data().get(0).embedding();
+        assertThat(vector).hasSize(384);
+        double dot = 0;
+        double a = 0;
+        double b = 0;
+        for (int i = 0; i < 384; i++) {
+            double x = vector.get(i);
+            double y = reference.get("embedding").get(i).asDouble();
+            dot += x * y;
+            a += x * x;
+            b += y * y;
+        }
+        assertThat(dot / Math.sqrt(a * b)).as("cosine to the reference vector").isGreaterThan(0.995);
+
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("tiny")
+            .addUserMessage("Once upon a time").maxCompletionTokens(24).temperature(0.0).build();
+        ChatCompletion whole = client.chat().completions().create(params);
+        String expected = whole.choices().get(0).message().content().orElseThrow();
+        assertThat(expected).isNotBlank();
+        StringBuilder streamed = new StringBuilder();
+        int chunks = 0;
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            for (ChatCompletionChunk chunk : (Iterable<ChatCompletionChunk>) stream.stream()::iterator) {
+                chunks++;
+                chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append));
+            }
+        }
+        assertThat(chunks).as("streamed piece by piece").isGreaterThan(5);
+        assertThat(streamed.toString()).isEqualTo(expected);
+        // "default" routes to the current model.
+        assertThat(client.chat().completions().create(params.toBuilder().model("default").build())
+            .choices().get(0).message().content().orElseThrow()).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(4)
+    void badInputGetsClearErrorsAndEverythingElseKeepsServing() throws Exception {
+        HttpResponse<String> malformed = send("POST", "/v1/embeddings", "{\"model\": \"minilm\", \"input\": [\"a\",");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(json(malformed).get("error").get("type").asText()).isEqualTo("invalid_request_error");
+        HttpResponse<String> wrongType = send("POST", "/v1/chat/completions",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": \"ten\"}");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(json(wrongType).get("error").get("param").asText()).isEqualTo("max_tokens");
+        HttpResponse<String> unknown = send("POST", "/v1/embeddings", "{\"model\": \"nope\", \"input\": \"a\"}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("error").get("code").asText()).isEqualTo("model_not_found");
+        HttpResponse<String> oversize = send("POST", "/v1/embeddings",
+            "{\"model\": \"minilm\", \"input\": \"" + "word ".repeat(300_000) + "\"}");
+        assertThat(oversize.statusCode()).isEqualTo(413);
+        HttpResponse<String> badRequirement = send("POST", "/api/v1/models",
+            "{\"id\": \"x\", \"requirement\": {\"model_type\": \"embedding\", \"name\": \"a/b\", \"dimensoin\": 3}}");
+        assertThat(badRequirement.statusCode()).isEqualTo(400);
+        assertThat(json(badRequirement).get("error").get("message").asText()).contains("dimensoin: unknown key");
+        // Nothing else disturbed.
+        assertThat(send("POST", "/v1/embeddings", "{\"model\": \"minilm\", \"input\": \"still here\"}").statusCode())
+            .isEqualTo(200);
+        assertThat(get("/metrics").body()).as("/metrics counts the refusals")
+            .contains("modelmanager_http_requests_total{face=\"openai\",code=\"413\"}");
+    }
+
+    @Test
+    @Order(5)
+    void commandsRunBesideTheServerRunInsideIt() throws Exception {
+        DistributionIT.Run run = run("-c", "model:list", "-c", "model:register reverse2 model_type=text2text "
+            + "name=tiny-t5-en-fr path=" + MODELS.resolve("tiny-t5-en-fr"), "-c", "model:transform reverse2 "
+            + "'translate English to French: the black cat eats the fish'");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).as("the server's registry, with the shell's and REST's models").contains("minilm")
+            .contains("tiny").contains("sentiment").contains("le chat noir mange le poisson");
+        assertThat(run.err()).isEmpty();
+        assertThat(model("reverse2").get("requesters")).extracting(JsonNode::asText).containsExactly("shell");
+        assertThat(run("-c", "model:release reverse2").status()).isZero();
+        assertThat(run("-c", "model:info nope").status()).as("failures keep their exit status").isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void aProviderDroppedIntoDeployIsUsableAndGoesWhenRemoved() throws Exception {
+        Path jar = home.resolve("deploy/test-support.jar");
+        Files.copy(Path.of(System.getProperty("test.support.jar")), jar, StandardCopyOption.REPLACE_EXISTING);
+        await("the test provider arrived", Duration.ofSeconds(30), () -> providers().contains("test"));
+        assertThat(send("POST", "/api/v1/models", """
+            {"id": "reverse", "requirement": {"model_type": "text2text", "name": "org/reverse", "provider": "test"}}""")
+            .statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/v1/models/reverse/load", null).statusCode()).isEqualTo(200);
+        Files.delete(jar);
+        await("the test provider left", Duration.ofSeconds(30), () -> !providers().contains("test"));
+        await("its model waits for a provider", Duration.ofSeconds(10), () -> {
+            try {
+                return model("reverse").get("status").asText().equals("WAITING_FOR_PROVIDER");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(send("DELETE", "/api/v1/models/reverse", null).statusCode()).isEqualTo(200);
+    }
+
+    private static List<String> providers() {
+        try {
+            List<String> names = new ArrayList<>();
+            json(get("/api/v1/providers")).get("providers").forEach(p -> names.add(p.get("name").asText()));
+            return names;
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void afterASigkillTheRegistrationsComeBackAndAnApiKeyIsEnforcedWhenSet() throws Exception {
+        server.destroyForcibly();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        server = startServer(Map.of("MODELMANAGER_API_KEY", "e2e-secret"));
+        String[] key = {"Authorization", "Bearer e2e-secret"};
+        assertThat(get("/api/v1/models").statusCode()).as("no key").isEqualTo(401);
+        assertThat(get("/api/v1/models", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+        JsonNode sentiment = json(get("/api/v1/models/sentiment", key));
+        assertThat(sentiment.get("requesters")).extracting(JsonNode::asText).containsExactly("rest");
+        assertThat(json(get("/api/v1/models/tiny", key)).get("requesters")).extracting(JsonNode::asText)
+            .containsExactly("shell");
+        assertThat(json(get("/api/v1/models/current", key)).get("model").asText()).isEqualTo("tiny");
+        assertThat(json(get("/api/v1/models/reverse", key)).has("error")).as("released before the kill").isTrue();
+        HttpResponse<String> classified = send("POST", "/api/v1/models/sentiment/load", null, key);
+        assertThat(classified.statusCode()).isEqualTo(200);
+        String state = Files.readString(home.resolve("data/state.json"), StandardCharsets.UTF_8);
+        assertThat(state).doesNotContain("e2e-secret");
+        assertThat(output()).doesNotContain("e2e-secret");
+    }
+
+    static void deleteQuietly(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
