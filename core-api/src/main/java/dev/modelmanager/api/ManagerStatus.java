@@ -11,11 +11,14 @@ import java.util.List;
  * @param providers        provider services bound now
  * @param models           every registered model, sorted by id
  * @param embeddingCache   the embedding caches of all models together
+ * @param devices          the devices models can run on (the CPU always; GPUs from providers), GPUs first
  */
 public record ManagerStatus(int registeredModels, int loadedModels, String defaultModel,
-                            List<ProviderInfo> providers, List<ModelInfo> models, CacheStats embeddingCache) {
+                            List<ProviderInfo> providers, List<ModelInfo> models, CacheStats embeddingCache,
+                            List<dev.modelmanager.api.spi.DeviceInfo> devices) {
     public ManagerStatus {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
+        devices = devices == null ? List.of() : List.copyOf(devices);
     }
 }

@@ -28,7 +28,8 @@ import dev.modelmanager.api.RequirementProperties;
     "osgi.command.function=unload",
     "osgi.command.function=default",
     "osgi.command.function=providers",
-    "osgi.command.function=cache"
+    "osgi.command.function=cache",
+    "osgi.command.function=devices"
 })
 public final class ModelCommands {
     /** Who holds the references taken from the shell. */
@@ -161,6 +162,30 @@ public final class ModelCommands {
                 .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
         return table;
+    }
+
+    @Descriptor("Lists the devices models can run on: id, name, memory, parallelism, and the loaded models on each")
+    public String devices() {
+        ManagerStatus status = manager.status();
+        TextTable table = new TextTable("DEVICE", "NAME", "MEMORY TOTAL", "MEMORY FREE", "PARALLELISM", "MODELS");
+        for (dev.modelmanager.api.spi.DeviceInfo d : status.devices()) {
+            String models = status.models().stream().filter(m -> d.id().equals(m.device())).map(ModelInfo::modelId)
+                .collect(java.util.stream.Collectors.joining(","));
+            table.row(d.id(), d.name(), bytes(d.totalMemoryBytes()), bytes(d.freeMemoryBytes()), d.parallelism(),
+                models.isEmpty() ? "-" : models);
+        }
+        return table.toString();
+    }
+
+    static String bytes(long n) {
+        if (n < 0) {
+            return "unknown";
+        }
+        if (n < 1024 * 1024) {
+            return n + " B";
+        }
+        return n >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", n / (double) (1L << 30))
+            : String.format(java.util.Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
     }
 
     @Descriptor("Shows the embedding caches: vectors held, hits, misses, hit rate")

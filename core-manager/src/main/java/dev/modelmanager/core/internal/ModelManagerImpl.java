@@ -446,6 +446,7 @@ public final class ModelManagerImpl implements ModelManager {
         int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
         dev.modelmanager.api.CacheStats cache = models.stream().map(ModelInfo::cache).filter(java.util.Objects::nonNull)
             .reduce(dev.modelmanager.api.CacheStats.EMPTY, dev.modelmanager.api.CacheStats::plus);
-        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache);
+        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
+            devices.devices());
     }
 }

@@ -44,6 +44,18 @@ class ModelCommandsTest {
     }
 
     @Test
+    void devicesListTheCpuWithItsMemoryAndTheModelsOnIt() {
+        fixture.manager.register("docs", embedding().build(), "bundle.a");
+        fixture.manager.embed("docs", List.of("x"));
+        String devices = commands.devices();
+        assertThat(devices).startsWith("DEVICE").contains("MEMORY FREE");
+        assertThat(devices.lines().filter(l -> l.startsWith("cpu")).findFirst().orElseThrow())
+            .contains(Runtime.getRuntime().availableProcessors() + " cores").contains("GiB").endsWith("docs");
+        assertThat(ModelCommands.bytes(3L << 30)).isEqualTo("3.0 GiB");
+        assertThat(ModelCommands.bytes(-1)).isEqualTo("unknown");
+    }
+
+    @Test
     void theShellRegistersLoadsRoutesAndReleases() {
         assertThat(commands.register("story", "model_type=text_generation", "name=org/story", "temperature=0.5",
             "option.n_ctx=256")).isEqualTo("registered story (text_generation org/story, 1 reference(s), REGISTERED)\n");

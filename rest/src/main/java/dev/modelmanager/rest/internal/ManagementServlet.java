@@ -36,6 +36,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * POST   /api/v1/models/{id}/unload       unload (it loads again on the next call)
  * DELETE /api/v1/models/{id}/cache        empty its embedding cache
  * GET    /api/v1/providers                providers and the model types they serve (capabilities)
+ * GET    /api/v1/devices                  devices models can run on, with their memory
  * GET    /api/v1/statistics               totals by provider, model type and status, and per model
  * GET    /api/v1/status                   the manager's status
  * </pre>
@@ -54,7 +55,8 @@ final class ManagementServlet extends JsonServlet {
     protected void handle(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
         throws IOException {
         if (path.isEmpty()) {
-            throw ApiError.notFound("see /api/v1/models, /api/v1/providers, /api/v1/statistics, /api/v1/status");
+            throw ApiError.notFound("see /api/v1/models, /api/v1/providers, /api/v1/devices, /api/v1/statistics, "
+                + "/api/v1/status");
         }
         switch (path.get(0)) {
             case "models" -> models(method, path.subList(1, path.size()), request, response);
@@ -62,6 +64,22 @@ final class ManagementServlet extends JsonServlet {
                 require(method, "GET", request);
                 Json.write(response, 200, Map.of("providers",
                     manager.status().providers().stream().map(Views::provider).toList()));
+            }
+            case "devices" -> {
+                require(method, "GET", request);
+                ManagerStatus status = manager.status();
+                Json.write(response, 200, Map.of("devices", status.devices().stream().map(d -> {
+                    Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("id", d.id());
+                    v.put("name", d.name());
+                    v.put("gpu", d.isGpu());
+                    v.put("total_memory_bytes", d.totalMemoryBytes());
+                    v.put("free_memory_bytes", d.freeMemoryBytes());
+                    v.put("parallelism", d.parallelism());
+                    v.put("models", status.models().stream().filter(m -> d.id().equals(m.device()))
+                        .map(ModelInfo::modelId).toList());
+                    return v;
+                }).toList()));
             }
             case "statistics" -> {
                 require(method, "GET", request);

@@ -102,6 +102,13 @@ final class MetricsServlet extends JsonServlet {
         for (ProviderInfo p : status.providers()) {
             out.println("modelmanager_provider_models{provider=\"" + escape(p.name()) + "\"} " + p.models());
         }
+        header(out, "modelmanager_device_memory_bytes", "gauge", "Memory of each device: total and free (-1 unknown).");
+        for (dev.modelmanager.api.spi.DeviceInfo d : status.devices()) {
+            out.println("modelmanager_device_memory_bytes{device=\"" + escape(d.id()) + "\",kind=\"total\"} "
+                + d.totalMemoryBytes());
+            out.println("modelmanager_device_memory_bytes{device=\"" + escape(d.id()) + "\",kind=\"free\"} "
+                + d.freeMemoryBytes());
+        }
         header(out, "modelmanager_http_requests_total", "counter", "HTTP requests answered, by face and status code.");
         for (Map.Entry<String, Long> e : http.snapshot().entrySet()) {
             String[] key = e.getKey().split(" ", 2);

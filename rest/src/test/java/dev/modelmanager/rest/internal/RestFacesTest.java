@@ -120,6 +120,10 @@ class RestFacesTest {
         assertThat(json(call("GET", "/api/v1/models/current", null)).get("model").asText()).isEqualTo("story");
         assertThat(manager.defaultModel()).contains("story");
 
+        JsonNode devices = json(call("GET", "/api/v1/devices", null)).get("devices");
+        assertThat(devices.get(devices.size() - 1).get("id").asText()).isEqualTo("cpu");
+        assertThat(devices.get(devices.size() - 1).get("models")).extracting(JsonNode::asText).contains("story");
+
         JsonNode providers = json(call("GET", "/api/v1/providers", null));
         assertThat(providers.get("providers").get(0).get("name").asText()).isEqualTo("test");
 
