@@ -34,6 +34,7 @@ final class Json {
         }
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
+            drain(request.getInputStream());
             throw tooLarge(maxBytes);
         }
         byte[] bytes = readBounded(request.getInputStream(), maxBytes);
@@ -61,11 +62,28 @@ final class Json {
         while ((n = in.read(buffer)) > 0) {
             total += n;
             if (total > maxBytes) {
+                drain(in);
                 throw tooLarge(maxBytes);
             }
             out.write(buffer, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /** Most bytes of a refused body read and dropped, so that the client reads the 413 instead of a reset. */
+    private static final long DRAIN_LIMIT = 32L << 20;
+
+    private static void drain(InputStream in) {
+        byte[] buffer = new byte[65536];
+        long dropped = 0;
+        try {
+            int n;
+            while (dropped < DRAIN_LIMIT && (n = in.read(buffer)) > 0) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // the client gave up; the answer may not reach it either way
+        }
     }
 
     private static ApiError tooLarge(long maxBytes) {
