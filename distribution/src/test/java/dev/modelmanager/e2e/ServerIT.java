@@ -2,12 +2,7 @@ package dev.modelmanager.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,103 +40,46 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = DistributionServer.JSON;
     private static final Path MODELS = Path.of(System.getProperty("shared.models")).toAbsolutePath();
 
+    private static DistributionServer server;
     private static Path home;
-    private static Path hubCache;
-    private static int port;
-    private static Process server;
-    private static Path serverOut;
 
     @BeforeAll
     static void start() throws Exception {
-        home = Path.of("target", "e2e-server").toAbsolutePath();
-        DistributionIT.copyTree(Path.of(System.getProperty("dist.dir")), home);
-        hubCache = Files.createTempDirectory("hub-cache");
+        server = new DistributionServer("e2e-server");
+        home = server.home;
         // A registration made in the shell before the server starts: kept in data/state.json, restored by the server.
         DistributionIT.Run run = run("-c", "model:register tiny model_type=text_generation name=stories260K path="
             + MODELS.resolve("stories260K.gguf"));
         assertThat(run.status()).as(run.err()).isZero();
-        port = freePort();
-        server = startServer(Map.of());
+        server.start(Map.of());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server != null) {
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    static Map<String, String> environment() {
-        return Map.of("JAVA_HOME", System.getProperty("java.home"), "HF_HUB_OFFLINE", "1",
-            "HF_HUB_CACHE", hubCache.toString(), "MODELMANAGER_OPTS", "-Dorg.osgi.service.http.port=" + port);
+        server.close();
     }
 
     static DistributionIT.Run run(String... args) throws Exception {
-        return DistributionIT.modelmanager(home, environment(), args);
-    }
-
-    static Process startServer(Map<String, String> extraEnvironment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/modelmanager").toString(), "--server");
-        builder.environment().putAll(environment());
-        builder.environment().putAll(extraEnvironment);
-        serverOut = Files.createTempFile("mm-server", ".txt");
-        Process process = builder.redirectErrorStream(true).redirectOutput(serverOut.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        await("the server is ready", Duration.ofSeconds(120), () -> {
-            assertThat(process.isAlive()).as("the server exited: %s", output()).isTrue();
-            try {
-                return get("/health/ready").statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        return process;
+        return server.run(args);
     }
 
     static String output() {
-        try {
-            return Files.readString(serverOut) + "\n--- log ---\n"
-                + Files.readString(home.resolve("data/log/modelmanager.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return server.output();
     }
 
     static HttpResponse<String> get(String path, String... headers) throws IOException {
-        return send("GET", path, null, headers);
+        return server.get(path, headers);
     }
 
     static HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(60))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
+        return server.send(method, path, body, headers);
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body());
+        return DistributionServer.json(response);
     }
 
     static JsonNode model(String id) throws IOException {
@@ -151,17 +87,11 @@ class ServerIT {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what + "\n" + output());
-            }
-            Thread.sleep(100);
-        }
+        server.await(what, timeout, condition);
     }
 
     private static OpenAIClient openAi() {
-        return OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed-on-loopback")
+        return OpenAIOkHttpClient.builder().baseUrl(server.url() + "/v1").apiKey("not-needed-on-loopback")
             .build();
     }
 
@@ -196,7 +126,7 @@ class ServerIT {
         assertThat(json(get("/api/v1/models/loaded")).get("models")).extracting(m -> m.get("id").asText())
             .contains("minilm", "sentiment");
         assertThat(json(get("/api/v1/providers")).get("providers")).extracting(p -> p.get("name").asText())
-            .containsExactly("djl", "llamacpp");
+            .containsExactly("djl", "llamacpp", "remote");
         assertThat(json(get("/api/v1/statistics")).get("by_status").get("LOADED").asInt()).isGreaterThanOrEqualTo(2);
     }
 
@@ -318,9 +248,8 @@ class ServerIT {
     @Test
     @Order(7)
     void afterASigkillTheRegistrationsComeBackAndAnApiKeyIsEnforcedWhenSet() throws Exception {
-        server.destroyForcibly();
-        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        server = startServer(Map.of("MODELMANAGER_API_KEY", "e2e-secret"));
+        server.kill();
+        server.start(Map.of("MODELMANAGER_API_KEY", "e2e-secret"));
         String[] key = {"Authorization", "Bearer e2e-secret"};
         assertThat(get("/api/v1/models").statusCode()).as("no key").isEqualTo(401);
         assertThat(get("/api/v1/models", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
@@ -337,11 +266,5 @@ class ServerIT {
         assertThat(output()).doesNotContain("e2e-secret");
     }
 
-    static void deleteQuietly(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
+
 }

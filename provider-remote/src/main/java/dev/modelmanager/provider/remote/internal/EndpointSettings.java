@@ -1,0 +1,103 @@
+package dev.modelmanager.provider.remote.internal;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.modelmanager.api.ModelException;
+
+/**
+ * One endpoint's settings as values. {@link #toString()} never shows the key.
+ *
+ * @param name      what requirements call it
+ * @param kind      its protocol
+ * @param baseUrl   its address, without a trailing slash
+ * @param apiKey    the key, or {@code null}
+ * @param headers   extra headers
+ */
+record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Duration connectTimeout,
+                        Duration readTimeout, int maxConcurrency, int retries, Duration backoff, Duration maxBackoff,
+                        int circuitFailures, Duration circuitOpen, Map<String, String> headers, Duration keepAlive,
+                        String anthropicVersion) {
+
+    /** The protocols spoken. */
+    enum Kind {
+        OPENAI, OLLAMA, ANTHROPIC;
+
+        static Kind parse(String value) {
+            try {
+                return valueOf(value.strip().toUpperCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                throw ModelException.invalidRequirement("kind", "must be openai, ollama or anthropic, was " + value);
+            }
+        }
+    }
+
+    EndpointSettings {
+        if (name == null || name.isBlank()) {
+            throw ModelException.invalidRequirement("name", "an endpoint needs a name");
+        }
+        if (baseUrl == null || baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")) {
+            throw ModelException.invalidRequirement("base.url", "must be an http(s) URL, was " + baseUrl);
+        }
+        String url = baseUrl.toString();
+        baseUrl = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+        if (maxConcurrency < 1 || retries < 0 || circuitFailures < 1) {
+            throw ModelException.invalidRequirement("max.concurrency", "concurrency and circuit threshold must be >= 1, "
+                + "retries >= 0");
+        }
+        headers = Map.copyOf(headers == null ? Map.of() : headers);
+    }
+
+    static EndpointSettings from(EndpointConfig c, String configurationName, Map<String, String> environment) {
+        String key = c.api_key();
+        if ((key == null || key.isBlank()) && c.api_key_env() != null && !c.api_key_env().isBlank()) {
+            key = environment.get(c.api_key_env().strip());
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header : c.headers() == null ? new String[0] : c.headers()) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw ModelException.invalidRequirement("headers", "each header must be 'Name: value', was " + header);
+            }
+            headers.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+        }
+        String name = c.name() == null || c.name().isBlank() ? configurationName : c.name().strip();
+        return new EndpointSettings(name, Kind.parse(c.kind()), URI.create(c.base_url().strip()), key,
+            Duration.ofMillis(c.connect_timeout_ms()), Duration.ofSeconds(c.read_timeout_seconds()),
+            c.max_concurrency(), c.retries(), Duration.ofMillis(c.retry_backoff_ms()),
+            Duration.ofMillis(c.retry_max_backoff_ms()), c.circuit_failures(), Duration.ofSeconds(c.circuit_open_seconds()),
+            headers, Duration.ofMinutes(c.keep_alive_minutes()), c.anthropic_version());
+    }
+
+    /** A copy for tests and embedders: defaults for everything but name, kind, URL and key. */
+    static EndpointSettings of(String name, Kind kind, String baseUrl, String apiKey) {
+        return new EndpointSettings(name, kind, URI.create(baseUrl), apiKey, Duration.ofSeconds(5),
+            Duration.ofSeconds(120), 8, 3, Duration.ofMillis(500), Duration.ofSeconds(20), 5, Duration.ofSeconds(30),
+            Map.of(), Duration.ofMinutes(5), "2023-06-01");
+    }
+
+    EndpointSettings withTimeouts(Duration connect, Duration read) {
+        return new EndpointSettings(name, kind, baseUrl, apiKey, connect, read, maxConcurrency, retries, backoff,
+            maxBackoff, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion);
+    }
+
+    EndpointSettings withRetries(int count, Duration first, Duration max) {
+        return new EndpointSettings(name, kind, baseUrl, apiKey, connectTimeout, readTimeout, maxConcurrency, count,
+            first, max, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion);
+    }
+
+    EndpointSettings withCircuit(int failures, Duration open) {
+        return new EndpointSettings(name, kind, baseUrl, apiKey, connectTimeout, readTimeout, maxConcurrency, retries,
+            backoff, maxBackoff, failures, open, headers, keepAlive, anthropicVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + name + ", " + kind.name().toLowerCase(Locale.ROOT) + ", " + baseUrl + ", key="
+            + (apiKey == null ? "none" : "set") + "]";
+    }
+}

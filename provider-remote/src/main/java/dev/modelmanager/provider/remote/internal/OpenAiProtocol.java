@@ -1,0 +1,163 @@
+package dev.modelmanager.provider.remote.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.TokenSink;
+
+/**
+ * OpenAI-compatible servers (OpenAI, vLLM, llama.cpp server, TGI, LM Studio, another model manager):
+ * {@code /v1/models}, {@code /v1/embeddings}, {@code /v1/chat/completions} and {@code /v1/completions}, streamed as
+ * server-sent events with usage.
+ */
+final class OpenAiProtocol extends Protocol {
+    private final String prefix;
+
+    OpenAiProtocol(RemoteEndpoint endpoint) {
+        super(endpoint);
+        this.prefix = endpoint.settings().baseUrl().getPath().endsWith("/v1") ? "" : "/v1";
+    }
+
+    @Override
+    Set<ModelType> modelTypes() {
+        return Set.of(ModelType.EMBEDDING, ModelType.TEXT_GENERATION);
+    }
+
+    @Override
+    List<String> models(String modelId) {
+        List<String> ids = new ArrayList<>();
+        endpoint.json("GET", prefix + "/models", null, modelId).path("data").forEach(m -> ids.add(m.path("id").asText()));
+        return ids;
+    }
+
+    @Override
+    Map<String, String> load(String modelId, String model, ModelType type) {
+        List<String> known;
+        try {
+            known = models(modelId);
+        } catch (ModelException e) {
+            if (e.getMessage().contains("HTTP 404")) {
+                return Map.of("discovery", "the endpoint does not list its models");
+            }
+            throw new ModelException(ErrorCode.LOAD_FAILED, modelId, e.reason(), e);
+        }
+        if (!known.contains(model)) {
+            throw missing(modelId, endpoint.name(), model, known);
+        }
+        return Map.of();
+    }
+
+    @Override
+    List<float[]> embed(String modelId, String model, List<String> texts) {
+        ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model);
+        ArrayNode input = body.putArray("input");
+        texts.forEach(input::add);
+        body.put("encoding_format", "float");
+        JsonNode data = endpoint.json("POST", prefix + "/embeddings", body, modelId).path("data");
+        float[][] vectors = new float[texts.size()][];
+        for (JsonNode item : data) {
+            int index = item.path("index").asInt(-1);
+            JsonNode values = item.path("embedding");
+            if (index < 0 || index >= vectors.length || !values.isArray()) {
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
+                    + "' answered embeddings without a valid index or vector");
+            }
+            float[] v = new float[values.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) values.get(i).asDouble();
+            }
+            vectors[index] = v;
+        }
+        return List.of(vectors);
+    }
+
+    @Override
+    Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
+        ObjectNode body = body(model, options);
+        ArrayNode list = body.putArray("messages");
+        for (ChatMessage m : messages) {
+            list.addObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", m.content());
+        }
+        return stream(modelId, prefix + "/chat/completions", body, sink, choice -> choice.path("delta").path("content"));
+    }
+
+    @Override
+    Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink) {
+        ObjectNode body = body(model, options).put("prompt", prompt);
+        return stream(modelId, prefix + "/completions", body, sink, choice -> choice.path("text"));
+    }
+
+    private static ObjectNode body(String model, GenerationOptions options) {
+        ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model).put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        if (options.maxOutputLength() != null) {
+            body.put("max_tokens", options.maxOutputLength());
+        }
+        if (options.temperature() != null) {
+            body.put("temperature", options.temperature());
+        }
+        if (options.topP() != null) {
+            body.put("top_p", options.topP());
+        }
+        if (options.topK() != null) {
+            body.put("top_k", options.topK());
+        }
+        if (options.seed() != null) {
+            body.put("seed", options.seed());
+        }
+        if (!options.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            options.stop().forEach(stop::add);
+        }
+        return body;
+    }
+
+    private Completion stream(String modelId, String path, ObjectNode body, TokenSink sink,
+                              java.util.function.Function<JsonNode, JsonNode> piece) {
+        Progress progress = new Progress();
+        RemoteEndpoint.Response response = endpoint.call("POST", path, body, modelId);
+        readEvents(response, modelId, progress, (type, data) -> {
+            if (data.equals("[DONE]")) {
+                progress.done = true;
+                return false;
+            }
+            JsonNode chunk = parse(data, modelId, endpoint.name());
+            if (chunk.has("error")) {
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
+                    + "' failed mid-answer: " + chunk.path("error").path("message").asText(chunk.path("error").toString()));
+            }
+            JsonNode usage = chunk.path("usage");
+            if (usage.isObject()) {
+                progress.promptTokens = usage.path("prompt_tokens").asInt();
+                progress.completionTokens = usage.path("completion_tokens").asInt();
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                JsonNode text = piece.apply(choice);
+                if (text.isTextual() && !progress.emit(text.asText(), sink)) {
+                    progress.finish = FinishReason.CANCELLED;
+                    progress.done = true;
+                    return false; // closing the response closes the connection: the server stops generating
+                }
+                String finish = choice.path("finish_reason").asText(null);
+                if (finish != null) {
+                    progress.finish = "length".equals(finish) ? FinishReason.LENGTH : FinishReason.STOP;
+                }
+            }
+            return true;
+        });
+        return progress.completion();
+    }
+}

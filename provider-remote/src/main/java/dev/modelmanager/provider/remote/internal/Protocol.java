@@ -1,0 +1,183 @@
+package dev.modelmanager.provider.remote.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.TokenUsage;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.TokenSink;
+
+/** One wire protocol: how to ready, call and release a model on an endpoint that speaks it. */
+abstract class Protocol {
+    protected final RemoteEndpoint endpoint;
+
+    Protocol(RemoteEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    static Protocol of(RemoteEndpoint endpoint) {
+        return switch (endpoint.settings().kind()) {
+            case OPENAI -> new OpenAiProtocol(endpoint);
+            case OLLAMA -> new OllamaProtocol(endpoint);
+            case ANTHROPIC -> new AnthropicProtocol(endpoint);
+        };
+    }
+
+    /** The model types this protocol serves. */
+    abstract java.util.Set<ModelType> modelTypes();
+
+    /** The models the endpoint offers now (discovery); empty when it cannot tell. */
+    abstract List<String> models(String modelId);
+
+    /** Readies a model (Ollama loads it); fails with a clear reason when the endpoint does not have it. */
+    abstract Map<String, String> load(String modelId, String model, ModelType type);
+
+    /** Releases what {@link #load} took on the endpoint (Ollama unloads the model). */
+    void unload(String modelId, String model) {
+    }
+
+    /** Keeps the model loaded on an endpoint that forgets idle models (Ollama). */
+    void keepAlive(String modelId, String model) {
+    }
+
+    abstract List<float[]> embed(String modelId, String model, List<String> texts);
+
+    abstract Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options,
+                             TokenSink sink);
+
+    abstract Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink);
+
+    // ------------------------------------------------------------------ shared stream reading
+
+    /** What a streamed answer left when it ended. */
+    static final class Progress {
+        final StringBuilder text = new StringBuilder();
+        FinishReason finish;
+        int promptTokens;
+        int completionTokens;
+        boolean done;
+        int pieces;
+
+        /** Passes a piece to the sink; false when the caller stopped listening. */
+        boolean emit(String piece, TokenSink sink) {
+            if (piece == null || piece.isEmpty()) {
+                return true;
+            }
+            text.append(piece);
+            pieces++;
+            return sink.accept(piece);
+        }
+
+        Completion completion() {
+            return new Completion(text.toString(), finish == null ? FinishReason.STOP : finish,
+                new TokenUsage(promptTokens, completionTokens > 0 ? completionTokens : pieces));
+        }
+    }
+
+    /** Handles one server-sent event; returns false to stop reading (done, or the caller cancelled). */
+    @FunctionalInterface
+    interface EventHandler {
+        boolean event(String type, String data) throws IOException;
+    }
+
+    /**
+     * Reads server-sent events until the handler stops or the stream ends. The stream ending before the handler
+     * said it was done is an error; so is silence longer than the read timeout.
+     */
+    protected void readEvents(RemoteEndpoint.Response response, String modelId, Progress progress, EventHandler handler) {
+        try (response; BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+            StandardCharsets.UTF_8))) {
+            String type = null;
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data.length() > 0 || type != null) {
+                        if (!handler.event(type, data.toString())) {
+                            return;
+                        }
+                    }
+                    type = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    type = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (data.length() > 0) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+                }
+            }
+            if (data.length() > 0 && !handler.event(type, data.toString())) {
+                return;
+            }
+            if (!progress.done) {
+                throw truncated(modelId);
+            }
+        } catch (IOException e) {
+            throw readFailure(response, modelId, e);
+        }
+    }
+
+    /** Reads newline-delimited JSON until the handler stops or the stream ends. */
+    protected void readLines(RemoteEndpoint.Response response, String modelId, Progress progress,
+                             java.util.function.Predicate<JsonNode> handler) {
+        try (response; BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+            StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (!handler.test(RemoteEndpoint.JSON.readTree(line))) {
+                    return;
+                }
+            }
+            if (!progress.done) {
+                throw truncated(modelId);
+            }
+        } catch (IOException e) {
+            throw readFailure(response, modelId, e);
+        }
+    }
+
+    private ModelException truncated(String modelId) {
+        return new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
+            + "' closed the stream before the answer was complete");
+    }
+
+    private ModelException readFailure(RemoteEndpoint.Response response, String modelId, IOException e) {
+        if (response.stalled()) {
+            return new ModelException(ErrorCode.TIMEOUT, modelId, "endpoint '" + endpoint.name() + "' sent nothing for "
+                + endpoint.settings().readTimeout() + " in the middle of its answer", e);
+        }
+        return new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "reading the answer of endpoint '"
+            + endpoint.name() + "' failed: " + e.getMessage(), e);
+    }
+
+    static JsonNode parse(String data, String modelId, String endpoint) {
+        try {
+            return RemoteEndpoint.JSON.readTree(data);
+        } catch (IOException e) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint + "' sent an event "
+                + "that is not JSON: " + e.getMessage());
+        }
+    }
+
+    static ModelException missing(String modelId, String endpoint, String model, List<String> known) {
+        return new ModelException(ErrorCode.LOAD_FAILED, modelId, "endpoint '" + endpoint + "' has no model '" + model
+            + "'" + (known.isEmpty() ? "" : "; it has: " + String.join(", ", known.subList(0, Math.min(20, known.size())))));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.modelmanager.provider.remote.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.api.spi.ProviderFit;
+
+/**
+ * The {@code remote} provider: models whose source is {@code endpoint=<name> remote_model=<model>}, served by a
+ * configured endpoint (OpenAI-compatible, Ollama, Anthropic). Remote models take no local memory (estimate and
+ * measurement are 0). Ollama models that are pinned or have a priority above 0 are pinged before the server's
+ * keep-alive runs out, so the server does not unload them.
+ */
+@Component(service = ModelProvider.class, property = {
+    ModelManagerConstants.PROVIDER_NAME + "=remote",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation"
+})
+public final class RemoteProvider implements ModelProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteProvider.class);
+    public static final String NAME = "remote";
+
+    private final Map<String, RemoteEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService pings = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "modelmanager-remote-keepalive");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindEndpoint(EndpointComponent component) {
+        add(component.endpoint());
+    }
+
+    void unbindEndpoint(EndpointComponent component) {
+        endpoints.remove(component.endpoint().name(), component.endpoint());
+    }
+
+    /** Adds or replaces an endpoint. */
+    void add(RemoteEndpoint endpoint) {
+        RemoteEndpoint previous = endpoints.put(endpoint.name(), endpoint);
+        if (previous != null && previous != endpoint) {
+            LOG.info("Remote endpoint {} replaced", endpoint.name());
+        }
+    }
+
+    /**
+     * Adds an endpoint with default timeouts, retries and circuit breaker (for embedders outside OSGi and tests;
+     * inside OSGi, configurations add them).
+     *
+     * @param kind {@code openai}, {@code ollama} or {@code anthropic}
+     */
+    public void addEndpoint(String name, String kind, String baseUrl, String apiKey) {
+        add(new RemoteEndpoint(EndpointSettings.of(name, EndpointSettings.Kind.parse(kind), baseUrl, apiKey)));
+    }
+
+    @Deactivate
+    public void deactivate() {
+        pings.shutdownNow();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<ModelType> modelTypes() {
+        return Set.of(ModelType.EMBEDDING, ModelType.TEXT_GENERATION);
+    }
+
+    /** Endpoints whose circuit is open, if any. */
+    @Override
+    public String unavailableReason() {
+        List<String> down = new ArrayList<>();
+        new TreeMap<>(endpoints).forEach((name, e) -> {
+            String health = e.health();
+            if (health.startsWith("OPEN") || health.startsWith("HALF_OPEN")) {
+                down.add(name + ": " + health);
+            }
+        });
+        return down.isEmpty() ? null : "endpoint(s) failing: " + String.join("; ", down);
+    }
+
+    @Override
+    public ProviderFit assess(ModelRequirement requirement) {
+        if (!(requirement.source() instanceof ModelSource.Remote remote)) {
+            return ProviderFit.unsupported("serves remote sources only (endpoint=<name> remote_model=<model>)");
+        }
+        RemoteEndpoint endpoint = endpoints.get(remote.endpoint());
+        if (endpoint == null) {
+            return ProviderFit.unsupported("no endpoint named '" + remote.endpoint() + "' is configured (known: "
+                + (endpoints.isEmpty() ? "none" : String.join(", ", new TreeMap<>(endpoints).keySet())) + ")");
+        }
+        Protocol protocol = Protocol.of(endpoint);
+        if (!protocol.modelTypes().contains(requirement.modelType())) {
+            return ProviderFit.unsupported("endpoint '" + endpoint.name() + "' (" + endpoint.settings().kind()
+                + ") serves no " + requirement.modelType() + " models");
+        }
+        return ProviderFit.supported(90);
+    }
+
+    @Override
+    public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
+        return 0;
+    }
+
+    @Override
+    public LoadedModel load(LoadRequest request) {
+        ModelRequirement requirement = request.requirement();
+        ModelSource.Remote remote = (ModelSource.Remote) requirement.source();
+        RemoteEndpoint endpoint = endpoints.get(remote.endpoint());
+        if (endpoint == null) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "endpoint '" + remote.endpoint()
+                + "' is no longer configured");
+        }
+        Protocol protocol = Protocol.of(endpoint);
+        Map<String, String> facts = protocol.load(request.modelId(), remote.model(), requirement.modelType());
+        RemoteModel model;
+        if (requirement.modelType() == ModelType.EMBEDDING) {
+            int dimension = protocol.embed(request.modelId(), remote.model(), List.of("dimension")).get(0).length;
+            if (requirement.dimension() != null && requirement.dimension() != dimension) {
+                protocol.unload(request.modelId(), remote.model());
+                throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "dimension",
+                    "the requirement says dimension " + requirement.dimension() + " but '" + remote.model() + "' on '"
+                        + endpoint.name() + "' gives " + dimension, null);
+            }
+            model = new RemoteModel.Embedder(request.modelId(), remote.model(), endpoint, protocol, facts, dimension);
+        } else {
+            model = new RemoteModel.Generator(request.modelId(), remote.model(), endpoint, protocol, facts);
+        }
+        if (endpoint.settings().kind() == EndpointSettings.Kind.OLLAMA
+            && (requirement.pinned() || requirement.priority() > 0)) {
+            long every = Math.max(1, endpoint.settings().keepAlive().toSeconds() / 2);
+            model.keepAlive(pings.scheduleWithFixedDelay(() -> {
+                try {
+                    protocol.keepAlive(request.modelId(), remote.model());
+                } catch (RuntimeException e) {
+                    LOG.warn("Keep-alive of {} on endpoint {} failed: {}", remote.model(), endpoint.name(), e.getMessage());
+                }
+            }, every, every, TimeUnit.SECONDS));
+        }
+        LOG.info("Model {} served by endpoint {} as '{}'", request.modelId(), endpoint.name(), remote.model());
+        return model;
+    }
+}
