@@ -107,6 +107,28 @@ public class ManagerInFelixIT {
         assertThat(vectors.statusCode()).as(vectors.body()).isEqualTo(200);
         assertThat(vectors.body()).contains("\"object\":\"embedding\"");
 
+        // The remote provider, configured with an endpoint that is this framework's own /v1.
+        org.osgi.service.cm.Configuration self = configurations.getFactoryConfiguration(
+            "dev.modelmanager.remote.endpoint", "self", "?");
+        Hashtable<String, Object> selfEndpoint = new Hashtable<>();
+        selfEndpoint.put("kind", "openai");
+        selfEndpoint.put("base.url", endpoint);
+        self.update(selfEndpoint);
+        manager.register("via-self", ModelRequirement.builder(ModelType.EMBEDDING, "declared")
+            .provider("remote").source(new dev.modelmanager.api.ModelSource.Remote("self", "declared")).build(), "it");
+        await("the remote model loaded", () -> {
+            try {
+                return manager.load("via-self", java.time.Duration.ofSeconds(5)).status() == ModelStatus.LOADED;
+            } catch (ModelException e) {
+                return false; // the endpoint configuration may not have arrived yet
+            }
+        });
+        assertThat(manager.embed("via-self", List.of("hi")).vectors().get(0))
+            .containsExactly(manager.embed("declared", List.of("hi")).vectors().get(0));
+        assertThat(manager.info("via-self").device()).isEqualTo("remote:self");
+        manager.release("via-self", "it");
+        self.delete();
+
         declared.delete();
         await("the declared model released", () -> manager.list().stream()
             .noneMatch(m -> m.modelId().equals("declared") && !m.requesters().isEmpty()));
