@@ -40,9 +40,10 @@ public abstract class TestModel implements LoadedModel {
         this.onClose = onClose;
     }
 
-    static TestModel create(ModelRequirement requirement, String device, Runnable onClose) {
+    static TestModel create(ModelRequirement requirement, String device, Runnable onClose,
+                            java.util.function.IntConsumer embedBatches) {
         return switch (requirement.modelType()) {
-            case EMBEDDING -> new Embedder(requirement, device, onClose);
+            case EMBEDDING -> new Embedder(requirement, device, onClose, embedBatches);
             case TEXT_GENERATION -> new Generator(requirement, device, onClose);
             case TEXT2TEXT -> new Reverser(requirement, device, onClose);
             case CLASSIFICATION -> new SentimentClassifier(requirement, device, onClose);
@@ -100,9 +101,14 @@ public abstract class TestModel implements LoadedModel {
     /** Feature hashing of words and character trigrams, L2-normalised. */
     static final class Embedder extends TestModel implements EmbeddingModel {
         private final int dimension;
+        private final java.util.function.IntConsumer batches;
+        private final long batchDelayMillis;
 
-        Embedder(ModelRequirement requirement, String device, Runnable onClose) {
+        Embedder(ModelRequirement requirement, String device, Runnable onClose, java.util.function.IntConsumer batches) {
             super(requirement, device, onClose);
+            this.batches = batches;
+            this.batchDelayMillis = Long.parseLong(requirement.options().getOrDefault(TestModelProvider.BATCH_DELAY_MS,
+                "0"));
             String produced = requirement.options().get(TestModelProvider.PRODUCE_DIMENSION);
             this.dimension = produced != null ? Integer.parseInt(produced)
                 : requirement.dimension() != null ? requirement.dimension() : DEFAULT_DIMENSION;
@@ -114,8 +120,12 @@ public abstract class TestModel implements LoadedModel {
         }
 
         @Override
-        public List<float[]> embed(List<String> texts) {
+        public List<float[]> embed(List<String> texts) throws InterruptedException {
             check();
+            batches.accept(texts.size());
+            if (batchDelayMillis > 0) {
+                Thread.sleep(batchDelayMillis); // a fixed cost per call, as a kernel launch on an accelerator
+            }
             List<float[]> vectors = new ArrayList<>(texts.size());
             for (String text : texts) {
                 vectors.add(embed(text));

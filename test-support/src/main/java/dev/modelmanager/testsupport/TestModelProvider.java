@@ -34,11 +34,14 @@ public class TestModelProvider implements ModelProvider {
     public static final String FAIL_INFERENCE = "fail_inference";
     /** Requirement option: milliseconds between generated tokens. */
     public static final String TOKEN_DELAY_MS = "token_delay_ms";
+    /** Requirement option: milliseconds every embedding call takes, whatever its size (a fixed per-batch cost). */
+    public static final String BATCH_DELAY_MS = "batch_delay_ms";
     /** Requirement option: the embedding size actually produced (to test the dimension check). */
     public static final String PRODUCE_DIMENSION = "produce_dimension";
 
     private final String name;
     private final AtomicInteger loads = new AtomicInteger();
+    private final java.util.List<Integer> embedBatches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger closes = new AtomicInteger();
     private final AtomicInteger loading = new AtomicInteger();
     private final AtomicInteger maxConcurrentLoads = new AtomicInteger();
@@ -87,10 +90,15 @@ public class TestModelProvider implements ModelProvider {
                 throw new IllegalStateException(failure);
             }
             loads.incrementAndGet();
-            return TestModel.create(requirement, request.device().id(), closes::incrementAndGet);
+            return TestModel.create(requirement, request.device().id(), closes::incrementAndGet, embedBatches::add);
         } finally {
             loading.decrementAndGet();
         }
+    }
+
+    /** The sizes of the embedding calls the provider's models received, in order. */
+    public java.util.List<Integer> embedBatches() {
+        return java.util.List.copyOf(embedBatches);
     }
 
     /** Instances loaded successfully so far. */

@@ -74,27 +74,44 @@ final class Inference {
                 return CompletableFuture.completedFuture(
                     new EmbeddingResult(entry.id(), List.of(results), Duration.ofNanos(System.nanoTime() - start)));
             }
-            int batch = entry.requirement().batchSize();
-            List<CompletableFuture<Integer>> parts = new ArrayList<>();
-            for (int from = 0; from < missing.size(); from += batch) {
-                List<Integer> slots = List.copyOf(missing.subList(from, Math.min(missing.size(), from + batch)));
-                List<String> slice = slots.stream().map(texts::get).toList();
-                parts.add(calls.run(entry, EMBEDDING, EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
-                    long t0 = System.nanoTime();
-                    List<float[]> vectors = model.embed(slice);
-                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                    if (vectors == null || vectors.size() != slice.size()) {
-                        throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                            + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for " + slice.size()
-                            + " texts");
+            List<String> wanted = missing.stream().map(texts::get).toList();
+            List<CompletableFuture<MicroBatcher.Embedded>> parts;
+            if (ctx.settings().microBatching()) {
+                parts = entry.batcher(calls).submit(wanted, ctx.settings().workerConcurrency(),
+                    ctx.settings().queueCapacity());
+            } else {
+                parts = new ArrayList<>(wanted.size());
+                int batch = entry.requirement().batchSize();
+                for (int from = 0; from < wanted.size(); from += batch) {
+                    List<String> slice = wanted.subList(from, Math.min(wanted.size(), from + batch));
+                    CompletableFuture<List<MicroBatcher.Embedded>> call = calls.run(entry, EMBEDDING,
+                        EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
+                            long t0 = System.nanoTime();
+                            List<float[]> vectors = model.embed(slice);
+                            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                            if (vectors == null || vectors.size() != slice.size()) {
+                                throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                                    + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for "
+                                    + slice.size() + " texts");
+                            }
+                            return vectors.stream().map(v -> new MicroBatcher.Embedded(v, took, worker.id(),
+                                worker.device())).toList();
+                        });
+                    for (int k = 0; k < slice.size(); k++) {
+                        int index = k;
+                        parts.add(call.thenApply(list -> list.get(index)));
                     }
-                    for (int k = 0; k < slots.size(); k++) {
-                        results[slots.get(k)] = new Embedding(vectors.get(k), false, took, worker.id(), worker.device());
-                        if (cache != null) {
-                            cache.put(slice.get(k), vectors.get(k));
-                        }
+                }
+            }
+            for (int k = 0; k < missing.size(); k++) {
+                int slot = missing.get(k);
+                String text = wanted.get(k);
+                parts.set(k, parts.get(k).thenApply(e -> {
+                    results[slot] = new Embedding(e.vector(), false, e.took(), e.workerId(), e.device());
+                    if (cache != null) {
+                        cache.put(text, e.vector());
                     }
-                    return slice.size();
+                    return e;
                 }));
             }
             return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done ->

@@ -77,4 +77,9 @@ public @interface ManagerConfig {
         description = "JSON file where registrations made in the shell or over REST, the default model, which models "
             + "were loaded and statistics are kept across restarts; empty = not kept. Written atomically.")
     String state_file() default "";
+
+    @AttributeDefinition(name = "Micro-batching",
+        description = "Coalesce concurrent embedding calls to one model into batches of up to batch_size while its "
+            + "worker is busy (no added wait when it is idle).")
+    boolean micro_batching() default true;
 }

@@ -19,11 +19,12 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param cache                the embedding cache settings
  * @param queueCapacity        calls that may wait for a worker beyond those running
  * @param stateFile            where the manager keeps its state across restarts, or {@code null} for nowhere
+ * @param microBatching        whether concurrent embedding calls to one model are coalesced into batches
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
-                              int queueCapacity, Path stateFile) {
+                              int queueCapacity, Path stateFile, boolean microBatching) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -43,7 +44,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null);
+        256, null, true);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -76,7 +77,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
                 Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
             config.queue_capacity(),
-            config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()));
+            config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()),
+            config.micro_batching());
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -89,37 +91,42 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile);
+            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, capacity, stateFile);
+            streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching);
     }
 
     public ManagerSettings withStateFile(Path value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching);
+    }
+
+    public ManagerSettings withMicroBatching(boolean value) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value);
     }
 
     private static void requireNonNegative(String name, Duration value) {

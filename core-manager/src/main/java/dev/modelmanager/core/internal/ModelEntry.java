@@ -49,6 +49,7 @@ final class ModelEntry {
     private volatile Instant lastUsed;
     private volatile boolean removed;
     private volatile EmbeddingCache cache;
+    private volatile MicroBatcher batcher;
     // Guarded by lock:
     private CompletableFuture<Worker> loading;
     private CompletableFuture<Void> unloading;
@@ -93,6 +94,21 @@ final class ModelEntry {
             }
         }
         return c;
+    }
+
+    /** Coalesces this model's concurrent embedding calls (created on first use). */
+    MicroBatcher batcher(Calls calls) {
+        MicroBatcher b = batcher;
+        if (b == null) {
+            synchronized (this) {
+                b = batcher;
+                if (b == null) {
+                    b = new MicroBatcher(this, calls);
+                    batcher = b;
+                }
+            }
+        }
+        return b;
     }
 
     /** Empties the cache (the model changed provider, or an operator asked). */
@@ -631,7 +647,7 @@ final class ModelEntry {
             worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
             worker == null ? Map.of() : safeDetails(worker.model()), embeddings == null ? null : embeddings.stats(),
-            stats.snapshot(), worker == null ? 0 : worker.queued());
+            stats.snapshot(), (worker == null ? 0 : worker.queued()) + (batcher == null ? 0 : batcher.waiting()));
     }
 
     private String progress(ModelRequirement req) {

@@ -1,0 +1,123 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.spi.EmbeddingModel;
+
+/**
+ * Coalesces concurrent embedding calls to one model into batches. No call waits for company: while the model has
+ * a free slot (fewer batches running than the worker's concurrency) texts go at once; while every slot is busy,
+ * texts from all callers queue here and leave together, up to {@code batch_size} per batch, as soon as a slot
+ * frees. Under light load this adds nothing; under heavy load one provider call serves many callers (the dynamic
+ * batching of Triton and the continuous batching of vLLM, without a fixed delay). When more texts wait than fit
+ * in one batch, they are grouped by length so that padding wastes little. Each caller gets exactly its own vectors.
+ */
+final class MicroBatcher {
+    /** One text waiting, and where its vector goes. */
+    record Item(String text, CompletableFuture<Embedded> result) {
+    }
+
+    /** A vector with how it was made. */
+    record Embedded(float[] vector, Duration took, String workerId, String device) {
+    }
+
+    private final ModelEntry entry;
+    private final Calls calls;
+    private final List<Item> pending = new ArrayList<>();
+    private int running;
+
+    MicroBatcher(ModelEntry entry, Calls calls) {
+        this.entry = entry;
+        this.calls = calls;
+    }
+
+    /**
+     * Queues texts; each future completes with its own text's vector. At most {@code queueCapacity} batches' worth
+     * of texts wait; beyond that the call fails at once with {@code OVERLOADED}, as a full worker queue does.
+     */
+    List<CompletableFuture<Embedded>> submit(List<String> texts, int slots, int queueCapacity) {
+        List<CompletableFuture<Embedded>> futures = new ArrayList<>(texts.size());
+        synchronized (this) {
+            long limit = (long) Math.max(1, queueCapacity) * entry.requirement().batchSize();
+            if (pending.size() + texts.size() > limit && running >= slots) {
+                ModelException full = new ModelException(ErrorCode.OVERLOADED, entry.id(), "its queue is full ("
+                    + running + " batches running, " + pending.size() + " texts waiting); try again later");
+                for (int i = 0; i < texts.size(); i++) {
+                    futures.add(CompletableFuture.failedFuture(full));
+                }
+                return futures;
+            }
+            for (String text : texts) {
+                CompletableFuture<Embedded> f = new CompletableFuture<>();
+                pending.add(new Item(text, f));
+                futures.add(f);
+            }
+        }
+        dispatch(slots);
+        return futures;
+    }
+
+    /** Texts waiting for a slot (for status). */
+    synchronized int waiting() {
+        return pending.size();
+    }
+
+    /** Sends batches while slots are free. */
+    private void dispatch(int slots) {
+        while (true) {
+            List<Item> batch;
+            synchronized (this) {
+                if (pending.isEmpty() || running >= slots) {
+                    return;
+                }
+                int size = entry.requirement().batchSize();
+                if (pending.size() > size) {
+                    // More than one batch waits: the shortest texts first, so each batch holds similar lengths.
+                    pending.sort(Comparator.comparingInt(i -> i.text().length()));
+                }
+                List<Item> head = pending.subList(0, Math.min(size, pending.size()));
+                batch = new ArrayList<>(head);
+                head.clear();
+                running++;
+            }
+            send(batch, slots);
+        }
+    }
+
+    private void send(List<Item> batch, int slots) {
+        List<String> texts = batch.stream().map(Item::text).toList();
+        calls.run(entry, List.of(ModelType.EMBEDDING), EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
+            long t0 = System.nanoTime();
+            List<float[]> vectors = model.embed(texts);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            if (vectors == null || vectors.size() != texts.size()) {
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                    + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for " + texts.size() + " texts");
+            }
+            List<Embedded> out = new ArrayList<>(vectors.size());
+            for (float[] v : vectors) {
+                out.add(new Embedded(v, took, worker.id(), worker.device()));
+            }
+            return out;
+        }).whenComplete((results, error) -> {
+            synchronized (this) {
+                running--;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (error != null) {
+                    batch.get(i).result().completeExceptionally(error);
+                } else {
+                    batch.get(i).result().complete(results.get(i));
+                }
+            }
+            dispatch(slots);
+        });
+    }
+}

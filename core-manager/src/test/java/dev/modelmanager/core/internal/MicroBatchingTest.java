@@ -1,0 +1,128 @@
+package dev.modelmanager.core.internal;
+
+import static dev.modelmanager.core.internal.Fixture.embedding;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.testsupport.TestModelProvider;
+
+/** Concurrent embedding calls to one model are coalesced into batches, and every caller gets its own vectors. */
+class MicroBatchingTest {
+
+    private static List<String> texts(int n) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            texts.add("caller " + i + " wants " + "a longer text ".repeat(i % 5));
+        }
+        return texts;
+    }
+
+    /** The vectors each text must get, from a manager that embeds them one by one. */
+    private static Map<String, float[]> expected(List<String> texts) {
+        try (Fixture reference = new Fixture(Fixture.SETTINGS.withMicroBatching(false), new TestModelProvider())) {
+            reference.manager.register("ref", embedding().cacheEmbeddings(false).build(), "t");
+            Map<String, float[]> out = new java.util.HashMap<>();
+            for (String text : texts) {
+                out.put(text, reference.manager.embed("ref", List.of(text)).vectors().get(0));
+            }
+            return out;
+        }
+    }
+
+    /** Sixteen callers, one text each, all at once; returns the vector each got. */
+    private static Map<String, float[]> callConcurrently(Fixture fixture, List<String> texts) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(texts.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<float[]>> results = new ArrayList<>();
+            for (String text : texts) {
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return fixture.manager.embed("docs", List.of(text)).vectors().get(0);
+                }, pool));
+            }
+            go.countDown();
+            Map<String, float[]> got = new java.util.HashMap<>();
+            for (int i = 0; i < texts.size(); i++) {
+                got.put(texts.get(i), results.get(i).get(20, TimeUnit.SECONDS));
+            }
+            return got;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void sixteenConcurrentSingleTextCallersEachGetTheirOwnVectorsFromCoalescedBatches() throws Exception {
+        List<String> texts = texts(16);
+        Map<String, float[]> expected = expected(texts);
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(32)
+                .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
+            fixture.manager.load("docs", Duration.ofSeconds(10));
+            Map<String, float[]> got = callConcurrently(fixture, texts);
+            for (String text : texts) {
+                assertThat(got.get(text)).as(text).containsExactly(expected.get(text));
+            }
+            List<Integer> batches = provider.embedBatches();
+            assertThat(batches.stream().mapToInt(Integer::intValue).sum()).as("every text embedded once").isEqualTo(16);
+            assertThat(batches).as("coalesced: %s", batches).hasSizeLessThan(16).anyMatch(size -> size > 1);
+            assertThat(fixture.manager.info("docs").stats().items()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void withBatchingOffEveryCallIsItsOwnBatch() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256).withMicroBatching(false), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false)
+                .option(TestModelProvider.BATCH_DELAY_MS, "20").build(), "t");
+            callConcurrently(fixture, texts(8));
+            assertThat(provider.embedBatches()).hasSize(8).allMatch(size -> size == 1);
+        }
+    }
+
+    @Test
+    void batchesStopAtBatchSizeAndGroupTextsOfSimilarLength() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)
+                .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
+            fixture.manager.load("docs", Duration.ofSeconds(10));
+            List<String> texts = texts(13);
+            Map<String, float[]> got = callConcurrently(fixture, texts);
+            assertThat(got).hasSize(13);
+            List<Integer> batches = provider.embedBatches();
+            assertThat(batches).allMatch(size -> size <= 4);
+            assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(13);
+        }
+    }
+
+    @Test
+    void anIdleModelIsCalledAtOnceWithoutWaitingForCompany() {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS, provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).build(), "t");
+            for (int i = 0; i < 5; i++) {
+                fixture.manager.embed("docs", List.of("one at a time " + i, "and another"));
+            }
+            assertThat(provider.embedBatches()).containsExactly(2, 2, 2, 2, 2);
+        }
+    }
+}
