@@ -13,3 +13,4 @@ java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dshared.models="$MODE
 java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   -DDJL_CACHE_DIR="$DIR/target/djl-cache" -cp "$CP" dev.modelmanager.benchmarks.DjlEmbeddingLoadTest "$@"
 java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.modelmanager.benchmarks.ChurnLoadTest "$@"
+java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.modelmanager.benchmarks.BatchingLoadTest "$@"
