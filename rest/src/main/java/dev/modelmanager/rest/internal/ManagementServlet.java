@@ -25,10 +25,12 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The management API under {@code /api/v1}:
  * <pre>
- * GET    /api/v1/models                   every registered model
- * GET    /api/v1/models/loaded            the loaded ones
+ * GET    /api/v1/models                   every registered model (?provider=, ?status=, ?model_type= filter)
+ * GET    /api/v1/models/loaded            the loaded ones, and the current (default) model
  * GET    /api/v1/models/current           the default model ("current")
- * PUT    /api/v1/models/current           {"model": id}: switch the default model
+ * PUT    /api/v1/models/current           {"model": id}: switch the default model (also POST /api/v1/models/switch)
+ * GET    /api/v1/models/statistics        the same as /api/v1/statistics
+ * GET    /api/v1/models/{id}/capabilities what the model can be asked to do
  * POST   /api/v1/models                   {"id", "requirement": {...}, "requester"?}: register
  * GET    /api/v1/models/{id}              one model
  * DELETE /api/v1/models/{id}?requester=   release (the REST requester unless named)
@@ -105,7 +107,8 @@ final class ManagementServlet extends JsonServlet {
         throws IOException {
         if (path.isEmpty()) {
             if (method.equals("GET")) {
-                Json.write(response, 200, Map.of("models", Views.models(manager.list())));
+                List<ModelInfo> models = manager.list().stream().filter(m -> matches(request, m)).toList();
+                Json.write(response, 200, Map.of("models", Views.models(models), "count", models.size()));
             } else if (method.equals("POST")) {
                 register(request, response);
             } else {
@@ -115,12 +118,20 @@ final class ManagementServlet extends JsonServlet {
         }
         String id = path.get(0);
         if (path.size() == 1 && id.equals("loaded") && method.equals("GET")) {
-            Json.write(response, 200, Map.of("models", Views.models(manager.list().stream()
-                .filter(m -> m.status() == ModelStatus.LOADED).toList())));
+            List<ModelInfo> loaded = manager.list().stream().filter(m -> m.status() == ModelStatus.LOADED).toList();
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("models", Views.models(loaded));
+            v.put("count", loaded.size());
+            v.put("current_model", manager.defaultModel().orElse(null));
+            Json.write(response, 200, v);
             return;
         }
-        if (path.size() == 1 && id.equals("current")) {
-            current(method, request, response);
+        if (path.size() == 1 && (id.equals("current") || id.equals("switch"))) {
+            current(id.equals("switch") ? "PUT" : method, request, response);
+            return;
+        }
+        if (path.size() == 1 && id.equals("statistics") && method.equals("GET")) {
+            Json.write(response, 200, statistics(manager.status()));
             return;
         }
         if (path.size() == 1) {
@@ -148,6 +159,12 @@ final class ManagementServlet extends JsonServlet {
                 require(method, "POST", request);
                 Json.write(response, 200, Map.of("id", id, "unloaded", manager.unload(id)));
             }
+            case "capabilities" -> {
+                require(method, "GET", request);
+                ModelInfo info = manager.info(id);
+                Json.write(response, 200, Map.of("id", info.modelId(), "model_type", info.modelType().id(),
+                    "capabilities", capabilities(info)));
+            }
             case "cache" -> {
                 require(method, "DELETE", request);
                 manager.clearEmbeddingCache(id);
@@ -155,6 +172,33 @@ final class ManagementServlet extends JsonServlet {
             }
             default -> throw ApiError.notFound("no such action: " + action);
         }
+    }
+
+    /** The query filters of the model list: provider, status, model_type. */
+    private static boolean matches(HttpServletRequest request, ModelInfo m) {
+        String provider = request.getParameter("provider");
+        String status = request.getParameter("status");
+        String type = request.getParameter("model_type");
+        return (provider == null || provider.equals(m.provider()))
+            && (status == null || status.equalsIgnoreCase(m.status().name()))
+            && (type == null || type.equalsIgnoreCase(m.modelType().id()));
+    }
+
+    /** What a model of this type can be asked, and through which faces. */
+    static List<String> capabilities(ModelInfo m) {
+        List<String> c = new java.util.ArrayList<>(switch (m.modelType()) {
+            case EMBEDDING -> List.of("embeddings", "zero_shot_classification", "similarity_search");
+            case TEXT_GENERATION -> List.of("completion", "chat_completion", "streaming");
+            case TEXT2TEXT -> List.of("text2text");
+            case CLASSIFICATION -> List.of("classification");
+        });
+        if (m.cache() != null) {
+            c.add("embedding_cache");
+        }
+        if (m.device() != null && m.device().startsWith("remote:")) {
+            c.add("remote");
+        }
+        return c;
     }
 
     private void current(String method, HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -111,12 +111,16 @@ class RestFacesTest {
         assertThat(list.get("models")).extracting(m -> m.get("id").asText()).containsExactly("docs", "story");
         assertThat(list.get("models").get(0).get("requesters").get(0).asText()).isEqualTo("rest");
 
+        assertThat(json(call("GET", "/api/v1/models?model_type=embedding", null)).get("count").asInt()).isEqualTo(1);
+        assertThat(json(call("GET", "/api/v1/models/story/capabilities", null)).get("capabilities"))
+            .extracting(JsonNode::asText).contains("chat_completion", "streaming");
         JsonNode loaded = json(call("POST", "/api/v1/models/story/load", "{\"timeout_seconds\": 10}"));
         assertThat(loaded.get("status").asText()).isEqualTo("LOADED");
         assertThat(json(call("GET", "/api/v1/models/loaded", null)).get("models"))
             .extracting(m -> m.get("id").asText()).contains("story");
 
-        assertThat(call("PUT", "/api/v1/models/current", "{\"model\": \"story\"}").statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/v1/models/switch", "{\"model\": \"story\"}").statusCode()).isEqualTo(200);
+        assertThat(json(call("GET", "/api/v1/models/loaded", null)).get("current_model").asText()).isEqualTo("story");
         assertThat(json(call("GET", "/api/v1/models/current", null)).get("model").asText()).isEqualTo("story");
         assertThat(manager.defaultModel()).contains("story");
 
