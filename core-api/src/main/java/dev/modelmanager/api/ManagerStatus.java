@@ -12,13 +12,15 @@ import java.util.List;
  * @param models           every registered model, sorted by id
  * @param embeddingCache   the embedding caches of all models together
  * @param devices          the devices models can run on (the CPU always; GPUs from providers), GPUs first
+ * @param memory           per device: the memory budget and what models hold of it
  */
 public record ManagerStatus(int registeredModels, int loadedModels, String defaultModel,
                             List<ProviderInfo> providers, List<ModelInfo> models, CacheStats embeddingCache,
-                            List<dev.modelmanager.api.spi.DeviceInfo> devices) {
+                            List<dev.modelmanager.api.spi.DeviceInfo> devices, List<MemoryUsage> memory) {
     public ManagerStatus {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         devices = devices == null ? List.of() : List.copyOf(devices);
+        memory = memory == null ? List.of() : List.copyOf(memory);
     }
 }

@@ -82,4 +82,19 @@ public @interface ManagerConfig {
         description = "Coalesce concurrent embedding calls to one model into batches of up to batch_size while its "
             + "worker is busy (no added wait when it is idle).")
     boolean micro_batching() default true;
+
+    @AttributeDefinition(name = "Memory budget",
+        description = "How much memory loaded models may take per device: infinity, auto (80 % of the device's "
+            + "memory), a size (12g, 512m) or a percentage (70%). Reserved from providers' estimates before a load, "
+            + "corrected to what the model reports after.")
+    String memory_budget() default "infinity";
+
+    @AttributeDefinition(name = "Over budget",
+        description = "evict: unload idle, unpinned models of equal or lower priority (lowest priority, then least "
+            + "recently used, first) to make room; refuse: fail the load with INSUFFICIENT_MEMORY.")
+    String memory_policy() default "evict";
+
+    @AttributeDefinition(name = "Most loaded models",
+        description = "Most models loaded at once (0 = no limit); remote models do not count.")
+    int max_loaded_models() default 0;
 }

@@ -38,7 +38,13 @@ final class ManagerContext {
         this.lifecycle = lifecycle;
         this.scheduler = scheduler;
         this.onRemoved = onRemoved;
+        this.budget = new MemoryBudget(this::settings, () -> entries.get());
     }
+
+    /** The memory budget every load reserves from. */
+    final MemoryBudget budget;
+    /** Every registered entry (for the budget's choice of models to unload). */
+    volatile java.util.function.Supplier<java.util.List<ModelEntry>> entries = java.util.List::of;
 
     /** Statistics kept across a restart, by model id; an entry starts counting from them. */
     final java.util.Map<String, dev.modelmanager.api.ModelStats> restoredStats = new java.util.concurrent.ConcurrentHashMap<>();

@@ -20,11 +20,15 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param queueCapacity        calls that may wait for a worker beyond those running
  * @param stateFile            where the manager keeps its state across restarts, or {@code null} for nowhere
  * @param microBatching        whether concurrent embedding calls to one model are coalesced into batches
+ * @param memoryBudget         how much memory models may reserve per device
+ * @param evictWhenFull        over budget: unload idle, unpinned, lower-priority models (true) or refuse (false)
+ * @param maxLoadedModels      most models loaded at once (0 = no limit; remote models do not count)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
-                              int queueCapacity, Path stateFile, boolean microBatching) {
+                              int queueCapacity, Path stateFile, boolean microBatching,
+                              MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -44,7 +48,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null, true);
+        256, null, true, MemoryBudget.Limit.INFINITY, true, 0);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -57,6 +61,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         }
         if (queueCapacity < 0) {
             throw new IllegalArgumentException("queue_capacity must be >= 0, was " + queueCapacity);
+        }
+        if (memoryBudget == null) {
+            throw new IllegalArgumentException("memory budget is required");
         }
         if (hub == null || workDir == null || cache == null) {
             throw new IllegalArgumentException("hub settings, work folder and cache settings are required");
@@ -78,7 +85,10 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                 Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
             config.queue_capacity(),
             config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()),
-            config.micro_batching());
+            config.micro_batching(),
+            MemoryBudget.Limit.parse(config.memory_budget()),
+            !"refuse".equalsIgnoreCase(config.memory_policy().strip()),
+            Math.max(0, config.max_loaded_models()));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -91,42 +101,56 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
 
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching);
+            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching);
+            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching);
+            streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withStateFile(Path value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels);
     }
 
     public ManagerSettings withMicroBatching(boolean value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value);
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value,
+            memoryBudget, evictWhenFull, maxLoadedModels);
+    }
+
+    public ManagerSettings withMemory(MemoryBudget.Limit budget, boolean evict, int maxLoaded) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            budget, evict, maxLoaded);
     }
 
     private static void requireNonNegative(String name, Duration value) {

@@ -92,6 +92,13 @@ public final class ModelCommands {
         StringBuilder out = new StringBuilder();
         out.append("models: ").append(s.registeredModels()).append(" registered, ").append(s.loadedModels())
             .append(" loaded; default: ").append(s.defaultModel() == null ? "none" : s.defaultModel()).append('\n');
+        for (dev.modelmanager.api.MemoryUsage m : s.memory()) {
+            if (m.models() > 0 || !m.unlimited()) {
+                out.append("memory on ").append(m.device()).append(": ").append(bytes(m.reservedBytes())).append(" of ")
+                    .append(m.unlimited() ? "an unlimited budget" : bytes(m.budgetBytes())).append(" reserved by ")
+                    .append(m.models()).append(" model(s)\n");
+            }
+        }
         TextTable providers = providerTable(s);
         out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
         out.append(list());

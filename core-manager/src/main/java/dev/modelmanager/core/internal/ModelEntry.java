@@ -96,6 +96,22 @@ final class ModelEntry {
         return c;
     }
 
+    /** Whether it runs elsewhere (a remote source): it takes no local memory. */
+    boolean isRemote() {
+        return requirement.source() instanceof ModelSource.Remote;
+    }
+
+    /** Loaded with no call running or waiting, and not loading: it can be unloaded without failing anyone. */
+    boolean isIdle() {
+        EntryState s = state;
+        MicroBatcher b = batcher;
+        return s.worker() != null && s.worker().inFlight() == 0 && (b == null || b.waiting() == 0);
+    }
+
+    Instant lastUsed() {
+        return lastUsed;
+    }
+
     /** Coalesces this model's concurrent embedding calls (created on first use). */
     MicroBatcher batcher(Calls calls) {
         MicroBatcher b = batcher;
@@ -312,10 +328,14 @@ final class ModelEntry {
         String workerId = id + "#0";
         LoadedModel model = null;
         ModelException failure = null;
+        MemoryBudget.Reservation reservation = null;
         try {
+            reservation = ctx.budget.reserve(this, device.device(), state.estimatedMemory());
+            reservation.awaitEvictions(ctx.settings().unloadDrainTimeout());
             ModelFiles files = fetch(myEpoch, req, provider);
             model = provider.provider().load(new LoadRequest(id, req, device.device(), workerId, files));
             Capabilities.checkLoaded(id, req, model);
+            reservation.correct(safeMemory(model));
         } catch (ModelException e) {
             failure = e.forModel(id);
         } catch (Throwable e) {
@@ -326,9 +346,13 @@ final class ModelEntry {
             closeQuietly(model);
             model = null;
         }
+        if (model == null && reservation != null) {
+            reservation.release();
+        }
         ManagerSettings settings = ctx.settings();
+        MemoryBudget.Reservation held = reservation;
         Worker worker = model == null ? null : new Worker(workerId, id, model, settings.workerConcurrency(),
-            settings.queueCapacity());
+            settings.queueCapacity(), held::release);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lock.lock();
         try {

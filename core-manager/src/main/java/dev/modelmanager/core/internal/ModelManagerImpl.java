@@ -96,6 +96,7 @@ public final class ModelManagerImpl implements ModelManager {
             Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, this::removed,
             ticker);
         this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
+        ctx.entries = registry::all;
         if (settings.stateFile() != null) {
             java.nio.file.Path file = settings.workDir().resolve(settings.stateFile());
             this.persistence = new StatePersistence(new StateStore(file), registry, ctx);
@@ -446,7 +447,11 @@ public final class ModelManagerImpl implements ModelManager {
         int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
         dev.modelmanager.api.CacheStats cache = models.stream().map(ModelInfo::cache).filter(java.util.Objects::nonNull)
             .reduce(dev.modelmanager.api.CacheStats.EMPTY, dev.modelmanager.api.CacheStats::plus);
+        List<dev.modelmanager.api.spi.DeviceInfo> deviceList = devices.devices();
+        List<dev.modelmanager.api.MemoryUsage> memory = ctx.budget.usage(deviceList).stream()
+            .map(u -> new dev.modelmanager.api.MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
+            .toList();
         return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
-            devices.devices());
+            deviceList, memory);
     }
 }

@@ -48,12 +48,19 @@ final class Worker {
 
     private final int concurrency;
     private final int queueCapacity;
+    private final Runnable onClosed;
 
     /**
      * @param concurrency   calls run at once
      * @param queueCapacity calls that may wait beyond those running; more are refused with {@code OVERLOADED}
      */
     Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity) {
+        this(id, modelId, model, concurrency, queueCapacity, () -> { });
+    }
+
+    /** @param onClosed runs once the instance is closed (gives its memory back to the budget) */
+    Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity, Runnable onClosed) {
+        this.onClosed = onClosed;
         this.concurrency = concurrency;
         this.queueCapacity = queueCapacity;
         this.id = id;
@@ -211,6 +218,8 @@ final class Worker {
             model.close();
         } catch (RuntimeException e) {
             LOG.warn("Closing worker {} failed", id, e);
+        } finally {
+            onClosed.run();
         }
     }
 }

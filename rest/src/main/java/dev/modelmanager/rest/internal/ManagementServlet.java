@@ -95,6 +95,14 @@ final class ManagementServlet extends JsonServlet {
                 v.put("loaded_models", s.loadedModels());
                 v.put("default_model", s.defaultModel());
                 v.put("embedding_cache", Views.cache(s.embeddingCache()));
+                v.put("memory", s.memory().stream().map(m -> {
+                    Map<String, Object> u = new LinkedHashMap<>();
+                    u.put("device", m.device());
+                    u.put("budget_bytes", m.unlimited() ? null : m.budgetBytes());
+                    u.put("reserved_bytes", m.reservedBytes());
+                    u.put("models", m.models());
+                    return u;
+                }).toList());
                 v.put("providers", s.providers().stream().map(Views::provider).toList());
                 v.put("models", Views.models(s.models()));
                 Json.write(response, 200, v);

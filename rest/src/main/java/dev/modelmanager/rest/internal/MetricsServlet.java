@@ -109,6 +109,15 @@ final class MetricsServlet extends JsonServlet {
             out.println("modelmanager_device_memory_bytes{device=\"" + escape(d.id()) + "\",kind=\"free\"} "
                 + d.freeMemoryBytes());
         }
+        header(out, "modelmanager_memory_budget_bytes", "gauge", "The memory budget per device (-1 unlimited).");
+        for (dev.modelmanager.api.MemoryUsage m : status.memory()) {
+            out.println("modelmanager_memory_budget_bytes{device=\"" + escape(m.device()) + "\"} "
+                + (m.unlimited() ? -1 : m.budgetBytes()));
+        }
+        header(out, "modelmanager_memory_reserved_bytes", "gauge", "Memory models hold per device.");
+        for (dev.modelmanager.api.MemoryUsage m : status.memory()) {
+            out.println("modelmanager_memory_reserved_bytes{device=\"" + escape(m.device()) + "\"} " + m.reservedBytes());
+        }
         header(out, "modelmanager_http_requests_total", "counter", "HTTP requests answered, by face and status code.");
         for (Map.Entry<String, Long> e : http.snapshot().entrySet()) {
             String[] key = e.getKey().split(" ", 2);
