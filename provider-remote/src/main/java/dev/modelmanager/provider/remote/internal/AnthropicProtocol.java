@@ -75,19 +75,7 @@ final class AnthropicProtocol extends Protocol {
         if (system.length() > 0) {
             body.put("system", system.toString());
         }
-        if (options.temperature() != null) {
-            body.put("temperature", options.temperature());
-        }
-        if (options.topP() != null) {
-            body.put("top_p", options.topP());
-        }
-        if (options.topK() != null) {
-            body.put("top_k", options.topK());
-        }
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop_sequences");
-            options.stop().forEach(stop::add);
-        }
+        putSampling(body, options, false, "stop_sequences");
         Progress progress = new Progress();
         RemoteEndpoint.Response response = endpoint.call("POST", "/v1/messages", body, modelId);
         readEvents(response, modelId, progress, (type, data) -> {

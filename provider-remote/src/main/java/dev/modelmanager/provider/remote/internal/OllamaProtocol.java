@@ -106,10 +106,7 @@ final class OllamaProtocol extends Protocol {
     @Override
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
         ObjectNode body = body(model, options);
-        ArrayNode list = body.putArray("messages");
-        for (ChatMessage m : messages) {
-            list.addObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", m.content());
-        }
+        putMessages(body, messages);
         return stream(modelId, "/api/chat", body, sink, line -> line.path("message").path("content"));
     }
 
@@ -126,22 +123,7 @@ final class OllamaProtocol extends Protocol {
         if (options.maxOutputLength() != null) {
             o.put("num_predict", options.maxOutputLength());
         }
-        if (options.temperature() != null) {
-            o.put("temperature", options.temperature());
-        }
-        if (options.topP() != null) {
-            o.put("top_p", options.topP());
-        }
-        if (options.topK() != null) {
-            o.put("top_k", options.topK());
-        }
-        if (options.seed() != null) {
-            o.put("seed", options.seed());
-        }
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = o.putArray("stop");
-            options.stop().forEach(stop::add);
-        }
+        putSampling(o, options, true, "stop");
         return body;
     }
 

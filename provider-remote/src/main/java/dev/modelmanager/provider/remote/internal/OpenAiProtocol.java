@@ -87,10 +87,7 @@ final class OpenAiProtocol extends Protocol {
     @Override
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
         ObjectNode body = body(model, options);
-        ArrayNode list = body.putArray("messages");
-        for (ChatMessage m : messages) {
-            list.addObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", m.content());
-        }
+        putMessages(body, messages);
         return stream(modelId, prefix + "/chat/completions", body, sink, choice -> choice.path("delta").path("content"));
     }
 
@@ -106,22 +103,7 @@ final class OpenAiProtocol extends Protocol {
         if (options.maxOutputLength() != null) {
             body.put("max_tokens", options.maxOutputLength());
         }
-        if (options.temperature() != null) {
-            body.put("temperature", options.temperature());
-        }
-        if (options.topP() != null) {
-            body.put("top_p", options.topP());
-        }
-        if (options.topK() != null) {
-            body.put("top_k", options.topK());
-        }
-        if (options.seed() != null) {
-            body.put("seed", options.seed());
-        }
-        if (!options.stop().isEmpty()) {
-            ArrayNode stop = body.putArray("stop");
-            options.stop().forEach(stop::add);
-        }
+        putSampling(body, options, true, "stop");
         return body;
     }
 

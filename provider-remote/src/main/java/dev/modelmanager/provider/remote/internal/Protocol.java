@@ -59,6 +59,37 @@ abstract class Protocol {
 
     abstract Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink);
 
+    // ------------------------------------------------------------------ shared request building
+
+    /** Puts the sampling options the call gives (those it leaves out stay the server's defaults). */
+    static void putSampling(com.fasterxml.jackson.databind.node.ObjectNode target, GenerationOptions options,
+                            boolean withSeed, String stopField) {
+        if (options.temperature() != null) {
+            target.put("temperature", options.temperature());
+        }
+        if (options.topP() != null) {
+            target.put("top_p", options.topP());
+        }
+        if (options.topK() != null) {
+            target.put("top_k", options.topK());
+        }
+        if (withSeed && options.seed() != null) {
+            target.put("seed", options.seed());
+        }
+        if (!options.stop().isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode stop = target.putArray(stopField);
+            options.stop().forEach(stop::add);
+        }
+    }
+
+    /** Puts chat messages as {@code [{"role", "content"}]}, roles in lower case. */
+    static void putMessages(com.fasterxml.jackson.databind.node.ObjectNode body, List<ChatMessage> messages) {
+        com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("messages");
+        for (ChatMessage m : messages) {
+            list.addObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT)).put("content", m.content());
+        }
+    }
+
     // ------------------------------------------------------------------ shared stream reading
 
     /** What a streamed answer left when it ended. */
