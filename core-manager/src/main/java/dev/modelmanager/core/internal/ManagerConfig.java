@@ -69,6 +69,10 @@ public @interface ManagerConfig {
     @AttributeDefinition(name = "Embedding cache TTL (s)", description = "How long a cached vector is kept after it was computed.")
     long embedding_cache_ttl_seconds() default 3600;
 
+    @AttributeDefinition(name = "Queue timeout (s)",
+        description = "How long a call may wait for a free worker before it fails with TIMEOUT (0 = no limit).")
+    long queue_timeout_seconds() default 300;
+
     @AttributeDefinition(name = "Queue capacity",
         description = "Calls that may wait for a model's worker beyond those running; more are refused at once with OVERLOADED.")
     int queue_capacity() default 256;

@@ -23,12 +23,14 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param memoryBudget         how much memory models may reserve per device
  * @param evictWhenFull        over budget: unload idle, unpinned, lower-priority models (true) or refuse (false)
  * @param maxLoadedModels      most models loaded at once (0 = no limit; remote models do not count)
+ * @param queueTimeout         how long a call may wait for a free worker before {@code TIMEOUT} (0 = no limit)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
                               int queueCapacity, Path stateFile, boolean microBatching,
-                              MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels) {
+                              MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
+                              Duration queueTimeout) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -48,7 +50,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null, true, MemoryBudget.Limit.INFINITY, true, 0);
+        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5));
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -62,6 +64,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         if (queueCapacity < 0) {
             throw new IllegalArgumentException("queue_capacity must be >= 0, was " + queueCapacity);
         }
+        requireNonNegative("queue_timeout", queueTimeout);
         if (memoryBudget == null) {
             throw new IllegalArgumentException("memory budget is required");
         }
@@ -88,7 +91,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             config.micro_batching(),
             MemoryBudget.Limit.parse(config.memory_budget()),
             !"refuse".equalsIgnoreCase(config.memory_policy().strip()),
-            Math.max(0, config.max_loaded_models()));
+            Math.max(0, config.max_loaded_models()),
+            Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -102,55 +106,61 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withStateFile(Path value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withMicroBatching(boolean value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value,
-            memoryBudget, evictWhenFull, maxLoadedModels);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
     }
 
     public ManagerSettings withMemory(MemoryBudget.Limit budget, boolean evict, int maxLoaded) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            budget, evict, maxLoaded);
+            budget, evict, maxLoaded, queueTimeout);
+    }
+
+    public ManagerSettings withQueueTimeout(Duration value) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels, value);
     }
 
     private static void requireNonNegative(String name, Duration value) {

@@ -352,7 +352,7 @@ final class ModelEntry {
         ManagerSettings settings = ctx.settings();
         MemoryBudget.Reservation held = reservation;
         Worker worker = model == null ? null : new Worker(workerId, id, model, settings.workerConcurrency(),
-            settings.queueCapacity(), held::release);
+            settings.queueCapacity(), held::release, ctx.scheduler, settings.queueTimeout());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lock.lock();
         try {

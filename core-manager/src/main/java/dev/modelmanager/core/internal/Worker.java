@@ -49,18 +49,27 @@ final class Worker {
     private final int concurrency;
     private final int queueCapacity;
     private final Runnable onClosed;
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    private final Duration queueTimeout;
 
     /**
      * @param concurrency   calls run at once
      * @param queueCapacity calls that may wait beyond those running; more are refused with {@code OVERLOADED}
      */
     Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity) {
-        this(id, modelId, model, concurrency, queueCapacity, () -> { });
+        this(id, modelId, model, concurrency, queueCapacity, () -> { }, null, Duration.ZERO);
     }
 
-    /** @param onClosed runs once the instance is closed (gives its memory back to the budget) */
-    Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity, Runnable onClosed) {
+    /**
+     * @param onClosed     runs once the instance is closed (gives its memory back to the budget)
+     * @param timer        runs queue timeouts ({@code null} when there are none)
+     * @param queueTimeout how long a call may wait for a thread before it fails with {@code TIMEOUT}; 0 = no limit
+     */
+    Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity, Runnable onClosed,
+           java.util.concurrent.ScheduledExecutorService timer, Duration queueTimeout) {
         this.onClosed = onClosed;
+        this.timer = timer;
+        this.queueTimeout = queueTimeout;
         this.concurrency = concurrency;
         this.queueCapacity = queueCapacity;
         this.id = id;
@@ -116,11 +125,30 @@ final class Worker {
             finished(future);
             return null;
         }
+        // Whoever claims the call first decides: the thread that runs it, or the queue timeout.
+        java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
         try {
-            executor.execute(() -> execute(call, future));
+            executor.execute(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    execute(call, future);
+                } else {
+                    finished(future);
+                }
+            });
         } catch (RejectedExecutionException e) {
             finished(future);
             return null;
+        }
+        if (timer != null && !queueTimeout.isZero() && !queueTimeout.isNegative()) {
+            java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    future.completeExceptionally(new ModelException(ErrorCode.TIMEOUT, modelId, "the call waited "
+                        + (queueTimeout.toMillis() < 1000 ? queueTimeout.toMillis() + " ms" : queueTimeout.toSeconds() + " s")
+                        + " for a free worker (queue.timeout.seconds) and gave up"));
+                    finished(future);
+                }
+            }, queueTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            future.whenComplete((v, e) -> expiry.cancel(false));
         }
         return future;
     }

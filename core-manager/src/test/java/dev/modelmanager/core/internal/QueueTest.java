@@ -46,4 +46,26 @@ class QueueTest {
             queued.forEach(q -> q.cancel(false));
         }
     }
+
+    @Test
+    void aCallThatWaitsLongerThanTheQueueTimeoutFailsWhileTheRunningOneGoesOn() throws Exception {
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 4).withQueueTimeout(java.time.Duration.ofMillis(300)),
+            new TestModelProvider())) {
+            ModelManagerImpl manager = fixture.manager;
+            manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
+            CompletableFuture<GenerationResult> running = slow(manager);
+            await("running", () -> manager.info("story").inFlight() == 1);
+            CompletableFuture<GenerationResult> waiting = slow(manager);
+            assertThat(waiting).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
+                .havingCause().isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT);
+                    assertThat(e.getMessage()).contains("waited 300 ms for a free worker");
+                });
+            assertThat(running).isNotDone();
+            await("the expired call left the queue", () -> manager.info("story").inFlight() == 1);
+            running.cancel(false);
+            // The worker still serves: a short call afterwards runs.
+            assertThat(manager.generate("story", "a b", null).text()).isEqualTo("b a");
+        }
+    }
 }
