@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.api.spi.LoadedModel;
 
 /**
  * Runs one call on a model: find its worker (loading the model once if needed, bounded by the load timeout),
@@ -28,7 +27,7 @@ final class Calls {
      */
     @FunctionalInterface
     interface Body<C, R> {
-        R run(C model, Worker worker, java.util.function.BooleanSupplier abandoned) throws Exception;
+        R run(C model, Worker.Instance worker, java.util.function.BooleanSupplier abandoned) throws Exception;
     }
 
     private final ManagerContext ctx;
@@ -67,9 +66,10 @@ final class Calls {
                 finish(entry, result, null, unwrap(error, entry.id()), start);
                 return;
             }
-            CompletableFuture<R> call = worker.submit((LoadedModel model, java.util.function.BooleanSupplier abandoned) ->
-                body.run(Capabilities.require(entry.id(), entry.requirement().modelType(), model, capability,
-                    operation), worker, () -> abandoned.getAsBoolean() || result.isDone()));
+            CompletableFuture<R> call = worker.submit((Worker.Instance instance,
+                                                       java.util.function.BooleanSupplier abandoned) ->
+                body.run(Capabilities.require(entry.id(), entry.requirement().modelType(), instance.model(), capability,
+                    operation), instance, () -> abandoned.getAsBoolean() || result.isDone()));
             if (call == null) {
                 if (attempt >= ATTEMPTS) {
                     finish(entry, result, null, new ModelException(ErrorCode.NOT_LOADED, entry.id(),

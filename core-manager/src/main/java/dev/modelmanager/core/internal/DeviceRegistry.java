@@ -56,6 +56,28 @@ final class DeviceRegistry {
      * the CPU, with a note saying why.
      */
     Choice choose(DeviceSelector selector) {
+        return choose(selector, List.of());
+    }
+
+    /**
+     * As {@link #choose(DeviceSelector)}, spreading a worker pool: of the matching devices, the one holding the
+     * fewest of {@code inUse} (the devices of the pool's instances so far).
+     */
+    Choice choose(DeviceSelector selector, List<String> inUse) {
+        List<DeviceInfo> matching = devices().stream().filter(d -> selector.matches(d.id())).toList();
+        if (!matching.isEmpty()) {
+            DeviceInfo best = matching.get(0);
+            for (DeviceInfo d : matching) {
+                if (java.util.Collections.frequency(inUse, d.id()) < java.util.Collections.frequency(inUse, best.id())) {
+                    best = d;
+                }
+            }
+            return new Choice(best, null);
+        }
+        return chooseFallback(selector);
+    }
+
+    private Choice chooseFallback(DeviceSelector selector) {
         List<DeviceInfo> devices = devices();
         for (DeviceInfo device : devices) {
             if (selector.matches(device.id())) {

@@ -260,7 +260,7 @@ final class Inference {
         Completion run() throws Exception;
     }
 
-    private static GenerationResult timed(String modelId, Worker worker, CompletionCall call) throws Exception {
+    private static GenerationResult timed(String modelId, Worker.Instance worker, CompletionCall call) throws Exception {
         long t0 = System.nanoTime();
         Completion completion = call.run();
         if (completion == null) {

@@ -69,6 +69,15 @@ public @interface ManagerConfig {
     @AttributeDefinition(name = "Embedding cache TTL (s)", description = "How long a cached vector is kept after it was computed.")
     long embedding_cache_ttl_seconds() default 3600;
 
+    @AttributeDefinition(name = "Most instances per model",
+        description = "A model's worker pool loads another instance (on the matching device holding fewest of its "
+            + "instances, within the memory budget) while calls queue, up to this many; idle instances close after "
+            + "the idle timeout. preload_workers of a requirement raises it for that model.")
+    int worker_max_instances() default 1;
+
+    @AttributeDefinition(name = "Balancing", description = "least-busy or round-robin across a model's instances.")
+    String worker_balancing() default "least-busy";
+
     @AttributeDefinition(name = "Queue timeout (s)",
         description = "How long a call may wait for a free worker before it fails with TIMEOUT (0 = no limit).")
     long queue_timeout_seconds() default 300;

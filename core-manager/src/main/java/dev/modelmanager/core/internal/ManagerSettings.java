@@ -24,13 +24,15 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param evictWhenFull        over budget: unload idle, unpinned, lower-priority models (true) or refuse (false)
  * @param maxLoadedModels      most models loaded at once (0 = no limit; remote models do not count)
  * @param queueTimeout         how long a call may wait for a free worker before {@code TIMEOUT} (0 = no limit)
+ * @param maxWorkers           most loaded instances per model (its worker pool grows to it while calls queue)
+ * @param roundRobin           calls go to the pool's instances in turn (true) or to the least busy (false)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
                               int queueCapacity, Path stateFile, boolean microBatching,
                               MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
-                              Duration queueTimeout) {
+                              Duration queueTimeout, int maxWorkers, boolean roundRobin) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -50,7 +52,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5));
+        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -92,7 +94,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             MemoryBudget.Limit.parse(config.memory_budget()),
             !"refuse".equalsIgnoreCase(config.memory_policy().strip()),
             Math.max(0, config.max_loaded_models()),
-            Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())));
+            Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())),
+            Math.max(1, config.worker_max_instances()),
+            "round-robin".equalsIgnoreCase(config.worker_balancing().strip()));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -106,61 +110,67 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withStateFile(Path value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withMicroBatching(boolean value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withMemory(MemoryBudget.Limit budget, boolean evict, int maxLoaded) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            budget, evict, maxLoaded, queueTimeout);
+            budget, evict, maxLoaded, queueTimeout, maxWorkers, roundRobin);
     }
 
     public ManagerSettings withQueueTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, value);
+            memoryBudget, evictWhenFull, maxLoadedModels, value, maxWorkers, roundRobin);
+    }
+
+    public ManagerSettings withWorkers(int max, boolean roundRobinBalancing) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, max, roundRobinBalancing);
     }
 
     private static void requireNonNegative(String name, Duration value) {

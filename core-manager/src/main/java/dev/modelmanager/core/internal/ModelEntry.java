@@ -50,6 +50,8 @@ final class ModelEntry {
     private volatile boolean removed;
     private volatile EmbeddingCache cache;
     private volatile MicroBatcher batcher;
+    /** Instances loaded for this model's worker pools so far (names them #1, #2, ...). */
+    private final java.util.concurrent.atomic.AtomicInteger instances = new java.util.concurrent.atomic.AtomicInteger();
     // Guarded by lock:
     private CompletableFuture<Worker> loading;
     private CompletableFuture<Void> unloading;
@@ -351,8 +353,12 @@ final class ModelEntry {
         }
         ManagerSettings settings = ctx.settings();
         MemoryBudget.Reservation held = reservation;
+        int min = Math.max(1, req.preloadWorkers());
+        Worker.Sizing sizing = new Worker.Sizing(min, Math.max(min, settings.maxWorkers()), settings.roundRobin(),
+            settings.idleTimeout().isZero() ? Duration.ofSeconds(60) : settings.idleTimeout(),
+            inUse -> growInstance(myEpoch, req, provider, inUse));
         Worker worker = model == null ? null : new Worker(workerId, id, model, settings.workerConcurrency(),
-            settings.queueCapacity(), held::release, ctx.scheduler, settings.queueTimeout());
+            settings.queueCapacity(), held::release, ctx.scheduler, settings.queueTimeout(), sizing);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         lock.lock();
         try {
@@ -381,9 +387,54 @@ final class ModelEntry {
         }
         if (worker != null) {
             future.complete(worker);
+            if (req.preloadWorkers() > 1) {
+                worker.growTo(req.preloadWorkers());
+            }
         } else {
             future.completeExceptionally(failure);
         }
+    }
+
+    /**
+     * Loads one more instance for the worker pool, on the matching device that holds fewest of its instances,
+     * with its own memory reservation. Fails (and the pool stays as it is) when the budget has no room, the
+     * provider fails, or the model unloaded meanwhile.
+     */
+    private CompletableFuture<Worker.Instance> growInstance(long myEpoch, ModelRequirement req,
+                                                           ProviderRegistry.Bound provider, List<String> inUse) {
+        CompletableFuture<Worker.Instance> result = new CompletableFuture<>();
+        ctx.lifecycle.execute(() -> {
+            MemoryBudget.Reservation reservation = null;
+            LoadedModel model = null;
+            try {
+                lock.lock();
+                try {
+                    if (myEpoch != epoch || removed) {
+                        throw new ModelException(ErrorCode.NOT_LOADED, id, "the model unloaded meanwhile");
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                DeviceRegistry.Choice device = ctx.devices.choose(req.device(), inUse);
+                reservation = ctx.budget.reserve(this, device.device(), estimate(provider.provider(), req, device));
+                reservation.awaitEvictions(ctx.settings().unloadDrainTimeout());
+                ModelFiles files = ctx.sources().resolve(req.source(), filesWanted(provider, req));
+                String instanceId = id + "#" + instances.incrementAndGet();
+                model = provider.provider().load(new LoadRequest(id, req, device.device(), instanceId, files));
+                Capabilities.checkLoaded(id, req, model);
+                reservation.correct(safeMemory(model));
+                result.complete(new Worker.Instance(instanceId, model, reservation::release));
+            } catch (Throwable e) {
+                if (model != null) {
+                    closeQuietly(model);
+                }
+                if (reservation != null) {
+                    reservation.release();
+                }
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     /** The files a provider asks for; a provider that fails to say is treated as asking for none. */
@@ -666,11 +717,12 @@ final class ModelEntry {
         EmbeddingCache embeddings = cache();
         return new ModelInfo(id, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
             s.provider() == null ? null : s.provider().name(), requesters(), isDefault,
-            worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : 1,
+            worker == null ? null : worker.device(), s.deviceNote(), worker == null ? 0 : worker.size(),
             worker == null ? 0 : worker.inFlight(), stats.requests(), stats.failures(), s.estimatedMemory(),
-            worker == null ? -1 : safeMemory(worker.model()), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
+            worker == null ? -1 : worker.memoryBytes(), s.loadedAt(), lastUsed, req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
-            worker == null ? Map.of() : safeDetails(worker.model()), embeddings == null ? null : embeddings.stats(),
+            worker == null ? Map.of() : withWorkers(safeDetails(worker.model()), worker),
+            embeddings == null ? null : embeddings.stats(),
             stats.snapshot(), (worker == null ? 0 : worker.queued()) + (batcher == null ? 0 : batcher.waiting()));
     }
 
@@ -682,6 +734,12 @@ final class ModelEntry {
         String text = ctx.sources().hub().downloads().stream().filter(d -> d.file().startsWith(prefix))
             .map(d -> d.file().substring(prefix.length()) + " " + d).collect(java.util.stream.Collectors.joining("; "));
         return text.isEmpty() ? "checking " + hub.describe() : text;
+    }
+
+    private static Map<String, String> withWorkers(Map<String, String> details, Worker worker) {
+        Map<String, String> all = new java.util.TreeMap<>(details);
+        all.put("workers", worker.describe());
+        return all;
     }
 
     private static Map<String, String> safeDetails(LoadedModel model) {

@@ -1,6 +1,8 @@
 package dev.modelmanager.core.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +20,11 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.spi.LoadedModel;
 
 /**
- * One loaded instance of a model on one device, with the threads that run calls on it. Tracks every call it has
- * accepted, so that an unload can wait for them to finish and a leaving provider can fail them at once.
+ * The worker pool of one loaded model: one or more loaded instances (each on one device), the threads that run
+ * calls on them, and the calls it has accepted, so that an unload can wait for them to finish and a leaving
+ * provider can fail them at once. Each call runs on the least busy instance (or the next one, round-robin). When
+ * every thread is busy and calls queue, the pool asks for another instance, up to its maximum; an instance idle
+ * for the idle period is closed, down to its minimum.
  */
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -31,13 +36,65 @@ final class Worker {
      */
     @FunctionalInterface
     interface Call<R> {
-        R run(LoadedModel model, java.util.function.BooleanSupplier abandoned) throws Exception;
+        R run(Instance instance, java.util.function.BooleanSupplier abandoned) throws Exception;
+    }
+
+    /** One loaded instance in the pool. */
+    static final class Instance {
+        private final String id;
+        private final LoadedModel model;
+        private final String device;
+        private final Runnable onClosed;
+        private int busy;
+        private long idleSince = System.nanoTime();
+
+        Instance(String id, LoadedModel model, Runnable onClosed) {
+            this.id = id;
+            this.model = model;
+            this.device = model.device();
+            this.onClosed = onClosed;
+        }
+
+        String id() {
+            return id;
+        }
+
+        String device() {
+            return device;
+        }
+
+        LoadedModel model() {
+            return model;
+        }
+
+        void close() {
+            try {
+                model.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing instance {} failed", id, e);
+            } finally {
+                onClosed.run();
+            }
+        }
+    }
+
+    /** How the pool gets another instance (loading it with its own memory reservation), or fails to. */
+    @FunctionalInterface
+    interface Grower {
+        CompletableFuture<Instance> grow(List<String> devicesInUse);
+    }
+
+    /** How many instances, how to balance, when to grow and shrink. */
+    record Sizing(int min, int max, boolean roundRobin, Duration idle, Grower grower) {
+        static final Sizing SINGLE = new Sizing(1, 1, false, Duration.ZERO, null);
     }
 
     private final String id;
     private final String modelId;
-    private final LoadedModel model;
-    private final String device;
+    private final List<Instance> instances = new ArrayList<>(); // guarded by this
+    private int growing; // guarded by this
+    private int next; // guarded by this
+    private final Sizing sizing;
     private final ThreadPoolExecutor executor;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
@@ -48,7 +105,6 @@ final class Worker {
 
     private final int concurrency;
     private final int queueCapacity;
-    private final Runnable onClosed;
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final Duration queueTimeout;
 
@@ -57,7 +113,7 @@ final class Worker {
      * @param queueCapacity calls that may wait beyond those running; more are refused with {@code OVERLOADED}
      */
     Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity) {
-        this(id, modelId, model, concurrency, queueCapacity, () -> { }, null, Duration.ZERO);
+        this(id, modelId, model, concurrency, queueCapacity, () -> { }, null, Duration.ZERO, Sizing.SINGLE);
     }
 
     /**
@@ -66,31 +122,158 @@ final class Worker {
      * @param queueTimeout how long a call may wait for a thread before it fails with {@code TIMEOUT}; 0 = no limit
      */
     Worker(String id, String modelId, LoadedModel model, int concurrency, int queueCapacity, Runnable onClosed,
-           java.util.concurrent.ScheduledExecutorService timer, Duration queueTimeout) {
-        this.onClosed = onClosed;
+           java.util.concurrent.ScheduledExecutorService timer, Duration queueTimeout, Sizing sizing) {
         this.timer = timer;
         this.queueTimeout = queueTimeout;
         this.concurrency = concurrency;
         this.queueCapacity = queueCapacity;
         this.id = id;
         this.modelId = modelId;
-        this.model = model;
-        this.device = model.device();
+        this.sizing = sizing;
+        this.instances.add(new Instance(id, model, onClosed));
         this.executor = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), DaemonThreads.named("modelmanager-" + id));
         this.executor.allowCoreThreadTimeOut(true);
+        if (timer != null && sizing.max() > sizing.min() && sizing.idle().toMillis() > 0) {
+            long every = Math.max(50, sizing.idle().toMillis() / 2);
+            shrinking = timer.scheduleWithFixedDelay(this::shrink, every, every, TimeUnit.MILLISECONDS);
+        }
     }
+
+    private java.util.concurrent.ScheduledFuture<?> shrinking;
 
     String id() {
         return id;
     }
 
-    String device() {
-        return device;
+    /** The devices of its instances, comma separated. */
+    synchronized String device() {
+        return instances.stream().map(Instance::device).distinct().collect(java.util.stream.Collectors.joining(","));
     }
 
-    LoadedModel model() {
-        return model;
+    /** The first instance's model (its details and capabilities stand for all). */
+    synchronized LoadedModel model() {
+        return instances.get(0).model();
+    }
+
+    /** Loaded instances now. */
+    synchronized int size() {
+        return instances.size();
+    }
+
+    /** Memory all instances report using; -1 when none can tell. */
+    synchronized long memoryBytes() {
+        long sum = 0;
+        boolean known = false;
+        for (Instance i : instances) {
+            try {
+                long m = i.model().memoryBytes();
+                if (m >= 0) {
+                    sum += m;
+                    known = true;
+                }
+            } catch (RuntimeException e) {
+                // unknown
+            }
+        }
+        return known ? sum : -1;
+    }
+
+    /** Each instance: id, device, and the calls it runs now. */
+    synchronized String describe() {
+        return instances.stream().map(i -> i.id() + " on " + i.device() + (i.busy == 0 ? " idle" : " busy " + i.busy))
+            .collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    /** Loads more instances now, up to {@code count} in all (preloading several workers). */
+    void growTo(int count) {
+        int wanted;
+        synchronized (this) {
+            wanted = Math.min(count, sizing.max()) - instances.size() - growing;
+        }
+        for (int i = 0; i < wanted; i++) {
+            grow();
+        }
+    }
+
+    private void grow() {
+        List<String> devices;
+        synchronized (this) {
+            if (sizing.grower() == null || closed || !accepting || instances.size() + growing >= sizing.max()) {
+                return;
+            }
+            growing++;
+            devices = instances.stream().map(Instance::device).toList();
+        }
+        sizing.grower().grow(devices).whenComplete((instance, error) -> {
+            boolean added = false;
+            synchronized (this) {
+                growing--;
+                if (instance != null && !closed && accepting) {
+                    instances.add(instance);
+                    int threads = concurrency * instances.size();
+                    executor.setMaximumPoolSize(threads);
+                    executor.setCorePoolSize(threads);
+                    added = true;
+                }
+            }
+            if (instance != null && !added) {
+                instance.close();
+            } else if (added) {
+                LOG.info("Worker pool of {} grew to {} instance(s): {}", modelId, size(), describe());
+            } else {
+                LOG.info("Worker pool of {} could not grow: {}", modelId, error == null ? "no instance"
+                    : Calls.unwrap(error, modelId).getMessage());
+            }
+        });
+    }
+
+    /** Closes instances idle for the idle period, down to the minimum. */
+    private void shrink() {
+        List<Instance> idleOnes = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (java.util.Iterator<Instance> it = instances.iterator(); it.hasNext() && instances.size() > sizing.min();) {
+                Instance i = it.next();
+                if (i.busy == 0 && now - i.idleSince > sizing.idle().toNanos() && instances.size() > 1) {
+                    it.remove();
+                    idleOnes.add(i);
+                }
+            }
+            if (!idleOnes.isEmpty()) {
+                int threads = concurrency * instances.size();
+                executor.setCorePoolSize(threads);
+                executor.setMaximumPoolSize(threads);
+            }
+        }
+        for (Instance i : idleOnes) {
+            LOG.info("Worker pool of {}: instance {} on {} idle, closing it", modelId, i.id(), i.device());
+            i.close();
+        }
+    }
+
+    /** The instance for the next call: the least busy (or the next, round-robin). */
+    private synchronized Instance take() {
+        Instance chosen;
+        if (sizing.roundRobin()) {
+            chosen = instances.get(Math.floorMod(next++, instances.size()));
+        } else {
+            chosen = instances.get(0);
+            for (Instance i : instances) {
+                if (i.busy < chosen.busy) {
+                    chosen = i;
+                }
+            }
+        }
+        chosen.busy++;
+        return chosen;
+    }
+
+    private synchronized void giveBack(Instance instance) {
+        instance.busy--;
+        if (instance.busy == 0) {
+            instance.idleSince = System.nanoTime();
+        }
     }
 
     boolean isAccepting() {
@@ -114,9 +297,10 @@ final class Worker {
         if (!accepting) {
             return null;
         }
-        if (inFlight.size() >= concurrency + queueCapacity) {
+        int threads = concurrency * size();
+        if (inFlight.size() >= threads + queueCapacity) {
             return CompletableFuture.failedFuture(new ModelException(ErrorCode.OVERLOADED, modelId, "its queue is full ("
-                + concurrency + " running, " + queueCapacity + " waiting); try again later"));
+                + threads + " running, " + queueCapacity + " waiting); try again later"));
         }
         CompletableFuture<R> future = new CompletableFuture<>();
         inFlight.add(future);
@@ -138,6 +322,9 @@ final class Worker {
         } catch (RejectedExecutionException e) {
             finished(future);
             return null;
+        }
+        if (inFlight.size() > concurrency * size()) {
+            grow(); // every thread is busy and calls wait: another instance, if the pool may grow
         }
         if (timer != null && !queueTimeout.isZero() && !queueTimeout.isNegative()) {
             java.util.concurrent.ScheduledFuture<?> expiry = timer.schedule(() -> {
@@ -162,9 +349,11 @@ final class Worker {
                 return;
             }
             running.incrementAndGet();
+            Instance instance = take();
             try {
-                future.complete(call.run(model, future::isDone));
+                future.complete(call.run(instance, future::isDone));
             } finally {
+                giveBack(instance);
                 running.decrementAndGet();
             }
         } catch (ModelException e) {
@@ -237,17 +426,20 @@ final class Worker {
     }
 
     private void close() {
-        if (closed) {
-            return;
+        List<Instance> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(instances);
         }
-        closed = true;
+        if (shrinking != null) {
+            shrinking.cancel(false);
+        }
         executor.shutdown();
-        try {
-            model.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing worker {} failed", id, e);
-        } finally {
-            onClosed.run();
+        for (Instance i : all) {
+            i.close();
         }
     }
 }
