@@ -129,6 +129,15 @@ class DistributionIT {
     }
 
     @Test
+    void devicesAreReadThroughOshiInsideFelix() throws Exception {
+        Run run = modelmanager("-c", "model:devices");
+        assertThat(run.status()).as(run.err()).isZero();
+        String cpu = run.out().lines().filter(l -> l.startsWith("cpu")).findFirst().orElseThrow();
+        // Without OSHI the name would be the JVM's "<os.arch> (<n> cores)".
+        assertThat(cpu).doesNotContain(System.getProperty("os.arch") + " (").contains("GiB");
+    }
+
+    @Test
     void theManagerLogsToItsLogFile() throws Exception {
         modelmanager("-c", "model:list");
         String log = Files.readString(home.resolve("data/log/modelmanager.log"));

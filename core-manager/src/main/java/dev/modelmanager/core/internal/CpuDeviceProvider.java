@@ -9,13 +9,20 @@ import dev.modelmanager.api.spi.DeviceInfo;
 import dev.modelmanager.api.spi.DeviceProvider;
 
 /**
- * The CPU and its RAM, as the JVM sees them. Every manager has this device; GPU devices come from providers.
+ * The CPU and its RAM, read through OSHI (processor name, logical processors, total and available memory), or as
+ * the JVM sees them where OSHI cannot run. Every manager has this device; GPU devices come from providers.
  */
 @Component(service = DeviceProvider.class)
 public final class CpuDeviceProvider implements DeviceProvider {
 
     /** The CPU device now. */
     static DeviceInfo cpu() {
+        OshiProbe.Reading reading = OshiProbe.read();
+        if (reading != null) {
+            int cores = Math.max(1, Math.min(reading.logicalProcessors(), Runtime.getRuntime().availableProcessors()));
+            return new DeviceInfo("cpu", reading.processor() + " (" + cores + " cores)", reading.totalMemory(),
+                reading.availableMemory(), cores);
+        }
         long total = -1;
         long free = -1;
         try {
