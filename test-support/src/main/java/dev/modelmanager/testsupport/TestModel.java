@@ -46,7 +46,7 @@ public abstract class TestModel implements LoadedModel {
             case EMBEDDING -> new Embedder(requirement, device, onClose, embedBatches);
             case TEXT_GENERATION -> new Generator(requirement, device, onClose);
             case TEXT2TEXT -> new Reverser(requirement, device, onClose);
-            case CLASSIFICATION -> new SentimentClassifier(requirement, device, onClose);
+            case CLASSIFICATION -> new SentimentClassifier(requirement, device, onClose, embedBatches);
         };
     }
 
@@ -242,13 +242,24 @@ public abstract class TestModel implements LoadedModel {
         private static final Set<String> NEGATIVE = Set.of("bad", "terrible", "hate", "hated", "awful", "sad",
             "boring", "worst", "poor", "broken");
 
-        SentimentClassifier(ModelRequirement requirement, String device, Runnable onClose) {
+        private final java.util.function.IntConsumer batches;
+        private final long batchDelayMillis;
+
+        SentimentClassifier(ModelRequirement requirement, String device, Runnable onClose,
+                            java.util.function.IntConsumer batches) {
             super(requirement, device, onClose);
+            this.batches = batches;
+            this.batchDelayMillis = Long.parseLong(requirement.options().getOrDefault(TestModelProvider.BATCH_DELAY_MS,
+                "0"));
         }
 
         @Override
-        public List<List<LabelScore>> classify(List<String> texts) {
+        public List<List<LabelScore>> classify(List<String> texts) throws InterruptedException {
             check();
+            batches.accept(texts.size());
+            if (batchDelayMillis > 0) {
+                Thread.sleep(batchDelayMillis);
+            }
             List<List<LabelScore>> out = new ArrayList<>(texts.size());
             for (String text : texts) {
                 double score = 0;

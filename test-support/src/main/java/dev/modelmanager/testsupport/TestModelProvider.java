@@ -96,7 +96,7 @@ public class TestModelProvider implements ModelProvider {
         }
     }
 
-    /** The sizes of the embedding calls the provider's models received, in order. */
+    /** The sizes of the embedding and classification calls the provider's models received, in order. */
     public java.util.List<Integer> embedBatches() {
         return java.util.List.copyOf(embedBatches);
     }

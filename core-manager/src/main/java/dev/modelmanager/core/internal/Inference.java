@@ -75,41 +75,15 @@ final class Inference {
                     new EmbeddingResult(entry.id(), List.of(results), Duration.ofNanos(System.nanoTime() - start)));
             }
             List<String> wanted = missing.stream().map(texts::get).toList();
-            List<CompletableFuture<MicroBatcher.Embedded>> parts;
-            if (ctx.settings().microBatching()) {
-                parts = entry.batcher(calls).submit(wanted, ctx.settings().workerConcurrency(),
-                    ctx.settings().queueCapacity());
-            } else {
-                parts = new ArrayList<>(wanted.size());
-                int batch = entry.requirement().batchSize();
-                for (int from = 0; from < wanted.size(); from += batch) {
-                    List<String> slice = wanted.subList(from, Math.min(wanted.size(), from + batch));
-                    CompletableFuture<List<MicroBatcher.Embedded>> call = calls.run(entry, EMBEDDING,
-                        EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
-                            long t0 = System.nanoTime();
-                            List<float[]> vectors = model.embed(slice);
-                            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                            if (vectors == null || vectors.size() != slice.size()) {
-                                throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                                    + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for "
-                                    + slice.size() + " texts");
-                            }
-                            return vectors.stream().map(v -> new MicroBatcher.Embedded(v, took, worker.id(),
-                                worker.device())).toList();
-                        });
-                    for (int k = 0; k < slice.size(); k++) {
-                        int index = k;
-                        parts.add(call.thenApply(list -> list.get(index)));
-                    }
-                }
-            }
+            List<CompletableFuture<MicroBatcher.Done<float[]>>> parts = batched(entry, wanted, EMBEDDING,
+                EmbeddingModel.class, "embed", EmbeddingModel::embed);
             for (int k = 0; k < missing.size(); k++) {
                 int slot = missing.get(k);
                 String text = wanted.get(k);
                 parts.set(k, parts.get(k).thenApply(e -> {
-                    results[slot] = new Embedding(e.vector(), false, e.took(), e.workerId(), e.device());
+                    results[slot] = new Embedding(e.value(), false, e.took(), e.workerId(), e.device());
                     if (cache != null) {
-                        cache.put(text, e.vector());
+                        cache.put(text, e.value());
                     }
                     return e;
                 }));
@@ -176,24 +150,60 @@ final class Inference {
         return begin(modelId, () -> checkTexts(modelId, "texts", texts), entry -> {
             List<String> copy = List.copyOf(texts);
             Double threshold = entry.requirement().threshold();
-            return calls.run(entry, CLASSIFICATION, ClassificationModel.class, "classify", (model, worker, abandoned) -> {
-                long t0 = System.nanoTime();
-                List<List<LabelScore>> scores = model.classify(copy);
-                if (scores == null || scores.size() != copy.size()) {
-                    throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                        + (scores == null ? "nothing" : scores.size() + " results") + " for " + copy.size() + " texts");
-                }
-                List<Classification> classifications = new ArrayList<>(scores.size());
-                for (List<LabelScore> labels : scores) {
-                    classifications.add(new Classification(labels.stream()
+            long t0 = System.nanoTime();
+            List<CompletableFuture<MicroBatcher.Done<List<LabelScore>>>> parts = batched(entry, copy,
+                CLASSIFICATION, ClassificationModel.class, "classify", ClassificationModel::classify);
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<Classification> classifications = new ArrayList<>(parts.size());
+                MicroBatcher.Done<List<LabelScore>> last = null;
+                for (CompletableFuture<MicroBatcher.Done<List<LabelScore>>> part : parts) {
+                    last = part.join();
+                    classifications.add(new Classification(last.value().stream()
                         .filter(l -> threshold == null || l.score() >= threshold)
                         .sorted(Comparator.comparingDouble(LabelScore::score).reversed())
                         .toList()));
                 }
                 return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - t0),
-                    worker.id(), worker.device());
+                    last.workerId(), last.device());
             });
         });
+    }
+
+    /**
+     * Runs texts on the model in batches of {@code batch_size}: through the model's micro-batcher (shared with
+     * concurrent callers) or, with micro-batching off, this call's own batches. One future per text, in order.
+     */
+    private <C, V> List<CompletableFuture<MicroBatcher.Done<V>>> batched(ModelEntry entry, List<String> texts,
+                                                                         List<ModelType> allowed, Class<C> capability,
+                                                                         String operation,
+                                                                         MicroBatcher.Runner<C, V> runner) {
+        if (ctx.settings().microBatching()) {
+            return entry.batcher(calls, allowed, capability, operation, runner).submit(texts, ctx.settings().workerConcurrency(),
+                ctx.settings().queueCapacity());
+        }
+        List<CompletableFuture<MicroBatcher.Done<V>>> parts = new ArrayList<>(texts.size());
+        int batch = entry.requirement().batchSize();
+        for (int from = 0; from < texts.size(); from += batch) {
+            List<String> slice = texts.subList(from, Math.min(texts.size(), from + batch));
+            CompletableFuture<List<MicroBatcher.Done<V>>> call = calls.run(entry, allowed, capability, operation,
+                (model, worker, abandoned) -> {
+                    long t0 = System.nanoTime();
+                    List<V> values = runner.run(model, slice);
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    if (values == null || values.size() != slice.size()) {
+                        throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                            + (values == null ? "nothing" : values.size() + " results") + " for " + slice.size()
+                            + " texts");
+                    }
+                    return values.stream().map(v -> new MicroBatcher.Done<>(v, took, worker.id(), worker.device()))
+                        .toList();
+                });
+            for (int k = 0; k < slice.size(); k++) {
+                int index = k;
+                parts.add(call.thenApply(list -> list.get(index)));
+            }
+        }
+        return parts;
     }
 
     /** Scores each text against each candidate label by the cosine similarity of their embeddings. */

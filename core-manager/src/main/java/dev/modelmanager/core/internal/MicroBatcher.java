@@ -9,41 +9,55 @@ import java.util.concurrent.CompletableFuture;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.api.spi.EmbeddingModel;
 
 /**
- * Coalesces concurrent embedding calls to one model into batches. No call waits for company: while the model has
+ * Coalesces concurrent calls on texts (embedding, classification) to one model into batches. No call waits for company: while the model has
  * a free slot (fewer batches running than the worker's concurrency) texts go at once; while every slot is busy,
  * texts from all callers queue here and leave together, up to {@code batch_size} per batch, as soon as a slot
  * frees. Under light load this adds nothing; under heavy load one provider call serves many callers (the dynamic
  * batching of Triton and the continuous batching of vLLM, without a fixed delay). When more texts wait than fit
  * in one batch, they are grouped by length so that padding wastes little. Each caller gets exactly its own vectors.
  */
-final class MicroBatcher {
-    /** One text waiting, and where its vector goes. */
-    record Item(String text, CompletableFuture<Embedded> result) {
+final class MicroBatcher<C, V> {
+    /** Runs one batch on the model: one value per text, in order. */
+    @FunctionalInterface
+    interface Runner<C, V> {
+        List<V> run(C model, List<String> texts) throws Exception;
     }
 
-    /** A vector with how it was made. */
-    record Embedded(float[] vector, Duration took, String workerId, String device) {
+    /** One text waiting, and where its value goes. */
+    record Item<V>(String text, CompletableFuture<Done<V>> result) {
+    }
+
+    /** One text's value with how it was made. */
+    record Done<V>(V value, Duration took, String workerId, String device) {
     }
 
     private final ModelEntry entry;
     private final Calls calls;
-    private final List<Item> pending = new ArrayList<>();
+    private final List<ModelType> allowed;
+    private final Class<C> capability;
+    private final String operation;
+    private final Runner<C, V> runner;
+    private final List<Item<V>> pending = new ArrayList<>();
     private int running;
 
-    MicroBatcher(ModelEntry entry, Calls calls) {
+    MicroBatcher(ModelEntry entry, Calls calls, List<ModelType> allowed, Class<C> capability, String operation,
+                 Runner<C, V> runner) {
         this.entry = entry;
         this.calls = calls;
+        this.allowed = allowed;
+        this.capability = capability;
+        this.operation = operation;
+        this.runner = runner;
     }
 
     /**
      * Queues texts; each future completes with its own text's vector. At most {@code queueCapacity} batches' worth
      * of texts wait; beyond that the call fails at once with {@code OVERLOADED}, as a full worker queue does.
      */
-    List<CompletableFuture<Embedded>> submit(List<String> texts, int slots, int queueCapacity) {
-        List<CompletableFuture<Embedded>> futures = new ArrayList<>(texts.size());
+    List<CompletableFuture<Done<V>>> submit(List<String> texts, int slots, int queueCapacity) {
+        List<CompletableFuture<Done<V>>> futures = new ArrayList<>(texts.size());
         synchronized (this) {
             long limit = (long) Math.max(1, queueCapacity) * entry.requirement().batchSize();
             if (pending.size() + texts.size() > limit && running >= slots) {
@@ -55,8 +69,8 @@ final class MicroBatcher {
                 return futures;
             }
             for (String text : texts) {
-                CompletableFuture<Embedded> f = new CompletableFuture<>();
-                pending.add(new Item(text, f));
+                CompletableFuture<Done<V>> f = new CompletableFuture<>();
+                pending.add(new Item<>(text, f));
                 futures.add(f);
             }
         }
@@ -72,7 +86,7 @@ final class MicroBatcher {
     /** Sends batches while slots are free. */
     private void dispatch(int slots) {
         while (true) {
-            List<Item> batch;
+            List<Item<V>> batch;
             synchronized (this) {
                 if (pending.isEmpty() || running >= slots) {
                     return;
@@ -82,7 +96,7 @@ final class MicroBatcher {
                     // More than one batch waits: the shortest texts first, so each batch holds similar lengths.
                     pending.sort(Comparator.comparingInt(i -> i.text().length()));
                 }
-                List<Item> head = pending.subList(0, Math.min(size, pending.size()));
+                List<Item<V>> head = pending.subList(0, Math.min(size, pending.size()));
                 batch = new ArrayList<>(head);
                 head.clear();
                 running++;
@@ -91,19 +105,19 @@ final class MicroBatcher {
         }
     }
 
-    private void send(List<Item> batch, int slots) {
+    private void send(List<Item<V>> batch, int slots) {
         List<String> texts = batch.stream().map(Item::text).toList();
-        calls.run(entry, List.of(ModelType.EMBEDDING), EmbeddingModel.class, "embed", (model, worker, abandoned) -> {
+        calls.run(entry, allowed, capability, operation, (model, worker, abandoned) -> {
             long t0 = System.nanoTime();
-            List<float[]> vectors = model.embed(texts);
+            List<V> values = runner.run(model, texts);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            if (vectors == null || vectors.size() != texts.size()) {
+            if (values == null || values.size() != texts.size()) {
                 throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                    + (vectors == null ? "nothing" : vectors.size() + " vectors") + " for " + texts.size() + " texts");
+                    + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
             }
-            List<Embedded> out = new ArrayList<>(vectors.size());
-            for (float[] v : vectors) {
-                out.add(new Embedded(v, took, worker.id(), worker.device()));
+            List<Done<V>> out = new ArrayList<>(values.size());
+            for (V v : values) {
+                out.add(new Done<>(v, took, worker.id(), worker.device()));
             }
             return out;
         }).whenComplete((results, error) -> {

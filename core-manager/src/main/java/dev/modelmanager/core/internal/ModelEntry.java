@@ -49,7 +49,7 @@ final class ModelEntry {
     private volatile Instant lastUsed;
     private volatile boolean removed;
     private volatile EmbeddingCache cache;
-    private volatile MicroBatcher batcher;
+    private final Map<String, MicroBatcher<?, ?>> batchers = new ConcurrentHashMap<>();
     /** Instances loaded for this model's worker pools so far (names them #1, #2, ...). */
     private final java.util.concurrent.atomic.AtomicInteger instances = new java.util.concurrent.atomic.AtomicInteger();
     // Guarded by lock:
@@ -106,27 +106,27 @@ final class ModelEntry {
     /** Loaded with no call running or waiting, and not loading: it can be unloaded without failing anyone. */
     boolean isIdle() {
         EntryState s = state;
-        MicroBatcher b = batcher;
-        return s.worker() != null && s.worker().inFlight() == 0 && (b == null || b.waiting() == 0);
+        return s.worker() != null && s.worker().inFlight() == 0 && batchWaiting() == 0;
     }
 
     Instant lastUsed() {
         return lastUsed;
     }
 
-    /** Coalesces this model's concurrent embedding calls (created on first use). */
-    MicroBatcher batcher(Calls calls) {
-        MicroBatcher b = batcher;
-        if (b == null) {
-            synchronized (this) {
-                b = batcher;
-                if (b == null) {
-                    b = new MicroBatcher(this, calls);
-                    batcher = b;
-                }
-            }
+    /** Coalesces this model's concurrent calls on texts (created on first use, one per kind of call). */
+    @SuppressWarnings("unchecked")
+    <C, V> MicroBatcher<C, V> batcher(Calls calls, List<dev.modelmanager.api.ModelType> allowed, Class<C> capability,
+                                      String operation, MicroBatcher.Runner<C, V> runner) {
+        return (MicroBatcher<C, V>) batchers.computeIfAbsent(operation,
+            op -> new MicroBatcher<>(this, calls, allowed, capability, op, runner));
+    }
+
+    private int batchWaiting() {
+        int n = 0;
+        for (MicroBatcher<?, ?> b : batchers.values()) {
+            n += b.waiting();
         }
-        return b;
+        return n;
     }
 
     /** Empties the cache (the model changed provider, or an operator asked). */
@@ -723,7 +723,7 @@ final class ModelEntry {
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req) : null,
             worker == null ? Map.of() : withWorkers(safeDetails(worker.model()), worker),
             embeddings == null ? null : embeddings.stats(),
-            stats.snapshot(), (worker == null ? 0 : worker.queued()) + (batcher == null ? 0 : batcher.waiting()));
+            stats.snapshot(), (worker == null ? 0 : worker.queued()) + batchWaiting());
     }
 
     private String progress(ModelRequirement req) {

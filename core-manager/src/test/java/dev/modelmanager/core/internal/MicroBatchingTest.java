@@ -125,4 +125,35 @@ class MicroBatchingTest {
             assertThat(provider.embedBatches()).containsExactly(2, 2, 2, 2, 2);
         }
     }
+
+    @Test
+    void classificationCallsAreCoalescedToo() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256), provider)) {
+            fixture.manager.register("mood", dev.modelmanager.api.ModelRequirement.builder(
+                dev.modelmanager.api.ModelType.CLASSIFICATION, "org/sentiment")
+                .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
+            fixture.manager.load("mood", Duration.ofSeconds(10));
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                texts.add(i % 2 == 0 ? "a good day number " + i : "a terrible day number " + i);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(texts.size());
+            try {
+                List<CompletableFuture<String>> best = new ArrayList<>();
+                for (String text : texts) {
+                    best.add(CompletableFuture.supplyAsync(() -> fixture.manager.classify("mood", List.of(text))
+                        .classifications().get(0).labels().get(0).label(), pool));
+                }
+                for (int i = 0; i < texts.size(); i++) {
+                    assertThat(best.get(i).get(20, TimeUnit.SECONDS)).as(texts.get(i))
+                        .isEqualTo(i % 2 == 0 ? "POSITIVE" : "NEGATIVE");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(provider.embedBatches()).as("coalesced: %s", provider.embedBatches()).hasSizeLessThan(12)
+                .anyMatch(size -> size > 1);
+        }
+    }
 }
