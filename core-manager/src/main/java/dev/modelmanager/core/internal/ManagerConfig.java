@@ -96,6 +96,11 @@ public @interface ManagerConfig {
             + "worker is busy (no added wait when it is idle).")
     boolean micro_batching() default true;
 
+    @AttributeDefinition(name = "Micro-batching delay (ms)",
+        description = "How long texts may wait for company while the model has a free slot (0 = they go at once; "
+            + "batches still form while every slot is busy).")
+    long micro_batching_delay_ms() default 0;
+
     @AttributeDefinition(name = "Memory budget",
         description = "How much memory loaded models may take per device: infinity, auto (80 % of the device's "
             + "memory), a size (12g, 512m) or a percentage (70%). Reserved from providers' estimates before a load, "

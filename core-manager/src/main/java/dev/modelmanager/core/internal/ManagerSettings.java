@@ -26,13 +26,14 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param queueTimeout         how long a call may wait for a free worker before {@code TIMEOUT} (0 = no limit)
  * @param maxWorkers           most loaded instances per model (its worker pool grows to it while calls queue)
  * @param roundRobin           calls go to the pool's instances in turn (true) or to the least busy (false)
+ * @param batchDelay           how long texts may wait for company while a slot is free (0 = not at all)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
                               int queueCapacity, Path stateFile, boolean microBatching,
                               MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
-                              Duration queueTimeout, int maxWorkers, boolean roundRobin) {
+                              Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay) {
 
     /**
      * @param enabled whether embeddings are cached at all
@@ -52,7 +53,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false);
+        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -67,6 +68,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             throw new IllegalArgumentException("queue_capacity must be >= 0, was " + queueCapacity);
         }
         requireNonNegative("queue_timeout", queueTimeout);
+        requireNonNegative("micro_batching_delay", batchDelay);
         if (memoryBudget == null) {
             throw new IllegalArgumentException("memory budget is required");
         }
@@ -96,7 +98,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Math.max(0, config.max_loaded_models()),
             Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())),
             Math.max(1, config.worker_max_instances()),
-            "round-robin".equalsIgnoreCase(config.worker_balancing().strip()));
+            "round-robin".equalsIgnoreCase(config.worker_balancing().strip()),
+            Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -110,67 +113,73 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     public ManagerSettings withIdleTimeout(Duration value) {
         return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withCache(CacheSettings value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
         return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
             streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withStateFile(Path value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withMicroBatching(boolean value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withMemory(MemoryBudget.Limit budget, boolean evict, int maxLoaded) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            budget, evict, maxLoaded, queueTimeout, maxWorkers, roundRobin);
+            budget, evict, maxLoaded, queueTimeout, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withQueueTimeout(Duration value) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, value, maxWorkers, roundRobin);
+            memoryBudget, evictWhenFull, maxLoadedModels, value, maxWorkers, roundRobin, batchDelay);
     }
 
     public ManagerSettings withWorkers(int max, boolean roundRobinBalancing) {
         return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
             unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, max, roundRobinBalancing);
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, max, roundRobinBalancing, batchDelay);
+    }
+
+    public ManagerSettings withBatchDelay(Duration value) {
+        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, value);
     }
 
     private static void requireNonNegative(String name, Duration value) {

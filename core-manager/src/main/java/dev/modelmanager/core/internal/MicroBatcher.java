@@ -17,6 +17,8 @@ import dev.modelmanager.api.ModelType;
  * frees. Under light load this adds nothing; under heavy load one provider call serves many callers (the dynamic
  * batching of Triton and the continuous batching of vLLM, without a fixed delay). When more texts wait than fit
  * in one batch, they are grouped by length so that padding wastes little. Each caller gets exactly its own vectors.
+ * With {@code micro.batching.delay.ms} above 0, texts also wait up to that long for company while a slot is free
+ * (Triton's {@code max_queue_delay}): bigger batches at the price of that much latency.
  */
 final class MicroBatcher<C, V> {
     /** Runs one batch on the model: one value per text, in order. */
@@ -41,9 +43,16 @@ final class MicroBatcher<C, V> {
     private final Runner<C, V> runner;
     private final List<Item<V>> pending = new ArrayList<>();
     private int running;
+    private long oldest; // when the oldest pending text arrived (nanoTime)
+    private boolean flushScheduled;
+    private final java.util.function.Supplier<Duration> delay;
+    private final java.util.concurrent.ScheduledExecutorService timer;
 
     MicroBatcher(ModelEntry entry, Calls calls, List<ModelType> allowed, Class<C> capability, String operation,
-                 Runner<C, V> runner) {
+                 Runner<C, V> runner, java.util.function.Supplier<Duration> delay,
+                 java.util.concurrent.ScheduledExecutorService timer) {
+        this.delay = delay;
+        this.timer = timer;
         this.entry = entry;
         this.calls = calls;
         this.allowed = allowed;
@@ -67,6 +76,9 @@ final class MicroBatcher<C, V> {
                     futures.add(CompletableFuture.failedFuture(full));
                 }
                 return futures;
+            }
+            if (pending.isEmpty()) {
+                oldest = System.nanoTime();
             }
             for (String text : texts) {
                 CompletableFuture<Done<V>> f = new CompletableFuture<>();
@@ -92,6 +104,21 @@ final class MicroBatcher<C, V> {
                     return;
                 }
                 int size = entry.requirement().batchSize();
+                long wait = delay.get().toNanos() - (System.nanoTime() - oldest);
+                if (pending.size() < size && wait > 0) {
+                    // A slot is free but the batch is not full: wait for company, at most the configured delay.
+                    if (!flushScheduled) {
+                        flushScheduled = true;
+                        timer.schedule(() -> {
+                            synchronized (this) {
+                                flushScheduled = false;
+                                oldest = Long.MIN_VALUE / 2; // the wait is over
+                            }
+                            dispatch(slots);
+                        }, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                    return;
+                }
                 if (pending.size() > size) {
                     // More than one batch waits: the shortest texts first, so each batch holds similar lengths.
                     pending.sort(Comparator.comparingInt(i -> i.text().length()));
@@ -100,6 +127,7 @@ final class MicroBatcher<C, V> {
                 batch = new ArrayList<>(head);
                 head.clear();
                 running++;
+                oldest = System.nanoTime();
             }
             send(batch, slots);
         }

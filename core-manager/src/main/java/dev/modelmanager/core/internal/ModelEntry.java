@@ -118,7 +118,8 @@ final class ModelEntry {
     <C, V> MicroBatcher<C, V> batcher(Calls calls, List<dev.modelmanager.api.ModelType> allowed, Class<C> capability,
                                       String operation, MicroBatcher.Runner<C, V> runner) {
         return (MicroBatcher<C, V>) batchers.computeIfAbsent(operation,
-            op -> new MicroBatcher<>(this, calls, allowed, capability, op, runner));
+            op -> new MicroBatcher<>(this, calls, allowed, capability, op, runner,
+                () -> ctx.settings().batchDelay(), ctx.scheduler));
     }
 
     private int batchWaiting() {

@@ -156,4 +156,19 @@ class MicroBatchingTest {
                 .anyMatch(size -> size > 1);
         }
     }
+
+    @Test
+    void withADelayTextsWaitForCompanyEvenWhileASlotIsFree() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withBatchDelay(Duration.ofMillis(300)), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).build(), "t");
+            fixture.manager.load("docs", Duration.ofSeconds(10));
+            CompletableFuture<?> first = fixture.manager.embedAsync("docs", List.of("first")).toCompletableFuture();
+            Thread.sleep(30);
+            CompletableFuture<?> second = fixture.manager.embedAsync("docs", List.of("second")).toCompletableFuture();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+            assertThat(provider.embedBatches()).containsExactly(2);
+        }
+    }
 }
