@@ -151,6 +151,39 @@ public interface ModelManager {
     /** The model {@value #DEFAULT_MODEL} routes to, if any. */
     Optional<String> defaultModel();
 
+    /**
+     * Points an alias (a name callers use instead of a model id, e.g. {@code chat}) at a registered model, without
+     * downtime: the target is loaded first (waiting at most {@code timeout}), then the alias flips atomically, then
+     * the previous target is released by the alias (calls already running on it finish there). The alias holds a
+     * reference (requester {@code alias:<name>}) on its target. If the target cannot be loaded, the alias keeps
+     * pointing where it did.
+     *
+     * @return the target, loaded
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}, {@link ErrorCode#INVALID_INPUT} (the alias is a
+     *                        model id or {@value #DEFAULT_MODEL}), or the target's load failure
+     */
+    ModelInfo switchAlias(String alias, String modelId, Duration timeout);
+
+    /**
+     * Removes an alias and its reference on its target.
+     *
+     * @return whether it existed
+     */
+    boolean removeAlias(String alias);
+
+    /** Every alias and the model id it points at, sorted by alias. */
+    java.util.Map<String, String> aliases();
+
+    /**
+     * Runs {@code requests} standard calls on a model (a sentence to embed or classify, a short prompt to
+     * complete or transform) one after another and reports what they took. Profiling calls count in the model's
+     * statistics like any other.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}, {@link ErrorCode#INVALID_INPUT} for {@code requests}
+     *                        outside 1..1000
+     */
+    ProfileResult profile(String modelId, int requests);
+
     // ---------------------------------------------------------------- introspection
 
     /**

@@ -21,19 +21,21 @@ public final class ModelManagerConstants {
     public static final String REST_REQUESTER = "rest";
     /** Prefix of requesters whose registrations the manager keeps across restarts, besides the shell and REST. */
     public static final String DURABLE_PREFIX = "durable:";
+    /** Prefix of the requester with which an alias holds its target ({@code alias:<name>}). */
+    public static final String ALIAS_PREFIX = "alias:";
     /** Prefix of the requester of a model declared by configuration ({@code config:<configuration name>}). */
     public static final String CONFIG_PREFIX = "config:";
 
     /**
      * Whether the manager restores this requester's registrations after a restart (when it persists its state):
      * the shell's and the REST API's ({@code shell}, {@code rest}, {@code shell:...}, {@code rest:...}) and any
-     * {@code durable:...} requester. Bundles are not durable: they register again when they start; nor are
+     * {@code durable:...} and {@code alias:...} requester. Bundles are not durable: they register again when they start; nor are
      * declared models, which come back from Config Admin.
      */
     public static boolean isDurableRequester(String requester) {
         return requester != null && (requester.equals(SHELL_REQUESTER) || requester.equals(REST_REQUESTER)
             || requester.startsWith(SHELL_REQUESTER + ":") || requester.startsWith(REST_REQUESTER + ":")
-            || requester.startsWith(DURABLE_PREFIX));
+            || requester.startsWith(DURABLE_PREFIX) || requester.startsWith(ALIAS_PREFIX));
     }
 
     private ModelManagerConstants() {

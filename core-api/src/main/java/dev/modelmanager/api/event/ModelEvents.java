@@ -19,6 +19,10 @@ public final class ModelEvents {
     public static final String FAILED = TOPIC_PREFIX + "FAILED";
     public static final String WAITING_FOR_PROVIDER = TOPIC_PREFIX + "WAITING_FOR_PROVIDER";
     public static final String DEFAULT_CHANGED = TOPIC_PREFIX + "DEFAULT_CHANGED";
+    /** An alias now points at another model ({@link #ALIAS}, {@link #MODEL_ID}, {@link #PREVIOUS}). */
+    public static final String ALIAS_CHANGED = TOPIC_PREFIX + "ALIAS_CHANGED";
+    /** The alias concerned (String). */
+    public static final String ALIAS = "alias";
 
     /** The model id (String). */
     public static final String MODEL_ID = "model.id";

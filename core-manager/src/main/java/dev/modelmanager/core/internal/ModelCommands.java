@@ -29,7 +29,10 @@ import dev.modelmanager.api.RequirementProperties;
     "osgi.command.function=default",
     "osgi.command.function=providers",
     "osgi.command.function=cache",
-    "osgi.command.function=devices"
+    "osgi.command.function=devices",
+    "osgi.command.function=alias",
+    "osgi.command.function=unalias",
+    "osgi.command.function=profile"
 })
 public final class ModelCommands {
     /** Who holds the references taken from the shell. */
@@ -169,6 +172,40 @@ public final class ModelCommands {
                 .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
         return table;
+    }
+
+    @Descriptor("Lists the aliases and the models they point at")
+    public String alias() {
+        TextTable table = new TextTable("ALIAS", "MODEL");
+        manager.aliases().forEach(table::row);
+        return table.isEmpty() ? "No aliases.\n" : table.toString();
+    }
+
+    @Descriptor("Points an alias at a model without downtime: loads the model, flips the alias, releases the old one")
+    public String alias(@Descriptor("the alias, e.g. chat") String alias, @Descriptor("the model id") String modelId) {
+        ModelInfo m = manager.switchAlias(alias, modelId, java.time.Duration.ofSeconds(120));
+        return alias + " -> " + m.modelId() + " (" + m.status() + ")\n";
+    }
+
+    @Descriptor("Removes an alias")
+    public String unalias(@Descriptor("the alias") String alias) {
+        return manager.removeAlias(alias) ? "removed " + alias + "\n" : "no alias " + alias + "\n";
+    }
+
+    @Descriptor("Runs 10 standard calls on a model and reports latency and throughput")
+    public String profile(@Descriptor("the model id, or 'default'") String modelId) {
+        return profile(modelId, 10);
+    }
+
+    @Descriptor("Runs n standard calls on a model and reports latency and throughput")
+    public String profile(@Descriptor("the model id, or 'default'") String modelId,
+                          @Descriptor("how many calls (1..1000)") int requests) {
+        dev.modelmanager.api.ProfileResult p = manager.profile(modelId, requests);
+        return String.format(java.util.Locale.ROOT, "%s: %d calls, %d failed; latency mean %.1f ms, p50 %.1f ms, "
+                + "p95 %.1f ms; %.1f items/s%s; memory %s%n", p.modelId(), p.requests(), p.failures(),
+            p.meanLatencySeconds() * 1e3, p.p50LatencySeconds() * 1e3, p.p95LatencySeconds() * 1e3, p.itemsPerSecond(),
+            p.tokensPerSecond() > 0 ? String.format(java.util.Locale.ROOT, ", %.1f tokens/s", p.tokensPerSecond()) : "",
+            bytes(p.memoryBytes()));
     }
 
     @Descriptor("Lists the devices models can run on: id, name, memory, parallelism, and the loaded models on each")

@@ -407,6 +407,75 @@ public final class ModelManagerImpl implements ModelManager {
         return Optional.ofNullable(registry.defaultId());
     }
 
+    /** Serialises alias switches (each takes a load; the flip itself is one map write). */
+    private final Object aliasLock = new Object();
+
+    @Override
+    public ModelInfo switchAlias(String alias, String modelId, Duration timeout) {
+        Ids.checkModelId(alias);
+        if (DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
+            throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
+                + (DEFAULT_MODEL.equals(alias) ? "reserved for the default model" : "a registered model id"));
+        }
+        ModelEntry target = registry.find(modelId).orElseThrow(() -> new ModelException(ErrorCode.NOT_REGISTERED,
+            modelId, "no model is registered under this id (an alias points at a model id, not at another alias)"));
+        String holder = ModelManagerConstants.ALIAS_PREFIX + alias;
+        synchronized (aliasLock) {
+            String current = registry.aliases().get(alias);
+            boolean added = !target.requesters().contains(holder);
+            register(modelId, target.requirement(), holder, false);
+            ModelInfo loaded;
+            try {
+                loaded = load(modelId, timeout);
+            } catch (ModelException e) {
+                if (added && !modelId.equals(current)) {
+                    release(modelId, holder);
+                }
+                throw e;
+            }
+            String previous = registry.alias(alias, modelId);
+            if (previous != null && !previous.equals(modelId)) {
+                try {
+                    release(previous, holder);
+                } catch (ModelException gone) {
+                    LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
+                }
+            }
+            saveState();
+            return loaded;
+        }
+    }
+
+    @Override
+    public boolean removeAlias(String alias) {
+        synchronized (aliasLock) {
+            String target = registry.unalias(alias);
+            if (target == null) {
+                return false;
+            }
+            try {
+                release(target, ModelManagerConstants.ALIAS_PREFIX + alias);
+            } catch (ModelException gone) {
+                LOG.debug("Alias {}: its target {} was already gone", alias, target);
+            }
+            saveState();
+            return true;
+        }
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return java.util.Collections.unmodifiableSortedMap(registry.aliases());
+    }
+
+    @Override
+    public dev.modelmanager.api.ProfileResult profile(String modelId, int requests) {
+        if (requests < 1 || requests > 1000) {
+            throw ModelException.invalidInput(modelId, "requests", "must be in 1..1000, was " + requests);
+        }
+        return new Profiler(this).run(info(modelId), requests);
+    }
+
     // ------------------------------------------------------------------ introspection
 
     @Override

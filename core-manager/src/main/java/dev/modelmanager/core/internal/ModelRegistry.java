@@ -27,6 +27,7 @@ final class ModelRegistry {
 
     private final ConcurrentHashMap<String, ModelEntry> entries = new ConcurrentHashMap<>();
     private final AtomicReference<String> defaultId = new AtomicReference<>();
+    private final ConcurrentHashMap<String, String> aliases = new ConcurrentHashMap<>();
     private final EventPublisher events;
 
     ModelRegistry(EventPublisher events) {
@@ -39,7 +40,8 @@ final class ModelRegistry {
      * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
      */
     ModelEntry resolve(String modelId) {
-        String id = ModelManager.DEFAULT_MODEL.equals(modelId) ? defaultId.get() : modelId;
+        String id = ModelManager.DEFAULT_MODEL.equals(modelId) ? defaultId.get()
+            : modelId == null ? null : aliases.getOrDefault(modelId, modelId);
         if (id == null) {
             throw new ModelException(ErrorCode.NOT_REGISTERED, modelId, "no default model is set");
         }
@@ -84,6 +86,30 @@ final class ModelRegistry {
             events.post(ModelEvents.DEFAULT_CHANGED, previous == null ? Map.of(ModelEvents.MODEL_ID, modelId)
                 : Map.of(ModelEvents.MODEL_ID, modelId, ModelEvents.PREVIOUS, previous));
         }
+    }
+
+    /** Points {@code alias} at {@code modelId}; returns the previous target, or {@code null}. */
+    String alias(String alias, String modelId) {
+        String previous = aliases.put(alias, modelId);
+        if (!modelId.equals(previous)) {
+            LOG.info("Alias {} now points at {} (was {})", alias, modelId, previous);
+            Map<String, Object> props = new java.util.HashMap<>();
+            props.put(ModelEvents.ALIAS, alias);
+            props.put(ModelEvents.MODEL_ID, modelId);
+            if (previous != null) {
+                props.put(ModelEvents.PREVIOUS, previous);
+            }
+            events.post(ModelEvents.ALIAS_CHANGED, props);
+        }
+        return previous;
+    }
+
+    String unalias(String alias) {
+        return aliases.remove(alias);
+    }
+
+    java.util.SortedMap<String, String> aliases() {
+        return new java.util.TreeMap<>(aliases);
     }
 
     java.util.Optional<ModelEntry> find(String modelId) {

@@ -92,7 +92,15 @@ final class StatePersistence {
                 }
             }
         }
-        LOG.info("Restored {} registration(s) from {}", restored, store.file());
+        state.aliases().forEach((alias, target) -> {
+            if (registry.contains(target)) {
+                registry.alias(alias, target);
+            } else {
+                LOG.warn("Alias {} is not restored: its target {} is not registered", alias, target);
+            }
+        });
+        LOG.info("Restored {} registration(s) and {} alias(es) from {}", restored, state.aliases().size(),
+            store.file());
     }
 
     /** A model was registered: load it if it was loaded when the state was saved; make it the default again. */
@@ -163,12 +171,13 @@ final class StatePersistence {
             }
         }
         String defaultModel = registry.defaultId() != null ? registry.defaultId() : pendingDefault;
-        return new StateStore.State(StateStore.VERSION, Instant.now().toString(), defaultModel, models, retained);
+        return new StateStore.State(StateStore.VERSION, Instant.now().toString(), defaultModel, models, retained,
+            registry.aliases());
     }
 
     /** The state without its time stamp, to tell whether anything changed. */
     private static String fingerprint(StateStore.State state) {
-        return new StateStore.State(state.version(), null, state.defaultModel(), state.models(), state.retainedStats())
-            .toString();
+        return new StateStore.State(state.version(), null, state.defaultModel(), state.models(), state.retainedStats(),
+            new java.util.TreeMap<>(state.aliases())).toString();
     }
 }

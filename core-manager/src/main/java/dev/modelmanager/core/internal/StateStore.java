@@ -49,8 +49,9 @@ final class StateStore {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     record State(int version, String savedAt, String defaultModel, List<SavedModel> models,
-                 Map<String, ModelStats> retainedStats) {
+                 Map<String, ModelStats> retainedStats, Map<String, String> aliases) {
         State {
+            aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
             models = models == null ? List.of() : List.copyOf(models);
             retainedStats = retainedStats == null ? Map.of() : Map.copyOf(retainedStats);
         }

@@ -44,6 +44,17 @@ class ModelCommandsTest {
     }
 
     @Test
+    void aliasesAndProfilingFromTheShell() {
+        fixture.manager.register("story", Fixture.generation().build(), "bundle.a");
+        assertThat(commands.alias()).isEqualTo("No aliases.\n");
+        assertThat(commands.alias("writer", "story")).isEqualTo("writer -> story (LOADED)\n");
+        assertThat(commands.alias()).contains("writer").contains("story");
+        assertThat(commands.profile("writer", 3)).startsWith("story: 3 calls, 0 failed; latency mean")
+            .contains("tokens/s");
+        assertThat(commands.unalias("writer")).isEqualTo("removed writer\n");
+    }
+
+    @Test
     void devicesListTheCpuWithItsMemoryAndTheModelsOnIt() {
         fixture.manager.register("docs", embedding().build(), "bundle.a");
         fixture.manager.embed("docs", List.of("x"));

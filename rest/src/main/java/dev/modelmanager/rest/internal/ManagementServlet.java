@@ -39,6 +39,10 @@ import jakarta.servlet.http.HttpServletResponse;
  * DELETE /api/v1/models/{id}/cache        empty its embedding cache
  * GET    /api/v1/providers                providers and the model types they serve (capabilities)
  * GET    /api/v1/devices                  devices models can run on, with their memory
+ * GET    /api/v1/aliases                  aliases and their targets
+ * PUT    /api/v1/aliases/{name}           {"model", "timeout_seconds"?}: switch an alias without downtime
+ * DELETE /api/v1/aliases/{name}           remove an alias
+ * POST   /api/v1/models/{id}/profile      {"requests"?: 10}: run standard calls, report latency and throughput
  * GET    /api/v1/statistics               totals by provider, model type and status, and per model
  * GET    /api/v1/status                   the manager's status
  * </pre>
@@ -57,8 +61,8 @@ final class ManagementServlet extends JsonServlet {
     protected void handle(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
         throws IOException {
         if (path.isEmpty()) {
-            throw ApiError.notFound("see /api/v1/models, /api/v1/providers, /api/v1/devices, /api/v1/statistics, "
-                + "/api/v1/status");
+            throw ApiError.notFound("see /api/v1/models, /api/v1/aliases, /api/v1/providers, /api/v1/devices, "
+                + "/api/v1/statistics, /api/v1/status");
         }
         switch (path.get(0)) {
             case "models" -> models(method, path.subList(1, path.size()), request, response);
@@ -67,6 +71,7 @@ final class ManagementServlet extends JsonServlet {
                 Json.write(response, 200, Map.of("providers",
                     manager.status().providers().stream().map(Views::provider).toList()));
             }
+            case "aliases" -> aliases(method, path.subList(1, path.size()), request, response);
             case "devices" -> {
                 require(method, "GET", request);
                 ManagerStatus status = manager.status();
@@ -167,6 +172,31 @@ final class ManagementServlet extends JsonServlet {
                 require(method, "POST", request);
                 Json.write(response, 200, Map.of("id", id, "unloaded", manager.unload(id)));
             }
+            case "profile" -> {
+                require(method, "POST", request);
+                Integer n = null;
+                if (request.getContentLengthLong() > 0) {
+                    ObjectNode body = body(request);
+                    n = Json.integer(body, "requests");
+                    if (n == null) {
+                        n = Json.integer(body, "testCount");
+                    }
+                }
+                dev.modelmanager.api.ProfileResult p = manager.profile(id, n == null ? 10 : n);
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("id", p.modelId());
+                v.put("requests", p.requests());
+                v.put("failures", p.failures());
+                v.put("success_rate", p.successRate());
+                v.put("latency_mean_seconds", p.meanLatencySeconds());
+                v.put("latency_p50_seconds", p.p50LatencySeconds());
+                v.put("latency_p95_seconds", p.p95LatencySeconds());
+                v.put("items_per_second", p.itemsPerSecond());
+                v.put("tokens_per_second", p.tokensPerSecond());
+                v.put("memory_bytes", p.memoryBytes());
+                v.put("finished_at", p.finishedAt().toString());
+                Json.write(response, 200, v);
+            }
             case "capabilities" -> {
                 require(method, "GET", request);
                 ModelInfo info = manager.info(id);
@@ -179,6 +209,33 @@ final class ManagementServlet extends JsonServlet {
                 Json.write(response, 200, Map.of("id", id, "cache", "cleared"));
             }
             default -> throw ApiError.notFound("no such action: " + action);
+        }
+    }
+
+    private void aliases(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        if (path.isEmpty()) {
+            require(method, "GET", request);
+            Json.write(response, 200, Map.of("aliases", manager.aliases()));
+            return;
+        }
+        String alias = path.get(0);
+        switch (method) {
+            case "PUT", "POST" -> {
+                ObjectNode body = body(request);
+                String model = Json.text(body, "model", true);
+                Integer timeout = Json.integer(body, "timeout_seconds");
+                ModelInfo target = manager.switchAlias(alias, model, Duration.ofSeconds(timeout == null ? 120 : timeout));
+                Json.write(response, 200, Map.of("alias", alias, "model", target.modelId(), "status",
+                    target.status().name()));
+            }
+            case "DELETE" -> {
+                if (!manager.removeAlias(alias)) {
+                    throw ApiError.notFound("no alias " + alias);
+                }
+                Json.write(response, 200, Map.of("alias", alias, "removed", true));
+            }
+            default -> throw ApiError.methodNotAllowed(method, request.getRequestURI());
         }
     }
 

@@ -58,8 +58,16 @@ final class OpenAiServlet extends JsonServlet {
         if (path.size() >= 1 && path.get(0).equals("models")) {
             require(method, "GET", request);
             if (path.size() == 1) {
-                Json.write(response, 200, Map.of("object", "list",
-                    "data", manager.list().stream().map(OpenAiServlet::model).toList()));
+                List<Object> data = new ArrayList<>(manager.list().stream().map(OpenAiServlet::model).toList());
+                manager.aliases().forEach((alias, target) -> {
+                    Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("id", alias);
+                    v.put("object", "model");
+                    v.put("created", 0);
+                    v.put("owned_by", "alias of " + target);
+                    data.add(v);
+                });
+                Json.write(response, 200, Map.of("object", "list", "data", data));
             } else {
                 Json.write(response, 200, model(manager.info(String.join("/", path.subList(1, path.size())))));
             }

@@ -136,6 +136,18 @@ class RestFacesTest {
         assertThat(stats.get("by_model_type").get("embedding").get("items").asLong()).isEqualTo(2);
         assertThat(stats.get("by_status").get("LOADED").asInt()).isEqualTo(2);
 
+        assertThat(call("PUT", "/api/v1/aliases/writer", "{\"model\": \"story\"}").statusCode()).isEqualTo(200);
+        assertThat(json(call("GET", "/api/v1/aliases", null)).get("aliases").get("writer").asText()).isEqualTo("story");
+        assertThat(json(call("POST", "/v1/completions", "{\"model\": \"writer\", \"prompt\": \"a b\"}"))
+            .get("choices").get(0).get("text").asText()).isEqualTo("b a");
+        assertThat(json(call("GET", "/v1/models", null)).get("data")).extracting(m -> m.get("id").asText())
+            .contains("writer");
+        JsonNode profile = json(call("POST", "/api/v1/models/story/profile", "{\"requests\": 3}"));
+        assertThat(profile.get("requests").asInt()).isEqualTo(3);
+        assertThat(profile.get("tokens_per_second").asDouble()).isPositive();
+        assertThat(call("DELETE", "/api/v1/aliases/writer", null).statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/api/v1/aliases/writer", null).statusCode()).isEqualTo(404);
+
         JsonNode released = json(call("DELETE", "/api/v1/models/docs", null));
         assertThat(released.get("reference_count").asInt()).isZero();
         assertThat(json(call("POST", "/api/v1/models/story/unload", null)).get("unloaded").asBoolean()).isTrue();
