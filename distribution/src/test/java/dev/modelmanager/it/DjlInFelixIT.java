@@ -43,6 +43,9 @@ public class DjlInFelixIT {
     @Inject
     private CommandProcessor commands;
 
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin configurations;
+
     @Configuration
     public Option[] config() throws Exception {
         Path cache = Files.createTempDirectory("hf-cache");
@@ -89,6 +92,49 @@ public class DjlInFelixIT {
         assertThat(manager.info("docs.embeddings").status()).isEqualTo(ModelStatus.LOADED);
         assertThat(manager.info("docs.embeddings").provider()).isEqualTo("djl");
         assertThat(manager.embed("docs.embeddings", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(384);
+    }
+
+    @Test
+    public void theSentimentMonitorAndTranslatorExamplesWorkOnceConfigured() throws Exception {
+        Path models = Path.of(System.getProperty("shared.models"));
+        org.osgi.service.cm.Configuration sentiment = configurations.getConfiguration(
+            "dev.modelmanager.examples.sentiment", "?");
+        java.util.Hashtable<String, Object> s = new java.util.Hashtable<>();
+        s.put("model_type", "classification");
+        s.put("name", "tiny-bert-sentiment");
+        s.put("path", models.resolve("tiny-bert-sentiment").toString());
+        sentiment.update(s);
+        org.osgi.service.cm.Configuration translator = configurations.getConfiguration(
+            "dev.modelmanager.examples.translator", "?");
+        java.util.Hashtable<String, Object> t = new java.util.Hashtable<>();
+        t.put("model_type", "text2text");
+        t.put("name", "tiny-t5-en-fr");
+        t.put("path", models.resolve("tiny-t5-en-fr").toString());
+        translator.update(t);
+        awaitRegistered("sentiment", "dev.modelmanager.examples.sentiment");
+        awaitRegistered("translator", "dev.modelmanager.examples.translator");
+
+        assertThat(gogo("mood:feed 'the concert was not boring'")).startsWith("POSITIVE");
+        gogo("mood:feed 'a dull and boring evening'");
+        assertThat(gogo("mood:summary")).contains("POSITIVE=1");
+        assertThat(gogo("translate:text 'the black cat eats the fish'")).contains("le chat noir mange le poisson");
+
+        sentiment.delete();
+        translator.delete();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (manager.list().stream().anyMatch(m -> m.requesters().contains("dev.modelmanager.examples.sentiment")
+            || m.requesters().contains("dev.modelmanager.examples.translator"))) {
+            assertThat(System.nanoTime()).as("the examples released their models").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private void awaitRegistered(String modelId, String requester) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (manager.list().stream().noneMatch(m -> m.modelId().equals(modelId) && m.requesters().contains(requester))) {
+            assertThat(System.nanoTime()).as("%s registered", modelId).isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private String gogo(String command) throws Exception {

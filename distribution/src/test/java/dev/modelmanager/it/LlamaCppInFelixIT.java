@@ -40,6 +40,12 @@ public class LlamaCppInFelixIT {
     private static final GenerationOptions GREEDY = GenerationOptions.builder().temperature(0.0).maxOutputLength(24).build();
 
     @Inject
+    private org.apache.felix.service.command.CommandProcessor commands;
+
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin configurations;
+
+    @Inject
     private ModelManager manager;
 
     @Configuration
@@ -104,5 +110,26 @@ public class LlamaCppInFelixIT {
         assertThat(manager.chat("stories", List.of(ChatMessage.user("Tell me a story.")), GREEDY).text()).isNotBlank();
         assertThat(manager.info("stories").provider()).isEqualTo("llamacpp");
         manager.load("stories", Duration.ofSeconds(5));
+    }
+
+    @Test
+    public void theStorytellerExampleStreamsAStoryOnceConfigured() throws Exception {
+        org.osgi.service.cm.Configuration config = configurations.getConfiguration(
+            "dev.modelmanager.examples.storyteller", "?");
+        java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
+        p.put("model_type", "text_generation");
+        p.put("name", "stories260K");
+        p.put("path", stories().toString());
+        config.update(p);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (manager.list().stream().noneMatch(m -> m.modelId().equals("storyteller"))) {
+            assertThat(System.nanoTime()).as("the storyteller registered its model").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        String expected = manager.generate("storyteller", "Once upon a time", GenerationOptions.builder()
+            .maxOutputLength(12).temperature(0.0).build()).text();
+        String told = Gogo.run(commands, "story:tell -n 12 Once upon a time");
+        assertThat(told).startsWith("Once upon a time" + expected);
+        config.delete();
     }
 }

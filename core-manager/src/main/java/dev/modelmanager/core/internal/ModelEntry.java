@@ -696,6 +696,12 @@ final class ModelEntry {
                 prompt = g.usage().promptTokens();
                 generated = g.usage().completionTokens();
             }
+        } else if (result instanceof dev.modelmanager.api.spi.Completion c) { // a streamed generation
+            items = 1;
+            if (c.usage() != null) {
+                prompt = c.usage().promptTokens();
+                generated = c.usage().completionTokens();
+            }
         } else if (result instanceof dev.modelmanager.api.TransformResult t) {
             items = t.outputs().size();
         } else if (result instanceof dev.modelmanager.api.ClassificationResult c) {

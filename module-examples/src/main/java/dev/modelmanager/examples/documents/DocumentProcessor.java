@@ -14,7 +14,6 @@ import org.osgi.service.component.annotations.Reference;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.api.RequirementProperties;
 
 /**
  * The document processor of the model manager guide: a host bundle that needs a sentence-embedding model. It
@@ -61,18 +60,8 @@ public final class DocumentProcessor {
     @Activate
     public DocumentProcessor(@Reference ModelManager models, java.util.Map<String, Object> config) {
         this.models = models;
-        Object id = config.get("model.id");
-        this.modelId = id == null || id.toString().isBlank() ? MODEL_ID : id.toString().strip();
-        models.register(modelId, config.containsKey("model_type") ? RequirementProperties.parse(requirementKeys(config))
-            : EMBEDDINGS, REQUESTER);
-    }
-
-    /** The configuration without the framework's keys and {@code model.id}. */
-    private static java.util.Map<String, Object> requirementKeys(java.util.Map<String, Object> config) {
-        java.util.Map<String, Object> keys = new java.util.HashMap<>(config);
-        keys.keySet().removeIf(k -> k.equals("model.id") || k.startsWith("osgi.") || k.startsWith("component.")
-            || k.startsWith("service.") || k.startsWith("felix."));
-        return keys;
+        this.modelId = dev.modelmanager.examples.ExampleModels.modelId(config, MODEL_ID);
+        models.register(modelId, dev.modelmanager.examples.ExampleModels.requirement(config, EMBEDDINGS), REQUESTER);
     }
 
     @Deactivate
