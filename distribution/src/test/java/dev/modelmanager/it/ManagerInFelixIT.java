@@ -154,6 +154,23 @@ public class ManagerInFelixIT {
     }
 
     @Test
+    public void catalogEntriesComeAndGoWithTheirBundle() throws Exception {
+        dev.modelmanager.api.ModelCatalog catalog = context.getService(
+            context.getServiceReference(dev.modelmanager.api.ModelCatalog.class));
+        await("the example bundle's catalog entries", () -> catalog.find("tiny-t5-en-fr").isPresent());
+        assertThat(catalog.find("tiny-t5-en-fr").orElseThrow().origin())
+            .isEqualTo("bundle:dev.modelmanager.examples/OSGI-INF/model-catalog/examples.yaml");
+        Bundle examples = java.util.Arrays.stream(context.getBundles())
+            .filter(b -> EXAMPLE_BUNDLE.equals(b.getSymbolicName())).findFirst().orElseThrow();
+        examples.stop();
+        await("entries gone with the bundle", () -> catalog.find("tiny-t5-en-fr").isEmpty());
+        examples.start();
+        await("entries back", () -> catalog.find("tiny-t5-en-fr").isPresent());
+        assertThat(Gogo.run(commands, "catalog:query capability=translation")).contains("tiny-t5-en-fr")
+            .doesNotContain("tiny-bert-sentiment");
+    }
+
+    @Test
     public void uninstallingTheProviderPutsModelsBackToWaitingAndReinstallingServesThemAgain() throws Exception {
         manager.register("it.model", ModelRequirement.builder(ModelType.EMBEDDING, "org/model").dimension(32).build(), "it");
         assertThat(manager.embed("it.model", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(32);

@@ -186,6 +186,51 @@ public final class ModelManagerImpl implements ModelManager {
         devices.remove(provider);
     }
 
+    private volatile dev.modelmanager.api.ModelCatalog catalog;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    public void bindCatalog(dev.modelmanager.api.ModelCatalog value) {
+        catalog = value;
+    }
+
+    public void unbindCatalog(dev.modelmanager.api.ModelCatalog value) {
+        if (catalog == value) {
+            catalog = null;
+        }
+    }
+
+    /**
+     * Checks a new registration against the catalog entry of its model name, if there is one: the model type, the
+     * embedding dimension and the context window must agree; a deprecated model is registered with a warning.
+     */
+    private void checkCatalog(String modelId, ModelRequirement requirement) {
+        dev.modelmanager.api.ModelCatalog c = catalog;
+        if (c == null) {
+            return;
+        }
+        c.find(requirement.name()).ifPresent(entry -> {
+            String where = " (catalog: " + entry.origin() + ")";
+            if (entry.modelType() != requirement.modelType()) {
+                throw ModelException.invalidRequirement("model_type", "the catalog lists " + requirement.name()
+                    + " as a " + entry.modelType() + " model, not " + requirement.modelType() + where);
+            }
+            if (entry.dimension() != null && requirement.dimension() != null
+                && !entry.dimension().equals(requirement.dimension())) {
+                throw ModelException.invalidRequirement("dimension", requirement.name() + " gives "
+                    + entry.dimension() + " dimensions, not " + requirement.dimension() + where);
+            }
+            if (entry.contextWindow() != null && requirement.maxInputLength() != null
+                && requirement.maxInputLength() > entry.contextWindow()) {
+                throw ModelException.invalidRequirement("max_input_length", requirement.name() + " has a context "
+                    + "window of " + entry.contextWindow() + " tokens, less than " + requirement.maxInputLength() + where);
+            }
+            if (CatalogService.deprecatedNow(entry)) {
+                LOG.warn("Model {} ({}) is deprecated since {}{}; registered anyway", modelId, requirement.name(),
+                    entry.deprecated(), where);
+            }
+        });
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindEventAdmin(EventAdmin admin) {
         events.bind(admin);
@@ -216,6 +261,9 @@ public final class ModelManagerImpl implements ModelManager {
         Ids.checkRequester(requesterId);
         if (requirement == null) {
             throw ModelException.invalidRequirement("requirement", "is required");
+        }
+        if (!registry.contains(modelId)) {
+            checkCatalog(modelId, requirement);
         }
         if (verify && !registry.contains(modelId)) {
             verifySource(modelId, requirement);

@@ -39,6 +39,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * DELETE /api/v1/models/{id}/cache        empty its embedding cache
  * GET    /api/v1/providers                providers and the model types they serve (capabilities)
  * GET    /api/v1/devices                  devices models can run on, with their memory
+ * GET    /api/v1/catalog                  catalog entries (?capability= repeatable, ?min_context_window=,
+ *                                         ?provider=, ?model_type=); /catalog/{name}; /catalog/compare?models=a,b;
+ *                                         /catalog/problems
  * GET    /api/v1/aliases                  aliases and their targets
  * PUT    /api/v1/aliases/{name}           {"model", "timeout_seconds"?}: switch an alias without downtime
  * DELETE /api/v1/aliases/{name}           remove an alias
@@ -51,10 +54,17 @@ final class ManagementServlet extends JsonServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient ModelManager manager;
+    private final transient Supplier<dev.modelmanager.api.ModelCatalog> catalog;
 
     ManagementServlet(ModelManager manager, Supplier<RestSettings> settings) {
+        this(manager, settings, () -> null);
+    }
+
+    ManagementServlet(ModelManager manager, Supplier<RestSettings> settings,
+                      Supplier<dev.modelmanager.api.ModelCatalog> catalog) {
         super(settings);
         this.manager = manager;
+        this.catalog = catalog;
     }
 
     @Override
@@ -72,6 +82,10 @@ final class ManagementServlet extends JsonServlet {
                     manager.status().providers().stream().map(Views::provider).toList()));
             }
             case "aliases" -> aliases(method, path.subList(1, path.size()), request, response);
+            case "catalog" -> {
+                require(method, "GET", request);
+                catalog(path.subList(1, path.size()), request, response);
+            }
             case "devices" -> {
                 require(method, "GET", request);
                 ManagerStatus status = manager.status();
@@ -237,6 +251,69 @@ final class ManagementServlet extends JsonServlet {
             }
             default -> throw ApiError.methodNotAllowed(method, request.getRequestURI());
         }
+    }
+
+    private void catalog(List<String> path, HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+        dev.modelmanager.api.ModelCatalog c = catalog.get();
+        if (c == null) {
+            throw new ApiError(503, "server_error", "no_catalog", null, "the model catalog service is not running");
+        }
+        if (path.isEmpty()) {
+            String[] capabilities = request.getParameterValues("capability");
+            Integer minContext;
+            try {
+                String v = request.getParameter("min_context_window");
+                minContext = v == null ? null : Integer.valueOf(v);
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("min_context_window", "min_context_window: must be a whole number");
+            }
+            String type = request.getParameter("model_type");
+            dev.modelmanager.api.ModelType modelType;
+            try {
+                modelType = type == null ? null : dev.modelmanager.api.ModelType.fromId(type);
+            } catch (RuntimeException e) {
+                throw ApiError.badRequest("model_type", "model_type: unknown model type '" + type + "'");
+            }
+            List<dev.modelmanager.api.CatalogEntry> entries = c.query(capabilities == null ? null
+                : List.of(capabilities), minContext, request.getParameter("provider"), modelType);
+            Json.write(response, 200, Map.of("models", entries.stream().map(ManagementServlet::entry).toList(),
+                "count", entries.size()));
+        } else if (path.get(0).equals("compare")) {
+            String models = request.getParameter("models");
+            if (models == null || models.isBlank()) {
+                throw ApiError.badRequest("models", "models: give the names to compare, comma separated");
+            }
+            Json.write(response, 200, Map.of("models", c.compare(List.of(models.split(","))).stream()
+                .map(ManagementServlet::entry).toList()));
+        } else if (path.get(0).equals("problems")) {
+            Json.write(response, 200, Map.of("problems", c.problems()));
+        } else {
+            String name = String.join("/", path);
+            Json.write(response, 200, entry(c.find(name).orElseThrow(() -> ApiError.notFound(
+                "the catalog has no model " + name))));
+        }
+    }
+
+    private static Map<String, Object> entry(dev.modelmanager.api.CatalogEntry e) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", e.name());
+        v.put("provider", e.provider());
+        v.put("model_type", e.modelType().id());
+        v.put("description", e.description());
+        v.put("context_window", e.contextWindow());
+        v.put("max_output_tokens", e.maxOutputTokens());
+        Map<String, Object> pricing = new LinkedHashMap<>();
+        pricing.put("input_per_million", e.inputPricePerMillion());
+        pricing.put("output_per_million", e.outputPricePerMillion());
+        v.put("pricing", pricing);
+        v.put("capabilities", e.capabilities());
+        v.put("dimension", e.dimension());
+        v.put("deprecated", e.deprecated() == null ? null : e.deprecated().toString());
+        v.put("default", e.isDefault());
+        v.put("metadata", e.metadata());
+        v.put("origin", e.origin());
+        return v;
     }
 
     /** The query filters of the model list: provider, status, model_type. */

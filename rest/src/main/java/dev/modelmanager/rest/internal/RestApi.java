@@ -47,6 +47,18 @@ public final class RestApi {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private final List<Map<String, Object>> runtimes = new CopyOnWriteArrayList<>();
     private volatile ConfigurationAdmin configAdmin;
+    private volatile dev.modelmanager.api.ModelCatalog catalog;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindCatalog(dev.modelmanager.api.ModelCatalog value) {
+        catalog = value;
+    }
+
+    void unbindCatalog(dev.modelmanager.api.ModelCatalog value) {
+        if (catalog == value) {
+            catalog = null;
+        }
+    }
     private volatile RestSettings settings;
 
     @Activate
@@ -56,7 +68,7 @@ public final class RestApi {
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
             props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*"},
                 "osgi.http.whiteboard.filter.name", "modelmanager-access"));
-        register(context, Servlet.class, new ManagementServlet(manager, () -> settings),
+        register(context, Servlet.class, new ManagementServlet(manager, () -> settings, () -> catalog),
             props(PATTERN, "/api/v1/*", NAME, "modelmanager-api"));
         register(context, Servlet.class, new OpenAiServlet(manager, () -> settings),
             props(PATTERN, "/v1/*", NAME, "modelmanager-openai"));

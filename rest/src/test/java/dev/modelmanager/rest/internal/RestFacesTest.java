@@ -42,6 +42,7 @@ class RestFacesTest {
     private final AtomicReference<RestSettings> settings = new AtomicReference<>(RestSettings.DEFAULTS);
     private final AtomicBoolean exposed = new AtomicBoolean();
     private final HttpClient http = HttpClient.newHttpClient();
+    private dev.modelmanager.core.internal.CatalogService catalog;
 
     @BeforeEach
     void start() throws Exception {
@@ -59,7 +60,21 @@ class RestFacesTest {
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(new AccessFilter(settings::get, exposed::get, counters)), "/*",
             java.util.EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new ManagementServlet(manager, settings::get)), "/api/v1/*");
+        catalog = new dev.modelmanager.core.internal.CatalogService();
+        catalog.load("test.yaml", new java.io.StringReader("""
+            models:
+              - name: gpt-4o
+                provider: openai
+                model_type: text_generation
+                context_window: 128000
+                capabilities: [chat_completion, vision]
+              - name: small
+                provider: openai
+                model_type: text_generation
+                context_window: 8000
+                capabilities: [chat_completion]
+            """));
+        context.addServlet(new ServletHolder(new ManagementServlet(manager, settings::get, () -> catalog)), "/api/v1/*");
         context.addServlet(new ServletHolder(new OpenAiServlet(manager, settings::get)), "/v1/*");
         context.addServlet(new ServletHolder(new HealthServlet(manager, settings::get, List::of)), "/health/*");
         context.addServlet(new ServletHolder(new MetricsServlet(manager, settings::get, counters)), "/metrics");
@@ -151,6 +166,17 @@ class RestFacesTest {
         JsonNode released = json(call("DELETE", "/api/v1/models/docs", null));
         assertThat(released.get("reference_count").asInt()).isZero();
         assertThat(json(call("POST", "/api/v1/models/story/unload", null)).get("unloaded").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theCatalogIsQueriedAndCompared() throws Exception {
+        JsonNode vision = json(call("GET", "/api/v1/catalog?capability=vision", null));
+        assertThat(vision.get("models")).extracting(m -> m.get("name").asText()).containsExactly("gpt-4o");
+        assertThat(json(call("GET", "/api/v1/catalog?min_context_window=10000", null)).get("count").asInt()).isEqualTo(1);
+        assertThat(json(call("GET", "/api/v1/catalog/compare?models=small,gpt-4o", null)).get("models"))
+            .extracting(m -> m.get("context_window").asInt()).containsExactly(8000, 128000);
+        assertThat(call("GET", "/api/v1/catalog/nope", null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/api/v1/catalog?min_context_window=lots", null).statusCode()).isEqualTo(400);
     }
 
     @Test
