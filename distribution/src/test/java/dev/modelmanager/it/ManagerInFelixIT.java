@@ -126,6 +126,11 @@ public class ManagerInFelixIT {
         assertThat(manager.embed("via-self", List.of("hi")).vectors().get(0))
             .containsExactly(manager.embed("declared", List.of("hi")).vectors().get(0));
         assertThat(manager.info("via-self").device()).isEqualTo("remote:self");
+        // The endpoint's models reach the catalog, discovered by the remote provider.
+        dev.modelmanager.api.ModelCatalog catalog = context.getService(
+            context.getServiceReference(dev.modelmanager.api.ModelCatalog.class));
+        await("the endpoint's models in the catalog", () -> catalog.query(null, null, "self", null).stream()
+            .anyMatch(e -> e.name().equals("declared") && e.modelType() == ModelType.EMBEDDING));
         manager.release("via-self", "it");
         self.delete();
 

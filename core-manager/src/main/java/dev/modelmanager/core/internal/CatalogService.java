@@ -43,7 +43,7 @@ import dev.modelmanager.api.ModelType;
 /**
  * The catalog: an extender that reads {@code OSGI-INF/model-catalog/*.yaml} of every active bundle (entries appear
  * when the bundle starts and go when it stops) plus the {@code *.yaml} files of a folder, checked every few
- * seconds. A file that breaks the schema is left out with a warning that names file, line, field and reason
+ * seconds, plus what {@link dev.modelmanager.api.spi.CatalogSource} services discover (remote endpoints). A file that breaks the schema is left out with a warning that names file, line, field and reason
  * ({@link #problems()}); the rest of the catalog stays.
  */
 @Component(service = ModelCatalog.class, configurationPid = CatalogService.PID)
@@ -179,17 +179,39 @@ public final class CatalogService implements ModelCatalog {
         LOG.warn("Catalog file refused: {}", message);
     }
 
+    private final List<dev.modelmanager.api.spi.CatalogSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.osgi.service.component.annotations.Reference(
+        cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+        policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    public void bindSource(dev.modelmanager.api.spi.CatalogSource source) {
+        sources.add(source);
+    }
+
+    public void unbindSource(dev.modelmanager.api.spi.CatalogSource source) {
+        sources.remove(source);
+    }
+
     @Override
     public List<CatalogEntry> entries() {
         List<CatalogEntry> all = new ArrayList<>();
         byOrigin.values().forEach(all::addAll);
+        for (dev.modelmanager.api.spi.CatalogSource source : sources) {
+            try {
+                all.addAll(source.entries());
+            } catch (RuntimeException e) {
+                LOG.debug("Catalog source {} failed: {}", source, e.toString());
+            }
+        }
         all.sort(Comparator.comparing(CatalogEntry::provider).thenComparing(CatalogEntry::name));
         return all;
     }
 
     @Override
     public Optional<CatalogEntry> find(String name) {
-        return entries().stream().filter(e -> e.name().equals(name)).findFirst();
+        // Definitions written by people (bundles, files) win over what endpoints report.
+        return entries().stream().filter(e -> e.name().equals(name))
+            .min(Comparator.comparing((CatalogEntry e) -> e.origin().startsWith("endpoint:")));
     }
 
     @Override

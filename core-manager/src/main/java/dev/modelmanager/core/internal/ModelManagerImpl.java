@@ -210,7 +210,8 @@ public final class ModelManagerImpl implements ModelManager {
         }
         c.find(requirement.name()).ifPresent(entry -> {
             String where = " (catalog: " + entry.origin() + ")";
-            if (entry.modelType() != requirement.modelType()) {
+            boolean guessed = "true".equals(entry.metadata().get("type_guessed"));
+            if (!guessed && entry.modelType() != requirement.modelType()) {
                 throw ModelException.invalidRequirement("model_type", "the catalog lists " + requirement.name()
                     + " as a " + entry.modelType() + " model, not " + requirement.modelType() + where);
             }

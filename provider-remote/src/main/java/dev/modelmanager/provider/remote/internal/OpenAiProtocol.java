@@ -43,6 +43,15 @@ final class OpenAiProtocol extends Protocol {
         return ids;
     }
 
+    /** Another model manager says each model's type ({@code model_type}); other servers do not. */
+    @Override
+    Map<String, String> typedModels() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        endpoint.json("GET", prefix + "/models", null, null).path("data").forEach(m -> out.put(m.path("id").asText(),
+            m.path("model_type").isTextual() ? m.path("model_type").asText() : null));
+        return out;
+    }
+
     @Override
     Map<String, String> load(String modelId, String model, ModelType type) {
         List<String> known;

@@ -41,6 +41,13 @@ abstract class Protocol {
     /** The models the endpoint offers now (discovery); empty when it cannot tell. */
     abstract List<String> models(String modelId);
 
+    /** The models with their type id where the endpoint says it ({@code null} where it does not). */
+    Map<String, String> typedModels() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        models(null).forEach(m -> out.put(m, null));
+        return out;
+    }
+
     /** Readies a model (Ollama loads it); fails with a clear reason when the endpoint does not have it. */
     abstract Map<String, String> load(String modelId, String model, ModelType type);
 

@@ -36,12 +36,17 @@ import dev.modelmanager.api.spi.ProviderFit;
  * measurement are 0). Ollama models that are pinned or have a priority above 0 are pinged before the server's
  * keep-alive runs out, so the server does not unload them.
  */
-@Component(service = ModelProvider.class, property = {
+@Component(service = {ModelProvider.class, dev.modelmanager.api.spi.CatalogSource.class}, property = {
     ModelManagerConstants.PROVIDER_NAME + "=remote",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation"
 })
-public final class RemoteProvider implements ModelProvider {
+public final class RemoteProvider implements ModelProvider, dev.modelmanager.api.spi.CatalogSource {
+    /** How long what an endpoint said it serves is kept before it is asked again. */
+    static final java.time.Duration DISCOVERY_TTL = java.time.Duration.ofMinutes(5);
+    private final Map<String, List<dev.modelmanager.api.CatalogEntry>> discovered = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.ScheduledFuture<?>> discoveries = new ConcurrentHashMap<>();
+
     private static final Logger LOG = LoggerFactory.getLogger(RemoteProvider.class);
     public static final String NAME = "remote";
 
@@ -58,7 +63,13 @@ public final class RemoteProvider implements ModelProvider {
     }
 
     void unbindEndpoint(EndpointComponent component) {
-        endpoints.remove(component.endpoint().name(), component.endpoint());
+        if (endpoints.remove(component.endpoint().name(), component.endpoint())) {
+            discovered.remove(component.endpoint().name());
+            java.util.concurrent.ScheduledFuture<?> f = discoveries.remove(component.endpoint().name());
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
     }
 
     /** Adds or replaces an endpoint. */
@@ -67,6 +78,58 @@ public final class RemoteProvider implements ModelProvider {
         if (previous != null && previous != endpoint) {
             LOG.info("Remote endpoint {} replaced", endpoint.name());
         }
+        java.util.concurrent.ScheduledFuture<?> old = discoveries.put(endpoint.name(), pings.scheduleWithFixedDelay(
+            () -> discover(endpoint), 0, DISCOVERY_TTL.toSeconds(), TimeUnit.SECONDS));
+        if (old != null) {
+            old.cancel(false);
+        }
+    }
+
+    /** Asks an endpoint which models it serves, for the catalog (in the background; kept for the TTL). */
+    private void discover(RemoteEndpoint endpoint) {
+        if (endpoints.get(endpoint.name()) != endpoint) {
+            return;
+        }
+        try {
+            List<dev.modelmanager.api.CatalogEntry> entries = new ArrayList<>();
+            for (Map.Entry<String, String> m : Protocol.of(endpoint).typedModels().entrySet()) {
+                String model = m.getKey();
+                ModelType type = null;
+                try {
+                    type = m.getValue() == null ? null : ModelType.fromId(m.getValue());
+                } catch (RuntimeException unknown) {
+                    // guessed below
+                }
+                boolean guessed = type == null;
+                if (guessed) {
+                    type = model.toLowerCase(java.util.Locale.ROOT).contains("embed")
+                        && endpoint.settings().kind() != EndpointSettings.Kind.ANTHROPIC
+                        ? ModelType.EMBEDDING : ModelType.TEXT_GENERATION;
+                }
+                Map<String, String> metadata = new java.util.HashMap<>();
+                metadata.put("endpoint", endpoint.name());
+                if (guessed) {
+                    metadata.put("type_guessed", "true");
+                }
+                entries.add(new dev.modelmanager.api.CatalogEntry(model, endpoint.name(), type,
+                    "served by endpoint " + endpoint.name() + " (" + endpoint.settings().kind().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ")", null, null, null, null,
+                    type == ModelType.EMBEDDING ? java.util.Set.of("embeddings")
+                        : java.util.Set.of("chat_completion", "streaming"), null,
+                    null, false, metadata, "endpoint:" + endpoint.name()));
+            }
+            discovered.put(endpoint.name(), List.copyOf(entries));
+        } catch (RuntimeException e) {
+            LOG.debug("Discovery on endpoint {} failed: {}", endpoint.name(), e.getMessage());
+        }
+    }
+
+    /** What the endpoints said they serve, as catalog entries (discovered in the background). */
+    @Override
+    public List<dev.modelmanager.api.CatalogEntry> entries() {
+        List<dev.modelmanager.api.CatalogEntry> all = new ArrayList<>();
+        discovered.values().forEach(all::addAll);
+        return all;
     }
 
     /**

@@ -169,6 +169,23 @@ class RemoteProviderTest {
             .containsExactly("Hel", "lo", "");
         assertThat(manager.generate("c", "Once", GenerationOptions.DEFAULTS).text()).isEqualTo(" upon a time");
 
+        // What the endpoint serves appears in the catalog (discovered in the background, kept for a while).
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (provider.entries().size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(provider.entries()).extracting(dev.modelmanager.api.CatalogEntry::name)
+            .containsExactlyInAnyOrder("chat-m", "embed-m");
+        assertThat(provider.entries()).filteredOn(e -> e.name().equals("embed-m")).singleElement()
+            .satisfies(e -> {
+                assertThat(e.modelType()).isEqualTo(ModelType.EMBEDDING);
+                assertThat(e.origin()).isEqualTo("endpoint:vllm");
+                assertThat(e.metadata()).containsEntry("type_guessed", "true");
+            });
+        dev.modelmanager.core.internal.CatalogService catalog = new dev.modelmanager.core.internal.CatalogService();
+        catalog.bindSource(provider);
+        assertThat(catalog.find("chat-m")).map(dev.modelmanager.api.CatalogEntry::provider).contains("vllm");
+
         manager.register("nope", remote(ModelType.TEXT_GENERATION, "vllm", "missing-m"), "t");
         assertThatThrownBy(() -> manager.generate("nope", "x", GenerationOptions.DEFAULTS))
             .isInstanceOfSatisfying(ModelException.class, e -> {
