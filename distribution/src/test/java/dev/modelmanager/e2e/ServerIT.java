@@ -121,6 +121,11 @@ class ServerIT {
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
         JsonNode loaded = json(send("POST", "/api/v1/models/sentiment/load", "{\"timeout_seconds\": 60}"));
         assertThat(loaded.get("status").asText()).as(loaded.toString()).isEqualTo("LOADED");
+        JsonNode caps = json(get("/api/v1/models/sentiment/capabilities"));
+        assertThat(caps.get("detected_from_loaded_model")).extracting(JsonNode::asText)
+            .contains("labels:NEGATIVE,POSITIVE");
+        assertThat(caps.get("declared_in_catalog")).as("the examples bundle's catalog file")
+            .extracting(JsonNode::asText).contains("classification");
         assertThat(send("PUT", "/api/v1/models/current", "{\"model\": \"tiny\"}").statusCode()).isEqualTo(200);
         assertThat(json(get("/api/v1/models/current")).get("model").asText()).isEqualTo("tiny");
         assertThat(json(get("/api/v1/models/loaded")).get("models")).extracting(m -> m.get("id").asText())

@@ -214,8 +214,21 @@ final class ManagementServlet extends JsonServlet {
             case "capabilities" -> {
                 require(method, "GET", request);
                 ModelInfo info = manager.info(id);
-                Json.write(response, 200, Map.of("id", info.modelId(), "model_type", info.modelType().id(),
-                    "capabilities", capabilities(info)));
+                List<String> byType = capabilities(info);
+                List<String> declared = catalog.get() == null ? List.of() : catalog.get().find(info.name())
+                    .map(e -> List.copyOf(e.capabilities())).orElse(List.of());
+                List<String> detected = detected(info);
+                java.util.Set<String> all = new java.util.TreeSet<>(byType);
+                all.addAll(declared);
+                all.addAll(detected);
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("id", info.modelId());
+                v.put("model_type", info.modelType().id());
+                v.put("capabilities", List.copyOf(all));
+                v.put("from_model_type", byType);
+                v.put("declared_in_catalog", declared);
+                v.put("detected_from_loaded_model", detected);
+                Json.write(response, 200, v);
             }
             case "cache" -> {
                 require(method, "DELETE", request);
@@ -339,6 +352,32 @@ final class ManagementServlet extends JsonServlet {
         }
         if (m.device() != null && m.device().startsWith("remote:")) {
             c.add("remote");
+        }
+        return c;
+    }
+
+    /**
+     * What the loaded model shows about itself (its provider's facts, read from the model file): a chat template,
+     * multi-label scores, beam search and sampling. Empty while it is not loaded.
+     */
+    static List<String> detected(ModelInfo m) {
+        List<String> c = new java.util.ArrayList<>();
+        Map<String, String> d = m.details();
+        String template = d.get("chat.template");
+        if (template != null && template.startsWith("from the model")) {
+            c.add("chat_template");
+        }
+        if (d.getOrDefault("scores", "").contains("multi-label")) {
+            c.add("multi_label");
+        }
+        if (d.getOrDefault("decoding", "").contains("beam search")) {
+            c.add("beam_search");
+        }
+        if (d.getOrDefault("decoding", "").contains("sampling")) {
+            c.add("sampling");
+        }
+        if (d.containsKey("labels")) {
+            c.add("labels:" + d.get("labels"));
         }
         return c;
     }

@@ -127,8 +127,9 @@ class RestFacesTest {
         assertThat(list.get("models").get(0).get("requesters").get(0).asText()).isEqualTo("rest");
 
         assertThat(json(call("GET", "/api/v1/models?model_type=embedding", null)).get("count").asInt()).isEqualTo(1);
-        assertThat(json(call("GET", "/api/v1/models/story/capabilities", null)).get("capabilities"))
-            .extracting(JsonNode::asText).contains("chat_completion", "streaming");
+        JsonNode caps = json(call("GET", "/api/v1/models/story/capabilities", null));
+        assertThat(caps.get("capabilities")).extracting(JsonNode::asText).contains("chat_completion", "streaming");
+        assertThat(caps.get("from_model_type")).isNotEmpty();
         JsonNode loaded = json(call("POST", "/api/v1/models/story/load", "{\"timeout_seconds\": 10}"));
         assertThat(loaded.get("status").asText()).isEqualTo("LOADED");
         assertThat(json(call("GET", "/api/v1/models/loaded", null)).get("models"))
