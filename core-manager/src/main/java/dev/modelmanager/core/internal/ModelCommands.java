@@ -32,7 +32,8 @@ import dev.modelmanager.api.RequirementProperties;
     "osgi.command.function=devices",
     "osgi.command.function=alias",
     "osgi.command.function=unalias",
-    "osgi.command.function=profile"
+    "osgi.command.function=profile",
+    "osgi.command.function=stats"
 })
 public final class ModelCommands {
     /** Who holds the references taken from the shell. */
@@ -172,6 +173,22 @@ public final class ModelCommands {
                 .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
         }
         return table;
+    }
+
+    @Descriptor("Statistics per model: calls, success rate, latency percentiles, items, tokens")
+    public String stats() {
+        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS");
+        for (ModelInfo m : manager.list()) {
+            dev.modelmanager.api.ModelStats s = m.stats();
+            table.row(m.modelId(), s.requests(), String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.successRate()),
+                ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
+                s.items(), s.promptTokens() + "+" + s.generatedTokens());
+        }
+        return table.isEmpty() ? "No models registered.\n" : table.toString();
+    }
+
+    private static String ms(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.1f", seconds * 1e3);
     }
 
     @Descriptor("Lists the aliases and the models they point at")

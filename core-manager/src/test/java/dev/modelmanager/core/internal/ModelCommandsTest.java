@@ -52,6 +52,7 @@ class ModelCommandsTest {
         assertThat(commands.profile("writer", 3)).startsWith("story: 3 calls, 0 failed; latency mean")
             .contains("tokens/s");
         assertThat(commands.unalias("writer")).isEqualTo("removed writer\n");
+        assertThat(commands.stats()).startsWith("MODEL").contains("story").contains("100.0%");
     }
 
     @Test

@@ -104,7 +104,7 @@ final class ManagementServlet extends JsonServlet {
             }
             case "statistics" -> {
                 require(method, "GET", request);
-                Json.write(response, 200, statistics(manager.status()));
+                Json.write(response, 200, statistics(manager.status(), catalog.get()));
             }
             case "status" -> {
                 require(method, "GET", request);
@@ -158,7 +158,7 @@ final class ManagementServlet extends JsonServlet {
             return;
         }
         if (path.size() == 1 && id.equals("statistics") && method.equals("GET")) {
-            Json.write(response, 200, statistics(manager.status()));
+            Json.write(response, 200, statistics(manager.status(), catalog.get()));
             return;
         }
         if (path.size() == 1) {
@@ -432,16 +432,22 @@ final class ManagementServlet extends JsonServlet {
     }
 
     /** Totals by provider, model type and status (as in the statistics of 002), and per model. */
-    static Map<String, Object> statistics(ManagerStatus status) {
+    static Map<String, Object> statistics(ManagerStatus status, dev.modelmanager.api.ModelCatalog catalog) {
         Map<String, ModelStats> byProvider = new TreeMap<>();
         Map<String, ModelStats> byType = new TreeMap<>();
         Map<String, Integer> byStatus = new TreeMap<>();
+        Map<String, Integer> byCapability = new TreeMap<>();
         ModelStats total = ModelStats.EMPTY;
         Map<String, Object> perModel = new TreeMap<>();
         for (ModelInfo m : status.models()) {
             byProvider.merge(m.provider() == null ? "none" : m.provider(), m.stats(), ModelStats::plus);
             byType.merge(m.modelType().id(), m.stats(), ModelStats::plus);
             byStatus.merge(m.status().name(), 1, Integer::sum);
+            java.util.Set<String> caps = new java.util.TreeSet<>(capabilities(m));
+            if (catalog != null) {
+                catalog.find(m.name()).ifPresent(e -> caps.addAll(e.capabilities()));
+            }
+            caps.forEach(c -> byCapability.merge(c, 1, Integer::sum));
             total = total.plus(m.stats());
             perModel.put(m.modelId(), Views.stats(m.stats()));
         }
@@ -452,6 +458,7 @@ final class ManagementServlet extends JsonServlet {
         v.put("by_provider", view(byProvider));
         v.put("by_model_type", view(byType));
         v.put("by_status", byStatus);
+        v.put("by_capability", byCapability);
         v.put("models", perModel);
         v.put("providers", status.providers().size());
         return v;

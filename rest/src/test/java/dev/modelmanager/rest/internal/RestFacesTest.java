@@ -151,6 +151,8 @@ class RestFacesTest {
         JsonNode stats = json(call("GET", "/api/v1/statistics", null));
         assertThat(stats.get("by_model_type").get("embedding").get("items").asLong()).isEqualTo(2);
         assertThat(stats.get("by_status").get("LOADED").asInt()).isEqualTo(2);
+        assertThat(stats.get("by_capability").get("embeddings").asInt()).isEqualTo(1);
+        assertThat(stats.get("by_capability").get("streaming").asInt()).isEqualTo(1);
 
         assertThat(call("PUT", "/api/v1/aliases/writer", "{\"model\": \"story\"}").statusCode()).isEqualTo(200);
         assertThat(json(call("GET", "/api/v1/aliases", null)).get("aliases").get("writer").asText()).isEqualTo("story");
