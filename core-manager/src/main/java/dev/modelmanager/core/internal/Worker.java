@@ -258,9 +258,10 @@ final class Worker {
         if (sizing.roundRobin()) {
             chosen = instances.get(Math.floorMod(next++, instances.size()));
         } else {
+            // The least busy; among equally busy ones, the one idle longest, so that calls spread over all.
             chosen = instances.get(0);
             for (Instance i : instances) {
-                if (i.busy < chosen.busy) {
+                if (i.busy < chosen.busy || i.busy == chosen.busy && i.busy == 0 && i.idleSince < chosen.idleSince) {
                     chosen = i;
                 }
             }
