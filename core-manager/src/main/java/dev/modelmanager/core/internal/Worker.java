@@ -341,33 +341,44 @@ final class Worker {
         return future;
     }
 
+    /**
+     * Runs a call. The call leaves the worker's books (in flight, busy instance) before its caller sees the result,
+     * so that a caller who got its answer finds the model idle: an unload or an eviction decided right after does not
+     * see it as busy.
+     */
     private <R> void execute(Call<R> call, CompletableFuture<R> future) {
-        try {
-            ModelException revoked = revokedWith;
-            if (revoked != null || future.isDone()) {
-                future.completeExceptionally(revoked != null ? revoked
-                    : new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran"));
-                return;
-            }
-            running.incrementAndGet();
-            Instance instance = take();
-            try {
-                future.complete(call.run(instance, future::isDone));
-            } finally {
-                giveBack(instance);
-                running.decrementAndGet();
-            }
-        } catch (ModelException e) {
-            ModelException revoked = revokedWith;
-            future.completeExceptionally(revoked != null ? revoked : e.forModel(modelId));
-        } catch (Throwable e) {
-            ModelException revoked = revokedWith;
+        ModelException revoked = revokedWith;
+        if (revoked != null || future.isDone()) {
+            finished(future);
             future.completeExceptionally(revoked != null ? revoked
-                : new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the model failed: " + e, e));
+                : new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran"));
+            return;
+        }
+        R value = null;
+        ModelException failure = null;
+        running.incrementAndGet();
+        Instance instance = take();
+        try {
+            value = call.run(instance, future::isDone);
+        } catch (ModelException e) {
+            failure = e.forModel(modelId);
+        } catch (Throwable e) {
+            failure = new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the model failed: " + e, e);
         } finally {
+            giveBack(instance);
+            running.decrementAndGet();
             finished(future);
         }
+        revoked = revokedWith;
+        if (revoked != null && failure != null) {
+            future.completeExceptionally(revoked);
+        } else if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            future.complete(value);
+        }
     }
+
 
     private void finished(CompletableFuture<?> future) {
         inFlight.remove(future);
