@@ -98,6 +98,8 @@ final class Worker {
     private final ThreadPoolExecutor executor;
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger running = new AtomicInteger();
+    /** Calls off the books whose results are being handed to their callers (an unload waits for them too). */
+    private final AtomicInteger delivering = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean accepting = true;
     private volatile ModelException revokedWith;
@@ -366,16 +368,25 @@ final class Worker {
             failure = new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the model failed: " + e, e);
         } finally {
             giveBack(instance);
+            delivering.incrementAndGet();
             running.decrementAndGet();
             finished(future);
         }
-        revoked = revokedWith;
-        if (revoked != null && failure != null) {
-            future.completeExceptionally(revoked);
-        } else if (failure != null) {
-            future.completeExceptionally(failure);
-        } else {
-            future.complete(value);
+        try {
+            revoked = revokedWith;
+            if (revoked != null && failure != null) {
+                future.completeExceptionally(revoked);
+            } else if (failure != null) {
+                future.completeExceptionally(failure);
+            } else {
+                future.complete(value);
+            }
+        } finally {
+            if (delivering.decrementAndGet() == 0) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
         }
     }
 
@@ -411,7 +422,7 @@ final class Worker {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean drained = true;
         synchronized (idle) {
-            while (!inFlight.isEmpty() || running.get() > 0) {
+            while (!inFlight.isEmpty() || running.get() > 0 || delivering.get() > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     drained = false;
