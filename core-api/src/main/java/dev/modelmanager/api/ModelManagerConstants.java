@@ -38,6 +38,28 @@ public final class ModelManagerConstants {
             || requester.startsWith(DURABLE_PREFIX) || requester.startsWith(ALIAS_PREFIX));
     }
 
+    /**
+     * The name of a factory configuration (a declared model, an endpoint): {@code dev.modelmanager.model~minilm}
+     * gives {@code minilm}; for a generated PID, File Install's file name ({@code dev.modelmanager.model-minilm.cfg}
+     * gives {@code minilm}); else the PID's last segment.
+     *
+     * @param pid                 the configuration's {@code service.pid}
+     * @param fileInstallFileName its {@code felix.fileinstall.filename} property, or {@code null}
+     */
+    public static String configurationName(String pid, Object fileInstallFileName) {
+        int tilde = pid.indexOf('~');
+        if (tilde >= 0) {
+            return pid.substring(tilde + 1);
+        }
+        String file = fileInstallFileName == null ? "" : fileInstallFileName.toString().strip();
+        if (!file.isEmpty()) {
+            String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.(cfg|config)$", "");
+            int dash = base.indexOf('-');
+            return dash >= 0 ? base.substring(dash + 1) : base;
+        }
+        return pid.substring(pid.lastIndexOf('.') + 1);
+    }
+
     private ModelManagerConstants() {
     }
 }

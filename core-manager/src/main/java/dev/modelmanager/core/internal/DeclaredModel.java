@@ -99,20 +99,9 @@ public final class DeclaredModel {
         requirement = null;
     }
 
-    /** {@code dev.modelmanager.model~minilm} → {@code minilm}; File Install's file name when the PID is generated. */
     static String configurationName(Map<String, ?> properties) {
-        String pid = String.valueOf(properties.get("service.pid"));
-        int tilde = pid.indexOf('~');
-        if (tilde >= 0) {
-            return pid.substring(tilde + 1);
-        }
-        String file = text(properties.get("felix.fileinstall.filename"));
-        if (file != null) {
-            String base = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.(cfg|config)$", "");
-            int dash = base.indexOf('-');
-            return dash >= 0 ? base.substring(dash + 1) : base;
-        }
-        return pid.substring(pid.lastIndexOf('.') + 1);
+        return ModelManagerConstants.configurationName(String.valueOf(properties.get("service.pid")),
+            properties.get("felix.fileinstall.filename"));
     }
 
     private static Map<String, Object> withoutMetadata(Map<String, Object> properties) {

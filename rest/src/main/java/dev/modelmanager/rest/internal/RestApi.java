@@ -169,13 +169,8 @@ public final class RestApi {
             List<String> requesters = manager.list().stream().map(ModelInfo::requesters).flatMap(List::stream).toList();
             List<String> missing = new ArrayList<>();
             for (Configuration c : configs) {
-                String pid = c.getPid();
-                String name = pid.contains("~") ? pid.substring(pid.indexOf('~') + 1) : pid;
-                Object file = c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename");
-                if (!pid.contains("~") && file != null) {
-                    String base = String.valueOf(file).replaceFirst(".*/", "").replaceFirst("\\.(cfg|config)$", "");
-                    name = base.contains("-") ? base.substring(base.indexOf('-') + 1) : base;
-                }
+                String name = ModelManagerConstants.configurationName(c.getPid(),
+                    c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename"));
                 if (!requesters.contains(ModelManagerConstants.CONFIG_PREFIX + name)) {
                     missing.add(name);
                 }

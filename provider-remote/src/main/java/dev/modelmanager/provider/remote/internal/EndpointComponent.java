@@ -33,18 +33,8 @@ public final class EndpointComponent {
         return endpoint;
     }
 
-    /** {@code ...endpoint~ollama} → {@code ollama}; File Install's file name when the PID is generated. */
     static String configurationName(Map<String, ?> properties) {
-        String pid = String.valueOf(properties.get("service.pid"));
-        int tilde = pid.indexOf('~');
-        if (tilde >= 0) {
-            return pid.substring(tilde + 1);
-        }
-        Object file = properties.get("felix.fileinstall.filename");
-        if (file != null) {
-            String base = String.valueOf(file).replaceFirst(".*/", "").replaceFirst("\\.(cfg|config)$", "");
-            return base.contains("-") ? base.substring(base.indexOf('-') + 1) : base;
-        }
-        return pid;
+        return dev.modelmanager.api.ModelManagerConstants.configurationName(String.valueOf(properties.get("service.pid")),
+            properties.get("felix.fileinstall.filename"));
     }
 }
