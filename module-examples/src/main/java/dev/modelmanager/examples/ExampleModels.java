@@ -1,6 +1,5 @@
 package dev.modelmanager.examples;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import dev.modelmanager.api.ModelRequirement;
@@ -25,9 +24,6 @@ public final class ExampleModels {
         if (!config.containsKey("model_type")) {
             return otherwise;
         }
-        Map<String, Object> keys = new HashMap<>(config);
-        keys.keySet().removeIf(k -> k.equals("model.id") || k.startsWith("osgi.") || k.startsWith("component.")
-            || k.startsWith("service.") || k.startsWith("felix."));
-        return RequirementProperties.parse(keys);
+        return RequirementProperties.parse(config); // it skips model.id and the framework's own keys
     }
 }

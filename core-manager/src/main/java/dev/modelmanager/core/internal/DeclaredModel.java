@@ -1,6 +1,5 @@
 package dev.modelmanager.core.internal;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -59,7 +58,7 @@ public final class DeclaredModel {
         id = id != null ? id : name;
         ModelRequirement wanted;
         try {
-            wanted = RequirementProperties.parse(withoutMetadata(properties));
+            wanted = RequirementProperties.parse(properties);
         } catch (ModelException e) {
             LOG.warn("Declared model {} ({}) is refused: {}", id, properties.get("service.pid"), e.getMessage());
             release();
@@ -102,17 +101,6 @@ public final class DeclaredModel {
     static String configurationName(Map<String, ?> properties) {
         return ModelManagerConstants.configurationName(String.valueOf(properties.get("service.pid")),
             properties.get("felix.fileinstall.filename"));
-    }
-
-    private static Map<String, Object> withoutMetadata(Map<String, Object> properties) {
-        Map<String, Object> copy = new HashMap<>();
-        properties.forEach((k, v) -> {
-            if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.") && !k.startsWith("osgi.")
-                && !k.equals("model.id") && !k.equals("model_id")) {
-                copy.put(k, v);
-            }
-        });
-        return copy;
     }
 
     private static String text(Object value) {
