@@ -186,18 +186,7 @@ final class Inference {
         for (int from = 0; from < texts.size(); from += batch) {
             List<String> slice = texts.subList(from, Math.min(texts.size(), from + batch));
             CompletableFuture<List<MicroBatcher.Done<V>>> call = calls.run(entry, allowed, capability, operation,
-                (model, worker, abandoned) -> {
-                    long t0 = System.nanoTime();
-                    List<V> values = runner.run(model, slice);
-                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                    if (values == null || values.size() != slice.size()) {
-                        throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                            + (values == null ? "nothing" : values.size() + " results") + " for " + slice.size()
-                            + " texts");
-                    }
-                    return values.stream().map(v -> new MicroBatcher.Done<>(v, took, worker.id(), worker.device()))
-                        .toList();
-                });
+                (model, worker, abandoned) -> MicroBatcher.runBatch(entry.id(), runner, model, worker, slice));
             for (int k = 0; k < slice.size(); k++) {
                 int index = k;
                 parts.add(call.thenApply(list -> list.get(index)));

@@ -133,22 +133,27 @@ final class MicroBatcher<C, V> {
         }
     }
 
+    /** Runs one batch on an instance; one value per text, each with how it was made. */
+    static <C, V> List<Done<V>> runBatch(String modelId, Runner<C, V> runner, C model, Worker.Instance worker,
+                                         List<String> texts) throws Exception {
+        long t0 = System.nanoTime();
+        List<V> values = runner.run(model, texts);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (values == null || values.size() != texts.size()) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the provider returned "
+                + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
+        }
+        List<Done<V>> out = new ArrayList<>(values.size());
+        for (V v : values) {
+            out.add(new Done<>(v, took, worker.id(), worker.device()));
+        }
+        return out;
+    }
+
     private void send(List<Item<V>> batch, int slots) {
         List<String> texts = batch.stream().map(Item::text).toList();
-        calls.run(entry, allowed, capability, operation, (model, worker, abandoned) -> {
-            long t0 = System.nanoTime();
-            List<V> values = runner.run(model, texts);
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            if (values == null || values.size() != texts.size()) {
-                throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                    + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
-            }
-            List<Done<V>> out = new ArrayList<>(values.size());
-            for (V v : values) {
-                out.add(new Done<>(v, took, worker.id(), worker.device()));
-            }
-            return out;
-        }).whenComplete((results, error) -> {
+        calls.run(entry, allowed, capability, operation, (model, worker, abandoned) ->
+            runBatch(entry.id(), runner, model, worker, texts)).whenComplete((results, error) -> {
             synchronized (this) {
                 running--;
             }
