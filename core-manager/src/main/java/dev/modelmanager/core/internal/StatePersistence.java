@@ -127,13 +127,16 @@ final class StatePersistence {
             return;
         }
         synchronized (writing) {
-            StateStore.State state = snapshot();
-            try {
-                store.write(state);
-                lastFingerprint = fingerprint(state);
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
-            }
+            write(snapshot());
+        }
+    }
+
+    private void write(StateStore.State state) {
+        try {
+            store.write(state);
+            lastFingerprint = fingerprint(state);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
         }
     }
 
@@ -141,8 +144,8 @@ final class StatePersistence {
     void saveIfChanged() {
         synchronized (writing) {
             StateStore.State state = snapshot();
-            if (!fingerprint(state).equals(lastFingerprint)) {
-                save();
+            if (!restoring && !fingerprint(state).equals(lastFingerprint)) {
+                write(state);
             }
         }
     }

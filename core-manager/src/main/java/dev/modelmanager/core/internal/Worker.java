@@ -326,7 +326,7 @@ final class Worker {
             finished(future);
             return null;
         }
-        if (inFlight.size() > concurrency * size()) {
+        if (inFlight.size() > threads) {
             grow(); // every thread is busy and calls wait: another instance, if the pool may grow
         }
         if (timer != null && !queueTimeout.isZero() && !queueTimeout.isNegative()) {
