@@ -166,10 +166,7 @@ final class OpenAiServlet extends JsonServlet {
             choice.put("message", message);
             choice.put("finish_reason", finish(r.finishReason()));
             choice.put("logprobs", null);
-            Map<String, Object> v = envelope(id, "chat.completion", created, r.modelId());
-            v.put("choices", List.of(choice));
-            v.put("usage", usage(r.usage()));
-            Json.write(response, 200, v);
+            Json.write(response, 200, answer(id, "chat.completion", created, r.modelId(), choice, usage(r.usage())));
             return;
         }
         boolean includeUsage = includeUsage(body);
@@ -200,10 +197,7 @@ final class OpenAiServlet extends JsonServlet {
                 }
                 out.add(v);
                 if (chunk.last() && includeUsage) {
-                    Map<String, Object> u = envelope(id, "chat.completion.chunk", created, modelId);
-                    u.put("choices", List.of());
-                    u.put("usage", usage(chunk.usage()));
-                    out.add(u);
+                    out.add(answer(id, "chat.completion.chunk", created, modelId, null, usage(chunk.usage())));
                 }
                 return out;
             }
@@ -230,10 +224,7 @@ final class OpenAiServlet extends JsonServlet {
             choice.put("text", r.text());
             choice.put("logprobs", null);
             choice.put("finish_reason", finish(r.finishReason()));
-            Map<String, Object> v = envelope(id, "text_completion", created, r.modelId());
-            v.put("choices", List.of(choice));
-            v.put("usage", usage(r.usage()));
-            Json.write(response, 200, v);
+            Json.write(response, 200, answer(id, "text_completion", created, r.modelId(), choice, usage(r.usage())));
             return;
         }
         boolean includeUsage = includeUsage(body);
@@ -249,10 +240,7 @@ final class OpenAiServlet extends JsonServlet {
             v.put("choices", List.of(choice));
             out.add(v);
             if (chunk.last() && includeUsage) {
-                Map<String, Object> u = envelope(id, "text_completion", created, modelId);
-                u.put("choices", List.of());
-                u.put("usage", usage(chunk.usage()));
-                out.add(u);
+                out.add(answer(id, "text_completion", created, modelId, null, usage(chunk.usage())));
             }
             return out;
         });
@@ -353,6 +341,15 @@ final class OpenAiServlet extends JsonServlet {
         v.put("object", object);
         v.put("created", created);
         v.put("model", model);
+        return v;
+    }
+
+    /** An answer with one choice and the usage, or (choice {@code null}) the usage chunk that ends a stream. */
+    private static Map<String, Object> answer(String id, String object, long created, String model,
+                                              Map<String, Object> choice, Map<String, Object> usage) {
+        Map<String, Object> v = envelope(id, object, created, model);
+        v.put("choices", choice == null ? List.of() : List.of(choice));
+        v.put("usage", usage);
         return v;
     }
 
