@@ -49,7 +49,7 @@ class ModelRequirementTest {
         assertInvalid(() -> embedding().maxInputLength(-3).build(), "max_input_length", "> 0");
         assertInvalid(() -> embedding().preloadWorkers(-1).build(), "preload_workers", ">= 0");
         assertInvalid(() -> embedding().idleTimeout(Duration.ofSeconds(-1)).build(), "idle_timeout", "negative");
-        assertInvalid(() -> embedding().device("gpu").build(), "device", "auto, cpu, cuda or cuda:N");
+        assertInvalid(() -> embedding().device("the gpu").build(), "device", "without spaces");
         assertInvalid(() -> embedding().device("cuda:x").build(), "device", "cuda:N");
         assertInvalid(() -> embedding().device("cpu:1").build(), "device", "cuda:N");
         ModelRequirement.Builder gen = ModelRequirement.builder(ModelType.TEXT_GENERATION, "gpt2");
@@ -137,6 +137,24 @@ class ModelRequirementTest {
         assertThat(DeviceSelector.CPU.matches("cuda:0")).isFalse();
         assertThat(DeviceSelector.AUTO.matches("cpu")).isTrue();
         assertThat(DeviceSelector.parse("cuda:2").toString()).isEqualTo("cuda:2");
+    }
+
+    @Test
+    void anyDeviceIdADeviceProviderReportsCanBeSelected() {
+        // Kinds the manager does not know are typed the same way: kind, kind:N.
+        assertThat(DeviceSelector.parse("rocm:0")).isEqualTo(new DeviceSelector("rocm", 0));
+        assertThat(DeviceSelector.parse("rocm").matches("rocm:1")).isTrue();
+        assertThat(DeviceSelector.parse("rocm:0").matches("rocm:1")).isFalse();
+        assertThat(DeviceSelector.parse("mps").matches("mps")).isTrue();
+        assertThat(DeviceSelector.parse("mps").matches("cuda:0")).isFalse();
+        assertThat(DeviceSelector.parse("cuda").matches("rocm:0")).isFalse();
+        // Ids of another form are matched as they are, and matching never throws on any id.
+        assertThat(DeviceSelector.parse("remote:Cluster-A").matches("remote:Cluster-A")).isTrue();
+        assertThat(DeviceSelector.parse("remote:Cluster-A").matches("remote:cluster-b")).isFalse();
+        assertThat(DeviceSelector.CPU.matches("remote:Cluster-A")).isFalse();
+        assertThat(DeviceSelector.parse("cuda").matches("weird id with spaces")).isFalse();
+        assertThat(DeviceSelector.AUTO.matches("npu:7")).isTrue();
+        assertThat(DeviceSelector.parse("remote:Cluster-A").toString()).isEqualTo("remote:Cluster-A");
     }
 
     @Test

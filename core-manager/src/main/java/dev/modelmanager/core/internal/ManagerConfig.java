@@ -31,6 +31,11 @@ public @interface ManagerConfig {
         description = "When a model unloads, how long its running calls may take to finish before it closes.")
     long unload_drain_timeout_seconds() default 60;
 
+    @AttributeDefinition(name = "Provider call timeout (s)",
+        description = "How long a provider may take to answer a question about a model (assess, files, memory "
+            + "estimate) or to close an instance before the manager reports it and carries on.")
+    long provider_call_timeout_seconds() default 10;
+
     @AttributeDefinition(name = "Stream stall timeout (s)",
         description = "How long a stream waits for its subscriber to request more before it is cancelled.")
     long stream_stall_timeout_seconds() default 300;

@@ -3,13 +3,20 @@ package dev.modelmanager.core.internal;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.modelmanager.core.internal.cache.CacheSettings;
+import dev.modelmanager.core.internal.inference.InferenceSettings;
+import dev.modelmanager.core.internal.lifecycle.LifecycleSettings;
+import dev.modelmanager.core.internal.memory.BudgetSettings;
+import dev.modelmanager.core.internal.memory.MemoryLimit;
 import dev.modelmanager.core.internal.source.HubSettings;
 
 /**
- * The manager's settings as values, read from {@link ManagerConfig} or built directly in tests.
+ * The manager's settings as values, read from {@link ManagerConfig} or built directly (plain Java, tests). Each
+ * part of the manager sees only the settings interface of its own package ({@link LifecycleSettings},
+ * {@link BudgetSettings}, {@link InferenceSettings}), which this record implements.
  *
  * @param idleTimeout          grace period between the last release and the unload
- * @param loadTimeout          how long a call waits for a load
+ * @param loadTimeout          how long a call waits for a load, and a provider may take to load
  * @param workerConcurrency    calls one loaded instance runs at once
  * @param providerDrainTimeout how long a leaving provider's running calls may take
  * @param unloadDrainTimeout   how long an unloading model's running calls may take
@@ -27,33 +34,22 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param maxWorkers           most loaded instances per model (its worker pool grows to it while calls queue)
  * @param roundRobin           calls go to the pool's instances in turn (true) or to the least busy (false)
  * @param batchDelay           how long texts may wait for company while a slot is free (0 = not at all)
+ * @param providerCallTimeout  how long a provider may take to answer a question or to close an instance
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
                               Duration streamStallTimeout, HubSettings hub, Path workDir, CacheSettings cache,
                               int queueCapacity, Path stateFile, boolean microBatching,
-                              MemoryBudget.Limit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
-                              Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay) {
-
-    /**
-     * @param enabled whether embeddings are cached at all
-     * @param maxSize most vectors per model
-     * @param ttl     how long a vector is kept after it was computed
-     */
-    public record CacheSettings(boolean enabled, long maxSize, Duration ttl) {
-        public static final CacheSettings DEFAULTS = new CacheSettings(true, 10_000, Duration.ofHours(1));
-
-        public CacheSettings {
-            if (maxSize < 0 || ttl == null || ttl.isNegative()) {
-                throw new IllegalArgumentException("embedding cache: size and TTL must not be negative");
-            }
-        }
-    }
+                              MemoryLimit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
+                              Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay,
+                              Duration providerCallTimeout)
+    implements LifecycleSettings, BudgetSettings, InferenceSettings {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
-        256, null, true, MemoryBudget.Limit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO);
+        256, null, true, MemoryLimit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO,
+        Duration.ofSeconds(10));
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -61,14 +57,15 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         requireNonNegative("provider_drain_timeout", providerDrainTimeout);
         requireNonNegative("unload_drain_timeout", unloadDrainTimeout);
         requireNonNegative("stream_stall_timeout", streamStallTimeout);
+        requireNonNegative("queue_timeout", queueTimeout);
+        requireNonNegative("micro_batching_delay", batchDelay);
+        requireNonNegative("provider_call_timeout", providerCallTimeout);
         if (workerConcurrency < 1) {
             throw new IllegalArgumentException("worker_concurrency must be >= 1, was " + workerConcurrency);
         }
         if (queueCapacity < 0) {
             throw new IllegalArgumentException("queue_capacity must be >= 0, was " + queueCapacity);
         }
-        requireNonNegative("queue_timeout", queueTimeout);
-        requireNonNegative("micro_batching_delay", batchDelay);
         if (memoryBudget == null) {
             throw new IllegalArgumentException("memory budget is required");
         }
@@ -93,13 +90,14 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             config.queue_capacity(),
             config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()),
             config.micro_batching(),
-            MemoryBudget.Limit.parse(config.memory_budget()),
+            MemoryLimit.parse(config.memory_budget()),
             !"refuse".equalsIgnoreCase(config.memory_policy().strip()),
             Math.max(0, config.max_loaded_models()),
             Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())),
             Math.max(1, config.worker_max_instances()),
             "round-robin".equalsIgnoreCase(config.worker_balancing().strip()),
-            Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())));
+            Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())),
+            Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -111,75 +109,135 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     }
 
     public ManagerSettings withIdleTimeout(Duration value) {
-        return new ManagerSettings(value, loadTimeout, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().idleTimeout(value).build();
     }
 
     public ManagerSettings withLoadTimeout(Duration value) {
-        return new ManagerSettings(idleTimeout, value, workerConcurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().loadTimeout(value).build();
     }
 
     public ManagerSettings withProviderDrainTimeout(Duration value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, value, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().providerDrainTimeout(value).build();
+    }
+
+    public ManagerSettings withProviderCallTimeout(Duration value) {
+        return builder().providerCallTimeout(value).build();
     }
 
     public ManagerSettings withHub(HubSettings value, Path work) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, value, work, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().hub(value).workDir(work).build();
     }
 
     public ManagerSettings withCache(CacheSettings value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, value, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().cache(value).build();
     }
 
     public ManagerSettings withQueue(int concurrency, int capacity) {
-        return new ManagerSettings(idleTimeout, loadTimeout, concurrency, providerDrainTimeout, unloadDrainTimeout,
-            streamStallTimeout, hub, workDir, cache, capacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().workerConcurrency(concurrency).queueCapacity(capacity).build();
     }
 
     public ManagerSettings withStateFile(Path value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, value, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().stateFile(value).build();
     }
 
     public ManagerSettings withMicroBatching(boolean value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, value,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay);
+        return builder().microBatching(value).build();
     }
 
-    public ManagerSettings withMemory(MemoryBudget.Limit budget, boolean evict, int maxLoaded) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            budget, evict, maxLoaded, queueTimeout, maxWorkers, roundRobin, batchDelay);
+    public ManagerSettings withMemory(MemoryLimit budget, boolean evict, int maxLoaded) {
+        return builder().memoryBudget(budget).evictWhenFull(evict).maxLoadedModels(maxLoaded).build();
     }
 
     public ManagerSettings withQueueTimeout(Duration value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, value, maxWorkers, roundRobin, batchDelay);
+        return builder().queueTimeout(value).build();
     }
 
     public ManagerSettings withWorkers(int max, boolean roundRobinBalancing) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, max, roundRobinBalancing, batchDelay);
+        return builder().maxWorkers(max).roundRobin(roundRobinBalancing).build();
     }
 
     public ManagerSettings withBatchDelay(Duration value) {
-        return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
-            unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
-            memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, value);
+        return builder().batchDelay(value).build();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder builder() {
+        return new Builder(this);
+    }
+
+    /** Changes some settings, keeping the others. */
+    public static final class Builder {
+        private Duration idleTimeout;
+        private Duration loadTimeout;
+        private int workerConcurrency;
+        private Duration providerDrainTimeout;
+        private Duration unloadDrainTimeout;
+        private Duration streamStallTimeout;
+        private HubSettings hub;
+        private Path workDir;
+        private CacheSettings cache;
+        private int queueCapacity;
+        private Path stateFile;
+        private boolean microBatching;
+        private MemoryLimit memoryBudget;
+        private boolean evictWhenFull;
+        private int maxLoadedModels;
+        private Duration queueTimeout;
+        private int maxWorkers;
+        private boolean roundRobin;
+        private Duration batchDelay;
+        private Duration providerCallTimeout;
+
+        private Builder(ManagerSettings s) {
+            idleTimeout = s.idleTimeout;
+            loadTimeout = s.loadTimeout;
+            workerConcurrency = s.workerConcurrency;
+            providerDrainTimeout = s.providerDrainTimeout;
+            unloadDrainTimeout = s.unloadDrainTimeout;
+            streamStallTimeout = s.streamStallTimeout;
+            hub = s.hub;
+            workDir = s.workDir;
+            cache = s.cache;
+            queueCapacity = s.queueCapacity;
+            stateFile = s.stateFile;
+            microBatching = s.microBatching;
+            memoryBudget = s.memoryBudget;
+            evictWhenFull = s.evictWhenFull;
+            maxLoadedModels = s.maxLoadedModels;
+            queueTimeout = s.queueTimeout;
+            maxWorkers = s.maxWorkers;
+            roundRobin = s.roundRobin;
+            batchDelay = s.batchDelay;
+            providerCallTimeout = s.providerCallTimeout;
+        }
+
+        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
+        public Builder loadTimeout(Duration v) { loadTimeout = v; return this; }
+        public Builder workerConcurrency(int v) { workerConcurrency = v; return this; }
+        public Builder providerDrainTimeout(Duration v) { providerDrainTimeout = v; return this; }
+        public Builder unloadDrainTimeout(Duration v) { unloadDrainTimeout = v; return this; }
+        public Builder streamStallTimeout(Duration v) { streamStallTimeout = v; return this; }
+        public Builder hub(HubSettings v) { hub = v; return this; }
+        public Builder workDir(Path v) { workDir = v; return this; }
+        public Builder cache(CacheSettings v) { cache = v; return this; }
+        public Builder queueCapacity(int v) { queueCapacity = v; return this; }
+        public Builder stateFile(Path v) { stateFile = v; return this; }
+        public Builder microBatching(boolean v) { microBatching = v; return this; }
+        public Builder memoryBudget(MemoryLimit v) { memoryBudget = v; return this; }
+        public Builder evictWhenFull(boolean v) { evictWhenFull = v; return this; }
+        public Builder maxLoadedModels(int v) { maxLoadedModels = v; return this; }
+        public Builder queueTimeout(Duration v) { queueTimeout = v; return this; }
+        public Builder maxWorkers(int v) { maxWorkers = v; return this; }
+        public Builder roundRobin(boolean v) { roundRobin = v; return this; }
+        public Builder batchDelay(Duration v) { batchDelay = v; return this; }
+        public Builder providerCallTimeout(Duration v) { providerCallTimeout = v; return this; }
+
+        public ManagerSettings build() {
+            return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
+                unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
+                memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay,
+                providerCallTimeout);
+        }
     }
 
     private static void requireNonNegative(String name, Duration value) {

@@ -1,19 +1,15 @@
 package dev.modelmanager.core.internal;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -28,44 +24,74 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.ClassificationResult;
 import dev.modelmanager.api.EmbeddingResult;
-import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.ModelCatalog;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.api.ModelRequirement;
-import dev.modelmanager.api.ModelStatus;
-import dev.modelmanager.api.ProviderInfo;
+import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.core.internal.device.DeviceRegistry;
+import dev.modelmanager.core.internal.exec.DaemonThreads;
+import dev.modelmanager.core.internal.inference.GenerationInference;
+import dev.modelmanager.core.internal.inference.Profiler;
+import dev.modelmanager.core.internal.inference.TextInference;
+import dev.modelmanager.core.internal.lifecycle.EventPublisher;
+import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+import dev.modelmanager.core.internal.memory.MemoryBudget;
+import dev.modelmanager.core.internal.persist.StatePersistence;
+import dev.modelmanager.core.internal.persist.StateStore;
+import dev.modelmanager.core.internal.provider.ProviderCalls;
+import dev.modelmanager.core.internal.provider.ProviderRegistry;
+import dev.modelmanager.core.internal.source.BundleResourceLocator;
+import dev.modelmanager.core.internal.source.HubClient;
 import dev.modelmanager.core.internal.source.ResourceLocator;
+import dev.modelmanager.core.internal.source.SourceResolver;
 
 /**
- * The {@link ModelManager} service. Keeps the registry, tracks provider and device services (whiteboard), and
- * routes calls to the models' workers through {@link Inference}.
+ * The {@link ModelManager} service: the Declarative Services façade over the manager's parts. It wires them
+ * (registry and lifecycle, inference, memory budget, devices, providers, persistence), tracks the provider and
+ * device services (whiteboard), and hands each call to the part that answers it.
  */
 @Component(service = ModelManager.class, configurationPid = ModelManagerConstants.MANAGER_PID)
 @Designate(ocd = ManagerConfig.class)
 public final class ModelManagerImpl implements ModelManager {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManagerImpl.class);
 
-    private final ManagerContext ctx;
-    private final ModelRegistry registry;
-    private final Inference inference;
-    private final ProviderRegistry providers = new ProviderRegistry();
-    private final DeviceRegistry devices = new DeviceRegistry();
+    private final ResourceLocator resources;
+    private volatile ManagerSettings settings;
+    private volatile SourceResolver sources;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService lifecycle;
+    private final ExecutorService providerThreads;
     private final EventPublisher events = new EventPublisher();
-    /** {@code null} when the state is not kept. */
-    private final StatePersistence persistence;
+    private final DeviceRegistry devices = new DeviceRegistry();
+    private final ProviderRegistry providers;
+    private final ModelRegistry registry;
+    private final LifecycleContext ctx;
+    private final TextInference text;
+    private final GenerationInference generation;
+    private final Optional<StatePersistence> persistence;
+    private final Registrations registrations;
+    private final Routing routing;
+    private final StatusReport report;
+    private volatile ModelCatalog catalog;
 
     @Activate
     public ModelManagerImpl(ManagerConfig config, BundleContext context) {
@@ -84,74 +110,110 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     public ModelManagerImpl(ManagerSettings settings, ResourceLocator resources) {
-        this(settings, resources, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+        this(settings, resources, Ticker.systemTicker());
     }
 
     /** With the clock the embedding caches expire by (tests drive it instead of sleeping). */
-    ModelManagerImpl(ManagerSettings settings, ResourceLocator resources, com.github.benmanes.caffeine.cache.Ticker ticker) {
+    public ModelManagerImpl(ManagerSettings settings, ResourceLocator resources, Ticker ticker) {
+        this.resources = resources;
+        applySettings(settings);
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.lifecycle = Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle"));
+        this.providerThreads = Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-provider"));
+        this.providers = new ProviderRegistry(new ProviderCalls(providerThreads,
+            () -> this.settings.providerCallTimeout()));
         this.registry = new ModelRegistry(events);
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("modelmanager-timer"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        this.ctx = new ManagerContext(settings, resources, providers, devices, events,
-            Executors.newCachedThreadPool(DaemonThreads.named("modelmanager-lifecycle")), scheduler, this::removed,
-            ticker);
-        this.inference = new Inference(ctx, new Calls(ctx), registry::resolve);
-        ctx.entries = registry::all;
-        if (settings.stateFile() != null) {
-            java.nio.file.Path file = settings.workDir().resolve(settings.stateFile());
-            this.persistence = new StatePersistence(new StateStore(file), registry, ctx);
-            persistence.restore(this);
-            persistence.schedule(STATE_CHECK_MILLIS);
-        } else {
-            this.persistence = null;
-        }
+        this.ctx = new LifecycleContext(() -> this.settings, () -> this.sources, providers, devices, events,
+            lifecycle, timer, new MemoryBudget(() -> this.settings), ticker, new LifecycleContext.Listener() {
+                @Override
+                public void removed(ModelEntry entry) {
+                    entryRemoved(entry);
+                }
+
+                @Override
+                public void changed() {
+                    saveInBackground();
+                }
+            });
+        this.text = new TextInference(() -> this.settings, registry::resolve);
+        this.generation = new GenerationInference(() -> this.settings, registry::resolve);
+        this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
+            : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
+        this.registrations = new Registrations(registry, ctx, new CatalogCheck(() -> catalog), persistence);
+        this.report = new StatusReport(registry, ctx);
+        this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
+        persistence.ifPresent(this::restore);
         LOG.info("Model manager started ({})", settings);
     }
 
-    /** How often loads, unloads and statistics are checked for changes to write. */
-    private static final long STATE_CHECK_MILLIS = 5_000;
-
-    private void removed(ModelEntry entry) {
+    /** An entry dropped out of the registry: its statistics continue if the model is registered again. */
+    private void entryRemoved(ModelEntry entry) {
         registry.removed(entry);
-        // Its statistics continue if the model is registered again.
-        ctx.restoredStats.put(entry.id(), entry.stats());
-        saveState();
+        ctx.retainedStats().put(entry.id(), entry.stats());
+        saveInBackground();
     }
 
-    private void saveState() {
-        if (persistence != null) {
-            persistence.save();
+    private void saveInBackground() {
+        Optional<StatePersistence> keeper = persistence; // null while the constructor runs
+        if (keeper != null) {
+            keeper.ifPresent(StatePersistence::save);
         }
+    }
+
+    /** Registers the saved durable registrations again; one whose source cannot be had any more is reported. */
+    private void restore(StatePersistence keeper) {
+        int restored = 0;
+        for (StatePersistence.Saved saved : keeper.restore()) {
+            try {
+                registrations.register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
+                    saved.requester(), true);
+                restored++;
+            } catch (ModelException e) {
+                LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),
+                    e.getMessage());
+            }
+        }
+        keeper.restored(restored);
+    }
+
+    /** New settings; the source resolver is rebuilt when the Hub settings or the work folder changed. */
+    private void applySettings(ManagerSettings value) {
+        ManagerSettings previous = this.settings;
+        if (previous == null || !previous.hub().equals(value.hub()) || !previous.workDir().equals(value.workDir())) {
+            this.sources = new SourceResolver(new HubClient(value.hub()), resources,
+                value.workDir().resolve("resources"));
+        }
+        this.settings = value;
     }
 
     @Modified
     void modified(ManagerConfig config) {
-        ctx.settings(ManagerSettings.from(config));
-        LOG.info("Model manager reconfigured ({})", ctx.settings());
+        applySettings(ManagerSettings.from(config));
+        LOG.info("Model manager reconfigured ({})", settings);
     }
 
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
     @Deactivate
     public void close() {
         // Saved before the models unload, so that a restart loads again what was loaded.
-        saveState();
-        Duration drain = ctx.settings().providerDrainTimeout();
-        for (ModelEntry entry : registry.drain()) {
-            entry.shutdown(drain);
-        }
-        ctx.scheduler.shutdownNow();
+        persistence.ifPresent(StatePersistence::close);
+        Duration drain = settings.providerDrainTimeout();
+        registry.shutdown(drain);
+        timer.shutdownNow();
         // Loads still inside a provider finish on their own (native loads cannot be interrupted safely); their
         // instances are closed as stale. Wait for that, within the drain timeout, before reporting stopped.
-        ctx.lifecycle.shutdown();
+        lifecycle.shutdown();
         try {
-            if (!ctx.lifecycle.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!lifecycle.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Model loads still running after {}; stopping without them", drain);
-                ctx.lifecycle.shutdownNow();
+                lifecycle.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            ctx.lifecycle.shutdownNow();
+            lifecycle.shutdownNow();
         }
+        providerThreads.shutdown();
         LOG.info("Model manager stopped");
     }
 
@@ -161,9 +223,7 @@ public final class ModelManagerImpl implements ModelManager {
     public void bindProvider(ModelProvider provider, Map<String, Object> properties) {
         ProviderRegistry.Bound bound = providers.add(provider, properties);
         LOG.info("Provider {} arrived (model types {})", bound.name(), provider.modelTypes());
-        for (ModelEntry entry : registry.all()) {
-            entry.providerArrived();
-        }
+        registry.providerArrived();
     }
 
     public void unbindProvider(ModelProvider provider) {
@@ -172,9 +232,7 @@ public final class ModelManagerImpl implements ModelManager {
             return;
         }
         LOG.info("Provider {} left", bound.name());
-        for (ModelEntry entry : registry.all()) {
-            entry.providerLeft(provider);
-        }
+        registry.providerLeft(provider);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -186,50 +244,15 @@ public final class ModelManagerImpl implements ModelManager {
         devices.remove(provider);
     }
 
-    private volatile dev.modelmanager.api.ModelCatalog catalog;
-
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    public void bindCatalog(dev.modelmanager.api.ModelCatalog value) {
+    public void bindCatalog(ModelCatalog value) {
         catalog = value;
     }
 
-    public void unbindCatalog(dev.modelmanager.api.ModelCatalog value) {
+    public void unbindCatalog(ModelCatalog value) {
         if (catalog == value) {
             catalog = null;
         }
-    }
-
-    /**
-     * Checks a new registration against the catalog entry of its model name, if there is one: the model type, the
-     * embedding dimension and the context window must agree; a deprecated model is registered with a warning.
-     */
-    private void checkCatalog(String modelId, ModelRequirement requirement) {
-        dev.modelmanager.api.ModelCatalog c = catalog;
-        if (c == null) {
-            return;
-        }
-        c.find(requirement.name()).ifPresent(entry -> {
-            String where = " (catalog: " + entry.origin() + ")";
-            boolean guessed = "true".equals(entry.metadata().get("type_guessed"));
-            if (!guessed && entry.modelType() != requirement.modelType()) {
-                throw ModelException.invalidRequirement("model_type", "the catalog lists " + requirement.name()
-                    + " as a " + entry.modelType() + " model, not " + requirement.modelType() + where);
-            }
-            if (entry.dimension() != null && requirement.dimension() != null
-                && !entry.dimension().equals(requirement.dimension())) {
-                throw ModelException.invalidRequirement("dimension", requirement.name() + " gives "
-                    + entry.dimension() + " dimensions, not " + requirement.dimension() + where);
-            }
-            if (entry.contextWindow() != null && requirement.maxInputLength() != null
-                && requirement.maxInputLength() > entry.contextWindow()) {
-                throw ModelException.invalidRequirement("max_input_length", requirement.name() + " has a context "
-                    + "window of " + entry.contextWindow() + " tokens, less than " + requirement.maxInputLength() + where);
-            }
-            if (CatalogService.deprecatedNow(entry)) {
-                LOG.warn("Model {} ({}) is deprecated since {}{}; registered anyway", modelId, requirement.name(),
-                    entry.deprecated(), where);
-            }
-        });
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -245,7 +268,7 @@ public final class ModelManagerImpl implements ModelManager {
 
     @Override
     public Registration register(String modelId, ModelRequirement requirement, String requesterId) {
-        return register(modelId, requirement, requesterId, true);
+        return registrations.register(modelId, requirement, requesterId, true);
     }
 
     /**
@@ -254,196 +277,110 @@ public final class ModelManagerImpl implements ModelManager {
      * they can be had.
      */
     Registration registerDeclared(String modelId, ModelRequirement requirement, String requesterId) {
-        return register(modelId, requirement, requesterId, false);
-    }
-
-    private Registration register(String modelId, ModelRequirement requirement, String requesterId, boolean verify) {
-        Ids.checkModelId(modelId);
-        Ids.checkRequester(requesterId);
-        if (requirement == null) {
-            throw ModelException.invalidRequirement("requirement", "is required");
-        }
-        if (!registry.contains(modelId)) {
-            checkCatalog(modelId, requirement);
-        }
-        if (verify && !registry.contains(modelId)) {
-            verifySource(modelId, requirement);
-        }
-        Registration registration = registry.register(modelId, requirement, requesterId,
-            id -> new ModelEntry(id, requirement, ctx));
-        if (persistence != null) {
-            registry.find(registration.modelId()).ifPresent(persistence::registered);
-            persistence.save();
-        }
-        return registration;
-    }
-
-    /**
-     * Fails fast when a new model's source cannot be had: Hub files neither cached nor answered for (no such
-     * repository or file, token missing or refused, Hub unreachable), local files missing, resources not found.
-     */
-    private void verifySource(String modelId, ModelRequirement requirement) {
-        ProviderRegistry.Selection selection = providers.select(requirement);
-        try {
-            ctx.sources().verify(requirement.source(),
-                selection.found() ? ModelEntry.filesWanted(selection.chosen(), requirement) : List.of());
-        } catch (ModelException e) {
-            throw new ModelException(e.code(), modelId, e.field(), "its source cannot be had: " + e.reason(), e);
-        }
+        return registrations.register(modelId, requirement, requesterId, false);
     }
 
     @Override
     public int release(String modelId, String requesterId) {
-        Ids.checkRequester(requesterId);
-        int left = registry.resolve(modelId).release(requesterId);
-        saveState();
-        return left;
+        return registrations.release(modelId, requesterId);
     }
 
     // ------------------------------------------------------------------ inference
 
     @Override
     public EmbeddingResult embed(String modelId, List<String> texts) {
-        return Calls.await(inference.embed(modelId, texts), modelId);
+        return text.embed(modelId, texts);
     }
 
     @Override
     public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
-        return inference.embed(modelId, texts);
+        return text.embedAsync(modelId, texts);
     }
 
     @Override
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
-        return Calls.await(inference.generate(modelId, prompt, options), modelId);
+        return generation.generate(modelId, prompt, options);
     }
 
     @Override
     public CompletionStage<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
-        return inference.generate(modelId, prompt, options);
+        return generation.generateAsync(modelId, prompt, options);
     }
 
     @Override
     public Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
-        return inference.stream(modelId, prompt, options);
+        return generation.stream(modelId, prompt, options);
     }
 
     @Override
     public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
-        return Calls.await(inference.chat(modelId, messages, options), modelId);
+        return generation.chat(modelId, messages, options);
     }
 
     @Override
     public CompletionStage<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
                                                        GenerationOptions options) {
-        return inference.chat(modelId, messages, options);
+        return generation.chatAsync(modelId, messages, options);
     }
 
     @Override
     public Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages,
                                                       GenerationOptions options) {
-        return inference.streamChat(modelId, messages, options);
+        return generation.streamChat(modelId, messages, options);
     }
 
     @Override
     public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
-        return Calls.await(inference.transform(modelId, inputs, options), modelId);
+        return text.transform(modelId, inputs, options);
     }
 
     @Override
     public CompletionStage<TransformResult> transformAsync(String modelId, List<String> inputs,
                                                            GenerationOptions options) {
-        return inference.transform(modelId, inputs, options);
+        return text.transformAsync(modelId, inputs, options);
     }
 
     @Override
     public ClassificationResult classify(String modelId, List<String> texts) {
-        return Calls.await(inference.classify(modelId, texts), modelId);
+        return text.classify(modelId, texts);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
-        return inference.classify(modelId, texts);
+        return text.classifyAsync(modelId, texts);
     }
 
     @Override
     public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels) {
-        return Calls.await(inference.classifyZeroShot(modelId, texts, candidateLabels), modelId);
+        return text.classifyZeroShot(modelId, texts, candidateLabels);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
                                                                        List<String> candidateLabels) {
-        return inference.classifyZeroShot(modelId, texts, candidateLabels);
+        return text.classifyZeroShotAsync(modelId, texts, candidateLabels);
     }
 
     // ------------------------------------------------------------------ lifecycle and routing
 
     @Override
     public ModelInfo load(String modelId, Duration timeout) {
-        ModelEntry entry = registry.resolve(modelId);
-        long deadline = System.nanoTime() + (timeout == null ? ctx.settings().loadTimeout() : timeout).toNanos();
-        while (true) {
-            CompletableFuture<Void> arrival = providers.nextArrival();
-            long left = deadline - System.nanoTime();
-            try {
-                entry.worker().get(Math.max(0, left), TimeUnit.NANOSECONDS);
-                return info(entry);
-            } catch (ExecutionException e) {
-                ModelException cause = Calls.unwrap(e, entry.id());
-                if (cause.code() != ErrorCode.NO_PROVIDER && cause.code() != ErrorCode.PROVIDER_GONE) {
-                    throw new ModelException(cause.code(), cause.modelId(), cause.field(), cause.reason(), cause);
-                }
-                try {
-                    arrival.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException t) {
-                    throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "no provider arrived within "
-                        + timeout + ": " + cause.reason(), cause);
-                } catch (ExecutionException impossible) {
-                    throw new IllegalStateException(impossible);
-                } catch (InterruptedException i) {
-                    Thread.currentThread().interrupt();
-                    throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for a provider", i);
-                }
-            } catch (TimeoutException e) {
-                throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "the model did not load within " + timeout, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for the load", e);
-            }
-        }
+        return routing.load(modelId, timeout);
     }
 
     @Override
     public CompletionStage<ModelInfo> loadAsync(String modelId) {
-        ModelEntry entry;
-        try {
-            entry = registry.resolve(modelId);
-        } catch (ModelException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return entry.worker().copy()
-            .orTimeout(ctx.settings().loadTimeout().toMillis(), TimeUnit.MILLISECONDS)
-            .handle((worker, error) -> {
-                if (error != null) {
-                    throw Calls.unwrap(error, entry.id());
-                }
-                return info(entry);
-            });
+        return routing.loadAsync(modelId);
     }
 
     @Override
     public boolean unload(String modelId) {
-        ModelEntry entry = registry.resolve(modelId);
-        return Calls.await(entry.unload("unloaded on request"), entry.id());
+        return routing.unload(modelId);
     }
 
     @Override
     public void setDefault(String modelId) {
-        registry.setDefault(modelId);
-        if (persistence != null) {
-            persistence.defaultChanged();
-            persistence.save();
-        }
+        routing.setDefault(modelId);
     }
 
     @Override
@@ -456,60 +393,14 @@ public final class ModelManagerImpl implements ModelManager {
         return Optional.ofNullable(registry.defaultId());
     }
 
-    /** Serialises alias switches (each takes a load; the flip itself is one map write). */
-    private final Object aliasLock = new Object();
-
     @Override
     public ModelInfo switchAlias(String alias, String modelId, Duration timeout) {
-        Ids.checkModelId(alias);
-        if (DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
-            throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
-                + (DEFAULT_MODEL.equals(alias) ? "reserved for the default model" : "a registered model id"));
-        }
-        ModelEntry target = registry.find(modelId).orElseThrow(() -> new ModelException(ErrorCode.NOT_REGISTERED,
-            modelId, "no model is registered under this id (an alias points at a model id, not at another alias)"));
-        String holder = ModelManagerConstants.ALIAS_PREFIX + alias;
-        synchronized (aliasLock) {
-            String current = registry.aliases().get(alias);
-            boolean added = !target.requesters().contains(holder);
-            register(modelId, target.requirement(), holder, false);
-            ModelInfo loaded;
-            try {
-                loaded = load(modelId, timeout);
-            } catch (ModelException e) {
-                if (added && !modelId.equals(current)) {
-                    release(modelId, holder);
-                }
-                throw e;
-            }
-            String previous = registry.alias(alias, modelId);
-            if (previous != null && !previous.equals(modelId)) {
-                try {
-                    release(previous, holder);
-                } catch (ModelException gone) {
-                    LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
-                }
-            }
-            saveState();
-            return loaded;
-        }
+        return routing.switchAlias(alias, modelId, timeout);
     }
 
     @Override
     public boolean removeAlias(String alias) {
-        synchronized (aliasLock) {
-            String target = registry.unalias(alias);
-            if (target == null) {
-                return false;
-            }
-            try {
-                release(target, ModelManagerConstants.ALIAS_PREFIX + alias);
-            } catch (ModelException gone) {
-                LOG.debug("Alias {}: its target {} was already gone", alias, target);
-            }
-            saveState();
-            return true;
-        }
+        return routing.removeAlias(alias);
     }
 
     @Override
@@ -518,7 +409,7 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     @Override
-    public dev.modelmanager.api.ProfileResult profile(String modelId, int requests) {
+    public ProfileResult profile(String modelId, int requests) {
         if (requests < 1 || requests > 1000) {
             throw ModelException.invalidInput(modelId, "requests", "must be in 1..1000, was " + requests);
         }
@@ -529,47 +420,16 @@ public final class ModelManagerImpl implements ModelManager {
 
     @Override
     public ModelInfo info(String modelId) {
-        return info(registry.resolve(modelId));
-    }
-
-    private ModelInfo info(ModelEntry entry) {
-        return entry.info(entry.id().equals(registry.defaultId()));
+        return report.info(modelId);
     }
 
     @Override
     public List<ModelInfo> list() {
-        return registry.all().stream().map(this::info).toList();
+        return report.list();
     }
 
     @Override
     public ManagerStatus status() {
-        List<ModelInfo> models = list();
-        List<ProviderInfo> providerInfos = new ArrayList<>();
-        for (ProviderRegistry.Bound bound : providers.all()) {
-            int loaded = 0;
-            for (ModelEntry entry : registry.all()) {
-                EntryState state = entry.state();
-                if (state.worker() != null && state.provider() == bound) {
-                    loaded++;
-                }
-            }
-            String problem;
-            try {
-                problem = bound.provider().unavailableReason();
-            } catch (RuntimeException e) {
-                problem = "failed to report its state: " + e;
-            }
-            providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded, problem));
-        }
-        providerInfos.sort(Comparator.comparing(ProviderInfo::name));
-        int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
-        dev.modelmanager.api.CacheStats cache = models.stream().map(ModelInfo::cache).filter(java.util.Objects::nonNull)
-            .reduce(dev.modelmanager.api.CacheStats.EMPTY, dev.modelmanager.api.CacheStats::plus);
-        List<dev.modelmanager.api.spi.DeviceInfo> deviceList = devices.devices();
-        List<dev.modelmanager.api.MemoryUsage> memory = ctx.budget.usage(deviceList).stream()
-            .map(u -> new dev.modelmanager.api.MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
-            .toList();
-        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
-            deviceList, memory);
+        return report.status();
     }
 }

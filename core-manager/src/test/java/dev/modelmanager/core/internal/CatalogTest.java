@@ -10,6 +10,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.catalog.CatalogParser;
+import dev.modelmanager.core.internal.catalog.CatalogService;
 import dev.modelmanager.api.CatalogEntry;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;

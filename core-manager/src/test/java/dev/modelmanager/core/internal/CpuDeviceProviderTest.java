@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.device.CpuDeviceProvider;
+import dev.modelmanager.core.internal.device.OshiProbe;
 import dev.modelmanager.api.spi.DeviceInfo;
 
 /** The cpu device, read through OSHI on this machine. */

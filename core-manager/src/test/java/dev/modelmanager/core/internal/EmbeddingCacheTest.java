@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import dev.modelmanager.core.internal.cache.CacheSettings;
 import dev.modelmanager.api.CacheStats;
 import dev.modelmanager.api.Embedding;
 import dev.modelmanager.api.EmbeddingResult;
@@ -81,7 +82,7 @@ class EmbeddingCacheTest {
     @Test
     void theCacheIsBoundedBySize() {
         manager.close();
-        manager = manager(Fixture.SETTINGS.withCache(new ManagerSettings.CacheSettings(true, 2, Duration.ofHours(1))));
+        manager = manager(Fixture.SETTINGS.withCache(new CacheSettings(true, 2, Duration.ofHours(1))));
         manager.register("docs", embedding().build(), "a");
         manager.embed("docs", List.of("a", "b", "c", "d"));
         manager.embed("docs", List.of("e"));
@@ -96,7 +97,7 @@ class EmbeddingCacheTest {
         assertThat(manager.info("fresh").cache()).isNull();
 
         manager.close();
-        manager = manager(Fixture.SETTINGS.withCache(new ManagerSettings.CacheSettings(false, 10, Duration.ofHours(1))));
+        manager = manager(Fixture.SETTINGS.withCache(new CacheSettings(false, 10, Duration.ofHours(1))));
         manager.register("docs", embedding().build(), "a");
         manager.embed("docs", List.of("alpha"));
         assertThat(cached(manager.embed("docs", List.of("alpha")))).containsExactly(false);

@@ -62,7 +62,9 @@ class InferenceTest {
             assertThat(e.vector()).containsExactly(manager.embed("docs", List.of(texts.get(i))).vectors().get(0));
         }
         assertThat(result.processingTime()).isPositive();
-        assertThat(manager.info("docs").requests()).isEqualTo(3 + 11);
+        // Each call counts once, however many batches it was split into: the bulk call and the 11 single ones.
+        assertThat(manager.info("docs").requests()).isEqualTo(1 + 11);
+        assertThat(manager.info("docs").stats().items()).isEqualTo(11 + 11);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.memory.MemoryLimit;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
@@ -31,7 +32,7 @@ class MemoryBudgetTest {
     private static final long ONE = 384L * 4 * 64;
 
     private static Fixture fixture(String budget, boolean evict, int maxLoaded) {
-        return new Fixture(Fixture.SETTINGS.withMemory(MemoryBudget.Limit.parse(budget), evict, maxLoaded),
+        return new Fixture(Fixture.SETTINGS.withMemory(MemoryLimit.parse(budget), evict, maxLoaded),
             new TestModelProvider());
     }
 
@@ -168,13 +169,13 @@ class MemoryBudgetTest {
 
     @Test
     void budgetsParse() {
-        assertThat(MemoryBudget.Limit.parse("infinity").on(1000)).isEqualTo(Long.MAX_VALUE);
-        assertThat(MemoryBudget.Limit.parse("auto").on(1000)).isEqualTo(800);
-        assertThat(MemoryBudget.Limit.parse("auto").on(-1)).as("unknown memory").isEqualTo(Long.MAX_VALUE);
-        assertThat(MemoryBudget.Limit.parse("70%").on(1000)).isEqualTo(700);
-        assertThat(MemoryBudget.Limit.parse("12g").on(1)).isEqualTo(12L << 30);
-        assertThat(MemoryBudget.Limit.parse("1.5m").on(1)).isEqualTo(3L << 19);
-        assertThatThrownBy(() -> MemoryBudget.Limit.parse("lots")).hasMessageContaining("memory.budget must be");
-        assertThatThrownBy(() -> MemoryBudget.Limit.parse("150%")).hasMessageContaining("memory.budget must be");
+        assertThat(MemoryLimit.parse("infinity").on(1000)).isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryLimit.parse("auto").on(1000)).isEqualTo(800);
+        assertThat(MemoryLimit.parse("auto").on(-1)).as("unknown memory").isEqualTo(Long.MAX_VALUE);
+        assertThat(MemoryLimit.parse("70%").on(1000)).isEqualTo(700);
+        assertThat(MemoryLimit.parse("12g").on(1)).isEqualTo(12L << 30);
+        assertThat(MemoryLimit.parse("1.5m").on(1)).isEqualTo(3L << 19);
+        assertThatThrownBy(() -> MemoryLimit.parse("lots")).hasMessageContaining("memory.budget must be");
+        assertThatThrownBy(() -> MemoryLimit.parse("150%")).hasMessageContaining("memory.budget must be");
     }
 }

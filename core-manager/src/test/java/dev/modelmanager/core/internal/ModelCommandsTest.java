@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.shell.ModelCommands;
 import dev.modelmanager.api.ModelException;
 
 class ModelCommandsTest {

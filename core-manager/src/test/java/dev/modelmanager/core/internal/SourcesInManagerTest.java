@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.shell.ModelCommands;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;

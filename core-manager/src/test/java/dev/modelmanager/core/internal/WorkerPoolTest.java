@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.core.internal.memory.MemoryLimit;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.spi.DeviceInfo;
 import dev.modelmanager.testsupport.TestModelProvider;
@@ -100,7 +101,7 @@ class WorkerPoolTest {
     @Test
     void theMemoryBudgetCapsThePool() {
         long one = 384L * 4 * 64;
-        ManagerSettings settings = Fixture.SETTINGS.withMemory(MemoryBudget.Limit.parse(String.valueOf(one * 2 + one / 2)),
+        ManagerSettings settings = Fixture.SETTINGS.withMemory(MemoryLimit.parse(String.valueOf(one * 2 + one / 2)),
             false, 0);
         try (Fixture f = new Fixture(settings, new TestModelProvider())) {
             f.manager.register("story", generation().preloadWorkers(4).build(), "t");

@@ -42,7 +42,7 @@ class RestFacesTest {
     private final AtomicReference<RestSettings> settings = new AtomicReference<>(RestSettings.DEFAULTS);
     private final AtomicBoolean exposed = new AtomicBoolean();
     private final HttpClient http = HttpClient.newHttpClient();
-    private dev.modelmanager.core.internal.CatalogService catalog;
+    private dev.modelmanager.core.internal.catalog.CatalogService catalog;
 
     @BeforeEach
     void start() throws Exception {
@@ -60,7 +60,7 @@ class RestFacesTest {
         ServletContextHandler context = new ServletContextHandler();
         context.addFilter(new FilterHolder(new AccessFilter(settings::get, exposed::get, counters)), "/*",
             java.util.EnumSet.of(DispatcherType.REQUEST));
-        catalog = new dev.modelmanager.core.internal.CatalogService();
+        catalog = new dev.modelmanager.core.internal.catalog.CatalogService();
         catalog.load("test.yaml", new java.io.StringReader("""
             models:
               - name: gpt-4o

@@ -182,7 +182,7 @@ class RemoteProviderTest {
                 assertThat(e.origin()).isEqualTo("endpoint:vllm");
                 assertThat(e.metadata()).containsEntry("type_guessed", "true");
             });
-        dev.modelmanager.core.internal.CatalogService catalog = new dev.modelmanager.core.internal.CatalogService();
+        dev.modelmanager.core.internal.catalog.CatalogService catalog = new dev.modelmanager.core.internal.catalog.CatalogService();
         catalog.bindSource(provider);
         assertThat(catalog.find("chat-m")).map(dev.modelmanager.api.CatalogEntry::provider).contains("vllm");
 

@@ -1,0 +1,176 @@
+package dev.modelmanager.core.internal;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.core.internal.exec.Failures;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+import dev.modelmanager.core.internal.persist.StatePersistence;
+import dev.modelmanager.core.internal.provider.ProviderRegistry;
+
+/**
+ * Loading and unloading on request, the default model and aliases (switched without downtime: the new target is
+ * loaded before the alias flips).
+ */
+final class Routing {
+    private static final Logger LOG = LoggerFactory.getLogger(Routing.class);
+
+    private final ModelRegistry registry;
+    private final ProviderRegistry providers;
+    private final Registrations registrations;
+    private final Supplier<ManagerSettings> settings;
+    private final Optional<StatePersistence> persistence;
+    private final Function<ModelEntry, ModelInfo> info;
+    /** Serialises alias switches (each takes a load; the flip itself is one map write). */
+    private final Object aliasLock = new Object();
+
+    Routing(ModelRegistry registry, ProviderRegistry providers, Registrations registrations,
+            Supplier<ManagerSettings> settings, Optional<StatePersistence> persistence,
+            Function<ModelEntry, ModelInfo> info) {
+        this.registry = registry;
+        this.providers = providers;
+        this.registrations = registrations;
+        this.settings = settings;
+        this.persistence = persistence;
+        this.info = info;
+    }
+
+    ModelInfo load(String modelId, Duration timeout) {
+        ModelEntry entry = registry.resolve(modelId);
+        Duration limit = timeout == null ? settings.get().loadTimeout() : timeout;
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            CompletableFuture<Void> arrival = providers.nextArrival();
+            long left = deadline - System.nanoTime();
+            try {
+                entry.pool().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                return info.apply(entry);
+            } catch (ExecutionException e) {
+                ModelException cause = Failures.unwrap(e, entry.id());
+                if (cause.code() != ErrorCode.NO_PROVIDER && cause.code() != ErrorCode.PROVIDER_GONE) {
+                    throw Failures.rethrown(cause);
+                }
+                try {
+                    arrival.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException t) {
+                    throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "no provider arrived within "
+                        + limit + ": " + cause.reason(), cause);
+                } catch (ExecutionException impossible) {
+                    throw new IllegalStateException(impossible);
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for a provider", i);
+                }
+            } catch (TimeoutException e) {
+                throw new ModelException(ErrorCode.TIMEOUT, entry.id(), "the model did not load within " + limit, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for the load", e);
+            }
+        }
+    }
+
+    CompletionStage<ModelInfo> loadAsync(String modelId) {
+        ModelEntry entry;
+        try {
+            entry = registry.resolve(modelId);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return entry.pool().copy()
+            .orTimeout(settings.get().loadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .handle((pool, error) -> {
+                if (error != null) {
+                    throw Failures.unwrap(error, entry.id());
+                }
+                return info.apply(entry);
+            });
+    }
+
+    boolean unload(String modelId) {
+        ModelEntry entry = registry.resolve(modelId);
+        try {
+            return entry.unload("unloaded on request").get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for the unload", e);
+        } catch (ExecutionException e) {
+            throw Failures.rethrown(Failures.unwrap(e, entry.id()));
+        }
+    }
+
+    void setDefault(String modelId) {
+        registry.setDefault(modelId);
+        persistence.ifPresent(p -> {
+            p.defaultChanged();
+            p.saveDurably();
+        });
+    }
+
+    ModelInfo switchAlias(String alias, String modelId, Duration timeout) {
+        Ids.checkModelId(alias);
+        if (ModelManager.DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
+            throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
+                + (ModelManager.DEFAULT_MODEL.equals(alias) ? "reserved for the default model" : "a registered model id"));
+        }
+        ModelEntry target = registry.find(modelId).orElseThrow(() -> new ModelException(ErrorCode.NOT_REGISTERED,
+            modelId, "no model is registered under this id (an alias points at a model id, not at another alias)"));
+        String holder = ModelManagerConstants.ALIAS_PREFIX + alias;
+        synchronized (aliasLock) {
+            String current = registry.aliases().get(alias);
+            boolean added = !target.requesters().contains(holder);
+            registrations.register(modelId, target.requirement(), holder, false);
+            ModelInfo loaded;
+            try {
+                loaded = load(modelId, timeout);
+            } catch (ModelException e) {
+                if (added && !modelId.equals(current)) {
+                    registrations.release(modelId, holder);
+                }
+                throw e;
+            }
+            String previous = registry.alias(alias, modelId);
+            if (previous != null && !previous.equals(modelId)) {
+                try {
+                    registrations.release(previous, holder);
+                } catch (ModelException gone) {
+                    LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
+                }
+            }
+            persistence.ifPresent(StatePersistence::saveDurably);
+            return loaded;
+        }
+    }
+
+    boolean removeAlias(String alias) {
+        synchronized (aliasLock) {
+            String target = registry.unalias(alias);
+            if (target == null) {
+                return false;
+            }
+            try {
+                registrations.release(target, ModelManagerConstants.ALIAS_PREFIX + alias);
+            } catch (ModelException gone) {
+                LOG.debug("Alias {}: its target {} was already gone", alias, target);
+            }
+            persistence.ifPresent(StatePersistence::saveDurably);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.modelmanager.core.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import dev.modelmanager.api.CacheStats;
+import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.MemoryUsage;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ProviderInfo;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.ModelInfos;
+import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+import dev.modelmanager.core.internal.provider.ProviderRegistry;
+
+/** The manager and its models as the outside sees them; reads snapshots, takes no lifecycle lock. */
+final class StatusReport {
+    private final ModelRegistry registry;
+    private final LifecycleContext ctx;
+
+    StatusReport(ModelRegistry registry, LifecycleContext ctx) {
+        this.registry = registry;
+        this.ctx = ctx;
+    }
+
+    ModelInfo info(String modelId) {
+        return info(registry.resolve(modelId));
+    }
+
+    ModelInfo info(ModelEntry entry) {
+        return ModelInfos.of(entry, entry.id().equals(registry.defaultId()), ctx.sources());
+    }
+
+    List<ModelInfo> list() {
+        return registry.all().stream().map(this::info).toList();
+    }
+
+    ManagerStatus status() {
+        List<ModelInfo> models = list();
+        List<ProviderInfo> providerInfos = new ArrayList<>();
+        for (ProviderRegistry.Bound bound : ctx.providers().all()) {
+            int loaded = 0;
+            for (ModelEntry entry : registry.all()) {
+                if (entry.state().pool() != null && entry.state().provider() == bound) {
+                    loaded++;
+                }
+            }
+            String problem;
+            try {
+                problem = bound.provider().unavailableReason();
+            } catch (RuntimeException e) {
+                problem = "failed to report its state: " + e;
+            }
+            providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded, problem));
+        }
+        providerInfos.sort(Comparator.comparing(ProviderInfo::name));
+        int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
+        CacheStats cache = models.stream().map(ModelInfo::cache).filter(Objects::nonNull)
+            .reduce(CacheStats.EMPTY, CacheStats::plus);
+        List<DeviceInfo> deviceList = ctx.devices().devices();
+        List<MemoryUsage> memory = ctx.budget().usage(deviceList).stream()
+            .map(u -> new MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
+            .toList();
+        return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
+            deviceList, memory);
+    }
+}

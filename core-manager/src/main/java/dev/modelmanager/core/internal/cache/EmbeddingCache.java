@@ -1,0 +1,41 @@
+package dev.modelmanager.core.internal.cache;
+
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import dev.modelmanager.api.CacheStats;
+
+/**
+ * One model's embeddings by text: at most {@code maxSize} vectors, each kept {@code ttl} after it was computed
+ * (Caffeine: size-bounded with near-LRU eviction, expiry on a ticker that tests can drive).
+ */
+public final class EmbeddingCache {
+    private final Cache<String, float[]> cache;
+
+    public EmbeddingCache(long maxSize, Duration ttl, Ticker ticker) {
+        // Maintenance (eviction) on the calling thread: exact bounds, and no use of the shared ForkJoin pool.
+        this.cache = Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(ttl).ticker(ticker).executor(Runnable::run)
+            .recordStats().build();
+    }
+
+    /** The cached vector, or {@code null}; counts a hit or a miss. */
+    public float[] get(String text) {
+        return cache.getIfPresent(text);
+    }
+
+    public void put(String text, float[] vector) {
+        cache.put(text, vector);
+    }
+
+    public void clear() {
+        cache.invalidateAll();
+    }
+
+    public CacheStats stats() {
+        com.github.benmanes.caffeine.cache.stats.CacheStats s = cache.stats();
+        return new CacheStats(cache.estimatedSize(), s.hitCount(), s.missCount());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.modelmanager.core.internal.device;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.DeviceSelector;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.DeviceProvider;
+
+/** The devices reported by {@link DeviceProvider} services, and the choice of one for a requirement. */
+public final class DeviceRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistry.class);
+
+    /** The device chosen, and why it differs from what was asked, if it does. */
+    public record Choice(DeviceInfo device, String note) {
+    }
+
+    private final List<DeviceProvider> providers = new CopyOnWriteArrayList<>();
+
+    public void add(DeviceProvider provider) {
+        providers.add(provider);
+    }
+
+    public void remove(DeviceProvider provider) {
+        providers.remove(provider);
+    }
+
+    /** Every device, GPUs first (most free memory first), the CPU last; the CPU is always there. */
+    public List<DeviceInfo> devices() {
+        Map<String, DeviceInfo> byId = new LinkedHashMap<>();
+        for (DeviceProvider provider : providers) {
+            try {
+                for (DeviceInfo device : provider.devices()) {
+                    byId.putIfAbsent(device.id(), device);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Device provider {} failed to list its devices", provider, e);
+            }
+        }
+        byId.computeIfAbsent("cpu", id -> CpuDeviceProvider.cpu());
+        List<DeviceInfo> list = new ArrayList<>(byId.values());
+        list.sort(Comparator.comparing((DeviceInfo d) -> !d.isGpu())
+            .thenComparing(Comparator.comparingLong(DeviceInfo::freeMemoryBytes).reversed()));
+        return list;
+    }
+
+    /**
+     * The first device matching the selector ({@code auto} takes the best GPU, else the CPU); when none matches,
+     * the CPU, with a note saying why.
+     */
+    public Choice choose(DeviceSelector selector) {
+        return choose(selector, List.of());
+    }
+
+    /**
+     * As {@link #choose(DeviceSelector)}, spreading a worker pool: of the matching devices, the one holding the
+     * fewest of {@code inUse} (the devices of the pool's instances so far).
+     */
+    public Choice choose(DeviceSelector selector, List<String> inUse) {
+        List<DeviceInfo> matching = devices().stream().filter(d -> selector.matches(d.id())).toList();
+        if (!matching.isEmpty()) {
+            DeviceInfo best = matching.get(0);
+            for (DeviceInfo d : matching) {
+                if (java.util.Collections.frequency(inUse, d.id()) < java.util.Collections.frequency(inUse, best.id())) {
+                    best = d;
+                }
+            }
+            return new Choice(best, null);
+        }
+        return chooseFallback(selector);
+    }
+
+    private Choice chooseFallback(DeviceSelector selector) {
+        List<DeviceInfo> devices = devices();
+        for (DeviceInfo device : devices) {
+            if (selector.matches(device.id())) {
+                return new Choice(device, null);
+            }
+        }
+        DeviceInfo cpu = devices.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
+        return new Choice(cpu, "asked for " + selector + ", which is not available; running on cpu");
+    }
+}

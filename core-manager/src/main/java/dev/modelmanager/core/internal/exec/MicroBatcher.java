@@ -1,0 +1,400 @@
+package dev.modelmanager.core.internal.exec;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.spi.LoadedModel;
+
+/**
+ * Coalesces concurrent calls on texts (embedding, classification) to one worker pool into batches. Texts wait here
+ * only while every slot of the pool is busy (a caller that finds a free slot and nothing waiting bypasses the
+ * batcher altogether); then texts from all callers leave together, up to {@code batch_size} per batch, each batch
+ * taking a slot as one frees, on whichever instance is least busy (so a pool that grows serves batches on all its
+ * instances at once). The oldest waiting text always goes in the next batch, with the waiting texts closest to it in
+ * length, so that batches pad little and no text waits behind newer ones for ever. Each caller gets exactly its own
+ * values. With {@code micro.batching.delay.ms} above 0, texts also wait up to that long for company while a slot is
+ * free (Triton's {@code max_queue_delay}): bigger batches at the price of that much latency.
+ *
+ * @param <C> the capability the batches run on (e.g. the SPI's embedding model)
+ * @param <V> the value per text
+ */
+public final class MicroBatcher<C, V> {
+    /** Runs one batch on the model: one value per text, in order. */
+    @FunctionalInterface
+    public interface Runner<C, V> {
+        List<V> run(C model, List<String> texts) throws Exception;
+    }
+
+    /** One text's value with how it was made. */
+    public record Done<V>(V value, Duration took, String workerId, String device) {
+    }
+
+    /** One caller's texts; completes once every text has its value, or with the first failure. */
+    public static final class Request<V> {
+        private final List<String> texts;
+        private final Object[] values;
+        private final CompletableFuture<List<Done<V>>> future = new CompletableFuture<>();
+        private int remaining; // guarded by this
+        /** Texts of it taken into a batch; guarded by the batcher. */
+        private int started;
+        private volatile ScheduledFuture<?> expiry;
+
+        Request(List<String> texts) {
+            this.texts = texts;
+            this.values = new Object[texts.size()];
+            this.remaining = texts.size();
+        }
+
+        /** Completes with one value per text, in order. */
+        public CompletableFuture<List<Done<V>>> future() {
+            return future;
+        }
+
+        @SuppressWarnings("unchecked")
+        void set(int index, Done<V> done) {
+            boolean last;
+            synchronized (this) {
+                values[index] = done;
+                last = --remaining == 0;
+            }
+            if (last) {
+                cancelExpiry();
+                List<Done<V>> all = new ArrayList<>(values.length);
+                for (Object v : values) {
+                    all.add((Done<V>) v);
+                }
+                future.complete(all);
+            }
+        }
+
+        void fail(RuntimeException why) {
+            cancelExpiry();
+            future.completeExceptionally(why);
+        }
+
+        private void cancelExpiry() {
+            ScheduledFuture<?> e = expiry;
+            if (e != null) {
+                e.cancel(false);
+            }
+        }
+    }
+
+    private record Item<V>(Request<V> request, int index) {
+        String text() {
+            return request.texts.get(index);
+        }
+    }
+
+    private final WorkerPool pool;
+    private final Function<LoadedModel, C> view;
+    private final Runner<C, V> runner;
+    private final java.util.function.IntSupplier batchSize;
+    private final Supplier<Duration> delay;
+    private final ArrayDeque<Item<V>> pending = new ArrayDeque<>(); // guarded by this
+    private volatile int waiting; // pending.size(), readable without the lock
+    private boolean taskQueued; // guarded by this: a batch task waits in the pool or is about to run
+    private boolean flushScheduled; // guarded by this
+    private long oldest; // guarded by this: when the oldest pending text arrived (nanoTime)
+
+    /**
+     * @param view turns an instance's model into the capability the batches need (or fails with why it cannot)
+     */
+    public MicroBatcher(WorkerPool pool, Function<LoadedModel, C> view, Runner<C, V> runner,
+                        java.util.function.IntSupplier batchSize, Supplier<Duration> delay) {
+        this.pool = pool;
+        this.view = view;
+        this.runner = runner;
+        this.batchSize = batchSize;
+        this.delay = delay;
+    }
+
+    private int batchSize() {
+        return Math.max(1, batchSize.getAsInt());
+    }
+
+    /** Texts waiting for a slot. */
+    public int waiting() {
+        return waiting;
+    }
+
+    /** Whether a caller may skip the batcher: nothing waits and texts need not wait for company. */
+    public boolean bypassable(int texts) {
+        return waiting == 0 && texts <= batchSize() && delay.get().isZero();
+    }
+
+    /**
+     * Queues a caller's texts. {@code null} when the pool no longer takes calls (look the model up again);
+     * otherwise the request, already failed with {@code OVERLOADED} when too many texts wait. At most
+     * {@code queue_capacity} batches' worth of texts wait; a call arriving when nothing waits is always taken.
+     */
+    public Request<V> submit(List<String> texts) {
+        if (!pool.isAccepting()) {
+            return null;
+        }
+        Request<V> request = new Request<>(texts);
+        boolean enqueue = false;
+        long flushIn = -1;
+        synchronized (this) {
+            long limit = (long) Math.max(1, pool.config().queueCapacity()) * batchSize();
+            if (!pending.isEmpty() && pending.size() + texts.size() > limit) {
+                request.fail(new ModelException(ErrorCode.OVERLOADED, pool.modelId(), "its queue is full ("
+                    + pending.size() + " texts waiting, at most " + limit + "); try again later"));
+                return request;
+            }
+            if (pending.isEmpty()) {
+                oldest = System.nanoTime();
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                pending.add(new Item<>(request, i));
+            }
+            waiting = pending.size();
+            long wait = waitLocked();
+            if (wait <= 0) {
+                enqueue = !taskQueued;
+                taskQueued = true;
+            } else if (!flushScheduled) {
+                flushScheduled = true;
+                flushIn = wait;
+            }
+        }
+        request.expiry = QueueTimeouts.arm(pool, () -> {
+            if (withdraw(request)) {
+                request.fail(QueueTimeouts.expired(pool.modelId(), pool.config().queueTimeout()));
+            }
+        });
+        if (flushIn > 0) {
+            pool.timer().schedule(() -> pool.lifecycle().execute(this::flush), flushIn, TimeUnit.NANOSECONDS);
+        }
+        if (enqueue) {
+            RuntimeException refused = pool.enqueue(new BatchTask(), false);
+            if (refused != null) {
+                boolean others;
+                synchronized (this) {
+                    taskQueued = false;
+                    removeLocked(request);
+                    others = !pending.isEmpty();
+                }
+                if (refused instanceof WorkerPool.NotAccepting) {
+                    request.cancelExpiry();
+                    if (others) {
+                        flush();
+                    }
+                    return null;
+                }
+                request.fail(refused);
+            }
+        }
+        return request;
+    }
+
+    /**
+     * Waits for a blocking caller's request: at most the queue timeout while none of its texts has started (then it
+     * leaves with {@code TIMEOUT}), as long as it takes once one has.
+     */
+    public List<Done<V>> await(Request<V> request) {
+        Duration timeout = pool.config().queueTimeout();
+        try {
+            if (!timeout.isZero()) {
+                try {
+                    return request.future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (withdraw(request)) {
+                        throw QueueTimeouts.expired(pool.modelId(), timeout);
+                    }
+                }
+            }
+            return request.future.get();
+        } catch (InterruptedException e) {
+            withdraw(request);
+            Thread.currentThread().interrupt();
+            throw new ModelException(ErrorCode.CANCELLED, pool.modelId(), "interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            throw Failures.unwrap(e, pool.modelId());
+        }
+    }
+
+    /** How long the next batch may still wait for company; 0 or less: send it now. */
+    private long waitLocked() {
+        Duration d = delay.get();
+        if (d.isZero() || pending.size() >= batchSize()) {
+            return 0;
+        }
+        return d.toNanos() - (System.nanoTime() - oldest);
+    }
+
+    private void flush() {
+        boolean enqueue;
+        synchronized (this) {
+            flushScheduled = false;
+            enqueue = !pending.isEmpty() && !taskQueued;
+            taskQueued |= enqueue;
+        }
+        if (enqueue) {
+            enqueueFollowUp();
+        }
+    }
+
+    /** Queues the next batch for work already accepted (also while the pool drains). */
+    private void enqueueFollowUp() {
+        RuntimeException refused = pool.enqueue(new BatchTask(), true);
+        if (refused != null) {
+            failAll(refused);
+        }
+    }
+
+    /** Takes a request's texts out if none of them has started; {@code false} when some run already. */
+    private boolean withdraw(Request<V> request) {
+        synchronized (this) {
+            if (request.started > 0) {
+                return false;
+            }
+            removeLocked(request);
+            return true;
+        }
+    }
+
+    private void removeLocked(Request<V> request) {
+        pending.removeIf(item -> item.request == request);
+        waiting = pending.size();
+    }
+
+    /** Fails every waiting text (the provider left). */
+    void failAll(RuntimeException why) {
+        List<Item<V>> dropped;
+        synchronized (this) {
+            dropped = new ArrayList<>(pending);
+            pending.clear();
+            waiting = 0;
+            taskQueued = false;
+        }
+        dropped.stream().map(Item::request).distinct().forEach(r -> r.fail(why));
+    }
+
+    /** The next batch: the oldest text and the waiting texts closest to it in length. */
+    private List<Item<V>> takeLocked() {
+        int batchSize = batchSize();
+        List<Item<V>> batch;
+        if (pending.size() <= batchSize) {
+            batch = new ArrayList<>(pending);
+            pending.clear();
+        } else {
+            int window = Math.min(pending.size(), 4 * batchSize);
+            List<Item<V>> head = new ArrayList<>(window);
+            for (int i = 0; i < window; i++) {
+                head.add(pending.pollFirst());
+            }
+            int length = head.get(0).text().length();
+            List<Integer> order = new ArrayList<>(window - 1);
+            for (int i = 1; i < window; i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt(i -> Math.abs(head.get(i).text().length() - length)));
+            boolean[] taken = new boolean[window];
+            taken[0] = true;
+            for (int k = 0; k < batchSize - 1; k++) {
+                taken[order.get(k)] = true;
+            }
+            batch = new ArrayList<>(batchSize);
+            for (int i = window - 1; i >= 0; i--) {
+                if (!taken[i]) {
+                    pending.addFirst(head.get(i));
+                }
+            }
+            for (int i = 0; i < window; i++) {
+                if (taken[i]) {
+                    batch.add(head.get(i));
+                }
+            }
+        }
+        waiting = pending.size();
+        oldest = System.nanoTime();
+        for (Item<V> item : batch) {
+            item.request.started++;
+        }
+        return batch;
+    }
+
+    /** Runs the next batch on a granted slot, after queueing the one after it when texts remain. */
+    private void runBatch(Instance instance) {
+        List<Item<V>> batch;
+        boolean more;
+        long flushIn = -1;
+        synchronized (this) {
+            taskQueued = false;
+            batch = takeLocked();
+            long wait = pending.isEmpty() ? -1 : waitLocked();
+            more = !pending.isEmpty() && wait <= 0;
+            taskQueued = more;
+            if (!pending.isEmpty() && wait > 0 && !flushScheduled) {
+                flushScheduled = true;
+                flushIn = wait;
+            }
+        }
+        if (more) {
+            enqueueFollowUp();
+        } else if (flushIn > 0) {
+            pool.timer().schedule(() -> pool.lifecycle().execute(this::flush), flushIn, TimeUnit.NANOSECONDS);
+        }
+        if (batch.isEmpty()) {
+            pool.release(instance);
+            return;
+        }
+        List<String> texts = new ArrayList<>(batch.size());
+        for (Item<V> item : batch) {
+            texts.add(item.text());
+        }
+        long t0 = System.nanoTime();
+        List<V> values = null;
+        RuntimeException failure = null;
+        try {
+            values = runner.run(view.apply(instance.model()), texts);
+            if (values == null || values.size() != texts.size()) {
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, pool.modelId(), "the provider returned "
+                    + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
+            }
+        } catch (Throwable e) {
+            failure = Failures.ofModel(e, pool.modelId());
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        List<V> results = values;
+        RuntimeException failed = failure;
+        pool.finish(instance, () -> {
+            RuntimeException why = pool.revokedWith() != null ? pool.revokedWith() : failed;
+            for (int i = 0; i < batch.size(); i++) {
+                Item<V> item = batch.get(i);
+                if (why != null) {
+                    item.request.fail(why);
+                } else {
+                    item.request.set(item.index, new Done<>(results.get(i), took, instance.id(), instance.device()));
+                }
+            }
+        });
+    }
+
+    /** A batch waiting in the pool's queue for a slot. */
+    private final class BatchTask extends Waiter {
+        @Override
+        void granted() {
+            Instance i = instance;
+            pool.dispatch(() -> runBatch(i));
+        }
+
+        @Override
+        void rejected(RuntimeException why) {
+            failAll(why);
+        }
+    }
+}

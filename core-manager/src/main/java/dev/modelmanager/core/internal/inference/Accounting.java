@@ -1,0 +1,48 @@
+package dev.modelmanager.core.internal.inference;
+
+import java.util.function.BiConsumer;
+
+import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.GenerationResult;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.TokenUsage;
+import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+
+/**
+ * Counts each call once in its model's statistics, whatever batches it was split into or shared: its items (texts
+ * embedded, classified or transformed; one generation) and tokens, read from its result. A caller that sees the
+ * result also sees it counted.
+ */
+final class Accounting {
+    private Accounting() {
+    }
+
+    /** Counts a call that started at {@code start} ({@link System#nanoTime()}). */
+    static void record(ModelEntry entry, long start, Object result, boolean failed) {
+        long items = 0;
+        TokenUsage usage = null;
+        if (result instanceof EmbeddingResult e) {
+            items = e.embeddings().size();
+        } else if (result instanceof ClassificationResult c) {
+            items = c.classifications().size();
+        } else if (result instanceof TransformResult t) {
+            items = t.outputs().size();
+        } else if (result instanceof GenerationResult g) {
+            items = 1;
+            usage = g.usage();
+        } else if (result instanceof Completion c) { // a streamed generation
+            items = 1;
+            usage = c.usage();
+        }
+        entry.recordCall(failed, System.nanoTime() - start, items, usage == null ? 0 : usage.promptTokens(),
+            usage == null ? 0 : usage.completionTokens());
+    }
+
+    /** The accounting of an asynchronous call, run before its future completes. */
+    static <R> BiConsumer<R, ModelException> of(ModelEntry entry, long start) {
+        return (value, failure) -> record(entry, start, value, failure != null);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.modelmanager.core.internal.inference;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.modelmanager.api.Embedding;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.core.internal.cache.EmbeddingCache;
+import dev.modelmanager.core.internal.exec.MicroBatcher.Done;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+
+/**
+ * One embedding call's texts split by the model's cache: the vectors it already holds, and the texts left to the
+ * model (an all-cached call needs no loaded model). Puts what the model computes into the cache and answers in the
+ * callers' order.
+ */
+final class CachedEmbeddings {
+    private final EmbeddingCache cache;
+    private final Embedding[] results;
+    private final List<String> missing;
+    /** Where each missing text's vector goes; {@code null} when all are missing (in order). */
+    private final int[] slots;
+
+    private CachedEmbeddings(EmbeddingCache cache, Embedding[] results, List<String> missing, int[] slots) {
+        this.cache = cache;
+        this.results = results;
+        this.missing = missing;
+        this.slots = slots;
+    }
+
+    static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts) {
+        EmbeddingCache cache = entry.cache();
+        Embedding[] results = new Embedding[texts.size()];
+        if (cache == null) {
+            return new CachedEmbeddings(null, results, List.copyOf(texts), null);
+        }
+        List<String> missing = new ArrayList<>(texts.size());
+        int[] slots = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            float[] hit = cache.get(texts.get(i));
+            if (hit != null) {
+                results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
+            } else {
+                slots[missing.size()] = i;
+                missing.add(texts.get(i));
+            }
+        }
+        return new CachedEmbeddings(cache, results, missing,
+            missing.size() == texts.size() ? null : Arrays.copyOf(slots, missing.size()));
+    }
+
+    /** The texts the model must embed. */
+    List<String> missing() {
+        return missing;
+    }
+
+    /** The answer, with the model's vectors for {@link #missing()} (in that order) put in place and cached. */
+    EmbeddingResult result(String modelId, List<Done<float[]>> computed, long start) {
+        for (int k = 0; k < computed.size(); k++) {
+            Done<float[]> d = computed.get(k);
+            results[slots == null ? k : slots[k]] = new Embedding(d.value(), false, d.took(), d.workerId(), d.device());
+            if (cache != null) {
+                cache.put(missing.get(k), d.value());
+            }
+        }
+        return new EmbeddingResult(modelId, List.of(results), Duration.ofNanos(System.nanoTime() - start));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.modelmanager.core.internal.inference;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.GenerationResult;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.TokenSink;
+import dev.modelmanager.core.internal.exec.GenerationStream;
+import dev.modelmanager.core.internal.exec.Instance;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+
+/**
+ * Text generation: a prompt or a conversation, answered whole (blocking on the caller's thread when a slot is free,
+ * or asynchronously) or streamed as a {@link GenerationStream}. The provider's sink answers {@code false} once the
+ * caller is gone, which stops the model's work.
+ */
+public final class GenerationInference {
+    private final CallRunner calls;
+    private final Function<String, ModelEntry> resolver;
+
+    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, ModelEntry> resolver) {
+        this.calls = new CallRunner(settings);
+        this.resolver = resolver;
+    }
+
+    public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
+        Inputs.prompt(modelId, prompt);
+        return blocking(modelId, entry -> calls.call(entry, Operation.GENERATE, generateBody(entry, prompt, options)));
+    }
+
+    public CompletableFuture<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
+        long start = System.nanoTime();
+        try {
+            Inputs.prompt(modelId, prompt);
+            ModelEntry entry = resolver.apply(modelId);
+            return calls.submit(entry, Operation.GENERATE, generateBody(entry, prompt, options),
+                Accounting.of(entry, start));
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
+        Inputs.messages(modelId, messages);
+        List<ChatMessage> copy = List.copyOf(messages);
+        return blocking(modelId, entry -> calls.call(entry, Operation.CHAT, chatBody(entry, copy, options)));
+    }
+
+    public CompletableFuture<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
+                                                         GenerationOptions options) {
+        long start = System.nanoTime();
+        try {
+            Inputs.messages(modelId, messages);
+            ModelEntry entry = resolver.apply(modelId);
+            return calls.submit(entry, Operation.CHAT, chatBody(entry, List.copyOf(messages), options),
+                Accounting.of(entry, start));
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
+        return new GenerationStream(modelId, sink -> {
+            long start = System.nanoTime();
+            try {
+                Inputs.prompt(modelId, prompt);
+                ModelEntry entry = resolver.apply(modelId);
+                GenerationOptions effective = effective(options, entry.requirement());
+                return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) ->
+                    model.generate(prompt, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
+            } catch (ModelException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }, calls.settings().streamStallTimeout());
+    }
+
+    public Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages,
+                                                      GenerationOptions options) {
+        return new GenerationStream(modelId, sink -> {
+            long start = System.nanoTime();
+            try {
+                Inputs.messages(modelId, messages);
+                ModelEntry entry = resolver.apply(modelId);
+                GenerationOptions effective = effective(options, entry.requirement());
+                List<ChatMessage> copy = List.copyOf(messages);
+                return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) ->
+                    model.chat(copy, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
+            } catch (ModelException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }, calls.settings().streamStallTimeout());
+    }
+
+    private static TokenSink streaming(TokenSink sink, java.util.function.BooleanSupplier abandoned) {
+        return piece -> !abandoned.getAsBoolean() && sink.accept(piece);
+    }
+
+    /** Runs a blocking call on the resolved model and counts it. */
+    private GenerationResult blocking(String modelId, Function<ModelEntry, GenerationResult> call) {
+        ModelEntry entry = resolver.apply(modelId);
+        long start = System.nanoTime();
+        GenerationResult result = null;
+        try {
+            result = call.apply(entry);
+            return result;
+        } finally {
+            Accounting.record(entry, start, result, result == null);
+        }
+    }
+
+    private static CallRunner.Body<dev.modelmanager.api.spi.GenerationModel, GenerationResult> generateBody(
+        ModelEntry entry, String prompt, GenerationOptions options) {
+        GenerationOptions effective = effective(options, entry.requirement());
+        return (model, worker, abandoned) -> timed(entry.id(), worker,
+            () -> model.generate(prompt, effective, piece -> !abandoned.getAsBoolean()));
+    }
+
+    private static CallRunner.Body<dev.modelmanager.api.spi.ChatModel, GenerationResult> chatBody(
+        ModelEntry entry, List<ChatMessage> messages, GenerationOptions options) {
+        GenerationOptions effective = effective(options, entry.requirement());
+        return (model, worker, abandoned) -> timed(entry.id(), worker,
+            () -> model.chat(messages, effective, piece -> !abandoned.getAsBoolean()));
+    }
+
+    /** The caller's options with the requirement's defaults filled in. */
+    static GenerationOptions effective(GenerationOptions options, ModelRequirement requirement) {
+        return (options == null ? GenerationOptions.DEFAULTS : options).withDefaults(requirement);
+    }
+
+    @FunctionalInterface
+    private interface CompletionCall {
+        Completion run() throws Exception;
+    }
+
+    private static GenerationResult timed(String modelId, Instance worker, CompletionCall call) throws Exception {
+        long t0 = System.nanoTime();
+        Completion completion = call.run();
+        if (completion == null) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "the provider returned no completion");
+        }
+        return new GenerationResult(modelId, completion.text(), completion.finishReason(), completion.usage(),
+            Duration.ofNanos(System.nanoTime() - t0), worker.id(), worker.device());
+    }
+}

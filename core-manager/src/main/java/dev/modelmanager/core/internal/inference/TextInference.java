@@ -1,0 +1,403 @@
+package dev.modelmanager.core.internal.inference;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.modelmanager.api.Classification;
+import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.LabelScore;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.api.spi.ClassificationModel;
+import dev.modelmanager.api.spi.EmbeddingModel;
+import dev.modelmanager.core.internal.exec.Failures;
+import dev.modelmanager.core.internal.exec.Instance;
+import dev.modelmanager.core.internal.exec.MicroBatcher;
+import dev.modelmanager.core.internal.exec.MicroBatcher.Done;
+import dev.modelmanager.core.internal.exec.WorkerPool;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+
+/**
+ * Calls on texts: embedding (through the model's embedding cache), classification, zero-shot classification and
+ * text2text. Embedding and classification go through the pool's {@link MicroBatcher} when slots are busy and
+ * bypass it (running on the caller's thread when blocking) when a slot is free and nothing waits. Every blocking
+ * method throws {@link ModelException}; every {@code ...Async} method answers a future and never throws.
+ */
+public final class TextInference {
+    private static final MicroBatcher.Runner<EmbeddingModel, float[]> EMBED = EmbeddingModel::embed;
+    private static final MicroBatcher.Runner<ClassificationModel, List<LabelScore>> CLASSIFY =
+        ClassificationModel::classify;
+
+    private final CallRunner calls;
+    private final Function<String, ModelEntry> resolver;
+
+    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, ModelEntry> resolver) {
+        this.calls = new CallRunner(settings);
+        this.resolver = resolver;
+    }
+
+    // ------------------------------------------------------------------ embedding
+
+    public EmbeddingResult embed(String modelId, List<String> texts) {
+        Inputs.texts(modelId, "texts", texts);
+        ModelEntry entry = resolver.apply(modelId);
+        long start = System.nanoTime();
+        EmbeddingResult result = null;
+        try {
+            CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts);
+            result = lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
+                : lookup.result(entry.id(), run(entry, Operation.EMBED, EMBED, lookup.missing()), start);
+            return result;
+        } finally {
+            Accounting.record(entry, start, result, result == null);
+        }
+    }
+
+    public CompletableFuture<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
+        long start = System.nanoTime();
+        ModelEntry entry;
+        CachedEmbeddings lookup;
+        try {
+            Inputs.texts(modelId, "texts", texts);
+            entry = resolver.apply(modelId);
+            lookup = CachedEmbeddings.lookUp(entry, texts);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        BiConsumer<EmbeddingResult, ModelException> accounting = Accounting.of(entry, start);
+        if (lookup.missing().isEmpty()) {
+            EmbeddingResult all = lookup.result(entry.id(), List.of(), start);
+            accounting.accept(all, null);
+            return CompletableFuture.completedFuture(all);
+        }
+        return runAsync(entry, Operation.EMBED, EMBED, lookup.missing(),
+            values -> lookup.result(entry.id(), values, start), accounting);
+    }
+
+    // ------------------------------------------------------------------ classification
+
+    public ClassificationResult classify(String modelId, List<String> texts) {
+        Inputs.texts(modelId, "texts", texts);
+        ModelEntry entry = resolver.apply(modelId);
+        long start = System.nanoTime();
+        ClassificationResult result = null;
+        try {
+            result = classification(entry, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start);
+            return result;
+        } finally {
+            Accounting.record(entry, start, result, result == null);
+        }
+    }
+
+    public CompletableFuture<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
+        long start = System.nanoTime();
+        ModelEntry entry;
+        try {
+            Inputs.texts(modelId, "texts", texts);
+            entry = resolver.apply(modelId);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return runAsync(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts),
+            values -> classification(entry, values, start), Accounting.of(entry, start));
+    }
+
+    private static ClassificationResult classification(ModelEntry entry, List<Done<List<LabelScore>>> values,
+                                                       long start) {
+        Double threshold = entry.requirement().threshold();
+        List<Classification> classifications = new ArrayList<>(values.size());
+        for (Done<List<LabelScore>> v : values) {
+            classifications.add(new Classification(v.value().stream()
+                .filter(l -> threshold == null || l.score() >= threshold)
+                .sorted(Comparator.comparingDouble(LabelScore::score).reversed())
+                .toList()));
+        }
+        Done<List<LabelScore>> last = values.get(values.size() - 1);
+        return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - start),
+            last.workerId(), last.device());
+    }
+
+    // ------------------------------------------------------------------ zero-shot and text2text
+
+    /** Scores each text against each candidate label by the cosine similarity of their embeddings. */
+    public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> labels) {
+        checkZeroShot(modelId, texts, labels);
+        ModelEntry entry = resolver.apply(modelId);
+        long start = System.nanoTime();
+        ClassificationResult result = null;
+        try {
+            result = calls.call(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)));
+            return result;
+        } finally {
+            Accounting.record(entry, start, result, result == null);
+        }
+    }
+
+    public CompletableFuture<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
+                                                                         List<String> labels) {
+        long start = System.nanoTime();
+        try {
+            checkZeroShot(modelId, texts, labels);
+            ModelEntry entry = resolver.apply(modelId);
+            return calls.submit(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)),
+                Accounting.of(entry, start));
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void checkZeroShot(String modelId, List<String> texts, List<String> labels) {
+        Inputs.texts(modelId, "texts", texts);
+        Inputs.texts(modelId, "candidate_labels", labels);
+        if (labels.size() < 2) {
+            throw ModelException.invalidInput(modelId, "candidate_labels", "needs at least two labels to choose from");
+        }
+    }
+
+    private static CallRunner.Body<EmbeddingModel, ClassificationResult> zeroShot(ModelEntry entry, List<String> texts,
+                                                                                 List<String> candidates) {
+        return (model, worker, abandoned) -> {
+            long t0 = System.nanoTime();
+            List<float[]> labelVectors = model.embed(candidates);
+            List<float[]> textVectors = model.embed(texts);
+            List<Classification> classifications = new ArrayList<>(texts.size());
+            for (float[] text : textVectors) {
+                List<LabelScore> scores = new ArrayList<>(candidates.size());
+                for (int l = 0; l < candidates.size(); l++) {
+                    scores.add(new LabelScore(candidates.get(l), cosine(text, labelVectors.get(l))));
+                }
+                scores.sort(Comparator.comparingDouble(LabelScore::score).reversed());
+                classifications.add(new Classification(scores));
+            }
+            return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - t0),
+                worker.id(), worker.device());
+        };
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+    }
+
+    public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
+        Inputs.texts(modelId, "inputs", inputs);
+        ModelEntry entry = resolver.apply(modelId);
+        long start = System.nanoTime();
+        TransformResult result = null;
+        try {
+            result = calls.call(entry, Operation.TRANSFORM, transformBody(entry, List.copyOf(inputs), options));
+            return result;
+        } finally {
+            Accounting.record(entry, start, result, result == null);
+        }
+    }
+
+    public CompletableFuture<TransformResult> transformAsync(String modelId, List<String> inputs,
+                                                             GenerationOptions options) {
+        long start = System.nanoTime();
+        try {
+            Inputs.texts(modelId, "inputs", inputs);
+            ModelEntry entry = resolver.apply(modelId);
+            return calls.submit(entry, Operation.TRANSFORM, transformBody(entry, List.copyOf(inputs), options),
+                Accounting.of(entry, start));
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static CallRunner.Body<dev.modelmanager.api.spi.Text2TextModel, TransformResult> transformBody(
+        ModelEntry entry, List<String> inputs, GenerationOptions options) {
+        GenerationOptions effective = GenerationInference.effective(options, entry.requirement());
+        return (model, worker, abandoned) -> {
+            long t0 = System.nanoTime();
+            List<String> outputs = model.transform(inputs, effective);
+            if (outputs == null || outputs.size() != inputs.size()) {
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                    + (outputs == null ? "nothing" : outputs.size() + " outputs") + " for " + inputs.size() + " inputs");
+            }
+            return new TransformResult(entry.id(), outputs, Duration.ofNanos(System.nanoTime() - t0), worker.id(),
+                worker.device());
+        };
+    }
+
+    // ------------------------------------------------------------------ running texts
+
+    /** One value per text, in order: on the caller's thread when a slot is free, through the batcher otherwise. */
+    private <C, V> List<Done<V>> run(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
+                                     List<String> texts) {
+        op.check(entry);
+        for (int attempt = 1; ; attempt++) {
+            WorkerPool pool = calls.awaitPool(entry);
+            if (!calls.settings().microBatching()) {
+                return unbatched(entry, op, runner, texts);
+            }
+            MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
+            if (batcher.bypassable(texts.size())) {
+                Instance instance = pool.tryAcquire();
+                if (instance != null) {
+                    return pool.runInline(instance, (i, abandoned) -> runDirect(entry, op, runner, i, texts));
+                }
+            }
+            MicroBatcher.Request<V> request = batcher.submit(texts);
+            if (request != null) {
+                return batcher.await(request);
+            }
+            if (attempt >= 3) {
+                throw CallRunner.keptUnloading(entry);
+            }
+        }
+    }
+
+    /** As {@link #run}, on the pool's threads; {@code assemble} makes the caller's result there. */
+    private <C, V, R> CompletableFuture<R> runAsync(ModelEntry entry, Operation<C> op,
+                                                    MicroBatcher.Runner<C, V> runner, List<String> texts,
+                                                    Function<List<Done<V>>, R> assemble,
+                                                    BiConsumer<R, ModelException> accounting) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        try {
+            op.check(entry);
+        } catch (ModelException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        attemptAsync(entry, op, runner, texts, assemble, accounting, result, 1);
+        return result;
+    }
+
+    private <C, V, R> void attemptAsync(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
+                                        List<String> texts, Function<List<Done<V>>, R> assemble,
+                                        BiConsumer<R, ModelException> accounting, CompletableFuture<R> result,
+                                        int attempt) {
+        calls.withPool(entry, (pool, error) -> {
+            if (error != null) {
+                CallRunner.fail(result, accounting, error);
+                return;
+            }
+            if (!calls.settings().microBatching()) {
+                unbatchedAsync(entry, op, runner, texts).whenComplete((values, e) -> {
+                    R value = null;
+                    Throwable failure = e;
+                    if (e == null) {
+                        try {
+                            value = assemble.apply(values);
+                        } catch (RuntimeException x) {
+                            failure = x;
+                        }
+                    }
+                    complete(result, accounting, value, failure, entry);
+                });
+                return;
+            }
+            MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
+            if (batcher.bypassable(texts.size())) {
+                Instance instance = pool.tryAcquire();
+                if (instance != null) {
+                    pool.dispatch(instance, (i, abandoned) -> assemble.apply(runDirect(entry, op, runner, i, texts)),
+                        result, accounting);
+                    return;
+                }
+            }
+            MicroBatcher.Request<V> request = batcher.submit(texts);
+            if (request == null) {
+                if (attempt >= 3) {
+                    CallRunner.fail(result, accounting, CallRunner.keptUnloading(entry));
+                } else {
+                    attemptAsync(entry, op, runner, texts, assemble, accounting, result, attempt + 1);
+                }
+                return;
+            }
+            request.future().whenComplete((values, e) -> {
+                R value = null;
+                Throwable failure = e;
+                if (e == null) {
+                    try {
+                        value = assemble.apply(values);
+                    } catch (RuntimeException x) {
+                        failure = x;
+                    }
+                }
+                complete(result, accounting, value, failure, entry);
+            });
+        });
+    }
+
+    private static <R> void complete(CompletableFuture<R> result, BiConsumer<R, ModelException> accounting, R value,
+                                     Throwable error, ModelEntry entry) {
+        if (error != null) {
+            CallRunner.fail(result, accounting, Failures.unwrap(error, entry.id()));
+        } else {
+            accounting.accept(value, null);
+            result.complete(value);
+        }
+    }
+
+    /** Runs texts on one instance, each value with how it was made. */
+    private static <C, V> List<Done<V>> runDirect(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
+                                                  Instance instance, List<String> texts) throws Exception {
+        long t0 = System.nanoTime();
+        List<V> values = runner.run(op.view(entry, instance.model()), texts);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        if (values == null || values.size() != texts.size()) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
+                + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
+        }
+        List<Done<V>> out = new ArrayList<>(values.size());
+        for (V v : values) {
+            out.add(new Done<>(v, took, instance.id(), instance.device()));
+        }
+        return out;
+    }
+
+    /** Micro-batching off: this call's own batches of {@code batch_size}, at once on as many slots as are free. */
+    private <C, V> List<Done<V>> unbatched(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
+                                           List<String> texts) {
+        int size = Math.max(1, entry.requirement().batchSize());
+        if (texts.size() <= size) {
+            return calls.call(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, texts));
+        }
+        try {
+            return unbatchedAsync(entry, op, runner, texts).join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            throw Failures.rethrown(Failures.unwrap(e, entry.id()));
+        }
+    }
+
+    /** This call's own batches, each a call of its own on the pool's threads; one value per text, in order. */
+    private <C, V> CompletableFuture<List<Done<V>>> unbatchedAsync(ModelEntry entry, Operation<C> op,
+                                                                   MicroBatcher.Runner<C, V> runner,
+                                                                   List<String> texts) {
+        int size = Math.max(1, entry.requirement().batchSize());
+        List<CompletableFuture<List<Done<V>>>> parts = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += size) {
+            List<String> slice = texts.subList(from, Math.min(texts.size(), from + size));
+            parts.add(calls.submit(entry, op, (model, instance, abandoned) ->
+                runDirect(entry, op, runner, instance, slice), null));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<Done<V>> all = new ArrayList<>(texts.size());
+            parts.forEach(part -> all.addAll(part.join()));
+            return all;
+        });
+    }
+
+    private <C, V> MicroBatcher<C, V> batcher(WorkerPool pool, ModelEntry entry, Operation<C> op,
+                                              MicroBatcher.Runner<C, V> runner) {
+        return pool.batcher(op.name(), p -> new MicroBatcher<>(p, model -> op.view(entry, model), runner,
+            () -> entry.requirement().batchSize(), () -> calls.settings().batchDelay()));
+    }
+}

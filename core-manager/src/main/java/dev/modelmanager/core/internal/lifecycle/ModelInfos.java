@@ -1,0 +1,65 @@
+package dev.modelmanager.core.internal.lifecycle;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelSource;
+import dev.modelmanager.api.ModelStats;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.core.internal.cache.EmbeddingCache;
+import dev.modelmanager.core.internal.exec.WorkerPool;
+import dev.modelmanager.core.internal.source.SourceResolver;
+
+/**
+ * What a model looks like from outside: its {@link ModelInfo}, read from the entry's snapshot and its pool without
+ * taking the entry's lock (the provider is asked for its memory and details on the caller's thread).
+ */
+public final class ModelInfos {
+    private ModelInfos() {
+    }
+
+    public static ModelInfo of(ModelEntry entry, boolean isDefault, SourceResolver sources) {
+        EntryState s = entry.state();
+        ModelRequirement req = entry.requirement();
+        WorkerPool pool = s.pool();
+        EmbeddingCache embeddings = entry.cache();
+        ModelStats stats = entry.stats();
+        return new ModelInfo(entry.id(), req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
+            s.provider() == null ? null : s.provider().name(), entry.requesters(), isDefault,
+            pool == null ? null : pool.device(), s.deviceNote(), pool == null ? 0 : pool.size(),
+            pool == null ? 0 : pool.inFlight(), stats.requests(), stats.failures(), s.estimatedMemory(),
+            pool == null ? -1 : pool.memoryBytes(), s.loadedAt(), entry.lastUsed(), req.priority(), req.pinned(),
+            req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req, sources) : null,
+            pool == null ? Map.of() : details(pool), embeddings == null ? null : embeddings.stats(), stats,
+            pool == null ? 0 : pool.queued());
+    }
+
+    private static String progress(ModelRequirement req, SourceResolver sources) {
+        if (!(req.source() instanceof ModelSource.Hub hub)) {
+            return null;
+        }
+        String prefix = hub.repository() + "/";
+        String text = sources.hub().downloads().stream().filter(d -> d.file().startsWith(prefix))
+            .map(d -> d.file().substring(prefix.length()) + " " + d).collect(Collectors.joining("; "));
+        return text.isEmpty() ? "checking " + hub.describe() : text;
+    }
+
+    private static Map<String, String> details(WorkerPool pool) {
+        Map<String, String> all = new TreeMap<>(safeDetails(pool.model()));
+        all.put("workers", pool.describe());
+        return all;
+    }
+
+    private static Map<String, String> safeDetails(LoadedModel model) {
+        try {
+            Map<String, String> details = model.details();
+            return details == null ? Map.of() : details;
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.modelmanager.core.internal.lifecycle;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.spi.FileRequest;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelFiles;
+import dev.modelmanager.core.internal.device.DeviceRegistry;
+import dev.modelmanager.core.internal.exec.Instance;
+import dev.modelmanager.core.internal.exec.WorkerPool;
+import dev.modelmanager.core.internal.memory.MemoryBudget;
+import dev.modelmanager.core.internal.provider.ProviderRegistry;
+import dev.modelmanager.core.internal.source.SourceResolver;
+
+/**
+ * The work of loading, on the lifecycle executor and under no lock: choose a provider and a device, reserve memory
+ * (making room if the policy says so), fetch the files, let the provider load (watched by the load timeout), check
+ * what it loaded, and build the worker pool. Each step reports to its {@link ModelEntry}, whose transitions decide
+ * whether the load is still wanted; a stale load closes what it made.
+ */
+final class ModelLoader {
+    private final LifecycleContext ctx;
+
+    ModelLoader(LifecycleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Loads a model's first instance and its worker pool. {@code selection}: a provider chosen already, or null. */
+    void load(ModelEntry entry, long epoch, ModelRequirement req, ProviderRegistry.Selection selection) {
+        long start = System.nanoTime();
+        ProviderRegistry.Selection chosen = selection;
+        DeviceRegistry.Choice device;
+        long estimate;
+        while (true) {
+            if (chosen == null || !chosen.found()) {
+                chosen = ctx.providers().select(req);
+            }
+            if (!chosen.found()) {
+                entry.noProvider(epoch, chosen);
+                return;
+            }
+            device = ctx.devices().choose(req.device());
+            estimate = ctx.providers().estimate(chosen.chosen(), req, device.device());
+            int go = entry.loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
+            if (go == ModelEntry.STALE) {
+                return;
+            }
+            if (go == ModelEntry.GO) {
+                break;
+            }
+            chosen = null;
+        }
+        ProviderRegistry.Bound provider = chosen.chosen();
+        String instanceId = entry.id() + "#0";
+        Instance instance;
+        try {
+            instance = loadInstance(entry, epoch, req, provider, device, estimate, instanceId, true);
+        } catch (ModelException e) {
+            entry.loadFailed(epoch, e, provider.name());
+            return;
+        }
+        WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(req),
+            inUse -> grow(entry, epoch, req, provider, inUse), ctx.providers().calls()::close, ctx.timer(),
+            ctx.lifecycle());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (!entry.loaded(epoch, pool, provider, device.note(), estimate, millis)) {
+            pool.drainAndClose(Duration.ZERO);
+        }
+    }
+
+    private WorkerPool.Config poolConfig(ModelRequirement req) {
+        LifecycleSettings s = ctx.settings();
+        int min = Math.max(1, req.preloadWorkers());
+        return new WorkerPool.Config(min, Math.max(min, s.maxWorkers()), s.workerConcurrency(), s.queueCapacity(),
+            s.queueTimeout(), s.roundRobin(), s.idleTimeout().isZero() ? Duration.ofSeconds(60) : s.idleTimeout());
+    }
+
+    /**
+     * Reserves memory, fetches the files and lets the provider load one instance, checked. On failure nothing is
+     * left reserved or open.
+     *
+     * @param first the model's first instance: shows {@code DOWNLOADING} while fetching, and the provider's load is
+     *              watched by the load timeout
+     */
+    private Instance loadInstance(ModelEntry entry, long epoch, ModelRequirement req, ProviderRegistry.Bound provider,
+                                  DeviceRegistry.Choice device, long estimate, String instanceId, boolean first) {
+        MemoryBudget.Reservation reservation = null;
+        LoadedModel model = null;
+        ScheduledFuture<?> watchdog = null;
+        try {
+            reservation = ctx.budget().reserve(entry, device.device(), estimate);
+            reservation.awaitEvictions(ctx.settings().unloadDrainTimeout());
+            ModelFiles files = fetch(entry, epoch, req, provider, first);
+            if (first) {
+                watchdog = watch(entry, epoch, provider.name());
+            }
+            model = provider.provider().load(new LoadRequest(entry.id(), req, device.device(), instanceId, files));
+            Capabilities.checkLoaded(entry.id(), req, model);
+            reservation.correct(memoryOf(model));
+            return new Instance(instanceId, model, reservation::release);
+        } catch (Throwable e) {
+            if (model != null) {
+                ctx.providers().calls().close(new Instance(instanceId, model, () -> { }));
+            }
+            if (reservation != null) {
+                reservation.release();
+            }
+            throw e instanceof ModelException me ? me.forModel(entry.id())
+                : new ModelException(ErrorCode.LOAD_FAILED, entry.id(), "provider '" + provider.name()
+                    + "' failed to load it: " + e, e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Fails the load with the reason when the provider takes longer than the load timeout (a hung native load must
+     * not leave the model {@code LOADING} for ever); the timer only hands the transition to the lifecycle executor.
+     */
+    private ScheduledFuture<?> watch(ModelEntry entry, long epoch, String provider) {
+        Duration limit = ctx.settings().loadTimeout();
+        String reason = "provider '" + provider + "' did not finish loading it within " + limit.toSeconds()
+            + " s (load.timeout.seconds); what it returns later is closed";
+        return ctx.timer().schedule(() -> ctx.lifecycle().execute(() -> entry.loadTimedOut(epoch, reason, provider)),
+            limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Resolves the model's source to local files, showing {@code DOWNLOADING} while something is fetched. */
+    private ModelFiles fetch(ModelEntry entry, long epoch, ModelRequirement req, ProviderRegistry.Bound provider,
+                             boolean first) {
+        List<FileRequest> wanted = ctx.providers().filesWanted(provider, req);
+        SourceResolver sources = ctx.sources();
+        boolean download = first && sources.needsDownload(req.source(), wanted);
+        if (download) {
+            entry.downloading(epoch, provider.name());
+        }
+        ModelFiles files = sources.resolve(req.source(), wanted);
+        if (download) {
+            entry.downloaded(epoch);
+        }
+        return files;
+    }
+
+    /**
+     * Loads one more instance for a worker pool, on the matching device that holds fewest of its instances, with its
+     * own memory reservation. Fails (and the pool stays as it is) when the budget has no room, the provider fails,
+     * or the model unloaded meanwhile.
+     */
+    private CompletableFuture<Instance> grow(ModelEntry entry, long epoch, ModelRequirement req,
+                                             ProviderRegistry.Bound provider, List<String> inUse) {
+        CompletableFuture<Instance> result = new CompletableFuture<>();
+        ctx.lifecycle().execute(() -> {
+            try {
+                if (!entry.current(epoch)) {
+                    throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
+                }
+                DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse);
+                long estimate = ctx.providers().estimate(provider, req, device.device());
+                result.complete(loadInstance(entry, epoch, req, provider, device, estimate,
+                    entry.id() + "#" + entry.nextInstance(), false));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Fetches the files of a model that loads on first use, so that the first call does not wait for a download
+     * (and a missing file shows at once). Decides on the calling thread (no lock held) whether anything must be
+     * fetched; the fetch itself runs on the lifecycle executor. Does nothing when no provider can serve it yet or
+     * nothing needs fetching.
+     */
+    void prefetch(ModelEntry entry, ModelRequirement req, ProviderRegistry.Selection selection) {
+        if (selection == null || !selection.found()) {
+            return;
+        }
+        List<FileRequest> wanted = ctx.providers().filesWanted(selection.chosen(), req);
+        if (!ctx.sources().needsDownload(req.source(), wanted)) {
+            return;
+        }
+        long epoch = entry.prefetching(selection.chosen().name());
+        if (epoch < 0) {
+            return;
+        }
+        ctx.lifecycle().execute(() -> {
+            ModelException failure = null;
+            try {
+                ctx.sources().resolve(req.source(), wanted);
+            } catch (ModelException e) {
+                failure = e.forModel(entry.id());
+            } catch (RuntimeException e) {
+                failure = new ModelException(ErrorCode.SOURCE_UNAVAILABLE, entry.id(), "fetching its files failed: "
+                    + e, e);
+            }
+            entry.prefetched(epoch, failure);
+        });
+    }
+
+    private static long memoryOf(LoadedModel model) {
+        try {
+            return model.memoryBytes();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+}

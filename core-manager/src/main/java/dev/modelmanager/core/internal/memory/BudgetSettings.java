@@ -1,0 +1,13 @@
+package dev.modelmanager.core.internal.memory;
+
+/** What the memory budget is configured with. */
+public interface BudgetSettings {
+    /** How much memory models may reserve per device. */
+    MemoryLimit memoryBudget();
+
+    /** Over budget: unload idle, unpinned, not-higher-priority models ({@code true}) or refuse ({@code false}). */
+    boolean evictWhenFull();
+
+    /** Most models loaded at once; 0 for no limit (remote models do not count). */
+    int maxLoadedModels();
+}

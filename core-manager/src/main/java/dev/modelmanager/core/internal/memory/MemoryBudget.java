@@ -1,0 +1,197 @@
+package dev.modelmanager.core.internal.memory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.spi.DeviceInfo;
+
+/**
+ * The memory budget: before a model loads, its provider's estimate is reserved on the device it will run on; after
+ * it loaded, the reservation is corrected to what the model reports using; when its instance closes, the memory is
+ * given back. A load that does not fit is refused with {@code INSUFFICIENT_MEMORY} (required, available, device) or,
+ * by policy, makes room by unloading other models: idle ones only (no call running), never pinned ones, never ones
+ * of higher priority than the model loading; lowest priority first, then least recently used. The same applies to
+ * {@code max.loaded.models}. Reservations are taken under one lock, so two loads racing for the last memory cannot
+ * both pass. Models that take no local memory (remote ones) count for neither.
+ */
+public final class MemoryBudget {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryBudget.class);
+
+    /** Memory held for one model instance on one device; released once. */
+    public final class Reservation {
+        final Budgeted entry;
+        final String device;
+        final long estimated;
+        volatile long bytes;
+        private boolean released;
+        final List<CompletableFuture<Boolean>> evictions;
+
+        Reservation(Budgeted entry, String device, long bytes, List<CompletableFuture<Boolean>> evictions) {
+            this.entry = entry;
+            this.device = device;
+            this.estimated = bytes;
+            this.bytes = bytes;
+            this.evictions = evictions;
+        }
+
+        /** Waits (bounded) for the models unloaded to make room to finish unloading. */
+        public void awaitEvictions(Duration timeout) {
+            try {
+                CompletableFuture.allOf(evictions.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Models unloaded to make room for {} are still closing: {}", entry.id(), e.toString());
+            }
+        }
+
+        /** The loaded model says how much it uses: the reservation follows. */
+        public void correct(long measured) {
+            if (measured < 0) {
+                return;
+            }
+            synchronized (MemoryBudget.this) {
+                if (!released) {
+                    bytes = measured;
+                }
+            }
+        }
+
+        public void release() {
+            synchronized (MemoryBudget.this) {
+                if (!released) {
+                    released = true;
+                    reservations.remove(this);
+                }
+            }
+        }
+    }
+
+    /** One device's budget and what is reserved on it, for status. */
+    public record Usage(String device, long budgetBytes, long reservedBytes, int models) {
+    }
+
+    private final List<Reservation> reservations = new ArrayList<>();
+    private final Supplier<? extends BudgetSettings> settings;
+
+    public MemoryBudget(Supplier<? extends BudgetSettings> settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Reserves {@code estimate} bytes for {@code entry} on {@code device} (an unknown estimate, -1, reserves 0 until
+     * the model reports its use), making room or refusing as configured.
+     *
+     * @throws ModelException {@link ErrorCode#INSUFFICIENT_MEMORY} naming required, available and device
+     */
+    public Reservation reserve(Budgeted entry, DeviceInfo device, long estimate) {
+        List<Budgeted> victims = new ArrayList<>();
+        List<CompletableFuture<Boolean>> evictions = new ArrayList<>();
+        Reservation reservation = decide(entry, device, estimate, victims, evictions);
+        // Unloading takes each victim's own lock: never while holding the budget's (a closing instance gives its
+        // memory back under the budget's lock, possibly while its entry's lock is held).
+        for (Budgeted victim : victims) {
+            evictions.add(victim.evict("unloaded to make room for " + entry.id()));
+        }
+        return reservation;
+    }
+
+    private synchronized Reservation decide(Budgeted entry, DeviceInfo device, long estimate,
+                                            List<Budgeted> victims, List<CompletableFuture<Boolean>> evictions) {
+        BudgetSettings s = settings.get();
+        long wanted = Math.max(0, estimate);
+        long budget = s.memoryBudget().on(device.totalMemoryBytes());
+        int maxLoaded = s.maxLoadedModels();
+        while (true) {
+            long reserved = reserved(device.id());
+            int counted = counted();
+            boolean memoryFits = wanted == 0 || reserved + wanted <= budget;
+            boolean countFits = maxLoaded <= 0 || entry.isRemote() || counted < maxLoaded;
+            if (memoryFits && countFits) {
+                Reservation r = new Reservation(entry, device.id(), wanted, evictions);
+                reservations.add(r);
+                return r;
+            }
+            Reservation victim = s.evictWhenFull() ? victim(entry, memoryFits ? null : device.id()) : null;
+            if (victim == null) {
+                String why = !memoryFits
+                    ? "needs " + mib(wanted) + " on " + device.id() + " but " + mib(Math.max(0, budget - reserved))
+                        + " of the " + mib(budget) + " budget (memory.budget=" + s.memoryBudget().text() + ") is free"
+                    : "max.loaded.models (" + maxLoaded + ") models are loaded";
+                throw new ModelException(ErrorCode.INSUFFICIENT_MEMORY, entry.id(), why
+                    + (s.evictWhenFull() ? "; no idle, unpinned model of equal or lower priority to unload" : ""));
+            }
+            LOG.info("Unloading model {} (priority {}, last used {}) to make room for {}", victim.entry.id(),
+                victim.entry.priority(), victim.entry.lastUsed(), entry.id());
+            victim.release();
+            victims.add(victim.entry);
+        }
+    }
+
+    /** The model to unload first: idle, unpinned, not of higher priority; lowest priority, then least recently used. */
+    private Reservation victim(Budgeted loading, String device) {
+        int priority = loading.priority();
+        return reservations.stream()
+            .filter(r -> r.entry != loading && (device == null || r.device.equals(device)))
+            .filter(r -> device == null ? !r.entry.isRemote() : r.bytes > 0 || r.estimated > 0)
+            .filter(r -> !r.entry.pinned() && r.entry.priority() <= priority)
+            .filter(r -> r.entry.isIdle())
+            .min(Comparator.comparingInt((Reservation r) -> r.entry.priority())
+                .thenComparingLong(r -> r.entry.lastUsedOrder()))
+            .orElse(null);
+    }
+
+    private long reserved(String device) {
+        long sum = 0;
+        for (Reservation r : reservations) {
+            if (r.device.equals(device)) {
+                sum += r.bytes;
+            }
+        }
+        return sum;
+    }
+
+    /** Loaded or loading models that take local memory. */
+    private int counted() {
+        int n = 0;
+        for (Reservation r : reservations) {
+            if (!r.entry.isRemote()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public synchronized List<Usage> usage(List<DeviceInfo> devices) {
+        Map<String, Usage> byDevice = new LinkedHashMap<>();
+        for (DeviceInfo d : devices) {
+            long reserved = 0;
+            int models = 0;
+            for (Reservation r : reservations) {
+                if (r.device.equals(d.id())) {
+                    reserved += r.bytes;
+                    models++;
+                }
+            }
+            byDevice.put(d.id(), new Usage(d.id(), settings.get().memoryBudget().on(d.totalMemoryBytes()), reserved,
+                models));
+        }
+        return List.copyOf(byDevice.values());
+    }
+
+    public static String mib(long bytes) {
+        return bytes == Long.MAX_VALUE ? "unlimited" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.modelmanager.core.internal.persist;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelStats;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.core.internal.lifecycle.EntryState;
+import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
+import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+
+/**
+ * Keeps the manager's state in its {@link StateStore} and brings it back at start.
+ * <ul>
+ * <li>Registrations of <em>durable</em> requesters (see {@link ModelManagerConstants#isDurableRequester}: the shell,
+ * the REST API, {@code durable:...}) are restored: nobody else would register them again. Bundles register
+ * again when they start, and declared models come back from Config Admin.</li>
+ * <li>Models that were loaded load again as soon as they are registered (whoever registers them).</li>
+ * <li>The default model is set again once it is registered.</li>
+ * <li>Statistics continue from where they were.</li>
+ * </ul>
+ * Every change asks the {@link StateWriter} for a write (coalesced, on its own thread, never under a lock); an
+ * operator's change waits until it is on disk before the operator's call returns ({@link #saveDurably}). A
+ * periodic check on the writer's thread writes statistics when they changed.
+ */
+public final class StatePersistence implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatePersistence.class);
+    /** How often statistics are checked for changes to write. */
+    private static final long CHECK_MILLIS = 5_000;
+    /** How long an operator's call waits for its change to reach the disk. */
+    private static final Duration DURABLE_WAIT = Duration.ofSeconds(10);
+
+    /** A registration to restore: the model, its requirement as properties, and the durable requester. */
+    public record Saved(String modelId, Map<String, String> requirement, String requester) {
+    }
+
+    private final StateStore store;
+    private final ModelRegistry registry;
+    private final LifecycleContext ctx;
+    private final StateWriter writer;
+    private final Set<String> pendingLoads = ConcurrentHashMap.newKeySet();
+    private volatile String pendingDefault;
+    private volatile boolean restoring;
+    private String lastFingerprint = ""; // the writer's thread only
+    private Map<String, String> savedAliases = Map.of();
+
+    public StatePersistence(StateStore store, ModelRegistry registry, LifecycleContext ctx) {
+        this.store = store;
+        this.registry = registry;
+        this.ctx = ctx;
+        this.writer = new StateWriter(this::writeSnapshot);
+    }
+
+    public java.nio.file.Path file() {
+        return store.file();
+    }
+
+    /**
+     * Reads the saved state: statistics, loads and default to bring back as models register, and the durable
+     * registrations the caller registers again (then it calls {@link #restored()}). Nothing is written meanwhile.
+     */
+    public List<Saved> restore() {
+        StateStore.State state = store.read().orElse(null);
+        if (state == null) {
+            return List.of();
+        }
+        restoring = true;
+        ctx.retainedStats().putAll(state.retainedStats());
+        List<Saved> registrations = new ArrayList<>();
+        for (StateStore.SavedModel model : state.models()) {
+            if (model.stats() != null) {
+                ctx.retainedStats().put(model.id(), model.stats());
+            }
+            if (model.loaded()) {
+                pendingLoads.add(model.id());
+            }
+            for (String requester : model.requesters()) {
+                if (ModelManagerConstants.isDurableRequester(requester)) {
+                    registrations.add(new Saved(model.id(), model.requirement(), requester));
+                }
+            }
+        }
+        pendingDefault = state.defaultModel();
+        savedAliases = state.aliases();
+        return registrations;
+    }
+
+    /** The saved registrations are back: restore the aliases whose targets are, write, and start the check. */
+    public void restored(int registrations) {
+        savedAliases.forEach((alias, target) -> {
+            if (registry.contains(target)) {
+                registry.alias(alias, target);
+            } else {
+                LOG.warn("Alias {} is not restored: its target {} is not registered", alias, target);
+            }
+        });
+        LOG.info("Restored {} registration(s) and {} alias(es) from {}", registrations, savedAliases.size(),
+            store.file());
+        savedAliases = Map.of();
+        restoring = false;
+        save();
+        writer.every(CHECK_MILLIS, this::saveIfChanged);
+    }
+
+    /** A model was registered: load it if it was loaded when the state was saved; make it the default again. */
+    public void registered(ModelEntry entry) {
+        if (pendingLoads.remove(entry.id())) {
+            LOG.info("Model {} was loaded before the restart; loading it again", entry.id());
+            entry.loadWhenPossible();
+        }
+        String wanted = pendingDefault;
+        if (entry.id().equals(wanted) && registry.defaultId() == null) {
+            pendingDefault = null;
+            registry.setDefault(wanted);
+        }
+    }
+
+    /** An operator set the default: a default waiting from the saved state no longer applies. */
+    public void defaultChanged() {
+        pendingDefault = null;
+    }
+
+    /** Asks for a write of the state as it will be then; never waits. */
+    public CompletableFuture<Void> save() {
+        if (restoring) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.request();
+    }
+
+    /**
+     * Asks for a write and waits (bounded) until it is on disk: an operator's change is durable when the operator's
+     * call returns. Failures are logged, never thrown.
+     */
+    public void saveDurably() {
+        try {
+            save().get(DURABLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("The manager's state may not be on disk yet ({}): {}", store.file(), e.toString());
+        }
+    }
+
+    /** Writes what is pending and stops the writer. */
+    @Override
+    public void close() {
+        save();
+        writer.close();
+    }
+
+    private void writeSnapshot() {
+        StateStore.State state = snapshot();
+        try {
+            store.write(state);
+            lastFingerprint = fingerprint(state);
+        } catch (IOException e) {
+            LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
+            throw e;
+        }
+    }
+
+    /** Writes the state if anything changed since the last write (periodic, on the writer's thread). */
+    private void saveIfChanged() {
+        if (restoring) {
+            return;
+        }
+        StateStore.State state = snapshot();
+        if (!fingerprint(state).equals(lastFingerprint)) {
+            try {
+                writeSnapshot();
+            } catch (RuntimeException e) {
+                // logged; the next check tries again
+            }
+        }
+    }
+
+    private StateStore.State snapshot() {
+        List<StateStore.SavedModel> models = new ArrayList<>();
+        Map<String, ModelStats> retained = new TreeMap<>(ctx.retainedStats());
+        for (ModelEntry entry : registry.all()) {
+            EntryState s = entry.state();
+            boolean loaded = s.pool() != null || s.status() == ModelStatus.LOADING;
+            models.add(new StateStore.SavedModel(entry.id(), RequirementProperties.format(entry.requirement()),
+                entry.requesters(), loaded || pendingLoads.contains(entry.id()), entry.stats()));
+            retained.remove(entry.id());
+        }
+        // Loads still waiting for their model's registration stay wanted across another restart.
+        Map<String, StateStore.SavedModel> byId = new HashMap<>();
+        models.forEach(m -> byId.put(m.id(), m));
+        for (String id : pendingLoads) {
+            if (!byId.containsKey(id)) {
+                models.add(new StateStore.SavedModel(id, null, List.of(), true, null));
+            }
+        }
+        String defaultModel = registry.defaultId() != null ? registry.defaultId() : pendingDefault;
+        return new StateStore.State(StateStore.VERSION, Instant.now().toString(), defaultModel, models, retained,
+            registry.aliases());
+    }
+
+    /** The state without its time stamp, to tell whether anything changed. */
+    private static String fingerprint(StateStore.State state) {
+        return new StateStore.State(state.version(), null, state.defaultModel(), state.models(), state.retainedStats(),
+            new TreeMap<>(state.aliases())).toString();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.modelmanager.core.internal.persist;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.modelmanager.api.ModelStats;
+
+/**
+ * The manager's state in one JSON file: durable registrations, the default model, which models were loaded, and
+ * every model's statistics. Written atomically (a temporary file beside it, forced to disk, then renamed over it),
+ * so that a crash leaves either the old or the new state, never half of one. A file that cannot be read is moved
+ * aside ({@code state.json.corrupt-<time>}) with a warning and the manager starts clean.
+ */
+public final class StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    static final int VERSION = 1;
+
+    /** One registered model as it was saved. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SavedModel(String id, Map<String, String> requirement, List<String> requesters, boolean loaded,
+                      ModelStats stats) {
+        public SavedModel {
+            requesters = requesters == null ? List.of() : List.copyOf(requesters);
+            requirement = requirement == null ? Map.of() : Map.copyOf(requirement);
+        }
+    }
+
+    /** The whole file. {@code retainedStats}: statistics of models no longer registered, by id. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record State(int version, String savedAt, String defaultModel, List<SavedModel> models,
+                 Map<String, ModelStats> retainedStats, Map<String, String> aliases) {
+        public State {
+            aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+            models = models == null ? List.of() : List.copyOf(models);
+            retainedStats = retainedStats == null ? Map.of() : Map.copyOf(retainedStats);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+
+    public StateStore(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The saved state; empty when there is none yet or it could not be read (then it was moved aside). */
+    public Optional<State> read() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            State state = JSON.readValue(file.toFile(), State.class);
+            if (state.version() > VERSION) {
+                throw new IOException("written by a newer version (" + state.version() + " > " + VERSION + ")");
+            }
+            return Optional.of(state);
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("The saved state {} could not be read ({}); it was moved to {} and the manager starts clean",
+                    file, e.getMessage(), aside);
+            } catch (IOException move) {
+                LOG.warn("The saved state {} could not be read ({}) nor moved aside ({}); the manager starts clean",
+                    file, e.getMessage(), move.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the state atomically. */
+    public void write(State state) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = JSON.writeValueAsBytes(state);
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                out.write(bytes);
+                out.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

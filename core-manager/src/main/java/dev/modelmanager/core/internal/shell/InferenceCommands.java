@@ -1,0 +1,155 @@
+package dev.modelmanager.core.internal.shell;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.modelmanager.api.ChatMessage;
+import dev.modelmanager.api.Classification;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.TokenUsage;
+
+/**
+ * Gogo commands that run models: {@code model:generate} and {@code model:chat} stream to the terminal as the
+ * model produces (Ctrl-C cancels, stopping the model's work), {@code model:embed}, {@code model:classify},
+ * {@code model:transform}.
+ */
+@Component(service = InferenceCommands.class, property = {
+    "osgi.command.scope=model",
+    "osgi.command.function=generate",
+    "osgi.command.function=chat",
+    "osgi.command.function=embed",
+    "osgi.command.function=classify",
+    "osgi.command.function=transform"
+})
+public final class InferenceCommands {
+    private final ModelManager manager;
+
+    @Activate
+    public InferenceCommands(@Reference ModelManager manager) {
+        this.manager = manager;
+    }
+
+    @Descriptor("Continues a prompt, streaming the text as it is generated")
+    public void generate(CommandSession session,
+                         @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "0") int max,
+                         @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "-1") double temperature,
+                         @Descriptor("the model id, or 'default'") String modelId,
+                         @Descriptor("the prompt (quote it, or give several words)") String... prompt) throws InterruptedException {
+        stream(session, manager.stream(modelId, String.join(" ", prompt), options(max, temperature)));
+    }
+
+    @Descriptor("Sends one user message to a chat model, streaming the answer")
+    public void chat(CommandSession session,
+                     @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "0") int max,
+                     @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "-1") double temperature,
+                     @Descriptor("a system message") @Parameter(names = {"-s", "--system"}, absentValue = "") String system,
+                     @Descriptor("the model id, or 'default'") String modelId,
+                     @Descriptor("the message (quote it, or give several words)") String... message) throws InterruptedException {
+        List<ChatMessage> messages = system.isEmpty() ? List.of(ChatMessage.user(String.join(" ", message)))
+            : List.of(ChatMessage.system(system), ChatMessage.user(String.join(" ", message)));
+        stream(session, manager.streamChat(modelId, messages, options(max, temperature)));
+    }
+
+    @Descriptor("Embeds a text and shows its vector's size, first values and timing")
+    public String embed(@Descriptor("the model id, or 'default'") String modelId,
+                        @Descriptor("the text (quote it, or give several words)") String... text) {
+        EmbeddingResult result = manager.embed(modelId, List.of(String.join(" ", text)));
+        float[] v = result.vectors().get(0);
+        StringBuilder head = new StringBuilder();
+        for (int i = 0; i < Math.min(6, v.length); i++) {
+            head.append(String.format(Locale.ROOT, "%s%.4f", i == 0 ? "" : ", ", v[i]));
+        }
+        return String.format(Locale.ROOT, "dimension %d: [%s%s] (%s, %d ms)%n", v.length, head,
+            v.length > 6 ? ", ..." : "", result.embeddings().get(0).cached() ? "cached" : "computed",
+            result.processingTime().toMillis());
+    }
+
+    @Descriptor("Classifies a text: labels with scores, best first")
+    public String classify(@Descriptor("the model id, or 'default'") String modelId,
+                           @Descriptor("the text (quote it, or give several words)") String... text) {
+        Classification c = manager.classify(modelId, List.of(String.join(" ", text))).classifications().get(0);
+        StringBuilder out = new StringBuilder();
+        c.labels().forEach(l -> out.append(String.format(Locale.ROOT, "%.4f  %s%n", l.score(), l.label())));
+        return out.length() == 0 ? "no label passed the threshold\n" : out.toString();
+    }
+
+    @Descriptor("Transforms a text with a text2text model (translation, summarisation, ...)")
+    public String transform(@Descriptor("the model id, or 'default'") String modelId,
+                            @Descriptor("the text (quote it, or give several words)") String... text) {
+        return manager.transform(modelId, List.of(String.join(" ", text)), null).outputs().get(0) + "\n";
+    }
+
+    private static GenerationOptions options(int max, double temperature) {
+        return GenerationOptions.builder().maxOutputLength(max > 0 ? max : null)
+            .temperature(temperature >= 0 ? temperature : null).build();
+    }
+
+    /** Prints each chunk as it arrives, then the finish reason and token counts; an interrupt cancels. */
+    private static void stream(CommandSession session, Flow.Publisher<GenerationChunk> publisher)
+        throws InterruptedException {
+        PrintStream out = session.getConsole();
+        CompletableFuture<GenerationChunk> done = new CompletableFuture<>();
+        Flow.Subscription[] subscription = new Flow.Subscription[1];
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription[0] = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(GenerationChunk chunk) {
+                out.print(chunk.text());
+                out.flush();
+                if (chunk.last()) {
+                    done.complete(chunk);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        try {
+            GenerationChunk last = done.get();
+            TokenUsage usage = last == null ? TokenUsage.NONE : last.usage();
+            out.println();
+            out.printf(Locale.ROOT, "[%s, %d prompt + %d generated tokens]%n",
+                last == null ? "done" : last.finishReason().name().toLowerCase(Locale.ROOT),
+                usage.promptTokens(), usage.completionTokens());
+        } catch (InterruptedException e) {
+            if (subscription[0] != null) {
+                subscription[0].cancel();
+            }
+            out.println();
+            out.println("[cancelled]");
+            throw e;
+        } catch (ExecutionException e) {
+            out.println();
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.modelmanager.core.internal.shell;
+
+import java.util.Map;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.modelmanager.api.ManagerStatus;
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ProviderInfo;
+import dev.modelmanager.api.RequirementProperties;
+
+/**
+ * Gogo commands of scope {@code model}. Each returns its text rather than printing it, so that scripts can
+ * capture it; failures surface as one-line {@link dev.modelmanager.api.ModelException} messages.
+ */
+@Component(service = ModelCommands.class, property = {
+    "osgi.command.scope=model",
+    "osgi.command.function=list",
+    "osgi.command.function=info",
+    "osgi.command.function=status",
+    "osgi.command.function=register",
+    "osgi.command.function=release",
+    "osgi.command.function=load",
+    "osgi.command.function=unload",
+    "osgi.command.function=default",
+    "osgi.command.function=providers",
+    "osgi.command.function=cache",
+    "osgi.command.function=devices",
+    "osgi.command.function=alias",
+    "osgi.command.function=unalias",
+    "osgi.command.function=profile",
+    "osgi.command.function=stats"
+})
+public final class ModelCommands {
+    /** Who holds the references taken from the shell. */
+    public static final String SHELL = dev.modelmanager.api.ModelManagerConstants.SHELL_REQUESTER;
+
+    private final ModelManager manager;
+
+    @Activate
+    public ModelCommands(@Reference ModelManager manager) {
+        this.manager = manager;
+    }
+
+    @Descriptor("Lists the registered models: id, type, status, references, provider, device and name")
+    public String list() {
+        TextTable table = new TextTable("ID", "TYPE", "STATUS", "REFS", "PROVIDER", "DEVICE", "NAME");
+        for (ModelInfo m : manager.list()) {
+            table.row(m.modelId() + (m.isDefault() ? " (default)" : ""), m.modelType(), m.status(),
+                m.referenceCount(), m.provider(), m.device(), m.name());
+        }
+        return table.isEmpty() ? "No models registered.\n" : table.toString();
+    }
+
+    @Descriptor("Shows everything known about one model")
+    public String info(@Descriptor("the model id, or 'default'") String modelId) {
+        ModelInfo m = manager.info(modelId);
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("id", m.modelId() + (m.isDefault() ? " (default)" : ""));
+        fields.put("type", m.modelType());
+        fields.put("name", m.name());
+        fields.put("source", m.source());
+        fields.put("status", m.status() + (m.reason() == null ? "" : " - " + m.reason()));
+        fields.put("provider", m.provider());
+        fields.put("device", m.device() == null ? null : m.device() + (m.deviceNote() == null ? "" : " (" + m.deviceNote() + ")"));
+        fields.put("requesters", m.requesters().isEmpty() ? "none" : String.join(", ", m.requesters()));
+        fields.put("workers", m.workers());
+        fields.put("in flight", m.inFlight());
+        fields.put("requests", m.requests() + " (" + m.failures() + " failed)");
+        fields.put("memory", Bytes.format(m.memoryBytes()) + " (estimated " + Bytes.format(m.estimatedMemoryBytes()) + ")");
+        fields.put("loaded at", m.loadedAt());
+        fields.put("last used", m.lastUsed());
+        fields.put("priority", m.priority() + (m.pinned() ? ", pinned" : ""));
+        fields.put("preload workers", m.preloadWorkers());
+        if (m.cache() != null) {
+            fields.put("embedding cache", String.format(java.util.Locale.ROOT, "%d vectors, %d hits, %d misses (%.0f%% hits)",
+                m.cache().size(), m.cache().hits(), m.cache().misses(), 100 * m.cache().hitRate()));
+        }
+        if (m.progress() != null) {
+            fields.put("progress", m.progress());
+        }
+        new java.util.TreeMap<>(m.details()).forEach((k, v) -> fields.put("  " + k, v));
+        StringBuilder out = new StringBuilder();
+        int width = fields.keySet().stream().mapToInt(String::length).max().orElse(0);
+        fields.forEach((k, v) -> out.append(String.format("%-" + width + "s : %s%n", k, v == null ? "-" : v)));
+        return out.toString();
+    }
+
+    @Descriptor("Shows the manager's state: models, providers and the default route")
+    public String status() {
+        ManagerStatus s = manager.status();
+        StringBuilder out = new StringBuilder();
+        out.append("models: ").append(s.registeredModels()).append(" registered, ").append(s.loadedModels())
+            .append(" loaded; default: ").append(s.defaultModel() == null ? "none" : s.defaultModel()).append('\n');
+        for (dev.modelmanager.api.MemoryUsage m : s.memory()) {
+            if (m.models() > 0 || !m.unlimited()) {
+                out.append("memory on ").append(m.device()).append(": ").append(bytes(m.reservedBytes())).append(" of ")
+                    .append(m.unlimited() ? "an unlimited budget" : bytes(m.budgetBytes())).append(" reserved by ")
+                    .append(m.models()).append(" model(s)\n");
+            }
+        }
+        TextTable providers = providerTable(s);
+        out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
+        out.append(list());
+        return out.toString();
+    }
+
+    @Descriptor("Registers a model for the shell: model:register <id> model_type=<type> name=<name> [key=value ...] "
+        + "(source: hub=org/name files=f.gguf | path=/file/or/folder | jar=/x.jar resources=name=resource; "
+        + "fields as in the requirement schema; option.<key>=<value> for the provider)")
+    public String register(@Descriptor("the model id") String modelId,
+                           @Descriptor("key=value pairs") String... properties) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (String property : properties) {
+            int eq = property.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, got '" + property + "'");
+            }
+            map.put(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
+        }
+        dev.modelmanager.api.Registration r = manager.register(modelId, RequirementProperties.parse(map), SHELL);
+        return (r.newRegistration() ? "registered " : "already registered ") + r.modelId() + " (" + r.modelType() + " "
+            + r.modelName() + ", " + r.referenceCount() + " reference(s), " + r.status() + ")\n";
+    }
+
+    @Descriptor("Releases the shell's reference to a model")
+    public String release(@Descriptor("the model id") String modelId) {
+        return "released " + modelId + " (" + manager.release(modelId, SHELL) + " reference(s) left)\n";
+    }
+
+    @Descriptor("Loads a model now and waits for it (60 s)")
+    public String load(@Descriptor("the model id, or 'default'") String modelId) {
+        return load(modelId, 60);
+    }
+
+    @Descriptor("Loads a model now and waits for it")
+    public String load(@Descriptor("the model id, or 'default'") String modelId,
+                       @Descriptor("seconds to wait") int seconds) {
+        ModelInfo m = manager.load(modelId, java.time.Duration.ofSeconds(seconds));
+        return "loaded " + m.modelId() + " on " + m.device() + " by " + m.provider() + "\n";
+    }
+
+    @Descriptor("Unloads a model now (it stays registered and loads again on next use)")
+    public String unload(@Descriptor("the model id, or 'default'") String modelId) {
+        return (manager.unload(modelId) ? "unloaded " : "was not loaded: ") + modelId + "\n";
+    }
+
+    @Descriptor("Shows the default model")
+    public String _default() {
+        return manager.defaultModel().map(id -> "default: " + id + "\n").orElse("no default model\n");
+    }
+
+    @Descriptor("Makes 'default' route to a model")
+    public String _default(@Descriptor("the model id") String modelId) {
+        manager.setDefault(modelId);
+        return "default: " + modelId + "\n";
+    }
+
+    @Descriptor("Lists the provider bundles: model types, loaded models, problems")
+    public String providers() {
+        TextTable table = providerTable(manager.status());
+        return table.isEmpty() ? "No providers installed.\n" : table.toString();
+    }
+
+    private static TextTable providerTable(ManagerStatus status) {
+        TextTable table = new TextTable("PROVIDER", "MODEL TYPES", "LOADED", "PROBLEM");
+        for (ProviderInfo p : status.providers()) {
+            table.row(p.name(), p.modelTypes().stream().map(Object::toString).sorted()
+                .collect(java.util.stream.Collectors.joining(",")), p.models(), p.problem());
+        }
+        return table;
+    }
+
+    @Descriptor("Statistics per model: calls, success rate, latency percentiles, items, tokens")
+    public String stats() {
+        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS");
+        for (ModelInfo m : manager.list()) {
+            dev.modelmanager.api.ModelStats s = m.stats();
+            table.row(m.modelId(), s.requests(), String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.successRate()),
+                ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
+                s.items(), s.promptTokens() + "+" + s.generatedTokens());
+        }
+        return table.isEmpty() ? "No models registered.\n" : table.toString();
+    }
+
+    private static String ms(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.1f", seconds * 1e3);
+    }
+
+    @Descriptor("Lists the aliases and the models they point at")
+    public String alias() {
+        TextTable table = new TextTable("ALIAS", "MODEL");
+        manager.aliases().forEach(table::row);
+        return table.isEmpty() ? "No aliases.\n" : table.toString();
+    }
+
+    @Descriptor("Points an alias at a model without downtime: loads the model, flips the alias, releases the old one")
+    public String alias(@Descriptor("the alias, e.g. chat") String alias, @Descriptor("the model id") String modelId) {
+        ModelInfo m = manager.switchAlias(alias, modelId, java.time.Duration.ofSeconds(120));
+        return alias + " -> " + m.modelId() + " (" + m.status() + ")\n";
+    }
+
+    @Descriptor("Removes an alias")
+    public String unalias(@Descriptor("the alias") String alias) {
+        return manager.removeAlias(alias) ? "removed " + alias + "\n" : "no alias " + alias + "\n";
+    }
+
+    @Descriptor("Runs 10 standard calls on a model and reports latency and throughput")
+    public String profile(@Descriptor("the model id, or 'default'") String modelId) {
+        return profile(modelId, 10);
+    }
+
+    @Descriptor("Runs n standard calls on a model and reports latency and throughput")
+    public String profile(@Descriptor("the model id, or 'default'") String modelId,
+                          @Descriptor("how many calls (1..1000)") int requests) {
+        dev.modelmanager.api.ProfileResult p = manager.profile(modelId, requests);
+        return String.format(java.util.Locale.ROOT, "%s: %d calls, %d failed; latency mean %.1f ms, p50 %.1f ms, "
+                + "p95 %.1f ms; %.1f items/s%s; memory %s%n", p.modelId(), p.requests(), p.failures(),
+            p.meanLatencySeconds() * 1e3, p.p50LatencySeconds() * 1e3, p.p95LatencySeconds() * 1e3, p.itemsPerSecond(),
+            p.tokensPerSecond() > 0 ? String.format(java.util.Locale.ROOT, ", %.1f tokens/s", p.tokensPerSecond()) : "",
+            bytes(p.memoryBytes()));
+    }
+
+    @Descriptor("Lists the devices models can run on: id, name, memory, parallelism, and the loaded models on each")
+    public String devices() {
+        ManagerStatus status = manager.status();
+        TextTable table = new TextTable("DEVICE", "NAME", "MEMORY TOTAL", "MEMORY FREE", "PARALLELISM", "MODELS");
+        for (dev.modelmanager.api.spi.DeviceInfo d : status.devices()) {
+            String models = status.models().stream().filter(m -> d.id().equals(m.device())).map(ModelInfo::modelId)
+                .collect(java.util.stream.Collectors.joining(","));
+            table.row(d.id(), d.name(), bytes(d.totalMemoryBytes()), bytes(d.freeMemoryBytes()), d.parallelism(),
+                models.isEmpty() ? "-" : models);
+        }
+        return table.toString();
+    }
+
+    public static String bytes(long n) {
+        if (n < 0) {
+            return "unknown";
+        }
+        if (n < 1024 * 1024) {
+            return n + " B";
+        }
+        return n >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GiB", n / (double) (1L << 30))
+            : String.format(java.util.Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+    }
+
+    @Descriptor("Shows the embedding caches: vectors held, hits, misses, hit rate")
+    public String cache() {
+        TextTable table = new TextTable("MODEL", "VECTORS", "HITS", "MISSES", "HIT RATE");
+        for (ModelInfo m : manager.list()) {
+            if (m.cache() != null) {
+                table.row(m.modelId(), m.cache().size(), m.cache().hits(), m.cache().misses(),
+                    String.format(java.util.Locale.ROOT, "%.0f%%", 100 * m.cache().hitRate()));
+            }
+        }
+        return table.isEmpty() ? "No embedding caches.\n" : table.toString();
+    }
+
+    @Descriptor("Empties the embedding cache of one model, or of all with 'all'")
+    public String cache(@Descriptor("clear") String action, @Descriptor("a model id, or 'all'") String modelId) {
+        if (!"clear".equals(action)) {
+            throw new IllegalArgumentException("usage: model:cache clear <id|all>");
+        }
+        if ("all".equals(modelId)) {
+            manager.list().forEach(m -> manager.clearEmbeddingCache(m.modelId()));
+            return "cleared every embedding cache\n";
+        }
+        manager.clearEmbeddingCache(modelId);
+        return "cleared the embedding cache of " + modelId + "\n";
+    }
+}
