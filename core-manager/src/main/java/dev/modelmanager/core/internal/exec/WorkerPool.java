@@ -1,8 +1,6 @@
 package dev.modelmanager.core.internal.exec;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -114,19 +112,7 @@ public final class WorkerPool {
     private final Map<String, MicroBatcher<?, ?>> batchers = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> shrinking;
 
-    private final Object lock = new Object();
-    /** Replaced (never changed in place) under {@link #lock}, read without it. */
-    private volatile Instance[] instances;
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // guarded by lock
-    private int busy; // slots in use; guarded by lock
-    private int capacity; // concurrency x instances; guarded by lock
-    private int growing; // guarded by lock
-    private int next; // guarded by lock
-    /** Asynchronous calls off the books whose results are being handed over; guarded by lock. */
-    private int delivering;
-    private volatile boolean accepting = true;
-    private volatile ModelException revokedWith;
-    private boolean closed; // guarded by lock
+    private final Slots slots;
 
     public WorkerPool(String id, String modelId, Instance first, Config config, Grower grower, Closer closer,
                       ScheduledExecutorService timer, Executor lifecycle) {
@@ -137,8 +123,8 @@ public final class WorkerPool {
         this.closer = closer;
         this.timer = timer;
         this.lifecycle = lifecycle;
-        this.instances = new Instance[] {first};
-        this.capacity = config.concurrency();
+        this.slots = new Slots(modelId, first, config, grower != null);
+        int capacity = config.concurrency();
         this.executor = new ThreadPoolExecutor(capacity, capacity, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
             DaemonThreads.named("modelmanager-" + id));
         this.executor.allowCoreThreadTimeOut(true);
@@ -177,24 +163,24 @@ public final class WorkerPool {
 
     /** The devices of its instances, comma separated. */
     public String device() {
-        return Arrays.stream(instances).map(Instance::device).distinct().collect(Collectors.joining(","));
+        return Arrays.stream(slots.instances()).map(Instance::device).distinct().collect(Collectors.joining(","));
     }
 
     /** The first instance's model: its details and capabilities stand for all. */
     public LoadedModel model() {
-        return instances[0].model();
+        return slots.instances()[0].model();
     }
 
     /** Loaded instances now. */
     public int size() {
-        return instances.length;
+        return slots.instances().length;
     }
 
     /** Memory all instances report using; -1 when none can tell. Asks the providers: never call under a lock. */
     public long memoryBytes() {
         long sum = 0;
         boolean known = false;
-        for (Instance i : instances) {
+        for (Instance i : slots.instances()) {
             long m = i.memoryBytes();
             if (m >= 0) {
                 sum += m;
@@ -206,34 +192,26 @@ public final class WorkerPool {
 
     /** Each instance: id, device, and the calls it runs now. */
     public String describe() {
-        synchronized (lock) {
-            return Arrays.stream(instances).map(i -> i.id() + " on " + i.device()
-                + (i.busy == 0 ? " idle" : " busy " + i.busy)).collect(Collectors.joining("; "));
-        }
+        return slots.describe();
     }
 
     public boolean isAccepting() {
-        return accepting;
+        return slots.isAccepting();
     }
 
     /** Why the pool's calls fail now (its provider left), or {@code null}. */
     public ModelException revokedWith() {
-        return revokedWith;
+        return slots.revokedWith();
     }
 
     /** Calls running or waiting for a slot (texts waiting in a batcher not counted). */
     public int inFlight() {
-        synchronized (lock) {
-            return busy + queue.size();
-        }
+        return slots.inFlight();
     }
 
     /** Calls and texts waiting for a slot. */
     public int queued() {
-        int n;
-        synchronized (lock) {
-            n = queue.size();
-        }
+        int n = slots.waiting();
         for (MicroBatcher<?, ?> b : batchers.values()) {
             n += b.waiting();
         }
@@ -242,17 +220,7 @@ public final class WorkerPool {
 
     /** Nothing running, waiting or being delivered: it can be unloaded without failing or delaying anyone. */
     public boolean isIdle() {
-        synchronized (lock) {
-            if (busy > 0 || !queue.isEmpty()) {
-                return false;
-            }
-        }
-        for (MicroBatcher<?, ?> b : batchers.values()) {
-            if (b.waiting() > 0) {
-                return false;
-            }
-        }
-        return true;
+        return slots.isIdle() && batched() == 0;
     }
 
     /** The pool's batcher for one kind of call, created on first use. */
@@ -288,119 +256,22 @@ public final class WorkerPool {
      * go first), or the pool no longer takes calls (see {@link #isAccepting()}).
      */
     public Instance tryAcquire() {
-        synchronized (lock) {
-            if (!accepting || !queue.isEmpty() || busy >= capacity) {
-                return null;
-            }
-            return takeLocked();
-        }
+        return slots.tryAcquire();
     }
 
     /** Gives a slot back; the oldest waiter, if any, gets it at once. */
     public void release(Instance instance) {
-        Waiter granted;
-        synchronized (lock) {
-            instance.busy--;
-            busy--;
-            if (instance.busy == 0) {
-                instance.idleSince = System.nanoTime();
-            }
-            granted = grantLocked();
-            if (granted == null && busy == 0 && !accepting) {
-                lock.notifyAll();
-            }
-        }
-        if (granted != null) {
-            granted.granted();
-        }
+        slots.release(instance);
     }
 
-    private Instance takeLocked() {
-        Instance[] all = instances;
-        Instance chosen = null;
-        if (config.roundRobin()) {
-            for (int k = 0; k < all.length && chosen == null; k++) {
-                Instance i = all[Math.floorMod(next++, all.length)];
-                if (i.busy < config.concurrency()) {
-                    chosen = i;
-                }
-            }
-        } else {
-            for (Instance i : all) {
-                if (i.busy < config.concurrency() && (chosen == null || i.busy < chosen.busy
-                    || i.busy == chosen.busy && i.busy == 0 && i.idleSince < chosen.idleSince)) {
-                    chosen = i;
-                }
-            }
-        }
-        if (chosen == null) {
-            throw new IllegalStateException("no free slot although " + busy + " < " + capacity);
-        }
-        chosen.busy++;
-        busy++;
-        return chosen;
-    }
-
-    /** Hands a free slot to the oldest waiter; returns it (to be told outside the lock), or {@code null}. */
-    private Waiter grantLocked() {
-        if (queue.isEmpty() || busy >= capacity) {
-            return null;
-        }
-        Waiter w = queue.poll();
-        w.instance = takeLocked();
-        w.state = Waiter.GRANTED;
-        return w;
-    }
-
-    /**
-     * Queues a waiter, or grants it a slot at once when one is free and nobody waits.
-     *
-     * @param evenDraining accept it while the pool drains (work already accepted, such as a batcher's next batch)
-     * @return {@code null} when accepted, otherwise why not ({@link NotAccepting#INSTANCE} or {@code OVERLOADED})
-     */
+    /** See {@link Slots#enqueue}; a waiter that must wait makes the pool grow when it may. */
     RuntimeException enqueue(Waiter w, boolean evenDraining) {
-        boolean now = false;
-        boolean grow = false;
-        synchronized (lock) {
-            ModelException revoked = revokedWith;
-            if (revoked != null || closed || !accepting && !evenDraining) {
-                return revoked != null && evenDraining ? revoked : NotAccepting.INSTANCE;
-            }
-            if (queue.isEmpty() && busy < capacity) {
-                w.instance = takeLocked();
-                w.state = Waiter.GRANTED;
-                now = true;
-            } else if (queue.size() >= config.queueCapacity() && !evenDraining) {
-                return new ModelException(ErrorCode.OVERLOADED, modelId, "its queue is full (" + capacity
-                    + " running, " + config.queueCapacity() + " waiting); try again later");
-            } else {
-                queue.add(w);
-                grow = mayGrowLocked();
-            }
-        }
-        if (now) {
-            w.granted();
-        } else {
-            w.queued();
-            if (grow) {
-                grow();
-            }
-        }
-        return null;
+        return slots.enqueue(w, evenDraining, this::grow);
     }
 
     /** Takes a waiter out of the queue if it is still there (it timed out or was cancelled). */
     boolean withdraw(Waiter w) {
-        synchronized (lock) {
-            if (w.state != Waiter.WAITING || !queue.remove(w)) {
-                return false;
-            }
-            w.state = Waiter.WITHDRAWN;
-            if (busy == 0 && queue.isEmpty() && !accepting) {
-                lock.notifyAll();
-            }
-            return true;
-        }
+        return slots.withdraw(w);
     }
 
     // ------------------------------------------------------------------ running calls
@@ -431,12 +302,12 @@ public final class WorkerPool {
         try {
             value = job.run(instance, this::abandonedInline);
         } catch (Throwable e) {
-            ModelException revoked = revokedWith;
+            ModelException revoked = slots.revokedWith();
             throw revoked != null ? revoked : Failures.ofModel(e, modelId);
         } finally {
             release(instance);
         }
-        ModelException revoked = revokedWith;
+        ModelException revoked = slots.revokedWith();
         if (revoked != null) {
             throw revoked;
         }
@@ -444,7 +315,7 @@ public final class WorkerPool {
     }
 
     private boolean abandonedInline() {
-        return revokedWith != null || Thread.currentThread().isInterrupted();
+        return slots.revokedWith() != null || Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -484,7 +355,7 @@ public final class WorkerPool {
             if (call.isAbandoned()) {
                 failure = new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran");
             } else {
-                value = call.job().run(instance, () -> revokedWith != null || call.isAbandoned());
+                value = call.job().run(instance, () -> slots.revokedWith() != null || call.isAbandoned());
             }
         } catch (Throwable e) {
             failure = e;
@@ -492,7 +363,7 @@ public final class WorkerPool {
         R v = value;
         Throwable f = failure;
         finish(instance, () -> {
-            ModelException revoked = revokedWith;
+            ModelException revoked = slots.revokedWith();
             call.complete(revoked != null || f != null ? null : v,
                 revoked != null ? revoked : f == null ? null : Failures.ofModel(f, modelId));
         });
@@ -503,18 +374,12 @@ public final class WorkerPool {
      * unload still waits until the result was delivered.
      */
     void finish(Instance instance, Runnable deliver) {
-        synchronized (lock) {
-            delivering++;
-        }
-        release(instance);
+        slots.beginDelivery();
+        slots.release(instance);
         try {
             deliver.run();
         } finally {
-            synchronized (lock) {
-                if (--delivering == 0 && !accepting) {
-                    lock.notifyAll();
-                }
-            }
+            slots.endDelivery();
         }
     }
 
@@ -529,53 +394,29 @@ public final class WorkerPool {
 
     // ------------------------------------------------------------------ growing and shrinking
 
-    private boolean mayGrowLocked() {
-        if (grower == null || closed || !accepting || instances.length + growing >= config.max()) {
-            return false;
-        }
-        growing++;
-        return true;
-    }
-
     /** Loads more instances now, up to {@code count} in all (preloading several workers). */
     public void growTo(int count) {
-        int wanted;
-        synchronized (lock) {
-            wanted = Math.min(count, config.max()) - instances.length - growing;
-            if (grower == null || closed || !accepting || wanted <= 0) {
-                return;
-            }
-            growing += wanted;
-        }
+        int wanted = slots.mayGrow(count - size());
         for (int i = 0; i < wanted; i++) {
-            grow();
+            growOne();
         }
     }
 
-    /** Asks for one more instance; {@link #growing} already counts it. */
+    /** A waiter had to wait: one more instance, if the pool may grow. */
     private void grow() {
-        List<String> devices = Arrays.stream(instances).map(Instance::device).toList();
+        growOne();
+    }
+
+    /** Asks for one more instance; the slots already count it as growing. */
+    private void growOne() {
+        List<String> devices = Arrays.stream(slots.instances()).map(Instance::device).toList();
         grower.grow(devices).whenComplete((instance, error) -> {
-            List<Waiter> granted = new ArrayList<>();
-            boolean added = false;
-            synchronized (lock) {
-                growing--;
-                if (instance != null && !closed && accepting) {
-                    Instance[] grown = Arrays.copyOf(instances, instances.length + 1);
-                    grown[grown.length - 1] = instance;
-                    instances = grown;
-                    resizeLocked();
-                    added = true;
-                    for (Waiter w = grantLocked(); w != null; w = grantLocked()) {
-                        granted.add(w);
-                    }
-                }
-            }
-            granted.forEach(Waiter::granted);
-            if (instance != null && !added) {
-                closer.close(instance);
-            } else if (added) {
+            boolean added = slots.grown(instance);
+            if (added) {
+                resize();
                 LOG.info("Worker pool of {} grew to {} instance(s): {}", modelId, size(), describe());
+            } else if (instance != null) {
+                closer.close(instance);
             } else {
                 LOG.info("Worker pool of {} could not grow: {}", modelId, error == null ? "no instance"
                     : Failures.unwrap(error, modelId).getMessage());
@@ -583,8 +424,9 @@ public final class WorkerPool {
         });
     }
 
-    private void resizeLocked() {
-        capacity = config.concurrency() * instances.length;
+    /** The pool's threads follow its slots. */
+    private void resize() {
+        int capacity = slots.capacity();
         if (capacity > executor.getMaximumPoolSize()) {
             executor.setMaximumPoolSize(capacity);
             executor.setCorePoolSize(capacity);
@@ -596,24 +438,9 @@ public final class WorkerPool {
 
     /** Closes instances idle for the idle period, down to the minimum. Runs on the timer: closing goes elsewhere. */
     private void shrink() {
-        List<Instance> idleOnes = new ArrayList<>();
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            long now = System.nanoTime();
-            List<Instance> kept = new ArrayList<>(Arrays.asList(instances));
-            for (java.util.Iterator<Instance> it = kept.iterator(); it.hasNext() && kept.size() > config.min();) {
-                Instance i = it.next();
-                if (i.busy == 0 && now - i.idleSince > config.idle().toNanos() && kept.size() > 1) {
-                    it.remove();
-                    idleOnes.add(i);
-                }
-            }
-            if (!idleOnes.isEmpty()) {
-                instances = kept.toArray(Instance[]::new);
-                resizeLocked();
-            }
+        List<Instance> idleOnes = slots.shrink(config.idle().toNanos());
+        if (!idleOnes.isEmpty()) {
+            resize();
         }
         for (Instance i : idleOnes) {
             LOG.info("Worker pool of {}: instance {} on {} idle, closing it", modelId, i.id(), i.device());
@@ -629,18 +456,7 @@ public final class WorkerPool {
      * {@link #drainAndClose} waits for that.
      */
     public void revoke(ModelException reason) {
-        List<Waiter> dropped;
-        synchronized (lock) {
-            revokedWith = reason;
-            accepting = false;
-            dropped = new ArrayList<>(queue);
-            queue.clear();
-            dropped.forEach(w -> w.state = Waiter.WITHDRAWN);
-            lock.notifyAll();
-        }
-        for (Waiter w : dropped) {
-            w.rejected(reason);
-        }
+        slots.revoke(reason);
         for (MicroBatcher<?, ?> b : batchers.values()) {
             b.failAll(reason);
         }
@@ -653,32 +469,11 @@ public final class WorkerPool {
      * @return whether every call finished in time
      */
     public boolean drainAndClose(Duration timeout) {
-        synchronized (lock) {
-            accepting = false;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean drained = true;
-        synchronized (lock) {
-            while (busy > 0 || !queue.isEmpty() || delivering > 0 || batched() > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    drained = false;
-                    break;
-                }
-                try {
-                    lock.wait(Math.max(1, Math.min(10, TimeUnit.NANOSECONDS.toMillis(left))));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    drained = false;
-                    break;
-                }
-            }
-        }
+        slots.stopAccepting();
+        boolean drained = slots.awaitDrained(System.nanoTime() + timeout.toNanos(), this::batched);
         if (!drained) {
-            ModelException late = new ModelException(ErrorCode.TIMEOUT, modelId,
-                "the model was unloaded before the call finished");
             LOG.warn("Worker pool {} still had calls running after {}; closing it anyway", id, timeout);
-            revoke(late);
+            revoke(new ModelException(ErrorCode.TIMEOUT, modelId, "the model was unloaded before the call finished"));
         }
         close();
         return drained;
@@ -693,14 +488,9 @@ public final class WorkerPool {
     }
 
     private void close() {
-        Instance[] all;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            accepting = false;
-            all = instances;
+        Instance[] all = slots.close();
+        if (all == null) {
+            return;
         }
         if (shrinking != null) {
             shrinking.cancel(false);

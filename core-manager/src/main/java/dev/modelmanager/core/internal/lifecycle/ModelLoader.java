@@ -44,16 +44,16 @@ final class ModelLoader {
                 chosen = ctx.providers().select(req);
             }
             if (!chosen.found()) {
-                entry.noProvider(epoch, chosen);
+                entry.lifecycle().noProvider(epoch, chosen);
                 return;
             }
             device = ctx.devices().choose(req.device());
             estimate = ctx.providers().estimate(chosen.chosen(), req, device.device());
-            int go = entry.loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
-            if (go == ModelEntry.STALE) {
+            int go = entry.lifecycle().loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
+            if (go == EntryLifecycle.STALE) {
                 return;
             }
-            if (go == ModelEntry.GO) {
+            if (go == EntryLifecycle.GO) {
                 break;
             }
             chosen = null;
@@ -64,14 +64,14 @@ final class ModelLoader {
         try {
             instance = loadInstance(entry, epoch, req, provider, device, estimate, instanceId, true);
         } catch (ModelException e) {
-            entry.loadFailed(epoch, e, provider.name());
+            entry.lifecycle().loadFailed(epoch, e, provider.name());
             return;
         }
         WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(req),
             inUse -> grow(entry, epoch, req, provider, inUse), ctx.providers().calls()::close, ctx.timer(),
             ctx.lifecycle());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (!entry.loaded(epoch, pool, provider, device.note(), estimate, millis)) {
+        if (!entry.lifecycle().loaded(epoch, pool, provider, device.note(), estimate, millis)) {
             pool.drainAndClose(Duration.ZERO);
         }
     }
@@ -124,14 +124,14 @@ final class ModelLoader {
     }
 
     /**
-     * Fails the load with the reason when the provider takes longer than the load timeout (a hung native load must
-     * not leave the model {@code LOADING} for ever); the timer only hands the transition to the lifecycle executor.
+     * Reports a provider that takes longer than the load timeout (a hung native load shows, with its reason, instead
+     * of a silent {@code LOADING}); the timer only hands the report to the lifecycle executor.
      */
     private ScheduledFuture<?> watch(ModelEntry entry, long epoch, String provider) {
         Duration limit = ctx.settings().loadTimeout();
-        String reason = "provider '" + provider + "' did not finish loading it within " + limit.toSeconds()
-            + " s (load.timeout.seconds); what it returns later is closed";
-        return ctx.timer().schedule(() -> ctx.lifecycle().execute(() -> entry.loadTimedOut(epoch, reason, provider)),
+        String reason = "provider '" + provider + "' has not finished loading it after " + limit.toSeconds()
+            + " s (load.timeout.seconds); unload it to give up";
+        return ctx.timer().schedule(() -> ctx.lifecycle().execute(() -> entry.lifecycle().loadOverdue(epoch, reason)),
             limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -142,11 +142,11 @@ final class ModelLoader {
         SourceResolver sources = ctx.sources();
         boolean download = first && sources.needsDownload(req.source(), wanted);
         if (download) {
-            entry.downloading(epoch, provider.name());
+            entry.lifecycle().downloading(epoch, provider.name());
         }
         ModelFiles files = sources.resolve(req.source(), wanted);
         if (download) {
-            entry.downloaded(epoch);
+            entry.lifecycle().downloaded(epoch);
         }
         return files;
     }
@@ -161,7 +161,7 @@ final class ModelLoader {
         CompletableFuture<Instance> result = new CompletableFuture<>();
         ctx.lifecycle().execute(() -> {
             try {
-                if (!entry.current(epoch)) {
+                if (!entry.lifecycle().current(epoch)) {
                     throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
                 }
                 DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse);
@@ -189,7 +189,7 @@ final class ModelLoader {
         if (!ctx.sources().needsDownload(req.source(), wanted)) {
             return;
         }
-        long epoch = entry.prefetching(selection.chosen().name());
+        long epoch = entry.lifecycle().prefetching(selection.chosen().name());
         if (epoch < 0) {
             return;
         }
@@ -203,7 +203,7 @@ final class ModelLoader {
                 failure = new ModelException(ErrorCode.SOURCE_UNAVAILABLE, entry.id(), "fetching its files failed: "
                     + e, e);
             }
-            entry.prefetched(epoch, failure);
+            entry.lifecycle().prefetched(epoch, failure);
         });
     }
 

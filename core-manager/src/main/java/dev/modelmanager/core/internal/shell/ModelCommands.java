@@ -267,7 +267,13 @@ public final class ModelCommands {
             throw new IllegalArgumentException("usage: model:cache clear <id|all>");
         }
         if ("all".equals(modelId)) {
-            manager.list().forEach(m -> manager.clearEmbeddingCache(m.modelId()));
+            for (ModelInfo m : manager.list()) {
+                try {
+                    manager.clearEmbeddingCache(m.modelId());
+                } catch (dev.modelmanager.api.ModelException gone) {
+                    // released and gone since the list was made: nothing to clear
+                }
+            }
             return "cleared every embedding cache\n";
         }
         manager.clearEmbeddingCache(modelId);
