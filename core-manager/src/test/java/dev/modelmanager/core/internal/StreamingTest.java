@@ -171,4 +171,71 @@ class StreamingTest {
         assertThat(collector.done).failsWithin(10, TimeUnit.SECONDS).withThrowableOfType(Exception.class)
             .havingCause().isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void signalsAreSerialEvenWhenTheProviderLeavesDuringOnNext() throws Exception {
+        manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "5").build(), "a");
+        java.util.concurrent.atomic.AtomicBoolean inside = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch inOnNext = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Throwable> error = new CompletableFuture<>();
+        manager.stream("story", String.join(" ", Collections.nCopies(50, "word")), null).subscribe(
+            new Flow.Subscriber<GenerationChunk>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(GenerationChunk chunk) {
+                    inside.set(true);
+                    inOnNext.countDown();
+                    try {
+                        Thread.sleep(300); // a slow subscriber: the provider leaves meanwhile
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    inside.set(false);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    overlapped.compareAndSet(false, inside.get());
+                    error.complete(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    error.complete(null);
+                }
+            });
+        assertThat(inOnNext.await(5, TimeUnit.SECONDS)).isTrue();
+        manager.unbindProvider(fixture.provider); // fails the call from this thread while onNext runs
+        Throwable t = error.get(10, TimeUnit.SECONDS);
+        assertThat(t).isInstanceOfSatisfying(ModelException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_GONE));
+        assertThat(overlapped).as("onError arrived while onNext was running (rule 1.3)").isFalse();
+        manager.bindProvider(fixture.provider, java.util.Map.of("service.id", 2L));
+    }
+
+    @Test
+    void theLastChunkWaitsForDemandWithoutHoldingAWorker() throws Exception {
+        manager.register("story", generation().build(), "a");
+        Collector collector = new Collector(3, 0) {
+            @Override
+            public void onNext(GenerationChunk chunk) {
+                chunks.add(chunk); // asks for nothing more: three pieces, and the last chunk is not wanted yet
+            }
+        };
+        manager.stream("story", "one two three", null).subscribe(collector);
+        await("three pieces", () -> collector.chunks.size() == 3);
+        // The generation is over: no thread of the model's waits while the last chunk waits for demand, so an
+        // unload (which waits for every call's result to be delivered) is not held up by the slow subscriber.
+        await("no call holds the model", java.time.Duration.ofSeconds(2), () -> manager.info("story").inFlight() == 0);
+        assertThat(CompletableFuture.supplyAsync(() -> manager.unload("story"))).succeedsWithin(2, TimeUnit.SECONDS);
+        assertThat(collector.done).isNotDone();
+        collector.subscription.request(1);
+        assertThat(collector.done.get(5, TimeUnit.SECONDS)).hasSize(4).last()
+            .satisfies(last -> assertThat(last.finishReason()).isEqualTo(FinishReason.STOP));
+    }
 }
