@@ -113,4 +113,21 @@ class WorkerPoolTest {
             assertThat(f.manager.status().memory().get(0).reservedBytes()).isEqualTo(2 * one);
         }
     }
+
+    @Test
+    void devicesOfKindsTheManagerDoesNotKnowAreChosenByKindOrById() {
+        try (Fixture f = new Fixture(Fixture.SETTINGS, new TestModelProvider())) {
+            f.manager.bindDeviceProvider(() -> List.of(new DeviceInfo("rocm:0", "GPU 0", 8L << 30, 8L << 30, 1),
+                new DeviceInfo("mps", "Apple GPU", 8L << 30, 8L << 30, 1),
+                new DeviceInfo("npu-cluster/a", "an accelerator with an id of its own", 8L << 30, 8L << 30, 1)));
+            f.manager.register("amd", generation().device("rocm").build(), "t");
+            f.manager.register("apple", generation().name("m2").device("mps").build(), "t");
+            f.manager.register("npu", generation().name("n").device("npu-cluster/a").build(), "t");
+            f.manager.register("any", generation().name("any").build(), "t");
+            assertThat(f.manager.generate("amd", "a b", null).device()).isEqualTo("rocm:0");
+            assertThat(f.manager.generate("apple", "a b", null).device()).isEqualTo("mps");
+            assertThat(f.manager.generate("npu", "a b", null).device()).isEqualTo("npu-cluster/a");
+            assertThat(f.manager.generate("any", "a b", null).text()).isEqualTo("b a");
+        }
+    }
 }
