@@ -218,6 +218,11 @@ public final class WorkerPool {
         return n;
     }
 
+    /** Calls (and batch tasks) waiting in the queue for a slot. */
+    int waitingCalls() {
+        return slots.waiting();
+    }
+
     /** Nothing running, waiting or being delivered: it can be unloaded without failing or delaying anyone. */
     public boolean isIdle() {
         return slots.isIdle() && batched() == 0;
