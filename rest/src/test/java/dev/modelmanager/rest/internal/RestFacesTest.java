@@ -284,6 +284,15 @@ class RestFacesTest {
         assertThat(json(badRole).get("error").get("param").asText()).isEqualTo("messages[0].role");
 
         assertThat(call("GET", "/v1/nothing", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> nowhere = call("GET", "/api/v1/nothing", null);
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(json(nowhere).get("error").get("message").asText()).contains("served: /api/v1/models");
+        // A known path asked with another method is 405, with every face's JSON error body.
+        HttpResponse<String> wrongMethod = call("PATCH", "/api/v1/models/docs", "{}");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(json(wrongMethod).get("error").get("code").asText()).isEqualTo("method_not_allowed");
+        assertThat(call("GET", "/v1/embeddings", null).statusCode()).isEqualTo(405);
+        assertThat(call("GET", "/api/v1/models/docs/nothing", null).statusCode()).isEqualTo(404);
         assertThat(call("POST", "/v1/embeddings", "not json", "Content-Type", "text/plain").statusCode()).isIn(400, 415);
         // Still serving.
         assertThat(call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": \"x\"}").statusCode()).isEqualTo(200);

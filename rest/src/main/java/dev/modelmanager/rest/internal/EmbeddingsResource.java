@@ -1,0 +1,72 @@
+package dev.modelmanager.rest.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.modelmanager.api.Embedding;
+import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ModelManager;
+
+/** {@code POST /v1/embeddings}, as OpenAI's: float or base64 vectors, {@code dimensions} checked. */
+final class EmbeddingsResource {
+    private final ModelManager manager;
+
+    EmbeddingsResource(ModelManager manager) {
+        this.manager = manager;
+    }
+
+    void addTo(Routes routes) {
+        routes.add("POST", "embeddings", this::embeddings);
+    }
+
+    private void embeddings(Routes.Exchange x) throws IOException {
+        ObjectNode body = x.body();
+        String model = Json.text(body, "model", true);
+        List<String> input = Json.texts(body, "input");
+        if (input == null || input.isEmpty()) {
+            throw ApiError.badRequest("input", "input: is required (a string or an array of strings)");
+        }
+        String format = Json.text(body, "encoding_format", false);
+        if (format != null && !format.equals("float") && !format.equals("base64")) {
+            throw ApiError.badRequest("encoding_format", "encoding_format: must be float or base64, was " + format);
+        }
+        Integer dimensions = Json.integer(body, "dimensions");
+        EmbeddingResult result = manager.embed(model, input);
+        List<Map<String, Object>> data = new ArrayList<>(result.embeddings().size());
+        for (int i = 0; i < result.embeddings().size(); i++) {
+            Embedding e = result.embeddings().get(i);
+            if (dimensions != null && dimensions != e.vector().length) {
+                throw ApiError.badRequest("dimensions", "dimensions: this model gives " + e.vector().length
+                    + " dimensions and cannot shorten them, asked " + dimensions);
+            }
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("object", "embedding");
+            item.put("index", i);
+            item.put("embedding", "base64".equals(format) ? base64(e.vector()) : e.vector());
+            data.add(item);
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("object", "list");
+        v.put("data", data);
+        v.put("model", result.modelId());
+        // The manager does not count embedding tokens; the fields are there because clients expect them.
+        v.put("usage", Map.of("prompt_tokens", 0, "total_tokens", 0));
+        x.write(200, v);
+    }
+
+    private static String base64(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : vector) {
+            buffer.putFloat(f);
+        }
+        return Base64.getEncoder().encodeToString(buffer.array());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.modelmanager.rest.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import dev.modelmanager.api.GenerationChunk;
+import dev.modelmanager.api.ModelException;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** A generation sent as server-sent events, with backpressure, cancelled when the client goes. */
+final class EventStream {
+    private EventStream() {
+    }
+
+    /** Turns one generated chunk into the SSE events to send. */
+    @FunctionalInterface
+    interface ChunkWriter {
+        List<Object> chunks(GenerationChunk chunk);
+    }
+
+    private static final Object DONE = new Object();
+
+    /**
+     * Streams a generation as server-sent events, one request of the publisher at a time (backpressure: the
+     * model produces no faster than the client reads). A client that goes away cancels the generation; a failure
+     * mid-stream is sent as an error event before the stream ends.
+     */
+    static void send(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher,
+                               ChunkWriter writer) throws IOException {
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Flow.Subscription[] subscription = new Flow.Subscription[1];
+        publisher.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription[0] = s;
+                events.add(s);
+            }
+
+            @Override
+            public void onNext(GenerationChunk item) {
+                events.add(item);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                events.add(t);
+            }
+
+            @Override
+            public void onComplete() {
+                events.add(DONE);
+            }
+        });
+        boolean started = false;
+        try {
+            while (true) {
+                Object event = events.take();
+                if (event instanceof Flow.Subscription s) {
+                    s.request(1);
+                } else if (event instanceof GenerationChunk chunk) {
+                    if (!started) {
+                        start(response);
+                        started = true;
+                    }
+                    OutputStream out = response.getOutputStream();
+                    for (Object data : writer.chunks(chunk)) {
+                        event(out, Json.MAPPER.writeValueAsString(data));
+                    }
+                    out.flush();
+                    response.flushBuffer();
+                    subscription[0].request(1);
+                } else if (event instanceof Throwable t) {
+                    ApiError error = t instanceof ModelException me ? ApiError.of(me)
+                        : new ApiError(500, "server_error", "internal_error", null, String.valueOf(t.getMessage()));
+                    if (!started) {
+                        throw error;
+                    }
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("message", error.getMessage());
+                    body.put("type", error.type);
+                    body.put("param", error.param);
+                    body.put("code", error.code);
+                    OutputStream out = response.getOutputStream();
+                    event(out, Json.MAPPER.writeValueAsString(Map.of("error", body)));
+                    out.flush();
+                    return;
+                } else {
+                    if (!started) {
+                        start(response);
+                    }
+                    OutputStream out = response.getOutputStream();
+                    event(out, "[DONE]");
+                    out.flush();
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel(subscription[0]);
+        } catch (IOException e) {
+            // The client closed the connection: stop the model's work.
+            cancel(subscription[0]);
+            throw e;
+        }
+    }
+
+    private static void cancel(Flow.Subscription s) {
+        if (s != null) {
+            s.cancel();
+        }
+    }
+
+    private static void start(HttpServletResponse response) {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    }
+}
