@@ -1,5 +1,8 @@
 package dev.modelmanager.core.internal.exec;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.modelmanager.api.spi.LoadedModel;
 
 /**
@@ -7,6 +10,8 @@ import dev.modelmanager.api.spi.LoadedModel;
  * of the pool's calls it runs now.
  */
 public final class Instance {
+    private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
+
     private final String id;
     private final LoadedModel model;
     private final String device;
@@ -47,8 +52,17 @@ public final class Instance {
         }
     }
 
-    /** Runs the instance's close hook (the memory it held goes back); called once the model's close returned. */
-    public void closed() {
-        onClosed.run();
+    /**
+     * Closes the provider's model on this thread (provider code: never under a lock; see {@code ProviderCalls} for
+     * a close bounded in time), then runs the close hook, which gives the memory it held back.
+     */
+    public void close() {
+        try {
+            model.close();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing instance {} failed", id, e);
+        } finally {
+            onClosed.run();
+        }
     }
 }

@@ -136,23 +136,6 @@ public final class WorkerPool {
         }
     }
 
-    /** A pool of one instance of {@code model} (tests and simple uses). */
-    public static WorkerPool of(String id, String modelId, LoadedModel model, Config config) {
-        return new WorkerPool(id, modelId, new Instance(id, model, () -> { }), config, null, WorkerPool::closeNow,
-            null, Runnable::run);
-    }
-
-    /** Closes an instance's model at once on the calling thread. */
-    public static void closeNow(Instance instance) {
-        try {
-            instance.model().close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing instance {} failed", instance.id(), e);
-        } finally {
-            instance.closed();
-        }
-    }
-
     public String id() {
         return id;
     }
@@ -271,7 +254,7 @@ public final class WorkerPool {
 
     /** See {@link Slots#enqueue}; a waiter that must wait makes the pool grow when it may. */
     RuntimeException enqueue(Waiter w, boolean evenDraining) {
-        return slots.enqueue(w, evenDraining, this::grow);
+        return slots.enqueue(w, evenDraining, this::growOne);
     }
 
     /** Takes a waiter out of the queue if it is still there (it timed out or was cancelled). */
@@ -405,11 +388,6 @@ public final class WorkerPool {
         for (int i = 0; i < wanted; i++) {
             growOne();
         }
-    }
-
-    /** A waiter had to wait: one more instance, if the pool may grow. */
-    private void grow() {
-        growOne();
     }
 
     /** Asks for one more instance; the slots already count it as growing. */

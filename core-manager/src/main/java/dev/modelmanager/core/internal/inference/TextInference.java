@@ -289,18 +289,8 @@ public final class TextInference {
                 return;
             }
             if (!calls.settings().microBatching()) {
-                unbatchedAsync(entry, op, runner, texts).whenComplete((values, e) -> {
-                    R value = null;
-                    Throwable failure = e;
-                    if (e == null) {
-                        try {
-                            value = assemble.apply(values);
-                        } catch (RuntimeException x) {
-                            failure = x;
-                        }
-                    }
-                    complete(result, accounting, value, failure, entry);
-                });
+                unbatchedAsync(entry, op, runner, texts).whenComplete((values, e) ->
+                    complete(result, accounting, values, e, assemble, entry));
                 return;
             }
             MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
@@ -321,23 +311,23 @@ public final class TextInference {
                 }
                 return;
             }
-            request.future().whenComplete((values, e) -> {
-                R value = null;
-                Throwable failure = e;
-                if (e == null) {
-                    try {
-                        value = assemble.apply(values);
-                    } catch (RuntimeException x) {
-                        failure = x;
-                    }
-                }
-                complete(result, accounting, value, failure, entry);
-            });
+            request.future().whenComplete((values, e) -> complete(result, accounting, values, e, assemble, entry));
         });
     }
 
-    private static <R> void complete(CompletableFuture<R> result, BiConsumer<R, ModelException> accounting, R value,
-                                     Throwable error, ModelEntry entry) {
+    /** Makes the caller's result of the values (or takes their failure), counts it, and completes the caller. */
+    private static <V, R> void complete(CompletableFuture<R> result, BiConsumer<R, ModelException> accounting,
+                                        List<Done<V>> values, Throwable failure,
+                                        Function<List<Done<V>>, R> assemble, ModelEntry entry) {
+        R value = null;
+        Throwable error = failure;
+        if (failure == null) {
+            try {
+                value = assemble.apply(values);
+            } catch (RuntimeException x) {
+                error = x;
+            }
+        }
         if (error != null) {
             CallRunner.fail(result, accounting, Failures.unwrap(error, entry.id()));
         } else {

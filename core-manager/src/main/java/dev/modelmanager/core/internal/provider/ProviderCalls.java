@@ -77,15 +77,7 @@ public final class ProviderCalls {
      * returned, however late.
      */
     public void close(Instance instance) {
-        Runnable close = () -> {
-            try {
-                instance.model().close();
-            } catch (RuntimeException e) {
-                LOG.warn("Closing instance {} failed", instance.id(), e);
-            } finally {
-                instance.closed();
-            }
-        };
+        Runnable close = instance::close;
         Duration limit = timeout.get();
         Future<?> future;
         try {
