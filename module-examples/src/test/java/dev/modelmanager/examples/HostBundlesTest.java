@@ -63,7 +63,7 @@ class HostBundlesTest {
     void theStorytellerStreamsTheStoryAsItIsWritten() {
         Storyteller teller = new Storyteller(manager, Map.of("model_type", "text_generation", "name", "org/story"));
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        String story = teller.tell("once upon a time", 3, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String story = teller.write("once upon a time", 3, new PrintStream(printed, true, StandardCharsets.UTF_8));
         assertThat(story).isEqualTo("once upon a timetime a upon");
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo(story + System.lineSeparator());
         assertThat(manager.info("storyteller").stats().generatedTokens()).as("streamed tokens are counted").isEqualTo(3);

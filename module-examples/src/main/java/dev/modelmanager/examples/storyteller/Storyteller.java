@@ -51,8 +51,12 @@ public final class Storyteller {
         models.release(modelId, REQUESTER);
     }
 
-    /** Continues a beginning, printing each piece to {@code out} as it comes; returns the whole story. */
-    public String tell(String beginning, int maxTokens, PrintStream out) {
+    /**
+     * Continues a beginning, printing each piece to {@code out} as it comes; returns the whole story. (Not named
+     * {@code tell}: Gogo would offer it as the command too, and coerce a word of the story into a
+     * {@code PrintStream}, that is, create a file named after it.)
+     */
+    public String write(String beginning, int maxTokens, PrintStream out) {
         StringBuilder story = new StringBuilder(beginning);
         CompletableFuture<String> done = new CompletableFuture<>();
         out.print(beginning);
@@ -97,6 +101,6 @@ public final class Storyteller {
     public void tell(CommandSession session,
                      @Descriptor("most tokens") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "64") int max,
                      @Descriptor("the beginning (quote it, or give several words)") String... words) {
-        tell(String.join(" ", words), max, session.getConsole());
+        write(String.join(" ", words), max, session.getConsole());
     }
 }
