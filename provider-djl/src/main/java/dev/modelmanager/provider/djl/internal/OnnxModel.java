@@ -25,8 +25,12 @@ final class OnnxModel implements AutoCloseable {
     private final ZooModel<NDList, NDList> model;
     private final Set<String> inputs = new HashSet<>();
     private final Path file;
-    /** A predictor is not thread-safe: one per calling thread, kept for reuse, all closed with the model. */
-    private final ThreadLocal<Predictor<NDList, NDList>> predictors = new ThreadLocal<>();
+    /**
+     * A predictor is not thread-safe: each run borrows an idle one (or makes one) and gives it back, so there are as
+     * many as runs happened at once (the manager's slots), whatever threads call (calls run on their callers'
+     * threads). All are closed with the model.
+     */
+    private final java.util.Queue<Predictor<NDList, NDList>> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Queue<Predictor<NDList, NDList>> allPredictors = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     OnnxModel(Path file) {
@@ -58,12 +62,12 @@ final class OnnxModel implements AutoCloseable {
     Output run(Map<String, LongInput> longs, Map<String, Output> floats) {
         try {
             return withBundleLoader(() -> {
-                Predictor<NDList, NDList> predictor = predictors.get();
-                if (predictor == null) {
-                    predictor = model.newPredictor();
-                    predictors.set(predictor);
-                    allPredictors.add(predictor);
+                Predictor<NDList, NDList> borrowed = idle.poll();
+                if (borrowed == null) {
+                    borrowed = model.newPredictor();
+                    allPredictors.add(borrowed);
                 }
+                Predictor<NDList, NDList> predictor = borrowed;
                 try (NDManager nd = model.getNDManager().newSubManager()) {
                     NDList in = new NDList();
                     longs.forEach((name, input) -> {
@@ -82,6 +86,8 @@ final class OnnxModel implements AutoCloseable {
                         NDArray out = result.get(0);
                         return new Output(out.toFloatArray(), out.getShape().getShape());
                     }
+                } finally {
+                    idle.add(predictor);
                 }
             });
         } catch (ModelException e) {
@@ -114,6 +120,7 @@ final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
+        idle.clear();
         for (Predictor<NDList, NDList> predictor; (predictor = allPredictors.poll()) != null; ) {
             predictor.close();
         }
