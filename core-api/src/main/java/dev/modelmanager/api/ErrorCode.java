@@ -33,5 +33,7 @@ public enum ErrorCode {
     /** The call was cancelled by its caller. */
     CANCELLED,
     /** The manager is shutting down. */
-    SHUTTING_DOWN
+    SHUTTING_DOWN,
+    /** A reference belongs to another bundle: only that bundle releases it (by releasing it or by stopping). */
+    NOT_OWNER
 }

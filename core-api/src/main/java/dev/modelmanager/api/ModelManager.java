@@ -10,9 +10,16 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The shared model manager service. Host bundles {@link #register} the models they need when they activate, call
- * them by model id, and {@link #release} them when they deactivate. Bundles that register the same id share one
- * loaded instance; the model loads on first use (or at registration with {@code preload_workers >= 1}) and
- * unloads after the last release once its idle timeout has passed.
+ * them by model id, and {@link #release} them when they deactivate; or, shorter, take a typed handle
+ * ({@link #register(String, ModelRequirement, Class)}, {@link #attach(String, Class)}) and close it. Registrations
+ * of the same model share one loaded instance, whatever ids they use: the same requirement identity (type, name,
+ * source, and what changes its outputs) is the same model, and each id is a name for it. The model loads on first
+ * use (or at registration with {@code preload_workers >= 1}) and unloads after the last release once its idle
+ * timeout has passed.
+ *
+ * <p>In an OSGi framework the service is bundle-scoped: each bundle gets its own view, every reference it takes is
+ * owned by it (no other bundle can release it), and everything it registered is released when it releases the
+ * service: when it stops, whatever its code did, or when its activator throws.
  *
  * <p>Every inference call exists in a blocking form and an {@code ...Async} form returning a
  * {@link CompletionStage}. Failures are {@link ModelException}s with an {@link ErrorCode}; an async call
@@ -41,11 +48,39 @@ public interface ModelManager {
     Registration register(String modelId, ModelRequirement requirement, String requesterId);
 
     /**
+     * Adds {@code requesterId}'s reference to a model already registered under {@code modelId} (a declared model, say)
+     * without repeating its requirement.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     */
+    Registration attach(String modelId, String requesterId);
+
+    /**
+     * Registers a model and answers a handle of the given type on it ({@link EmbeddingModelRef},
+     * {@link GeneratorRef}, {@link ClassifierRef}, {@link Text2TextRef}, or {@link ModelRef}); closing the handle
+     * releases it. The requester is the calling bundle (its symbolic name), or
+     * {@value ModelManagerConstants#LOCAL_REQUESTER} outside OSGi.
+     *
+     * @throws ModelException as {@link #register(String, ModelRequirement, String)}, and
+     *                        {@link ErrorCode#CAPABILITY_MISSING} when the model's type has no such handle
+     */
+    <R extends ModelRef> R register(String modelId, ModelRequirement requirement, Class<R> handle);
+
+    /**
+     * A handle of the given type on a model already registered (see {@link #attach(String, String)}); closing it
+     * releases its reference.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}, {@link ErrorCode#CAPABILITY_MISSING}
+     */
+    <R extends ModelRef> R attach(String modelId, Class<R> handle);
+
+    /**
      * Drops {@code requesterId}'s reference. When no reference is left the model unloads once its idle timeout
      * has passed (unless it is pinned), and is then no longer registered. Releasing twice is harmless.
      *
      * @return the references left
-     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED}; {@link ErrorCode#NOT_OWNER} when the reference
+     *                        belongs to another bundle
      */
     int release(String modelId, String requesterId);
 

@@ -12,6 +12,19 @@ public final class ModelManagerConstants {
     /** Service property of a {@code ModelProvider}: the model type ids it serves (String[]). */
     public static final String PROVIDER_MODEL_TYPES = "modelmanager.provider.model.types";
 
+    /**
+     * Service property of a model published as a service ({@link ModelRef} and its typed handles): the model id
+     * (String). A host bundle writes {@code @Reference(target = "(model.id=minilm)") EmbeddingModelRef minilm}.
+     */
+    public static final String MODEL_ID = "model.id";
+    /** Service property of a model published as a service: its model type id (String), e.g. {@code embedding}. */
+    public static final String MODEL_TYPE = "model.type";
+    /** Service property of a model published as a service: its name (String), e.g. a Hub repository. */
+    public static final String MODEL_NAME = "model.name";
+
+    /** The requester of handles taken outside OSGi (in a framework, the requester is the calling bundle). */
+    public static final String LOCAL_REQUESTER = "local";
+
     /** Gogo command scope of the manager's commands. */
     public static final String COMMAND_SCOPE = "model";
 

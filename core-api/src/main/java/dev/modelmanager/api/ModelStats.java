@@ -7,8 +7,10 @@ import java.util.List;
  * state): calls, failures, items and tokens, and the latency of calls as a histogram over
  * {@link #LATENCY_BOUNDS_SECONDS}, from which percentiles are estimated.
  *
- * @param requests        calls answered, successful or not
+ * @param requests        calls answered, successful, failed or cancelled
  * @param failures        calls that failed
+ * @param cancelled       calls their callers cancelled (or abandoned) before the answer: neither successes nor
+ *                        failures
  * @param items           texts embedded, classified or transformed (a generation counts one)
  * @param promptTokens    prompt tokens of generation calls
  * @param generatedTokens tokens generated
@@ -17,14 +19,14 @@ import java.util.List;
  *                        (cumulative, as Prometheus histograms count); the last bucket is {@code +Inf}, i.e.
  *                        {@code requests}
  */
-public record ModelStats(long requests, long failures, long items, long promptTokens, long generatedTokens,
+public record ModelStats(long requests, long failures, long cancelled, long items, long promptTokens, long generatedTokens,
                          double latencySeconds, List<Long> latencyBuckets) {
 
     /** Upper bounds of the latency buckets, seconds; a last, implicit bucket holds everything. */
     public static final List<Double> LATENCY_BOUNDS_SECONDS = List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
         0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0);
 
-    public static final ModelStats EMPTY = new ModelStats(0, 0, 0, 0, 0, 0,
+    public static final ModelStats EMPTY = new ModelStats(0, 0, 0, 0, 0, 0, 0,
         java.util.Collections.nCopies(LATENCY_BOUNDS_SECONDS.size() + 1, 0L));
 
     public ModelStats {
@@ -35,9 +37,10 @@ public record ModelStats(long requests, long failures, long items, long promptTo
         }
     }
 
-    /** Successful calls over all calls; 1 when there were none. */
+    /** Successful calls over the calls that were not cancelled; 1 when there were none. */
     public double successRate() {
-        return requests == 0 ? 1 : (double) (requests - failures) / requests;
+        long answered = requests - cancelled;
+        return answered <= 0 ? 1 : (double) (answered - failures) / answered;
     }
 
     /** Mean call latency in seconds; 0 when there were no calls. */
@@ -79,7 +82,8 @@ public record ModelStats(long requests, long failures, long items, long promptTo
         for (int i = 0; i < latencyBuckets.size(); i++) {
             buckets.add(latencyBuckets.get(i) + other.latencyBuckets.get(i));
         }
-        return new ModelStats(requests + other.requests, failures + other.failures, items + other.items,
+        return new ModelStats(requests + other.requests, failures + other.failures, cancelled + other.cancelled,
+            items + other.items,
             promptTokens + other.promptTokens, generatedTokens + other.generatedTokens,
             latencySeconds + other.latencySeconds, buckets);
     }

@@ -31,9 +31,23 @@ public final class RequirementProperties {
      * @throws ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} naming the key
      */
     public static ModelRequirement parse(Map<String, ?> properties) {
+        return parse(properties, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #parse(Map)}, for a host bundle's own component configuration that carries a requirement beside keys
+     * of its own: those keys are ignored (and nothing else is, so a mistyped requirement key is still refused).
+     *
+     * @param hostKeys the host's own keys, e.g. {@code prefix}
+     * @throws ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} naming the key
+     */
+    public static ModelRequirement parse(Map<String, ?> properties, java.util.Collection<String> hostKeys) {
         ModelRequirement.Builder b = ModelRequirement.builder();
         for (Map.Entry<String, ?> e : properties.entrySet()) {
             String key = e.getKey().replace('.', '_');
+            if (hostKeys.contains(e.getKey())) {
+                continue;
+            }
             if (e.getKey().startsWith("option.")) {
                 b.option(e.getKey().substring("option.".length()), String.valueOf(e.getValue()));
             } else if (!KNOWN.contains(key) && !isFrameworkKey(e.getKey())) {
@@ -75,6 +89,57 @@ public final class RequirementProperties {
         }
         b.source(source(properties));
         return b.build();
+    }
+
+    /**
+     * The requirement a component's configuration carries as a {@link RequirementConfig} (its non-empty attributes).
+     *
+     * @throws ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} naming the key
+     */
+    public static ModelRequirement from(RequirementConfig config) {
+        Map<String, String> p = new LinkedHashMap<>();
+        put(p, "model_type", config.model__type());
+        put(p, "name", config.name());
+        put(p, "dimension", config.dimension());
+        put(p, "device", config.device());
+        put(p, "batch_size", config.batch__size());
+        put(p, "cache_embeddings", config.cache__embeddings());
+        put(p, "max_input_length", config.max__input__length());
+        put(p, "max_output_length", config.max__output__length());
+        put(p, "temperature", config.temperature());
+        put(p, "top_k", config.top__k());
+        put(p, "top_p", config.top__p());
+        put(p, "streaming", config.streaming());
+        put(p, "num_labels", config.num__labels());
+        put(p, "threshold", config.threshold());
+        put(p, "preload_workers", config.preload__workers());
+        put(p, "hub", config.hub());
+        put(p, "revision", config.revision());
+        put(p, "files", config.files());
+        put(p, "path", config.path());
+        put(p, "jar", config.jar());
+        put(p, "bundle", config.bundle());
+        put(p, "resources", config.resources());
+        put(p, "endpoint", config.endpoint());
+        put(p, "remote_model", config.remote__model());
+        put(p, "provider", config.provider());
+        put(p, "priority", config.priority());
+        put(p, "pinned", config.pinned());
+        put(p, "idle_timeout", config.idle__timeout());
+        for (String option : config.options()) {
+            int eq = option.indexOf('=');
+            if (eq <= 0) {
+                throw ModelException.invalidRequirement("options", "must be key=value, was '" + option + "'");
+            }
+            p.put("option." + option.substring(0, eq).strip(), option.substring(eq + 1).strip());
+        }
+        return parse(p);
+    }
+
+    private static void put(Map<String, String> p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.put(key, value.strip());
+        }
     }
 
     /**

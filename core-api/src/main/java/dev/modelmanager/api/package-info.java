@@ -6,7 +6,7 @@
  * requesters, and unloads it when nobody needs it any more.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.modelmanager.api;
 
 import org.osgi.annotation.bundle.Export;

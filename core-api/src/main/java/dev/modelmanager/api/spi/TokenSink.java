@@ -2,8 +2,10 @@ package dev.modelmanager.api.spi;
 
 /**
  * Receives generated text piece by piece. The manager passes one to every generation, streamed or not; its
- * answer is how a provider learns that the caller has gone and the work must stop.
+ * answer is how a provider learns that the caller has gone and the work must stop. The manager implements it;
+ * providers call it.
  */
+@org.osgi.annotation.versioning.ProviderType
 @FunctionalInterface
 public interface TokenSink {
     /**

@@ -70,7 +70,9 @@ public final class DeclaredModel {
         release();
         String who = ModelManagerConstants.CONFIG_PREFIX + name;
         try {
-            if (manager instanceof ModelManagerImpl impl) {
+            if (manager instanceof BundleModelManager view) {
+                view.registerDeclared(id, wanted, who);
+            } else if (manager instanceof ModelManagerImpl impl) {
                 impl.registerDeclared(id, wanted, who);
             } else {
                 manager.register(id, wanted, who);

@@ -11,16 +11,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.EventAdmin;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +29,7 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRef;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
@@ -54,23 +46,22 @@ import dev.modelmanager.core.internal.lifecycle.EventPublisher;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+import dev.modelmanager.core.internal.lifecycle.Owner;
 import dev.modelmanager.core.internal.memory.MemoryBudget;
 import dev.modelmanager.core.internal.persist.StatePersistence;
 import dev.modelmanager.core.internal.persist.StateStore;
 import dev.modelmanager.core.internal.provider.ProviderCalls;
 import dev.modelmanager.core.internal.provider.ProviderRegistry;
-import dev.modelmanager.core.internal.source.BundleResourceLocator;
 import dev.modelmanager.core.internal.source.HubClient;
 import dev.modelmanager.core.internal.source.ResourceLocator;
 import dev.modelmanager.core.internal.source.SourceResolver;
 
 /**
- * The {@link ModelManager} service: the Declarative Services façade over the manager's parts. It wires them
- * (registry and lifecycle, inference, memory budget, devices, providers, persistence), tracks the provider and
- * device services (whiteboard), and hands each call to the part that answers it.
+ * The model manager: the façade over its parts. It wires them (registry and lifecycle, inference, memory budget,
+ * devices, providers, persistence), takes the provider and device services it is given (whiteboard), and hands each
+ * call to the part that answers it. In OSGi, {@link ModelManagerComponent} runs it and publishes it bundle-scoped
+ * ({@link BundleModelManager}); outside OSGi it is used as it is, its references unowned.
  */
-@Component(service = ModelManager.class, configurationPid = ModelManagerConstants.MANAGER_PID)
-@Designate(ocd = ManagerConfig.class)
 public final class ModelManagerImpl implements ModelManager {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManagerImpl.class);
 
@@ -91,18 +82,8 @@ public final class ModelManagerImpl implements ModelManager {
     private final Registrations registrations;
     private final Routing routing;
     private final StatusReport report;
+    private final HandleRefs handles;
     private volatile ModelCatalog catalog;
-
-    @Activate
-    public ModelManagerImpl(ManagerConfig config, BundleContext context) {
-        this(stateless(context) ? ManagerSettings.from(config).withStateFile(null) : ManagerSettings.from(config),
-            new BundleResourceLocator(context));
-    }
-
-    /** A second process on the same installation keeps no state (the launcher says so). */
-    private static boolean stateless(BundleContext context) {
-        return Boolean.parseBoolean(context.getProperty("dev.modelmanager.state.disabled"));
-    }
 
     /** A manager outside OSGi (tests, benchmarks): classpath sources are looked up in its own class loader. */
     public ModelManagerImpl(ManagerSettings settings) {
@@ -136,13 +117,14 @@ public final class ModelManagerImpl implements ModelManager {
                     saveInBackground();
                 }
             });
-        this.text = new TextInference(() -> this.settings, registry::resolve);
-        this.generation = new GenerationInference(() -> this.settings, registry::resolve);
+        this.text = new TextInference(() -> this.settings, registry::bind);
+        this.generation = new GenerationInference(() -> this.settings, registry::bind);
         this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
             : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
         this.registrations = new Registrations(registry, ctx, new CatalogCheck(() -> catalog), persistence);
         this.report = new StatusReport(registry, ctx);
         this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
+        this.handles = new HandleRefs(registrations);
         persistence.ifPresent(this::restore);
         LOG.info("Model manager started ({})", settings);
     }
@@ -167,7 +149,7 @@ public final class ModelManagerImpl implements ModelManager {
         for (StatePersistence.Saved saved : keeper.restore()) {
             try {
                 registrations.register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
-                    saved.requester(), true);
+                    saved.requester(), true, null);
                 restored++;
             } catch (ModelException e) {
                 LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),
@@ -187,14 +169,13 @@ public final class ModelManagerImpl implements ModelManager {
         this.settings = value;
     }
 
-    @Modified
-    void modified(ManagerConfig config) {
-        applySettings(ManagerSettings.from(config));
+    /** New settings (from Config Admin); loads from now on use them. */
+    void reconfigure(ManagerSettings value) {
+        applySettings(value);
         LOG.info("Model manager reconfigured ({})", settings);
     }
 
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
-    @Deactivate
     public void close() {
         // Saved before the models unload, so that a restart loads again what was loaded.
         persistence.ifPresent(StatePersistence::close);
@@ -219,7 +200,6 @@ public final class ModelManagerImpl implements ModelManager {
 
     // ------------------------------------------------------------------ whiteboard
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindProvider(ModelProvider provider, Map<String, Object> properties) {
         ProviderRegistry.Bound bound = providers.add(provider, properties);
         LOG.info("Provider {} arrived (model types {})", bound.name(), provider.modelTypes());
@@ -235,7 +215,6 @@ public final class ModelManagerImpl implements ModelManager {
         registry.providerLeft(provider);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindDeviceProvider(DeviceProvider provider) {
         devices.add(provider);
     }
@@ -244,7 +223,6 @@ public final class ModelManagerImpl implements ModelManager {
         devices.remove(provider);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     public void bindCatalog(ModelCatalog value) {
         catalog = value;
     }
@@ -255,12 +233,11 @@ public final class ModelManagerImpl implements ModelManager {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    void bindEventAdmin(EventAdmin admin) {
+    public void bindEventAdmin(EventAdmin admin) {
         events.bind(admin);
     }
 
-    void unbindEventAdmin(EventAdmin admin) {
+    public void unbindEventAdmin(EventAdmin admin) {
         events.unbind(admin);
     }
 
@@ -268,7 +245,12 @@ public final class ModelManagerImpl implements ModelManager {
 
     @Override
     public Registration register(String modelId, ModelRequirement requirement, String requesterId) {
-        return registrations.register(modelId, requirement, requesterId, true);
+        return register(modelId, requirement, requesterId, null);
+    }
+
+    /** As {@link #register(String, ModelRequirement, String)}, the reference owned by {@code owner} (or nobody). */
+    Registration register(String modelId, ModelRequirement requirement, String requesterId, Owner owner) {
+        return registrations.register(modelId, requirement, requesterId, true, owner);
     }
 
     /**
@@ -277,12 +259,55 @@ public final class ModelManagerImpl implements ModelManager {
      * they can be had.
      */
     Registration registerDeclared(String modelId, ModelRequirement requirement, String requesterId) {
-        return registrations.register(modelId, requirement, requesterId, false);
+        return registrations.register(modelId, requirement, requesterId, false, null);
+    }
+
+    @Override
+    public Registration attach(String modelId, String requesterId) {
+        return attach(modelId, requesterId, null);
+    }
+
+    Registration attach(String modelId, String requesterId, Owner owner) {
+        return registrations.attach(modelId, requesterId, owner);
+    }
+
+    @Override
+    public <R extends ModelRef> R register(String modelId, ModelRequirement requirement, Class<R> handle) {
+        return handles.take(this, modelId, requirement, handle, ModelManagerConstants.LOCAL_REQUESTER, null);
+    }
+
+    @Override
+    public <R extends ModelRef> R attach(String modelId, Class<R> handle) {
+        return handles.take(this, modelId, null, handle, ModelManagerConstants.LOCAL_REQUESTER, null);
+    }
+
+    /** The handles taken through this manager and its bundles' views. */
+    HandleRefs handles() {
+        return handles;
     }
 
     @Override
     public int release(String modelId, String requesterId) {
-        return registrations.release(modelId, requesterId);
+        return release(modelId, requesterId, null);
+    }
+
+    int release(String modelId, String requesterId, Owner owner) {
+        return registrations.release(modelId, requesterId, owner);
+    }
+
+    /** Releases every reference a bundle holds (it released the manager service: it stopped or failed). */
+    void releaseAll(Owner owner) {
+        registrations.releaseAll(owner);
+    }
+
+    /** Who holds a model now, with the owning bundles (what an operator unloading it is told). */
+    List<String> holders(String modelId) {
+        return registry.resolve(modelId).holders();
+    }
+
+    /** The registry (for the model services of the OSGi façade). */
+    ModelRegistry registry() {
+        return registry;
     }
 
     // ------------------------------------------------------------------ inference

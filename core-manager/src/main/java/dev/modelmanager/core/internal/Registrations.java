@@ -10,6 +10,7 @@ import dev.modelmanager.api.Registration;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
+import dev.modelmanager.core.internal.lifecycle.Owner;
 import dev.modelmanager.core.internal.persist.StatePersistence;
 import dev.modelmanager.core.internal.provider.ProviderRegistry;
 
@@ -36,32 +37,54 @@ final class Registrations {
      * @param verify check first that the source can be had (declared and restored models skip it, so that a model
      *               whose files cannot be had now is still listed, {@code FAILED} with the reason)
      */
-    Registration register(String modelId, ModelRequirement requirement, String requesterId, boolean verify) {
+    Registration register(String modelId, ModelRequirement requirement, String requesterId, boolean verify,
+                          Owner owner) {
         Ids.checkModelId(modelId);
         Ids.checkRequester(requesterId);
         if (requirement == null) {
             throw ModelException.invalidRequirement("requirement", "is required");
         }
-        if (!registry.contains(modelId)) {
+        if (!registry.contains(modelId) && registry.sharing(requirement) == null) {
             catalog.check(modelId, requirement);
             if (verify) {
                 verifySource(modelId, requirement);
             }
         }
-        Registration registration = registry.register(modelId, requirement, requesterId,
+        Registration registration = registry.register(modelId, requirement, requesterId, owner,
             id -> new ModelEntry(id, requirement, ctx));
-        persistence.ifPresent(p -> {
-            registry.find(registration.modelId()).ifPresent(p::registered);
-            saved(p, requesterId);
-        });
+        persisted(registration, requesterId);
         return registration;
     }
 
-    int release(String modelId, String requesterId) {
+    /** A reference to a registered model, without its requirement. */
+    Registration attach(String modelId, String requesterId, Owner owner) {
         Ids.checkRequester(requesterId);
-        int left = registry.release(modelId, requesterId);
+        Registration registration = registry.attach(modelId, requesterId, owner);
+        persisted(registration, requesterId);
+        return registration;
+    }
+
+    private void persisted(Registration registration, String requesterId) {
+        persistence.ifPresent(p -> {
+            registry.find(registration.modelId()).ifPresent(e -> p.registered(registration.modelId(), e));
+            saved(p, requesterId);
+        });
+    }
+
+    /**
+     * @throws ModelException {@link dev.modelmanager.api.ErrorCode#NOT_OWNER} when the reference is another bundle's
+     */
+    int release(String modelId, String requesterId, Owner owner) {
+        Ids.checkRequester(requesterId);
+        int left = registry.release(modelId, requesterId, owner);
         persistence.ifPresent(p -> saved(p, requesterId));
         return left;
+    }
+
+    /** Everything a bundle holds goes (it released the manager service). */
+    void releaseAll(Owner owner) {
+        registry.releaseAll(owner);
+        persistence.ifPresent(StatePersistence::save);
     }
 
     /** An operator's change is on disk when the call returns; a bundle's is written in the background. */

@@ -36,13 +36,13 @@ final class Routing {
     private final Registrations registrations;
     private final Supplier<ManagerSettings> settings;
     private final Optional<StatePersistence> persistence;
-    private final Function<ModelEntry, ModelInfo> info;
+    private final Function<String, ModelInfo> info;
     /** Serialises alias switches (each takes a load; the flip itself is one map write). */
     private final Object aliasLock = new Object();
 
     Routing(ModelRegistry registry, ProviderRegistry providers, Registrations registrations,
             Supplier<ManagerSettings> settings, Optional<StatePersistence> persistence,
-            Function<ModelEntry, ModelInfo> info) {
+            Function<String, ModelInfo> info) {
         this.registry = registry;
         this.providers = providers;
         this.registrations = registrations;
@@ -60,7 +60,7 @@ final class Routing {
             long left = deadline - System.nanoTime();
             try {
                 entry.pool().get(Math.max(0, left), TimeUnit.NANOSECONDS);
-                return info.apply(entry);
+                return info.apply(modelId);
             } catch (ExecutionException e) {
                 ModelException cause = Failures.unwrap(e, entry.id());
                 if (cause.code() != ErrorCode.NO_PROVIDER && cause.code() != ErrorCode.PROVIDER_GONE) {
@@ -99,7 +99,7 @@ final class Routing {
                 if (error != null) {
                     throw Failures.unwrap(error, entry.id());
                 }
-                return info.apply(entry);
+                return info.apply(modelId);
             });
     }
 
@@ -135,20 +135,20 @@ final class Routing {
         synchronized (aliasLock) {
             String current = registry.aliases().get(alias);
             boolean added = !target.requesters().contains(holder);
-            registrations.register(modelId, target.requirement(), holder, false);
+            registrations.register(modelId, target.requirement(), holder, false, null);
             ModelInfo loaded;
             try {
                 loaded = load(modelId, timeout);
             } catch (ModelException e) {
                 if (added && !modelId.equals(current)) {
-                    registrations.release(modelId, holder);
+                    registrations.release(modelId, holder, null);
                 }
                 throw e;
             }
             String previous = registry.alias(alias, modelId);
             if (previous != null && !previous.equals(modelId)) {
                 try {
-                    registrations.release(previous, holder);
+                    registrations.release(previous, holder, null);
                 } catch (ModelException gone) {
                     LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
                 }
@@ -165,7 +165,7 @@ final class Routing {
                 return false;
             }
             try {
-                registrations.release(target, ModelManagerConstants.ALIAS_PREFIX + alias);
+                registrations.release(target, ModelManagerConstants.ALIAS_PREFIX + alias, null);
             } catch (ModelException gone) {
                 LOG.debug("Alias {}: its target {} was already gone", alias, target);
             }

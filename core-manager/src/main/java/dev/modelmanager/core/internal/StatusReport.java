@@ -29,15 +29,19 @@ final class StatusReport {
     }
 
     ModelInfo info(String modelId) {
-        return info(registry.resolve(modelId));
+        String name = registry.name(modelId);
+        return info(name, registry.resolve(name));
     }
 
-    ModelInfo info(ModelEntry entry) {
-        return ModelInfos.of(entry, entry.id().equals(registry.defaultId()), ctx.sources());
+    ModelInfo info(String name, ModelEntry entry) {
+        List<String> others = new java.util.ArrayList<>(registry.names(entry));
+        others.remove(name);
+        return ModelInfos.of(entry, name, others, name.equals(registry.defaultId()), ctx.sources());
     }
 
+    /** One per registered id (ids naming one shared model each have their row). */
     List<ModelInfo> list() {
-        return registry.all().stream().map(this::info).toList();
+        return registry.named().stream().map(n -> info(n.name(), n.entry())).toList();
     }
 
     ManagerStatus status() {
@@ -59,7 +63,8 @@ final class StatusReport {
             providerInfos.add(new ProviderInfo(bound.name(), bound.provider().modelTypes(), loaded, problem));
         }
         providerInfos.sort(Comparator.comparing(ProviderInfo::name));
-        int loadedModels = (int) models.stream().filter(m -> m.status() == ModelStatus.LOADED).count();
+        int loadedModels = (int) registry.all().stream().filter(e -> e.state().status() == ModelStatus.LOADED)
+            .count();
         CacheStats cache = models.stream().map(ModelInfo::cache).filter(Objects::nonNull)
             .reduce(CacheStats.EMPTY, CacheStats::plus);
         List<DeviceInfo> deviceList = ctx.devices().devices();

@@ -47,20 +47,20 @@ class MemoryBudgetTest {
     @Test
     void lowestPriorityGoesFirstThenTheLeastRecentlyUsedAndPinnedNever() {
         try (Fixture f = fixture(String.valueOf(ONE * 3 + ONE / 2), true, 0)) {
-            f.manager.register("pinned", generation().pinned(true).build(), "t");
-            f.manager.register("low", generation().priority(-1).build(), "t");
-            f.manager.register("a", generation().build(), "t");
+            f.manager.register("pinned", generation().name("test/pinned").pinned(true).build(), "t");
+            f.manager.register("low", generation().name("test/low").priority(-1).build(), "t");
+            f.manager.register("a", generation().name("test/a").build(), "t");
             use(f, "pinned");
             use(f, "a");
             use(f, "low"); // the most recent, but of the lowest priority
-            f.manager.register("c", generation().build(), "t");
+            f.manager.register("c", generation().name("test/c").build(), "t");
             use(f, "c");
             assertThat(status(f, "low")).as("lowest priority first").isEqualTo(ModelStatus.UNLOADED);
             assertThat(f.manager.info("low").reason()).contains("make room for c");
             assertThat(status(f, "pinned")).isEqualTo(ModelStatus.LOADED);
 
             use(f, "a"); // now 'c' is the least recently used of priority 0
-            f.manager.register("d", generation().build(), "t");
+            f.manager.register("d", generation().name("test/d").build(), "t");
             use(f, "d");
             assertThat(status(f, "c")).as("then the least recently used").isEqualTo(ModelStatus.UNLOADED);
             assertThat(status(f, "a")).isEqualTo(ModelStatus.LOADED);
@@ -72,11 +72,11 @@ class MemoryBudgetTest {
     @Test
     void aBusyModelIsNeverUnloadedAndTheLoadIsRefusedWithTheNumbers() throws Exception {
         try (Fixture f = fixture(String.valueOf(ONE + ONE / 2), true, 0)) {
-            f.manager.register("busy", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "t");
+            f.manager.register("busy", generation().name("test/busy").option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "t");
             CompletableFuture<GenerationResult> running = f.manager.generateAsync("busy",
                 String.join(" ", Collections.nCopies(100, "word")), null).toCompletableFuture();
             await("busy is running", () -> f.manager.info("busy").inFlight() == 1);
-            f.manager.register("other", generation().build(), "t");
+            f.manager.register("other", generation().name("test/other").build(), "t");
             assertThatThrownBy(() -> use(f, "other")).isInstanceOfSatisfying(ModelException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_MEMORY);
                 assertThat(e.getMessage()).contains("needs 0.1 MiB on cpu").contains("is free")
@@ -91,9 +91,9 @@ class MemoryBudgetTest {
     @Test
     void withTheRefusePolicyNothingIsUnloaded() {
         try (Fixture f = fixture(String.valueOf(ONE + ONE / 2), false, 0)) {
-            f.manager.register("first", generation().build(), "t");
+            f.manager.register("first", generation().name("test/first").build(), "t");
             use(f, "first");
-            f.manager.register("second", generation().build(), "t");
+            f.manager.register("second", generation().name("test/second").build(), "t");
             assertThatThrownBy(() -> use(f, "second")).isInstanceOfSatisfying(ModelException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_MEMORY));
             assertThat(status(f, "first")).isEqualTo(ModelStatus.LOADED);
@@ -105,8 +105,8 @@ class MemoryBudgetTest {
     void twoLoadsRacingForTheLastMemoryCannotBothPass() throws Exception {
         for (int round = 0; round < 5; round++) {
             try (Fixture f = fixture(String.valueOf(ONE + ONE / 2), false, 0)) {
-                f.manager.register("x", generation().option(TestModelProvider.LOAD_DELAY_MS, "100").build(), "t");
-                f.manager.register("y", generation().option(TestModelProvider.LOAD_DELAY_MS, "100").build(), "t");
+                f.manager.register("x", generation().name("test/x").option(TestModelProvider.LOAD_DELAY_MS, "100").build(), "t");
+                f.manager.register("y", generation().name("test/y").option(TestModelProvider.LOAD_DELAY_MS, "100").build(), "t");
                 CountDownLatch go = new CountDownLatch(1);
                 List<CompletableFuture<ModelInfo>> loads = new ArrayList<>();
                 for (String id : List.of("x", "y")) {
@@ -143,7 +143,7 @@ class MemoryBudgetTest {
     void maxLoadedModelsUnloadsTheLeastRecentlyUsed() {
         try (Fixture f = fixture("infinity", true, 2)) {
             for (String id : List.of("one", "two", "three")) {
-                f.manager.register(id, generation().build(), "t");
+                f.manager.register(id, generation().name("test/" + id).build(), "t");
             }
             use(f, "one");
             use(f, "two");
@@ -158,7 +158,7 @@ class MemoryBudgetTest {
     @Test
     void memoryComesBackWhenAModelUnloadsAndFollowsTheMeasurement() {
         try (Fixture f = fixture("10m", true, 0)) {
-            f.manager.register("m", generation().dimension(null).build(), "t");
+            f.manager.register("m", generation().name("test/m").dimension(null).build(), "t");
             use(f, "m");
             assertThat(f.manager.status().memory().get(0).reservedBytes()).isEqualTo(ONE);
             assertThat(f.manager.status().memory().get(0).budgetBytes()).isEqualTo(10L << 20);

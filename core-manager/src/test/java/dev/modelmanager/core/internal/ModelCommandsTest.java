@@ -77,7 +77,7 @@ class ModelCommandsTest {
         assertThat(commands._default()).isEqualTo("no default model\n");
         assertThat(commands._default("story")).isEqualTo("default: story\n");
         assertThat(commands.providers()).contains("test").contains("classification,embedding,text2text,text_generation");
-        assertThat(commands.unload("story")).isEqualTo("unloaded story\n");
+        assertThat(commands.unload("story")).isEqualTo("unloaded story (it stays registered for shell)\n");
         assertThat(commands.release("story")).isEqualTo("released story (0 reference(s) left)\n");
         fixture.manager.register("vectors", embedding().build(), "a");
         fixture.manager.embed("vectors", List.of("x"));

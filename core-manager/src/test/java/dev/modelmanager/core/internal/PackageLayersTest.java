@@ -33,6 +33,7 @@ class PackageLayersTest {
         Map.entry("lifecycle", Set.of("source", "exec", "memory", "device", "cache", "provider")),
         Map.entry("inference", Set.of("exec", "cache", "lifecycle")),
         Map.entry("persist", Set.of("exec", "lifecycle")),
+        Map.entry("handle", Set.of()),
         Map.entry("shell", Set.of()));
 
     private static final Pattern USE = Pattern.compile("dev\\.modelmanager\\.core\\.internal\\.(\\w+)(\\.|;)");

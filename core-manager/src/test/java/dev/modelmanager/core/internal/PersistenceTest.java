@@ -27,7 +27,7 @@ class PersistenceTest {
             before.manager.register("docs", embedding().pinned(true).build(), "shell");
             before.manager.register("docs", embedding().build(), "bundle.a");
             before.manager.register("story", generation().build(), "rest:ci");
-            before.manager.register("bundle-only", generation().build(), "bundle.b");
+            before.manager.register("bundle-only", generation().name("test/bundle-only").build(), "bundle.b");
             before.manager.setDefault("story");
             before.manager.embed("docs", List.of("one", "two", "three"));
             before.manager.load("bundle-only", null);
@@ -50,7 +50,7 @@ class PersistenceTest {
             assertThat(after.manager.info("docs").stats().requests()).isEqualTo(1);
             assertThat(after.manager.info("docs").stats().items()).isEqualTo(3);
             // A bundle's model that was loaded loads again when the bundle registers it.
-            after.manager.register("bundle-only", generation().build(), "bundle.b");
+            after.manager.register("bundle-only", generation().name("test/bundle-only").build(), "bundle.b");
             await("bundle-only loaded again", () -> after.manager.info("bundle-only").status() == ModelStatus.LOADED);
         }
     }

@@ -48,6 +48,7 @@ final class ApiError extends RuntimeException {
             case SOURCE_UNAVAILABLE -> new ApiError(422, "invalid_request_error", "source_unavailable", param,
                 e.getMessage());
             case OVERLOADED -> new ApiError(429, "rate_limit_error", "overloaded", null, e.getMessage());
+            case NOT_OWNER -> new ApiError(403, "permission_error", "reference_owned_by_bundle", param, e.getMessage());
             case INSUFFICIENT_MEMORY -> new ApiError(507, "server_error", "insufficient_memory", null, e.getMessage());
             case TIMEOUT -> new ApiError(504, "server_error", "timeout", null, e.getMessage());
             case NO_PROVIDER, PROVIDER_GONE, NOT_LOADED, SHUTTING_DOWN ->

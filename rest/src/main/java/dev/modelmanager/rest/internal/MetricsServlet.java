@@ -57,6 +57,8 @@ final class MetricsServlet extends JsonServlet {
         status.models().forEach(m -> sample(out, "modelmanager_model_requests_total", m, m.stats().requests()));
         header(out, "modelmanager_model_failures_total", "counter", "Calls that failed.");
         status.models().forEach(m -> sample(out, "modelmanager_model_failures_total", m, m.stats().failures()));
+        header(out, "modelmanager_model_cancelled_total", "counter", "Calls their callers cancelled (not failures).");
+        status.models().forEach(m -> sample(out, "modelmanager_model_cancelled_total", m, m.stats().cancelled()));
         header(out, "modelmanager_model_items_total", "counter", "Texts embedded, classified or transformed; generations.");
         status.models().forEach(m -> sample(out, "modelmanager_model_items_total", m, m.stats().items()));
         header(out, "modelmanager_model_prompt_tokens_total", "counter", "Prompt tokens of generations.");

@@ -50,8 +50,10 @@ final class ModelsResource {
             .add("GET", "models/{id}", x -> x.write(200, Views.model(manager.info(x.param(0)))))
             .add("DELETE", "models/{id}", this::release)
             .add("POST", "models/{id}/load", this::load)
-            .add("POST", "models/{id}/unload", x -> x.write(200, Map.of("id", x.param(0), "unloaded",
-                manager.unload(x.param(0)))))
+            .add("POST", "models/{id}/unload", x -> {
+                List<String> holders = manager.info(x.param(0)).requesters();
+                x.write(200, Map.of("id", x.param(0), "unloaded", manager.unload(x.param(0)), "held_by", holders));
+            })
             .add("POST", "models/{id}/profile", this::profile)
             .add("GET", "models/{id}/capabilities", this::capabilities)
             .add("DELETE", "models/{id}/cache", x -> {

@@ -51,6 +51,7 @@ final class Views {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("requests", s.requests());
         v.put("failures", s.failures());
+        v.put("cancelled", s.cancelled());
         v.put("success_rate", s.successRate());
         v.put("items", s.items());
         v.put("prompt_tokens", s.promptTokens());

@@ -427,7 +427,11 @@ public final class WorkerPool {
         }
         for (Instance i : idleOnes) {
             LOG.info("Worker pool of {}: instance {} on {} idle, closing it", modelId, i.id(), i.device());
-            lifecycle.execute(() -> closer.close(i));
+            try {
+                lifecycle.execute(() -> closer.close(i));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                closer.close(i); // the manager stops: the instance must still go
+            }
         }
     }
 

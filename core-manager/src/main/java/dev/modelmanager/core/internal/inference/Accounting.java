@@ -4,6 +4,8 @@ import java.util.function.BiConsumer;
 
 import dev.modelmanager.api.ClassificationResult;
 import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.TokenUsage;
@@ -20,10 +22,19 @@ final class Accounting {
     private Accounting() {
     }
 
-    /** Counts a call that started at {@code start} ({@link System#nanoTime()}). */
-    static void record(ModelEntry entry, long start, Object result, boolean failed) {
+    /** Counts a blocking call that started at {@code start}: its result, or ({@code null}) its failure. */
+    static void record(ModelEntry entry, long start, Object result, ModelException failure) {
+        record(entry, start, result, result == null, failure != null && failure.code() == ErrorCode.CANCELLED);
+    }
+
+    /**
+     * Counts a call; {@code cancelled}: its caller cancelled it (a generation that ended {@code CANCELLED} counts
+     * as cancelled too).
+     */
+    static void record(ModelEntry entry, long start, Object result, boolean failed, boolean cancelled) {
         long items = 0;
         TokenUsage usage = null;
+        FinishReason finish = null;
         if (result instanceof EmbeddingResult e) {
             items = e.embeddings().size();
         } else if (result instanceof ClassificationResult c) {
@@ -33,16 +44,19 @@ final class Accounting {
         } else if (result instanceof GenerationResult g) {
             items = 1;
             usage = g.usage();
+            finish = g.finishReason();
         } else if (result instanceof Completion c) { // a streamed generation
             items = 1;
             usage = c.usage();
+            finish = c.finishReason();
         }
-        entry.recordCall(failed, System.nanoTime() - start, items, usage == null ? 0 : usage.promptTokens(),
-            usage == null ? 0 : usage.completionTokens());
+        entry.recordCall(failed, cancelled || finish == FinishReason.CANCELLED, System.nanoTime() - start, items,
+            usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens());
     }
 
     /** The accounting of an asynchronous call, run before its future completes. */
     static <R> BiConsumer<R, ModelException> of(ModelEntry entry, long start) {
-        return (value, failure) -> record(entry, start, value, failure != null);
+        return (value, failure) -> record(entry, start, value, failure != null,
+            failure != null && failure.code() == ErrorCode.CANCELLED);
     }
 }

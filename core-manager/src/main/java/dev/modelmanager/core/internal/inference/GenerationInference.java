@@ -18,6 +18,7 @@ import dev.modelmanager.api.spi.Completion;
 import dev.modelmanager.api.spi.TokenSink;
 import dev.modelmanager.core.internal.exec.GenerationStream;
 import dev.modelmanager.core.internal.exec.Instance;
+import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
@@ -27,24 +28,25 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  */
 public final class GenerationInference {
     private final CallRunner calls;
-    private final Function<String, ModelEntry> resolver;
+    private final Function<String, Binding> resolver;
 
-    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, ModelEntry> resolver) {
+    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver) {
         this.calls = new CallRunner(settings);
         this.resolver = resolver;
     }
 
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
         Inputs.prompt(modelId, prompt);
-        return blocking(modelId, entry -> calls.call(entry, Operation.GENERATE, generateBody(entry, prompt, options)));
+        return blocking(modelId, b -> calls.call(b.entry(), Operation.GENERATE, generateBody(b, prompt, options)));
     }
 
     public CompletableFuture<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
         long start = System.nanoTime();
         try {
             Inputs.prompt(modelId, prompt);
-            ModelEntry entry = resolver.apply(modelId);
-            return calls.submit(entry, Operation.GENERATE, generateBody(entry, prompt, options),
+            Binding binding = resolver.apply(modelId);
+            ModelEntry entry = binding.entry();
+            return calls.submit(entry, Operation.GENERATE, generateBody(binding, prompt, options),
                 Accounting.of(entry, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -54,7 +56,7 @@ public final class GenerationInference {
     public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
         Inputs.messages(modelId, messages);
         List<ChatMessage> copy = List.copyOf(messages);
-        return blocking(modelId, entry -> calls.call(entry, Operation.CHAT, chatBody(entry, copy, options)));
+        return blocking(modelId, b -> calls.call(b.entry(), Operation.CHAT, chatBody(b, copy, options)));
     }
 
     public CompletableFuture<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
@@ -62,8 +64,9 @@ public final class GenerationInference {
         long start = System.nanoTime();
         try {
             Inputs.messages(modelId, messages);
-            ModelEntry entry = resolver.apply(modelId);
-            return calls.submit(entry, Operation.CHAT, chatBody(entry, List.copyOf(messages), options),
+            Binding binding = resolver.apply(modelId);
+            ModelEntry entry = binding.entry();
+            return calls.submit(entry, Operation.CHAT, chatBody(binding, List.copyOf(messages), options),
                 Accounting.of(entry, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -75,8 +78,9 @@ public final class GenerationInference {
             long start = System.nanoTime();
             try {
                 Inputs.prompt(modelId, prompt);
-                ModelEntry entry = resolver.apply(modelId);
-                GenerationOptions effective = effective(options, entry.requirement());
+                Binding binding = resolver.apply(modelId);
+                ModelEntry entry = binding.entry();
+                GenerationOptions effective = effective(options, binding.requirement());
                 return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) ->
                     model.generate(prompt, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
             } catch (ModelException e) {
@@ -91,8 +95,9 @@ public final class GenerationInference {
             long start = System.nanoTime();
             try {
                 Inputs.messages(modelId, messages);
-                ModelEntry entry = resolver.apply(modelId);
-                GenerationOptions effective = effective(options, entry.requirement());
+                Binding binding = resolver.apply(modelId);
+                ModelEntry entry = binding.entry();
+                GenerationOptions effective = effective(options, binding.requirement());
                 List<ChatMessage> copy = List.copyOf(messages);
                 return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) ->
                     model.chat(copy, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
@@ -107,28 +112,35 @@ public final class GenerationInference {
     }
 
     /** Runs a blocking call on the resolved model and counts it. */
-    private GenerationResult blocking(String modelId, Function<ModelEntry, GenerationResult> call) {
-        ModelEntry entry = resolver.apply(modelId);
+    private GenerationResult blocking(String modelId, Function<Binding, GenerationResult> call) {
+        Binding binding = resolver.apply(modelId);
+        ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         GenerationResult result = null;
+        ModelException failure = null;
         try {
-            result = call.apply(entry);
+            result = call.apply(binding);
             return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
         } finally {
-            Accounting.record(entry, start, result, result == null);
+            Accounting.record(entry, start, result, failure);
         }
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.GenerationModel, GenerationResult> generateBody(
-        ModelEntry entry, String prompt, GenerationOptions options) {
-        GenerationOptions effective = effective(options, entry.requirement());
+        Binding binding, String prompt, GenerationOptions options) {
+        ModelEntry entry = binding.entry();
+        GenerationOptions effective = effective(options, binding.requirement());
         return (model, worker, abandoned) -> timed(entry.id(), worker,
             () -> model.generate(prompt, effective, piece -> !abandoned.getAsBoolean()));
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.ChatModel, GenerationResult> chatBody(
-        ModelEntry entry, List<ChatMessage> messages, GenerationOptions options) {
-        GenerationOptions effective = effective(options, entry.requirement());
+        Binding binding, List<ChatMessage> messages, GenerationOptions options) {
+        ModelEntry entry = binding.entry();
+        GenerationOptions effective = effective(options, binding.requirement());
         return (model, worker, abandoned) -> timed(entry.id(), worker,
             () -> model.chat(messages, effective, piece -> !abandoned.getAsBoolean()));
     }

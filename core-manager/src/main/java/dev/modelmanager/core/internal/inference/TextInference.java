@@ -24,6 +24,7 @@ import dev.modelmanager.core.internal.exec.Instance;
 import dev.modelmanager.core.internal.exec.MicroBatcher;
 import dev.modelmanager.core.internal.exec.MicroBatcher.Done;
 import dev.modelmanager.core.internal.exec.WorkerPool;
+import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
@@ -38,9 +39,9 @@ public final class TextInference {
         ClassificationModel::classify;
 
     private final CallRunner calls;
-    private final Function<String, ModelEntry> resolver;
+    private final Function<String, Binding> resolver;
 
-    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, ModelEntry> resolver) {
+    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver) {
         this.calls = new CallRunner(settings);
         this.resolver = resolver;
     }
@@ -49,16 +50,21 @@ public final class TextInference {
 
     public EmbeddingResult embed(String modelId, List<String> texts) {
         Inputs.texts(modelId, "texts", texts);
-        ModelEntry entry = resolver.apply(modelId);
+        Binding binding = resolver.apply(modelId);
+        ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         EmbeddingResult result = null;
+        ModelException failure = null;
         try {
             CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts);
             result = lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
                 : lookup.result(entry.id(), run(entry, Operation.EMBED, EMBED, lookup.missing()), start);
             return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
         } finally {
-            Accounting.record(entry, start, result, result == null);
+            Accounting.record(entry, start, result, failure);
         }
     }
 
@@ -68,7 +74,7 @@ public final class TextInference {
         CachedEmbeddings lookup;
         try {
             Inputs.texts(modelId, "texts", texts);
-            entry = resolver.apply(modelId);
+            entry = resolver.apply(modelId).entry();
             lookup = CachedEmbeddings.lookUp(entry, texts);
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -87,33 +93,41 @@ public final class TextInference {
 
     public ClassificationResult classify(String modelId, List<String> texts) {
         Inputs.texts(modelId, "texts", texts);
-        ModelEntry entry = resolver.apply(modelId);
+        Binding binding = resolver.apply(modelId);
+        ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         ClassificationResult result = null;
+        ModelException failure = null;
         try {
-            result = classification(entry, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start);
+            result = classification(binding, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start);
             return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
         } finally {
-            Accounting.record(entry, start, result, result == null);
+            Accounting.record(entry, start, result, failure);
         }
     }
 
     public CompletableFuture<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
         long start = System.nanoTime();
-        ModelEntry entry;
+        Binding binding;
         try {
             Inputs.texts(modelId, "texts", texts);
-            entry = resolver.apply(modelId);
+            binding = resolver.apply(modelId);
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
+        ModelEntry entry = binding.entry();
         return runAsync(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts),
-            values -> classification(entry, values, start), Accounting.of(entry, start));
+            values -> classification(binding, values, start), Accounting.of(entry, start));
     }
 
-    private static ClassificationResult classification(ModelEntry entry, List<Done<List<LabelScore>>> values,
+    /** The labels of each text, best first, without those below this id's threshold. */
+    private static ClassificationResult classification(Binding binding, List<Done<List<LabelScore>>> values,
                                                        long start) {
-        Double threshold = entry.requirement().threshold();
+        ModelEntry entry = binding.entry();
+        Double threshold = binding.requirement().threshold();
         List<Classification> classifications = new ArrayList<>(values.size());
         for (Done<List<LabelScore>> v : values) {
             classifications.add(new Classification(v.value().stream()
@@ -131,14 +145,19 @@ public final class TextInference {
     /** Scores each text against each candidate label by the cosine similarity of their embeddings. */
     public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> labels) {
         checkZeroShot(modelId, texts, labels);
-        ModelEntry entry = resolver.apply(modelId);
+        Binding binding = resolver.apply(modelId);
+        ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         ClassificationResult result = null;
+        ModelException failure = null;
         try {
             result = calls.call(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)));
             return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
         } finally {
-            Accounting.record(entry, start, result, result == null);
+            Accounting.record(entry, start, result, failure);
         }
     }
 
@@ -147,7 +166,8 @@ public final class TextInference {
         long start = System.nanoTime();
         try {
             checkZeroShot(modelId, texts, labels);
-            ModelEntry entry = resolver.apply(modelId);
+            Binding binding = resolver.apply(modelId);
+            ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)),
                 Accounting.of(entry, start));
         } catch (ModelException e) {
@@ -197,14 +217,19 @@ public final class TextInference {
 
     public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
         Inputs.texts(modelId, "inputs", inputs);
-        ModelEntry entry = resolver.apply(modelId);
+        Binding binding = resolver.apply(modelId);
+        ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         TransformResult result = null;
+        ModelException failure = null;
         try {
-            result = calls.call(entry, Operation.TRANSFORM, transformBody(entry, List.copyOf(inputs), options));
+            result = calls.call(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options));
             return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
         } finally {
-            Accounting.record(entry, start, result, result == null);
+            Accounting.record(entry, start, result, failure);
         }
     }
 
@@ -213,8 +238,9 @@ public final class TextInference {
         long start = System.nanoTime();
         try {
             Inputs.texts(modelId, "inputs", inputs);
-            ModelEntry entry = resolver.apply(modelId);
-            return calls.submit(entry, Operation.TRANSFORM, transformBody(entry, List.copyOf(inputs), options),
+            Binding binding = resolver.apply(modelId);
+            ModelEntry entry = binding.entry();
+            return calls.submit(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options),
                 Accounting.of(entry, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -222,8 +248,9 @@ public final class TextInference {
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.Text2TextModel, TransformResult> transformBody(
-        ModelEntry entry, List<String> inputs, GenerationOptions options) {
-        GenerationOptions effective = GenerationInference.effective(options, entry.requirement());
+        Binding binding, List<String> inputs, GenerationOptions options) {
+        ModelEntry entry = binding.entry();
+        GenerationOptions effective = GenerationInference.effective(options, binding.requirement());
         return (model, worker, abandoned) -> {
             long t0 = System.nanoTime();
             List<String> outputs = model.transform(inputs, effective);

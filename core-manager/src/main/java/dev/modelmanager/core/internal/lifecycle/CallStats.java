@@ -15,6 +15,7 @@ public final class CallStats {
 
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
     private final LongAdder items = new LongAdder();
     private final LongAdder promptTokens = new LongAdder();
     private final LongAdder generatedTokens = new LongAdder();
@@ -26,6 +27,7 @@ public final class CallStats {
     public CallStats(ModelStats restored) {
         requests.add(restored.requests());
         failures.add(restored.failures());
+        cancelled.add(restored.cancelled());
         items.add(restored.items());
         promptTokens.add(restored.promptTokens());
         generatedTokens.add(restored.generatedTokens());
@@ -38,9 +40,12 @@ public final class CallStats {
         }
     }
 
-    public void record(boolean failed, long nanos, long itemCount, long prompt, long generated) {
+    /** Counts a call: failed, cancelled by its caller, or neither (a success). */
+    public void record(boolean failed, boolean wasCancelled, long nanos, long itemCount, long prompt, long generated) {
         requests.increment();
-        if (failed) {
+        if (wasCancelled) {
+            cancelled.increment();
+        } else if (failed) {
             failures.increment();
         }
         items.add(itemCount);
@@ -70,7 +75,7 @@ public final class CallStats {
             sum += buckets.get(i);
             cumulative.add(sum);
         }
-        return new ModelStats(requests.sum(), failures.sum(), items.sum(), promptTokens.sum(), generatedTokens.sum(),
+        return new ModelStats(requests.sum(), failures.sum(), cancelled.sum(), items.sum(), promptTokens.sum(), generatedTokens.sum(),
             latency.sum(), cumulative);
     }
 }

@@ -185,7 +185,8 @@ final class EntryLifecycle {
             if (previous != null) {
                 previous.whenCompleteAsync((v, e) -> task.run(), ctx.lifecycle());
             } else {
-                ctx.lifecycle().execute(task);
+                ctx.execute(task, () -> future.completeExceptionally(new ModelException(ErrorCode.SHUTTING_DOWN, id,
+                    "the model manager is stopping")));
             }
         });
         return future;
@@ -390,7 +391,7 @@ final class EntryLifecycle {
         CompletableFuture<Void> done = new CompletableFuture<>();
         unloading = done;
         Duration drain = ctx.settings().unloadDrainTimeout();
-        effects.add(() -> ctx.lifecycle().execute(() -> {
+        Runnable close = () -> {
             pool.drainAndClose(drain);
             step(after -> {
                 if (unloading == done) {
@@ -406,7 +407,8 @@ final class EntryLifecycle {
                     ctx.listener().changed();
                 });
             });
-        }));
+        };
+        effects.add(() -> ctx.execute(close, close)); // stopping: close on this thread, the instances must go
         return done.thenApply(v -> true);
     }
 

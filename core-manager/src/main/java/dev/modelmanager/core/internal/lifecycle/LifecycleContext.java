@@ -84,6 +84,18 @@ public final class LifecycleContext {
         return lifecycle;
     }
 
+    /**
+     * Runs {@code task} on the lifecycle executor; while the manager stops (the executor takes no more work),
+     * {@code whenStopped} runs on this thread instead.
+     */
+    public void execute(Runnable task, Runnable whenStopped) {
+        try {
+            lifecycle.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            whenStopped.run();
+        }
+    }
+
     /** Runs timers; every task it runs only hands work over to an executor. */
     public ScheduledExecutorService timer() {
         return timer;

@@ -42,7 +42,7 @@ public final class ModelEntry implements Budgeted {
     private final String id;
     private final LifecycleContext ctx;
     private final EntryLifecycle lifecycle;
-    private final Set<String> requesters = ConcurrentHashMap.newKeySet();
+    private final EntryReferences references = new EntryReferences();
     private final CallStats stats;
     private final AtomicInteger instances = new AtomicInteger();
     private volatile ModelRequirement requirement;
@@ -77,10 +77,19 @@ public final class ModelEntry implements Budgeted {
         return lifecycle.isRemoved();
     }
 
+    /** Every requester holding the model (through any of its names), each once, sorted. */
     public List<String> requesters() {
-        List<String> list = new ArrayList<>(requesters);
-        list.sort(null);
-        return list;
+        return references.requesters();
+    }
+
+    /** The requesters holding the model through one of its names. */
+    public List<String> requesters(String name) {
+        return references.requesters(name);
+    }
+
+    /** Who holds references now, with the owning bundles: what an operator is told when unloading. */
+    public List<String> holders() {
+        return references.holders();
     }
 
     LifecycleContext context() {
@@ -159,9 +168,13 @@ public final class ModelEntry implements Budgeted {
         return unload(why);
     }
 
-    /** Counts one call (items: texts embedded, classified or transformed, or 1 for a generation). */
-    public void recordCall(boolean failed, long nanos, long items, long promptTokens, long generatedTokens) {
-        stats.record(failed, nanos, items, promptTokens, generatedTokens);
+    /**
+     * Counts one call (items: texts embedded, classified or transformed, or 1 for a generation); a call its caller
+     * cancelled is neither a success nor a failure.
+     */
+    public void recordCall(boolean failed, boolean cancelled, long nanos, long items, long promptTokens,
+                           long generatedTokens) {
+        stats.record(failed, cancelled, nanos, items, promptTokens, generatedTokens);
         lastUsedMillis = System.currentTimeMillis();
         lastUsedOrder = System.nanoTime();
     }
@@ -208,12 +221,18 @@ public final class ModelEntry implements Budgeted {
 
     // ------------------------------------------------------------------ references
 
+    /** What a release left: references to the model, and references through the name released. */
+    record Released(int left, int leftForName) {
+    }
+
     /**
-     * Adds a requester; {@code null} when this entry has just been removed and the caller must start over. A new
-     * entry asks the providers which can serve it (without the lock), so that it shows
-     * {@code WAITING_FOR_PROVIDER} at once when none can.
+     * Adds a reference under {@code name}; {@code null} when this entry has just been removed and the caller must
+     * start over. {@code created}: the entry is new, and asks the providers which can serve it (without the lock),
+     * so that it shows {@code WAITING_FOR_PROVIDER} at once when none can. {@code shared}: the name is new for a model
+     * registered under another name with the same identity; the requirement must be compatible, not identical.
      */
-    Registration register(ModelRequirement wanted, String requester, boolean created) {
+    Registration register(String name, ModelRequirement wanted, String requester, Owner owner, boolean created,
+                          boolean newName) {
         ProviderRegistry.Selection selection = created ? ctx.providers().select(requirement) : null;
         while (true) {
             Effects effects = new Effects(this);
@@ -223,7 +242,7 @@ public final class ModelEntry implements Budgeted {
                     return null;
                 }
                 if (!created || selection.generation() == ctx.providers().generation()) {
-                    return registerLocked(wanted, requester, created, selection, effects);
+                    return registerLocked(name, wanted, requester, owner, created, newName, selection, effects);
                 }
             } finally {
                 lifecycle.lock.unlock();
@@ -233,12 +252,14 @@ public final class ModelEntry implements Budgeted {
         }
     }
 
-    private Registration registerLocked(ModelRequirement wanted, String requester, boolean created,
-                                        ProviderRegistry.Selection selection, Effects effects) {
+    private Registration registerLocked(String name, ModelRequirement wanted, String requester, Owner owner,
+                                        boolean created, boolean newName, ProviderRegistry.Selection selection,
+                                        Effects effects) {
         if (!created) {
-            List<String> differences = requirement.identityDifferences(wanted);
+            List<String> differences = newName ? Identity.incompatibilities(requirement, wanted)
+                : requirement.identityDifferences(wanted);
             if (!differences.isEmpty()) {
-                throw new ModelException(ErrorCode.CONFLICTING_REQUIREMENT, id, String.join(",", differences),
+                throw new ModelException(ErrorCode.CONFLICTING_REQUIREMENT, name, String.join(",", differences),
                     "already registered as " + requirement.modelType() + " '" + requirement.name() + "' from "
                         + requirement.source().describe() + "; the new requirement differs in "
                         + String.join(", ", differences), null);
@@ -247,12 +268,12 @@ public final class ModelEntry implements Budgeted {
         } else if (!selection.found()) {
             lifecycle.waitingLocked(selection.refusals());
         }
-        boolean added = requesters.add(requester);
+        boolean added = references.add(name, requester, owner);
         cancelIdleTimerLocked();
         if (added) {
-            LOG.info("Model {} registered by {} ({} reference(s))", id, requester, requesters.size());
+            LOG.info("Model {} registered by {} ({} reference(s))", name, requester, references.count());
             effects.post(ModelEvents.REGISTERED, Map.of(ModelEvents.REQUESTER, requester,
-                ModelEvents.REFERENCE_COUNT, requesters.size()));
+                ModelEvents.REFERENCE_COUNT, references.count()));
         }
         if (created && requirement.preloadWorkers() == 0 && state().status() == ModelStatus.REGISTERED) {
             lifecycle.prefetchLocked(selection, effects);
@@ -261,36 +282,65 @@ public final class ModelEntry implements Budgeted {
             lifecycle.warnOnFailure(lifecycle.startLoadLocked(selection, effects),
                 "Preloading model {} failed; it will load on first use: {}", effects);
         }
-        return new Registration(id, created, requesters.size(), requirement.modelType(), requirement.name(),
-            state().status());
+        return new Registration(name, created || newName, references.count(), requirement.modelType(),
+            requirement.name(), state().status());
     }
 
-    /** Drops a requester and starts the idle timer when it was the last one. Returns the references left. */
-    int release(String requester) {
+    /**
+     * Drops a reference and starts the idle timer when it was the last one.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_OWNER} when another bundle holds it
+     */
+    Released release(String name, String requester, Owner owner) {
         return lifecycle.transition(effects -> {
-            boolean was = requesters.remove(requester);
-            int left = requesters.size();
-            if (was) {
-                LOG.info("Model {} released by {} ({} reference(s) left)", id, requester, left);
+            if (references.remove(name, name, requester, owner)) {
+                int left = references.count();
+                LOG.info("Model {} released by {} ({} reference(s) left)", name, requester, left);
                 effects.post(ModelEvents.RELEASED, Map.of(ModelEvents.REQUESTER, requester,
                     ModelEvents.REFERENCE_COUNT, left));
-                if (left == 0 && !requirement.pinned()) {
-                    Duration idle = requirement.idleTimeout() != null ? requirement.idleTimeout()
-                        : ctx.settings().idleTimeout();
-                    cancelIdleTimerLocked();
-                    // The timer only hands the expiry over: it runs on the lifecycle executor.
-                    idleTimer = ctx.timer().schedule(() -> ctx.lifecycle().execute(this::expire), idle.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                idleIfUnreferencedLocked();
+            }
+            return new Released(references.count(), references.count(name));
+        });
+    }
+
+    /** Drops every reference of a bundle; answers the names that no reference holds any more. */
+    List<String> releaseAll(Owner owner) {
+        return lifecycle.transition(effects -> {
+            List<EntryReferences.Reference> removed = references.removeAll(owner);
+            List<String> orphans = new ArrayList<>();
+            for (EntryReferences.Reference r : removed) {
+                LOG.info("Model {} released by {} as {} stopped using the manager ({} reference(s) left)", r.name(),
+                    r.requester(), owner, references.count());
+                effects.post(ModelEvents.RELEASED, Map.of(ModelEvents.REQUESTER, r.requester(),
+                    ModelEvents.REFERENCE_COUNT, references.count()));
+                if (references.count(r.name()) == 0 && !orphans.contains(r.name())) {
+                    orphans.add(r.name());
                 }
             }
-            return left;
+            if (!removed.isEmpty()) {
+                idleIfUnreferencedLocked();
+            }
+            return references.isEmpty() ? List.of() : orphans;
         });
+    }
+
+    /** The last reference went: the idle timer starts (unless the model is pinned). */
+    private void idleIfUnreferencedLocked() {
+        if (references.isEmpty() && !requirement.pinned()) {
+            Duration idle = requirement.idleTimeout() != null ? requirement.idleTimeout()
+                : ctx.settings().idleTimeout();
+            cancelIdleTimerLocked();
+            // The timer only hands the expiry over: it runs on the lifecycle executor.
+            idleTimer = ctx.timer().schedule(() -> ctx.lifecycle().execute(this::expire), idle.toMillis(),
+                TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The idle timer fired: drop out of the registry and unload, unless someone registered meanwhile. */
     private void expire() {
         lifecycle.step(effects -> {
-            if (lifecycle.isRemoved() || !requesters.isEmpty() || requirement.pinned()) {
+            if (lifecycle.isRemoved() || !references.isEmpty() || requirement.pinned()) {
                 return;
             }
             idleTimer = null;

@@ -1,5 +1,6 @@
 package dev.modelmanager.core.internal.lifecycle;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -22,19 +23,29 @@ public final class ModelInfos {
     private ModelInfos() {
     }
 
-    public static ModelInfo of(ModelEntry entry, boolean isDefault, SourceResolver sources) {
+    /**
+     * @param name       the id the model is asked by
+     * @param otherNames the other ids naming the same model (it was registered under them with the same identity)
+     */
+    public static ModelInfo of(ModelEntry entry, String name, List<String> otherNames, boolean isDefault,
+                               SourceResolver sources) {
         EntryState s = entry.state();
         ModelRequirement req = entry.requirement();
         WorkerPool pool = s.pool();
         EmbeddingCache embeddings = entry.cache();
         ModelStats stats = entry.stats();
-        return new ModelInfo(entry.id(), req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
+        Map<String, String> details = pool == null ? Map.of() : details(pool);
+        if (!otherNames.isEmpty()) {
+            details = new TreeMap<>(details);
+            details.put("shared.with", String.join(", ", otherNames));
+        }
+        return new ModelInfo(name, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
             s.provider() == null ? null : s.provider().name(), entry.requesters(), isDefault,
             pool == null ? null : pool.device(), s.deviceNote(), pool == null ? 0 : pool.size(),
             pool == null ? 0 : pool.inFlight(), stats.requests(), stats.failures(), s.estimatedMemory(),
             pool == null ? -1 : pool.memoryBytes(), s.loadedAt(), entry.lastUsed(), req.priority(), req.pinned(),
             req.preloadWorkers(), s.status() == ModelStatus.DOWNLOADING ? progress(req, sources) : null,
-            pool == null ? Map.of() : details(pool), embeddings == null ? null : embeddings.stats(), stats,
+            details, embeddings == null ? null : embeddings.stats(), stats,
             pool == null ? 0 : pool.queued());
     }
 

@@ -159,7 +159,7 @@ final class ModelLoader {
     private CompletableFuture<Instance> grow(ModelEntry entry, long epoch, ModelRequirement req,
                                              ProviderRegistry.Bound provider, List<String> inUse) {
         CompletableFuture<Instance> result = new CompletableFuture<>();
-        ctx.lifecycle().execute(() -> {
+        ctx.execute(() -> {
             try {
                 if (!entry.lifecycle().current(epoch)) {
                     throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
@@ -171,7 +171,8 @@ final class ModelLoader {
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        });
+        }, () -> result.completeExceptionally(new ModelException(ErrorCode.SHUTTING_DOWN, entry.id(),
+            "the model manager is stopping")));
         return result;
     }
 
@@ -193,7 +194,7 @@ final class ModelLoader {
         if (epoch < 0) {
             return;
         }
-        ctx.lifecycle().execute(() -> {
+        ctx.execute(() -> {
             ModelException failure = null;
             try {
                 ctx.sources().resolve(req.source(), wanted);
@@ -204,7 +205,7 @@ final class ModelLoader {
                     + e, e);
             }
             entry.lifecycle().prefetched(epoch, failure);
-        });
+        }, () -> { });
     }
 
     private static long memoryOf(LoadedModel model) {

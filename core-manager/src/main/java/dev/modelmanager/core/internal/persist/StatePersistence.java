@@ -24,6 +24,7 @@ import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.core.internal.lifecycle.EntryState;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
 
 /**
@@ -120,13 +121,13 @@ public final class StatePersistence implements AutoCloseable {
     }
 
     /** A model was registered: load it if it was loaded when the state was saved; make it the default again. */
-    public void registered(ModelEntry entry) {
-        if (pendingLoads.remove(entry.id())) {
-            LOG.info("Model {} was loaded before the restart; loading it again", entry.id());
+    public void registered(String name, ModelEntry entry) {
+        if (pendingLoads.remove(name)) {
+            LOG.info("Model {} was loaded before the restart; loading it again", name);
             entry.loadWhenPossible();
         }
         String wanted = pendingDefault;
-        if (entry.id().equals(wanted) && registry.defaultId() == null) {
+        if (name.equals(wanted) && registry.defaultId() == null) {
             pendingDefault = null;
             registry.setDefault(wanted);
         }
@@ -198,12 +199,16 @@ public final class StatePersistence implements AutoCloseable {
     private StateStore.State snapshot() {
         List<StateStore.SavedModel> models = new ArrayList<>();
         Map<String, ModelStats> retained = new TreeMap<>(ctx.retainedStats());
-        for (ModelEntry entry : registry.all()) {
+        java.util.Set<ModelEntry> counted = new java.util.HashSet<>();
+        for (Binding named : registry.named()) {
+            ModelEntry entry = named.entry();
             EntryState s = entry.state();
             boolean loaded = s.pool() != null || s.status() == ModelStatus.LOADING;
-            models.add(new StateStore.SavedModel(entry.id(), RequirementProperties.format(entry.requirement()),
-                entry.requesters(), loaded || pendingLoads.contains(entry.id()), entry.stats()));
-            retained.remove(entry.id());
+            // A model's statistics go with its first name only (the others name the same model).
+            models.add(new StateStore.SavedModel(named.name(), RequirementProperties.format(named.requirement()),
+                entry.requesters(named.name()), loaded || pendingLoads.contains(named.name()),
+                counted.add(entry) ? entry.stats() : null));
+            retained.remove(named.name());
         }
         // Loads still waiting for their model's registration stay wanted across another restart.
         Map<String, StateStore.SavedModel> byId = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.modelmanager.core.internal.shell;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
@@ -70,7 +71,8 @@ public final class ModelCommands {
         fields.put("requesters", m.requesters().isEmpty() ? "none" : String.join(", ", m.requesters()));
         fields.put("workers", m.workers());
         fields.put("in flight", m.inFlight());
-        fields.put("requests", m.requests() + " (" + m.failures() + " failed)");
+        fields.put("requests", m.requests() + " (" + m.failures() + " failed, " + m.stats().cancelled()
+            + " cancelled)");
         fields.put("memory", Bytes.format(m.memoryBytes()) + " (estimated " + Bytes.format(m.estimatedMemoryBytes()) + ")");
         fields.put("loaded at", m.loadedAt());
         fields.put("last used", m.lastUsed());
@@ -146,7 +148,9 @@ public final class ModelCommands {
 
     @Descriptor("Unloads a model now (it stays registered and loads again on next use)")
     public String unload(@Descriptor("the model id, or 'default'") String modelId) {
-        return (manager.unload(modelId) ? "unloaded " : "was not loaded: ") + modelId + "\n";
+        List<String> holders = manager.info(modelId).requesters();
+        return (manager.unload(modelId) ? "unloaded " : "was not loaded: ") + modelId
+            + (holders.isEmpty() ? "" : " (it stays registered for " + String.join(", ", holders) + ")") + "\n";
     }
 
     @Descriptor("Shows the default model")

@@ -1,0 +1,112 @@
+package dev.modelmanager.core.internal;
+
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+
+import dev.modelmanager.api.ModelCatalog;
+import dev.modelmanager.api.ModelManager;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.spi.DeviceProvider;
+import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.core.internal.source.BundleResourceLocator;
+
+/**
+ * Runs the {@link ModelManagerImpl} in OSGi: configured by PID {@value ModelManagerConstants#MANAGER_PID}, fed the
+ * provider, device, catalog and Event Admin services, and published as the bundle-scoped {@link ModelManager}
+ * service ({@link ManagerServiceFactory}), with every registered model as a service of its handle
+ * ({@link ModelServices}).
+ */
+@Component(service = {}, configurationPid = ModelManagerConstants.MANAGER_PID)
+@Designate(ocd = ManagerConfig.class)
+public final class ModelManagerComponent {
+    private final ModelManagerImpl manager;
+    private final ModelServices services;
+    private final ServiceRegistration<?> registration;
+
+    @Activate
+    public ModelManagerComponent(ManagerConfig config, BundleContext context, Map<String, Object> properties) {
+        ManagerSettings settings = ManagerSettings.from(config);
+        this.manager = new ModelManagerImpl(stateless(context) ? settings.withStateFile(null) : settings,
+            new BundleResourceLocator(context));
+        this.services = new ModelServices(context, manager);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_DESCRIPTION, "OSGi Model Manager (bundle-scoped)");
+        Object pid = properties.get(Constants.SERVICE_PID);
+        if (pid != null) {
+            props.put(Constants.SERVICE_PID, pid);
+        }
+        this.registration = context.registerService(ModelManager.class.getName(), new ManagerServiceFactory(manager),
+            props);
+        services.start();
+    }
+
+    /** A second process on the same installation keeps no state (the launcher says so). */
+    private static boolean stateless(BundleContext context) {
+        return Boolean.parseBoolean(context.getProperty("dev.modelmanager.state.disabled"));
+    }
+
+    @Modified
+    void modified(ManagerConfig config) {
+        manager.reconfigure(ManagerSettings.from(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException gone) {
+            // unregistered with the bundle already
+        }
+        services.close();
+        manager.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindProvider(ModelProvider provider, Map<String, Object> properties) {
+        manager.bindProvider(provider, properties);
+    }
+
+    void unbindProvider(ModelProvider provider) {
+        manager.unbindProvider(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindDeviceProvider(DeviceProvider provider) {
+        manager.bindDeviceProvider(provider);
+    }
+
+    void unbindDeviceProvider(DeviceProvider provider) {
+        manager.unbindDeviceProvider(provider);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindCatalog(ModelCatalog catalog) {
+        manager.bindCatalog(catalog);
+    }
+
+    void unbindCatalog(ModelCatalog catalog) {
+        manager.unbindCatalog(catalog);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindEventAdmin(EventAdmin admin) {
+        manager.bindEventAdmin(admin);
+    }
+
+    void unbindEventAdmin(EventAdmin admin) {
+        manager.unbindEventAdmin(admin);
+    }
+}
