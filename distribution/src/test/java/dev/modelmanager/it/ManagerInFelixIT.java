@@ -135,8 +135,9 @@ public class ManagerInFelixIT {
         self.delete();
 
         declared.delete();
-        await("the declared model released", () -> manager.list().stream()
-            .noneMatch(m -> m.modelId().equals("declared") && !m.requesters().isEmpty()));
+        await("the declared model released (held by " + manager.list().stream().filter(m -> m.modelId()
+            .equals("declared")).map(m -> m.requesters().toString()).findFirst().orElse("nobody") + ")", () ->
+            manager.list().stream().noneMatch(m -> m.modelId().equals("declared") && !m.requesters().isEmpty()));
     }
 
     /** Where the HTTP service listens (the port is chosen by the system in these tests). */

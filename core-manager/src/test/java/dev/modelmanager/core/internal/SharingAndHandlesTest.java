@@ -146,8 +146,10 @@ class SharingAndHandlesTest {
         assertThat(manager.info("docs").requesters()).containsExactly("bundle.b");
         handle.close(); // its reference went with the bundle already: harmless
         assertThat(manager.info("docs").requesters()).containsExactly("bundle.b");
-        // An operator's references (shell, REST) are shared, whoever took them.
+        // An operator's references (shell, REST) are shared, whoever took them; so are unowned ones (declared).
         a.register("docs", embedding().build(), "shell");
         assertThat(b.release("docs", "shell")).isEqualTo(1);
+        manager.register("docs", embedding().build(), "config:docs");
+        assertThat(b.release("docs", "config:docs")).isEqualTo(1);
     }
 }

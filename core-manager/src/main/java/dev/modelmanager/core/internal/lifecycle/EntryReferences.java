@@ -39,8 +39,9 @@ final class EntryReferences {
      */
     boolean remove(String modelId, String name, String requester, Owner caller) {
         Owner owner = ownerOf(requester, caller);
-        if (references.remove(new Reference(name, requester, owner))) {
-            return true;
+        if (references.remove(new Reference(name, requester, owner))
+            || owner != null && references.remove(new Reference(name, requester, null))) {
+            return true; // the caller's own, or an unowned one (anyone may release those)
         }
         for (Reference r : references) {
             if (r.name().equals(name) && r.requester().equals(requester) && r.owner() != null
