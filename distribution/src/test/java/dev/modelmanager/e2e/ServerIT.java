@@ -102,7 +102,7 @@ class ServerIT {
         assertThat(minilm.get("status").asText()).isEqualTo("LOADED");
         assertThat(minilm.get("provider").asText()).isEqualTo("djl");
         assertThat(minilm.get("requesters")).extracting(JsonNode::asText)
-            .containsExactly("config:minilm", "dev.modelmanager.examples.documents");
+            .containsExactly("config:minilm", "dev.modelmanager.examples");
         JsonNode stories = model("stories");
         assertThat(stories.get("status").asText()).as("a Hub model, offline and not cached").isEqualTo("FAILED");
         assertThat(stories.get("reason").asText()).contains("offline");

@@ -35,6 +35,8 @@ import dev.modelmanager.api.ModelType;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class DjlInFelixIT {
+    /** The examples bundle, the requester of its components' handles. */
+    private static final String EXAMPLES = "dev.modelmanager.examples";
     private static final String COMMIT = "1110000000000000000000000000000000000111";
 
     @Inject
@@ -85,13 +87,18 @@ public class DjlInFelixIT {
         assertThat(manager.transform("fr", List.of("translate English to French: the black cat eats the fish"), null)
             .outputs()).containsExactly("le chat noir mange le poisson");
 
+        // The example document processor takes the service of the model registered as 'minilm', here all-MiniLM-L6-v2
+        // from the offline Hub cache.
+        manager.register("minilm", ModelRequirement.builder(ModelType.EMBEDDING, "sentence-transformers/all-MiniLM-L6-v2")
+            .dimension(384).build(), "it");
+        awaitRegistered("minilm", "dev.modelmanager.examples");
         assertThat(gogo("docs:add the cat sat on the mat")).contains("added document 1");
         gogo("docs:add stock markets fell sharply today");
         gogo("docs:add a recipe for tomato soup");
         assertThat(gogo("docs:search 'a kitten resting on a rug' 1")).contains("#1  the cat sat on the mat");
-        assertThat(manager.info("docs.embeddings").status()).isEqualTo(ModelStatus.LOADED);
-        assertThat(manager.info("docs.embeddings").provider()).isEqualTo("djl");
-        assertThat(manager.embed("docs.embeddings", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(384);
+        assertThat(manager.info("minilm").status()).isEqualTo(ModelStatus.LOADED);
+        assertThat(manager.info("minilm").provider()).isEqualTo("djl");
+        assertThat(manager.embed("minilm", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(384);
     }
 
     @Test
@@ -111,8 +118,8 @@ public class DjlInFelixIT {
         t.put("name", "tiny-t5-en-fr");
         t.put("path", models.resolve("tiny-t5-en-fr").toString());
         translator.update(t);
-        awaitRegistered("sentiment", "dev.modelmanager.examples.sentiment");
-        awaitRegistered("translator", "dev.modelmanager.examples.translator");
+        awaitRegistered("sentiment", EXAMPLES);
+        awaitRegistered("translator", EXAMPLES);
 
         assertThat(gogo("mood:feed 'the concert was not boring'")).startsWith("POSITIVE");
         gogo("mood:feed 'a dull and boring evening'");
@@ -122,8 +129,8 @@ public class DjlInFelixIT {
         sentiment.delete();
         translator.delete();
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (manager.list().stream().anyMatch(m -> m.requesters().contains("dev.modelmanager.examples.sentiment")
-            || m.requesters().contains("dev.modelmanager.examples.translator"))) {
+        while (manager.list().stream().anyMatch(m -> (m.modelId().equals("sentiment") || m.modelId().equals("translator"))
+            && m.requesters().contains(EXAMPLES))) {
             assertThat(System.nanoTime()).as("the examples released their models").isLessThan(deadline);
             Thread.sleep(50);
         }

@@ -42,8 +42,8 @@ import dev.modelmanager.api.event.ModelEvents;
 @ExamReactorStrategy(PerMethod.class)
 public class ManagerInFelixIT {
     private static final String EXAMPLE_BUNDLE = "dev.modelmanager.examples";
-    private static final String EXAMPLE_MODEL = "docs.embeddings";
-    private static final String EXAMPLE_REQUESTER = "dev.modelmanager.examples.documents";
+    private static final String EXAMPLE_MODEL = "minilm";
+    private static final String DOCUMENTS = "dev.modelmanager.examples.documents.DocumentProcessor";
 
     @Inject
     private BundleContext context;
@@ -63,9 +63,18 @@ public class ManagerInFelixIT {
     }
 
     @Test
-    public void theExampleBundleRegistersServesAndReleasesItsModel() throws Exception {
-        await("the example registered its model", () -> manager.list().stream()
-            .anyMatch(m -> m.modelId().equals(EXAMPLE_MODEL) && m.requesters().contains(EXAMPLE_REQUESTER)));
+    public void theExampleDocumentProcessorIsServedByTheModelsServiceAndReleasesItWhenStopped() throws Exception {
+        assertThat(context.getServiceReferences(DOCUMENTS, null)).as("no model 'minilm' yet: not satisfied").isNull();
+        org.osgi.service.cm.Configuration declared = configurations.getFactoryConfiguration("dev.modelmanager.model",
+            EXAMPLE_MODEL, "?");
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("model_type", "embedding");
+        properties.put("name", "org/minilm");
+        properties.put("dimension", "16");
+        declared.update(properties);
+        await("the document processor holds the model through its service", () -> manager.list().stream()
+            .anyMatch(m -> m.modelId().equals(EXAMPLE_MODEL)
+                && m.requesters().equals(List.of("config:" + EXAMPLE_MODEL, EXAMPLE_BUNDLE))));
         assertThat(manager.info(EXAMPLE_MODEL).status()).isEqualTo(ModelStatus.REGISTERED);
 
         assertThat(gogo("docs:add the cat sat on the mat")).contains("added document 1");
@@ -78,7 +87,10 @@ public class ManagerInFelixIT {
         // An idle timeout of 0 through Config Admin: the last release unloads at once.
         configure("idle.timeout.seconds", 0L);
         bundle(EXAMPLE_BUNDLE).stop();
-        await("the example's reference is released and the model unloaded", () -> manager.list().isEmpty());
+        await("the example's reference is released with its bundle", () ->
+            manager.info(EXAMPLE_MODEL).requesters().equals(List.of("config:" + EXAMPLE_MODEL)));
+        declared.delete();
+        await("the declared model released and unloaded", () -> manager.list().isEmpty());
     }
 
     @Test

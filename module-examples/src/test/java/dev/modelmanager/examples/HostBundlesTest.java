@@ -1,6 +1,7 @@
 package dev.modelmanager.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.RequirementConfig;
 import dev.modelmanager.core.internal.ManagerSettings;
 import dev.modelmanager.core.internal.ModelManagerImpl;
 import dev.modelmanager.examples.sentiment.SentimentMonitor;
@@ -20,10 +27,12 @@ import dev.modelmanager.examples.translator.Translator;
 import dev.modelmanager.testsupport.TestModelProvider;
 
 /**
- * The sentiment monitor, translator and storyteller against the deterministic test provider: each registers its
- * configured model at activation, uses it, and releases it at deactivation.
+ * The sentiment monitor, translator and storyteller against the deterministic test provider: each takes a handle on
+ * its configured model at activation, uses it, and closes it at deactivation. (Outside a framework the handles'
+ * requester is {@value ModelManagerConstants#LOCAL_REQUESTER}; in Felix it is the examples bundle.)
  */
 class HostBundlesTest {
+    private static final String LOCAL = ModelManagerConstants.LOCAL_REQUESTER;
     private final ModelManagerImpl manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
 
     HostBundlesTest() {
@@ -36,10 +45,15 @@ class HostBundlesTest {
     }
 
     @Test
-    void theSentimentMonitorClassifiesAndCountsTheMood() {
-        SentimentMonitor monitor = new SentimentMonitor(manager, Map.of("model.id", "mood", "model_type",
-            "classification", "name", "org/sentiment"));
-        assertThat(manager.info("mood").requesters()).containsExactly("dev.modelmanager.examples.sentiment");
+    void theSentimentMonitorReadsItsRequirementFromItsComponentConfiguration() {
+        Map<String, Object> config = Map.of("model.id", "mood", "model_type", "classification",
+            "name", "org/sentiment", "priority", "7", "preload_workers", "1", "component.name", "sentiment");
+        SentimentMonitor monitor = new SentimentMonitor(manager,
+            ComponentProperties.of(SentimentMonitor.Config.class, config),
+            ComponentProperties.of(RequirementConfig.class, config));
+        assertThat(manager.info("mood").requesters()).containsExactly(LOCAL);
+        assertThat(manager.info("mood").priority()).isEqualTo(7);
+        assertThat(manager.info("mood").preloadWorkers()).as("a key read by a double-underscore attribute").isEqualTo(1);
         assertThat(monitor.check("what", "a", "great", "day")).startsWith("POSITIVE");
         monitor.feed("I love it");
         monitor.feed("this is terrible");
@@ -50,13 +64,37 @@ class HostBundlesTest {
     }
 
     @Test
+    void aSentimentConfigurationWithoutAModelTypeIsRefusedNamingTheKey() {
+        Map<String, Object> config = Map.of("name", "org/sentiment");
+        assertThatThrownBy(() -> new SentimentMonitor(manager,
+            ComponentProperties.of(SentimentMonitor.Config.class, config),
+            ComponentProperties.of(RequirementConfig.class, config)))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.INVALID_REQUIREMENT))
+            .hasMessageContaining("model_type");
+    }
+
+    @Test
     void theTranslatorPrefixesAndTransforms() {
         Translator translator = new Translator(manager, Map.of("model_type", "text2text", "name", "org/t5",
             "prefix", "reverse: "));
         // The test provider's text2text model reverses the words of its input, prefix included.
         assertThat(translator.translate(List.of("one two"))).containsExactly("two one reverse:");
-        assertThat(manager.info("translator").requesters()).containsExactly("dev.modelmanager.examples.translator");
+        assertThat(manager.info("translator").requesters()).containsExactly(LOCAL);
         translator.deactivate();
+        assertThat(manager.list()).as("released").allMatch(m -> m.requesters().isEmpty());
+    }
+
+    @Test
+    void aModelIdAloneAttachesToTheModelRegisteredUnderIt() {
+        manager.register("declared", ModelRequirement.builder(ModelType.TEXT2TEXT, "org/t5").build(), "config:declared");
+        Translator translator = new Translator(manager, Map.of("model.id", "declared", "prefix", ""));
+        assertThat(manager.info("declared").requesters()).containsExactly("config:declared", LOCAL);
+        assertThat(translator.translate(List.of("a b"))).containsExactly("b a");
+        translator.deactivate();
+        assertThat(manager.info("declared").requesters()).containsExactly("config:declared");
+        assertThatThrownBy(() -> new Translator(manager, Map.of("model.id", "nobody")))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_REGISTERED));
     }
 
     @Test

@@ -3,23 +3,25 @@ package dev.modelmanager.examples.documents;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
-import dev.modelmanager.api.ModelManager;
-import dev.modelmanager.api.ModelRequirement;
-import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.EmbeddingModelRef;
 
 /**
- * The document processor of the model manager guide: a host bundle that needs a sentence-embedding model. It
- * registers the model when it activates and releases it when it deactivates; in between it embeds the texts it
- * is given and ranks them against queries by cosine similarity. Gogo: {@code docs:add}, {@code docs:search},
- * {@code docs:list}. (Gogo calls any public method by name, so the Java API uses other names than the commands.)
+ * The document processor of the model manager guide: a host bundle that needs a sentence-embedding model and asks
+ * for nothing but the model's service: {@code @Reference(target = "(model.id=minilm)") EmbeddingModelRef}.
+ * Declarative Services activates it when a model registered as {@code minilm} (the distribution's declared model)
+ * is there, gives it a handle holding this bundle's reference, and deactivates it and releases the reference when
+ * the model goes. In between it embeds the texts it is given and ranks them against queries by cosine similarity.
+ * To use another model, configure PID {@value #PID} with {@code embedder.target=(model.id=other)}. Gogo:
+ * {@code docs:add}, {@code docs:search}, {@code docs:list}. (Gogo calls any public method by name, so the Java API
+ * uses other names than the commands.)
  */
 @Component(service = DocumentProcessor.class, immediate = true, configurationPid = DocumentProcessor.PID, property = {
     "osgi.command.scope=docs",
@@ -28,22 +30,8 @@ import dev.modelmanager.api.ModelType;
     "osgi.command.function=list"
 })
 public final class DocumentProcessor {
-    /**
-     * Optional configuration: {@code model.id} (default {@value #MODEL_ID}) and, to use another model than the
-     * default MiniLM from the Hub, requirement keys as in {@code model:register} ({@code model_type}, {@code name},
-     * {@code jar}, ...). The distribution points it at its declared {@code minilm}, which the two then share.
-     */
+    /** Optional configuration: {@code embedder.target}, the filter that picks the model's service. */
     static final String PID = "dev.modelmanager.examples.documents";
-    /** Who holds the reference: this bundle. */
-    static final String REQUESTER = "dev.modelmanager.examples.documents";
-    /** The id this bundle uses for its model; another bundle using the same id shares the loaded model. */
-    static final String MODEL_ID = "docs.embeddings";
-    /** What this bundle needs. The manager decides where and when it runs. */
-    static final ModelRequirement EMBEDDINGS = ModelRequirement
-        .builder(ModelType.EMBEDDING, "sentence-transformers/all-MiniLM-L6-v2")
-        .dimension(384)
-        .batchSize(32)
-        .build();
 
     /** A stored document with its embedding. */
     record Document(int id, String text, float[] vector) {
@@ -53,25 +41,17 @@ public final class DocumentProcessor {
     public record Match(int id, String text, double score) {
     }
 
-    private final ModelManager models;
-    private final String modelId;
+    private final EmbeddingModelRef embedder;
     private final List<Document> documents = new CopyOnWriteArrayList<>();
 
     @Activate
-    public DocumentProcessor(@Reference ModelManager models, java.util.Map<String, Object> config) {
-        this.models = models;
-        this.modelId = dev.modelmanager.examples.ExampleModels.modelId(config, MODEL_ID);
-        models.register(modelId, dev.modelmanager.examples.ExampleModels.requirement(config, EMBEDDINGS), REQUESTER);
-    }
-
-    @Deactivate
-    void deactivate() {
-        models.release(modelId, REQUESTER);
+    public DocumentProcessor(@Reference(name = "embedder", target = "(model.id=minilm)") EmbeddingModelRef embedder) {
+        this.embedder = embedder;
     }
 
     /** Embeds and stores a text; returns its id. */
     public int addDocument(String text) {
-        float[] vector = models.embed(modelId, List.of(text)).vectors().get(0);
+        float[] vector = embedder.embed(text);
         synchronized (documents) {
             int id = documents.size() + 1;
             documents.add(new Document(id, text, vector));
@@ -84,7 +64,7 @@ public final class DocumentProcessor {
         if (k < 1) {
             throw new IllegalArgumentException("k must be at least 1, was " + k);
         }
-        float[] q = models.embed(modelId, List.of(query)).vectors().get(0);
+        float[] q = embedder.embed(query);
         List<Match> matches = new ArrayList<>();
         for (Document d : documents) {
             matches.add(new Match(d.id(), d.text(), cosine(q, d.vector())));
@@ -136,7 +116,7 @@ public final class DocumentProcessor {
         }
         StringBuilder out = new StringBuilder();
         for (Match m : matches) {
-            out.append(String.format(java.util.Locale.ROOT, "%.4f  #%d  %s%n", m.score(), m.id(), m.text()));
+            out.append(String.format(Locale.ROOT, "%.4f  #%d  %s%n", m.score(), m.id(), m.text()));
         }
         return out.toString();
     }

@@ -14,46 +14,41 @@ import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.Text2TextRef;
 import dev.modelmanager.examples.ExampleModels;
 
 /**
  * A translator: a host bundle that needs a text2text model (T5 style, prompted with {@code translate English to
- * French: ...}). Registers its model at activation and releases it at deactivation. Active once configured (PID
- * {@value #PID}: {@code model.id}, requirement keys such as {@code path=/models/tiny-t5-en-fr}, and {@code prefix}).
- * Gogo: {@code translate:text}.
+ * French: ...}). Takes a {@link Text2TextRef} at activation and closes it at deactivation. Active once configured
+ * (PID {@value #PID}: {@code model.id}, requirement keys such as {@code path=/models/tiny-t5-en-fr}, and its own key
+ * {@code prefix}). Gogo: {@code translate:text}.
  */
 @Component(service = Translator.class, immediate = true, configurationPid = Translator.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE, property = {
         "osgi.command.scope=translate", "osgi.command.function=text"})
 public final class Translator {
     static final String PID = "dev.modelmanager.examples.translator";
-    static final String REQUESTER = "dev.modelmanager.examples.translator";
     static final ModelRequirement DEFAULT = ModelRequirement.builder(ModelType.TEXT2TEXT, "Xenova/t5-small").build();
+    private static final GenerationOptions GREEDY = GenerationOptions.builder().temperature(0.0).build();
 
-    private final ModelManager models;
-    private final String modelId;
+    private final Text2TextRef model;
     private final String prefix;
 
     @Activate
     public Translator(@Reference ModelManager models, Map<String, Object> config) {
-        this.models = models;
-        this.modelId = ExampleModels.modelId(config, "translator");
         Object p = config.get("prefix");
         this.prefix = p == null ? "translate English to French: " : p.toString();
-        Map<String, Object> keys = new java.util.HashMap<>(config);
-        keys.remove("prefix");
-        models.register(modelId, ExampleModels.requirement(keys, DEFAULT), REQUESTER);
+        this.model = ExampleModels.open(models, config, "translator", DEFAULT, Text2TextRef.class, "prefix");
     }
 
     @Deactivate
     public void deactivate() {
-        models.release(modelId, REQUESTER);
+        model.close();
     }
 
     /** Translates texts, greedily, in one batch. */
     public List<String> translate(List<String> texts) {
-        return models.transform(modelId, texts.stream().map(t -> prefix + t).toList(),
-            GenerationOptions.builder().temperature(0.0).build()).outputs();
+        return model.transform(texts.stream().map(t -> prefix + t).toList(), GREEDY).outputs();
     }
 
     @Descriptor("Translates a text")
