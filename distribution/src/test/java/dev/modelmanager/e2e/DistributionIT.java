@@ -99,7 +99,7 @@ class DistributionIT {
         Files.writeString(script, "# list what is registered\nmodel:list\n\nmodel:info minilm\n");
         Run run = modelmanager("--script", script.toString());
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("config:minilm, dev.modelmanager.examples.documents");
+        assertThat(run.out()).contains("config:minilm, dev.modelmanager.examples");
     }
 
     @Test
@@ -141,10 +141,10 @@ class DistributionIT {
     void theManagerLogsToItsLogFile() throws Exception {
         modelmanager("-c", "model:list");
         String log = Files.readString(home.resolve("data/log/modelmanager.log"));
-        assertThat(log).contains("Model manager started").contains("registered by dev.modelmanager.examples.documents");
+        assertThat(log).contains("Model manager started").contains("registered by dev.modelmanager.examples");
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
