@@ -22,6 +22,14 @@ public interface EmbeddingModelRef extends ModelRef {
 
     CompletionStage<EmbeddingResult> embedAsync(List<String> texts);
 
+    /** One vector per text, with the call's options (a named prompt, say); see {@link ModelManager}. */
+    EmbeddingResult embed(List<String> texts, EmbeddingOptions options);
+
+    CompletionStage<EmbeddingResult> embedAsync(List<String> texts, EmbeddingOptions options);
+
+    /** The documents by cosine similarity to the query, most similar first. */
+    RerankResult rerank(String query, List<String> documents);
+
     /** Scores each text against each label by embedding similarity, best first (see {@link ModelManager}). */
     ClassificationResult classifyZeroShot(List<String> texts, List<String> candidateLabels);
 }

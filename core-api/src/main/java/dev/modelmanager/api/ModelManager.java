@@ -98,6 +98,18 @@ public interface ModelManager {
     /** {@link #embed}, without blocking. */
     CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts);
 
+    /**
+     * Embeds texts with the call's options: the model's named prompt ({@code query}, {@code passage}, ... as its
+     * sentence-transformers files define them) before each text.
+     *
+     * @throws ModelException as {@link #embed(String, List)}, and {@link ErrorCode#INVALID_INPUT} naming
+     *                        {@code prompt_name} for a prompt the model does not have
+     */
+    EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options);
+
+    /** {@link #embed(String, List, EmbeddingOptions)}, asynchronously. */
+    CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options);
+
     /** Continues a prompt with a text generation model. */
     GenerationResult generate(String modelId, String prompt, GenerationOptions options);
 
@@ -133,6 +145,30 @@ public interface ModelManager {
 
     /** {@link #classify}, without blocking. */
     CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts);
+
+    /**
+     * Classifies text pairs read together (a cross-encoder's query and document, an NLI premise and hypothesis).
+     *
+     * @throws ModelException {@link ErrorCode#INVALID_INPUT} for an empty list or a {@code null} pair,
+     *                        {@link ErrorCode#CAPABILITY_MISSING} if the model or its provider does not classify pairs
+     */
+    ClassificationResult classifyPairs(String modelId, List<TextPair> pairs);
+
+    /** {@link #classifyPairs}, asynchronously. */
+    CompletionStage<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs);
+
+    /**
+     * The documents by relevance to the query, most relevant first: with a cross-encoder classification model (each
+     * query and document read together; the score is its one logit's sigmoid, or its last label's probability), or
+     * with an embedding model (cosine similarity of the vectors, which are cached like any embedding's).
+     *
+     * @throws ModelException {@link ErrorCode#INVALID_INPUT} for a {@code null} query or no documents,
+     *                        {@link ErrorCode#CAPABILITY_MISSING} for other model types
+     */
+    RerankResult rerank(String modelId, String query, List<String> documents);
+
+    /** {@link #rerank}, asynchronously. */
+    CompletionStage<RerankResult> rerankAsync(String modelId, String query, List<String> documents);
 
     /**
      * Zero-shot classification with an embedding model: each text is scored against every candidate label (or

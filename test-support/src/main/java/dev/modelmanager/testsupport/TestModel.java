@@ -66,6 +66,17 @@ public abstract class TestModel implements LoadedModel {
     }
 
     @Override
+    public dev.modelmanager.api.spi.BatchPolicy batchPolicy() {
+        return "per_call".equals(requirement.options().get(TestModelProvider.BATCH_POLICY))
+            ? dev.modelmanager.api.spi.BatchPolicy.PER_CALL : dev.modelmanager.api.spi.BatchPolicy.COMBINE;
+    }
+
+    @Override
+    public int concurrency() {
+        return Integer.parseInt(requirement.options().getOrDefault(TestModelProvider.CONCURRENCY, "0"));
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             onClose.run();
@@ -117,6 +128,32 @@ public abstract class TestModel implements LoadedModel {
         @Override
         public int dimension() {
             return dimension;
+        }
+
+        @Override
+        public Map<String, String> prompts() {
+            Map<String, String> prompts = new java.util.LinkedHashMap<>();
+            String spec = requirement.options().get(TestModelProvider.PROMPTS);
+            if (spec != null) {
+                for (String entry : spec.split(";")) {
+                    int eq = entry.indexOf('=');
+                    prompts.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            return prompts;
+        }
+
+        @Override
+        public List<float[]> embed(List<String> texts, String promptName) throws InterruptedException {
+            if (promptName == null) {
+                return embed(texts);
+            }
+            String prompt = prompts().get(promptName);
+            if (prompt == null) {
+                throw dev.modelmanager.api.ModelException.invalidInput(null, "prompt_name", "no prompt '" + promptName
+                    + "'");
+            }
+            return embed(texts.stream().map(t -> prompt + t).toList());
         }
 
         @Override
@@ -273,6 +310,13 @@ public abstract class TestModel implements LoadedModel {
                 out.add(List.of(new LabelScore("NEGATIVE", 1 - positive), new LabelScore("POSITIVE", positive)));
             }
             return out;
+        }
+
+        /** A pair scores as its two texts read one after the other. */
+        @Override
+        public List<List<LabelScore>> classifyPairs(List<dev.modelmanager.api.TextPair> pairs)
+            throws InterruptedException {
+            return classify(pairs.stream().map(p -> p.text() + " " + p.textPair()).toList());
         }
     }
 }

@@ -38,6 +38,12 @@ public class TestModelProvider implements ModelProvider {
     public static final String BATCH_DELAY_MS = "batch_delay_ms";
     /** Requirement option: the embedding size actually produced (to test the dimension check). */
     public static final String PRODUCE_DIMENSION = "produce_dimension";
+    /** Option: {@code per_call} makes instances state {@code BatchPolicy.PER_CALL}. */
+    public static final String BATCH_POLICY = "batch_policy";
+    /** Option: the concurrency instances state. */
+    public static final String CONCURRENCY = "concurrency";
+    /** Option: named prompts of an embedder, {@code name=text;name=text}. */
+    public static final String PROMPTS = "prompts";
 
     private final String name;
     private final AtomicInteger loads = new AtomicInteger();

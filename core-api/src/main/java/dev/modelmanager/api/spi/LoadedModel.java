@@ -25,6 +25,23 @@ public interface LoadedModel extends AutoCloseable {
     }
 
     /**
+     * Whether the manager may merge callers' texts into one call of this instance (embedding, classification).
+     * Defaults to {@link BatchPolicy#COMBINE}.
+     */
+    default BatchPolicy batchPolicy() {
+        return BatchPolicy.COMBINE;
+    }
+
+    /**
+     * How many calls this instance runs at once to full effect (a provider with a compute budget of its own says
+     * it); the manager gives the instance no more slots than that, so that waiting texts gather into batches instead
+     * of queueing inside the provider. {@code 0} (the default): the manager's {@code worker.concurrency}.
+     */
+    default int concurrency() {
+        return 0;
+    }
+
+    /**
      * Frees the instance. Called once, after every call on it has finished or been abandoned; must not throw.
      */
     @Override

@@ -7,7 +7,7 @@
  * {@link dev.modelmanager.api.spi.ClassificationModel}, {@link dev.modelmanager.api.spi.Text2TextModel}).
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package dev.modelmanager.api.spi;
 
 import org.osgi.annotation.bundle.Export;

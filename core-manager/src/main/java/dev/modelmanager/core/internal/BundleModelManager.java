@@ -9,7 +9,10 @@ import java.util.concurrent.Flow;
 
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.RerankResult;
+import dev.modelmanager.api.TextPair;
 import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
@@ -82,6 +85,16 @@ final class BundleModelManager implements ModelManager {
     }
 
     @Override
+    public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
+        return manager.embed(modelId, texts, options);
+    }
+
+    @Override
+    public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options) {
+        return manager.embedAsync(modelId, texts, options);
+    }
+
+    @Override
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
         return manager.generate(modelId, prompt, options);
     }
@@ -132,6 +145,26 @@ final class BundleModelManager implements ModelManager {
     @Override
     public CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
         return manager.classifyAsync(modelId, texts);
+    }
+
+    @Override
+    public ClassificationResult classifyPairs(String modelId, List<TextPair> pairs) {
+        return manager.classifyPairs(modelId, pairs);
+    }
+
+    @Override
+    public CompletionStage<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs) {
+        return manager.classifyPairsAsync(modelId, pairs);
+    }
+
+    @Override
+    public RerankResult rerank(String modelId, String query, List<String> documents) {
+        return manager.rerank(modelId, query, documents);
+    }
+
+    @Override
+    public CompletionStage<RerankResult> rerankAsync(String modelId, String query, List<String> documents) {
+        return manager.rerankAsync(modelId, query, documents);
     }
 
     @Override

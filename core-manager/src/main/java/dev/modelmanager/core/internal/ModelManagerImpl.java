@@ -19,7 +19,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.RerankResult;
+import dev.modelmanager.api.TextPair;
 import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
@@ -41,6 +44,7 @@ import dev.modelmanager.core.internal.device.DeviceRegistry;
 import dev.modelmanager.core.internal.exec.DaemonThreads;
 import dev.modelmanager.core.internal.inference.GenerationInference;
 import dev.modelmanager.core.internal.inference.Profiler;
+import dev.modelmanager.core.internal.inference.RankingInference;
 import dev.modelmanager.core.internal.inference.TextInference;
 import dev.modelmanager.core.internal.lifecycle.EventPublisher;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
@@ -77,6 +81,7 @@ public final class ModelManagerImpl implements ModelManager {
     private final ModelRegistry registry;
     private final LifecycleContext ctx;
     private final TextInference text;
+    private final RankingInference ranking;
     private final GenerationInference generation;
     private final Optional<StatePersistence> persistence;
     private final Registrations registrations;
@@ -118,6 +123,7 @@ public final class ModelManagerImpl implements ModelManager {
                 }
             });
         this.text = new TextInference(() -> this.settings, registry::bind);
+        this.ranking = new RankingInference(() -> this.settings, registry::bind, text);
         this.generation = new GenerationInference(() -> this.settings, registry::bind);
         this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
             : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
@@ -323,6 +329,16 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     @Override
+    public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
+        return text.embed(modelId, texts, options);
+    }
+
+    @Override
+    public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options) {
+        return text.embedAsync(modelId, texts, options);
+    }
+
+    @Override
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
         return generation.generate(modelId, prompt, options);
     }
@@ -376,14 +392,34 @@ public final class ModelManagerImpl implements ModelManager {
     }
 
     @Override
+    public ClassificationResult classifyPairs(String modelId, List<TextPair> pairs) {
+        return ranking.classifyPairs(modelId, pairs);
+    }
+
+    @Override
+    public CompletionStage<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs) {
+        return ranking.classifyPairsAsync(modelId, pairs);
+    }
+
+    @Override
+    public RerankResult rerank(String modelId, String query, List<String> documents) {
+        return ranking.rerank(modelId, query, documents);
+    }
+
+    @Override
+    public CompletionStage<RerankResult> rerankAsync(String modelId, String query, List<String> documents) {
+        return ranking.rerankAsync(modelId, query, documents);
+    }
+
+    @Override
     public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels) {
-        return text.classifyZeroShot(modelId, texts, candidateLabels);
+        return ranking.classifyZeroShot(modelId, texts, candidateLabels);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
                                                                        List<String> candidateLabels) {
-        return text.classifyZeroShotAsync(modelId, texts, candidateLabels);
+        return ranking.classifyZeroShotAsync(modelId, texts, candidateLabels);
     }
 
     // ------------------------------------------------------------------ lifecycle and routing

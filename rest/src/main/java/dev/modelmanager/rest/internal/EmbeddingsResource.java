@@ -12,10 +12,14 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.modelmanager.api.Embedding;
+import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.EmbeddingResult;
 import dev.modelmanager.api.ModelManager;
 
-/** {@code POST /v1/embeddings}, as OpenAI's: float or base64 vectors, {@code dimensions} checked. */
+/**
+ * {@code POST /v1/embeddings}, as OpenAI's: float or base64 vectors, {@code dimensions} checked; and
+ * {@code prompt_name}, as text-embeddings-inference takes it: the model's named prompt before each input.
+ */
 final class EmbeddingsResource {
     private final ModelManager manager;
 
@@ -39,7 +43,8 @@ final class EmbeddingsResource {
             throw ApiError.badRequest("encoding_format", "encoding_format: must be float or base64, was " + format);
         }
         Integer dimensions = Json.integer(body, "dimensions");
-        EmbeddingResult result = manager.embed(model, input);
+        String prompt = Json.text(body, "prompt_name", false);
+        EmbeddingResult result = manager.embed(model, input, new EmbeddingOptions(prompt));
         List<Map<String, Object>> data = new ArrayList<>(result.embeddings().size());
         for (int i = 0; i < result.embeddings().size(); i++) {
             Embedding e = result.embeddings().get(i);

@@ -24,7 +24,7 @@ final class OpenAiServlet extends JsonServlet {
 
     private final transient ModelManager manager;
     private final transient Routes routes = new Routes("/v1/models, /v1/embeddings, /v1/chat/completions, "
-        + "/v1/completions");
+        + "/v1/completions, /v1/rerank");
 
     OpenAiServlet(ModelManager manager, Supplier<RestSettings> settings) {
         super(settings);
@@ -33,6 +33,7 @@ final class OpenAiServlet extends JsonServlet {
             .add("GET", "models/{id*}", x -> x.write(200, model(manager.info(x.param(0)))));
         new EmbeddingsResource(manager).addTo(routes);
         new CompletionsResource(manager).addTo(routes);
+        new RerankResource(manager).addTo(routes);
     }
 
     @Override

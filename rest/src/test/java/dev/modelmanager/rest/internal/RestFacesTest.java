@@ -119,6 +119,46 @@ class RestFacesTest {
     }
 
     @Test
+    void rerankAnswersInJinasShapeAndRefusesBadRequestsNamingTheField() throws Exception {
+        registerEmbedder();
+        HttpResponse<String> r = call("POST", "/v1/rerank", """
+            {"model": "docs", "query": "cats sleep all day", "top_n": 2,
+             "documents": ["stock markets fell", {"text": "cats sleep all day long"}, "a recipe for soup"]}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("model").asText()).isEqualTo("docs");
+        assertThat(body.get("method").asText()).isEqualTo("cosine");
+        assertThat(body.get("results")).hasSize(2);
+        assertThat(body.get("results").get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(body.get("results").get(0).get("document").get("text").asText()).isEqualTo("cats sleep all day long");
+        assertThat(body.get("results").get(0).get("relevance_score").asDouble())
+            .isGreaterThan(body.get("results").get(1).get("relevance_score").asDouble());
+
+        JsonNode bare = json(call("POST", "/v1/rerank", """
+            {"model": "docs", "query": "soup", "texts": ["soup recipes", "trains"], "return_documents": false}"""));
+        assertThat(bare.get("results")).hasSize(2);
+        assertThat(bare.get("results").get(0).has("document")).isFalse();
+
+        HttpResponse<String> noQuery = call("POST", "/v1/rerank", "{\"model\": \"docs\", \"documents\": [\"a\"]}");
+        assertThat(noQuery.statusCode()).isEqualTo(400);
+        assertThat(json(noQuery).get("error").get("param").asText()).isEqualTo("query");
+        HttpResponse<String> badDoc = call("POST", "/v1/rerank", """
+            {"model": "docs", "query": "q", "documents": ["a", 7]}""");
+        assertThat(badDoc.statusCode()).isEqualTo(400);
+        assertThat(json(badDoc).get("error").get("message").asText()).contains("documents[1]");
+        registerGenerator();
+        HttpResponse<String> generator = call("POST", "/v1/rerank", """
+            {"model": "story", "query": "q", "documents": ["a"]}""");
+        assertThat(generator.statusCode()).as(generator.body()).isEqualTo(400);
+        assertThat(generator.body()).contains("cannot rerank");
+
+        HttpResponse<String> prompt = call("POST", "/v1/embeddings", """
+            {"model": "docs", "input": "x", "prompt_name": "query"}""");
+        assertThat(prompt.statusCode()).as(prompt.body()).isEqualTo(400);
+        assertThat(json(prompt).get("error").get("param").asText()).isEqualTo("prompt_name");
+    }
+
+    @Test
     void managementRegistersListsLoadsSwitchesAndReleases() throws Exception {
         registerEmbedder();
         registerGenerator();

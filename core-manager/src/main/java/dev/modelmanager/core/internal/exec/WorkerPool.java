@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.spi.BatchPolicy;
 import dev.modelmanager.api.spi.LoadedModel;
 
 /**
@@ -113,6 +114,7 @@ public final class WorkerPool {
     private final ScheduledFuture<?> shrinking;
 
     private final Slots slots;
+    private final boolean combines;
 
     public WorkerPool(String id, String modelId, Instance first, Config config, Grower grower, Closer closer,
                       ScheduledExecutorService timer, Executor lifecycle) {
@@ -124,6 +126,7 @@ public final class WorkerPool {
         this.timer = timer;
         this.lifecycle = lifecycle;
         this.slots = new Slots(modelId, first, config, grower != null);
+        this.combines = combines(first.model());
         int capacity = config.concurrency();
         this.executor = new ThreadPoolExecutor(capacity, capacity, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
             DaemonThreads.named("modelmanager-" + id));
@@ -152,6 +155,22 @@ public final class WorkerPool {
     /** The first instance's model: its details and capabilities stand for all. */
     public LoadedModel model() {
         return slots.instances()[0].model();
+    }
+
+    /**
+     * Whether callers' texts may be merged into one call ({@link BatchPolicy#COMBINE}, as the first instance stated
+     * when the pool was made; a provider failing to say means yes).
+     */
+    public boolean combinesCalls() {
+        return combines;
+    }
+
+    private static boolean combines(LoadedModel model) {
+        try {
+            return model.batchPolicy() != BatchPolicy.PER_CALL;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
+        }
     }
 
     /** Loaded instances now. */

@@ -1,6 +1,7 @@
 package dev.modelmanager.core.internal.inference;
 
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import dev.modelmanager.api.ClassificationResult;
 import dev.modelmanager.api.EmbeddingResult;
@@ -8,6 +9,7 @@ import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.RerankResult;
 import dev.modelmanager.api.TokenUsage;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.spi.Completion;
@@ -20,6 +22,21 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  */
 final class Accounting {
     private Accounting() {
+    }
+
+    /** Runs a blocking call that started at {@code start} and counts it, whether it answers or throws. */
+    static <R> R counted(ModelEntry entry, long start, Supplier<R> call) {
+        R result = null;
+        ModelException failure = null;
+        try {
+            result = call.get();
+            return result;
+        } catch (ModelException e) {
+            failure = e;
+            throw e;
+        } finally {
+            record(entry, start, result, failure);
+        }
     }
 
     /** Counts a blocking call that started at {@code start}: its result, or ({@code null}) its failure. */
@@ -39,6 +56,8 @@ final class Accounting {
             items = e.embeddings().size();
         } else if (result instanceof ClassificationResult c) {
             items = c.classifications().size();
+        } else if (result instanceof RerankResult r) {
+            items = r.results().size();
         } else if (result instanceof TransformResult t) {
             items = t.outputs().size();
         } else if (result instanceof GenerationResult g) {

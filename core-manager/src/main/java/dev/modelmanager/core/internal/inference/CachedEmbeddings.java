@@ -23,7 +23,12 @@ final class CachedEmbeddings {
     /** Where each missing text's vector goes; {@code null} when all are missing (in order). */
     private final int[] slots;
 
-    private CachedEmbeddings(EmbeddingCache cache, Embedding[] results, List<String> missing, int[] slots) {
+    /** What the cache keys a text by: the text, after the prompt's name when it has one. */
+    private final String prefix;
+
+    private CachedEmbeddings(EmbeddingCache cache, Embedding[] results, List<String> missing, int[] slots,
+                             String prefix) {
+        this.prefix = prefix;
         this.cache = cache;
         this.results = results;
         this.missing = missing;
@@ -31,15 +36,21 @@ final class CachedEmbeddings {
     }
 
     static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts) {
+        return lookUp(entry, texts, null);
+    }
+
+    /** As {@link #lookUp(ModelEntry, List)} for texts embedded after the model's prompt {@code prompt}. */
+    static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts, String prompt) {
         EmbeddingCache cache = entry.cache();
         Embedding[] results = new Embedding[texts.size()];
+        String prefix = prompt == null ? "" : "\u0000prompt:" + prompt + "\u0000";
         if (cache == null) {
-            return new CachedEmbeddings(null, results, List.copyOf(texts), null);
+            return new CachedEmbeddings(null, results, List.copyOf(texts), null, prefix);
         }
         List<String> missing = new ArrayList<>(texts.size());
         int[] slots = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
-            float[] hit = cache.get(texts.get(i));
+            float[] hit = cache.get(prefix.isEmpty() ? texts.get(i) : prefix + texts.get(i));
             if (hit != null) {
                 results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
             } else {
@@ -48,7 +59,7 @@ final class CachedEmbeddings {
             }
         }
         return new CachedEmbeddings(cache, results, missing,
-            missing.size() == texts.size() ? null : Arrays.copyOf(slots, missing.size()));
+            missing.size() == texts.size() ? null : Arrays.copyOf(slots, missing.size()), prefix);
     }
 
     /** The texts the model must embed. */
@@ -62,7 +73,7 @@ final class CachedEmbeddings {
             Done<float[]> d = computed.get(k);
             results[slots == null ? k : slots[k]] = new Embedding(d.value(), false, d.took(), d.workerId(), d.device());
             if (cache != null) {
-                cache.put(missing.get(k), d.value());
+                cache.put(prefix.isEmpty() ? missing.get(k) : prefix + missing.get(k), d.value());
             }
         }
         return new EmbeddingResult(modelId, List.of(results), Duration.ofNanos(System.nanoTime() - start));

@@ -116,17 +116,7 @@ public final class GenerationInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        GenerationResult result = null;
-        ModelException failure = null;
-        try {
-            result = call.apply(binding);
-            return result;
-        } catch (ModelException e) {
-            failure = e;
-            throw e;
-        } finally {
-            Accounting.record(entry, start, result, failure);
-        }
+        return Accounting.counted(entry, start, () -> call.apply(binding));
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.GenerationModel, GenerationResult> generateBody(

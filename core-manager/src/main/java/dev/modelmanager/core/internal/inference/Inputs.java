@@ -21,6 +21,17 @@ final class Inputs {
         }
     }
 
+    static void pairs(String modelId, List<dev.modelmanager.api.TextPair> pairs) {
+        if (pairs == null || pairs.isEmpty()) {
+            throw ModelException.invalidInput(modelId, "pairs", "must hold at least one text pair");
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            if (pairs.get(i) == null) {
+                throw ModelException.invalidInput(modelId, "pairs[" + i + "]", "must not be null");
+            }
+        }
+    }
+
     static void prompt(String modelId, String prompt) {
         if (prompt == null) {
             throw ModelException.invalidInput(modelId, "prompt", "must not be null");

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import dev.modelmanager.api.Classification;
 import dev.modelmanager.api.ClassificationResult;
+import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.EmbeddingResult;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.GenerationOptions;
@@ -28,8 +29,7 @@ import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
- * Calls on texts: embedding (through the model's embedding cache), classification, zero-shot classification and
- * text2text. Embedding and classification go through the pool's {@link MicroBatcher} when slots are busy and
+ * Calls on texts: embedding (through the model's embedding cache), classification and text2text. Embedding and classification go through the pool's {@link MicroBatcher} when slots are busy and
  * bypass it (running on the caller's thread when blocking) when a slot is free and nothing waits. Every blocking
  * method throws {@link ModelException}; every {@code ...Async} method answers a future and never throws.
  */
@@ -49,33 +49,40 @@ public final class TextInference {
     // ------------------------------------------------------------------ embedding
 
     public EmbeddingResult embed(String modelId, List<String> texts) {
+        return embed(modelId, texts, EmbeddingOptions.DEFAULTS);
+    }
+
+    /**
+     * Embeds texts, with the model's prompt {@code options.promptName()} when given: the cache keeps vectors per
+     * prompt, and only texts with the same prompt are batched together.
+     */
+    public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
         Inputs.texts(modelId, "texts", texts);
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
+        String prompt = prompt(options);
         long start = System.nanoTime();
-        EmbeddingResult result = null;
-        ModelException failure = null;
-        try {
-            CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts);
-            result = lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
-                : lookup.result(entry.id(), run(entry, Operation.EMBED, EMBED, lookup.missing()), start);
-            return result;
-        } catch (ModelException e) {
-            failure = e;
-            throw e;
-        } finally {
-            Accounting.record(entry, start, result, failure);
-        }
+        return Accounting.counted(entry, start, () -> {
+            CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
+            return lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
+                : lookup.result(entry.id(), run(entry, Operation.EMBED, embedder(prompt), lookup.missing()), start);
+        });
     }
 
     public CompletableFuture<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
+        return embedAsync(modelId, texts, EmbeddingOptions.DEFAULTS);
+    }
+
+    public CompletableFuture<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options) {
         long start = System.nanoTime();
         ModelEntry entry;
         CachedEmbeddings lookup;
+        String prompt;
         try {
             Inputs.texts(modelId, "texts", texts);
             entry = resolver.apply(modelId).entry();
-            lookup = CachedEmbeddings.lookUp(entry, texts);
+            prompt = prompt(options);
+            lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -85,8 +92,25 @@ public final class TextInference {
             accounting.accept(all, null);
             return CompletableFuture.completedFuture(all);
         }
-        return runAsync(entry, Operation.EMBED, EMBED, lookup.missing(),
+        return runAsync(entry, Operation.EMBED, embedder(prompt), lookup.missing(),
             values -> lookup.result(entry.id(), values, start), accounting);
+    }
+
+    private static String prompt(EmbeddingOptions options) {
+        return options == null ? null : options.promptName();
+    }
+
+    /** The provider call for texts with one prompt; each prompt has a batcher of its own. */
+    private static MicroBatcher.Runner<EmbeddingModel, float[]> embedder(String prompt) {
+        return prompt == null ? EMBED : new PromptedEmbed(prompt);
+    }
+
+    /** Embedding with a named prompt; equal for the same prompt, so that its batcher is found again. */
+    private record PromptedEmbed(String prompt) implements MicroBatcher.Runner<EmbeddingModel, float[]> {
+        @Override
+        public List<float[]> run(EmbeddingModel model, List<String> texts) throws Exception {
+            return model.embed(texts, prompt);
+        }
     }
 
     // ------------------------------------------------------------------ classification
@@ -96,17 +120,8 @@ public final class TextInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        ClassificationResult result = null;
-        ModelException failure = null;
-        try {
-            result = classification(binding, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start);
-            return result;
-        } catch (ModelException e) {
-            failure = e;
-            throw e;
-        } finally {
-            Accounting.record(entry, start, result, failure);
-        }
+        return Accounting.counted(entry, start,
+            () -> classification(binding, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start));
     }
 
     public CompletableFuture<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
@@ -124,7 +139,7 @@ public final class TextInference {
     }
 
     /** The labels of each text, best first, without those below this id's threshold. */
-    private static ClassificationResult classification(Binding binding, List<Done<List<LabelScore>>> values,
+    static ClassificationResult classification(Binding binding, List<Done<List<LabelScore>>> values,
                                                        long start) {
         ModelEntry entry = binding.entry();
         Double threshold = binding.requirement().threshold();
@@ -140,97 +155,15 @@ public final class TextInference {
             last.workerId(), last.device());
     }
 
-    // ------------------------------------------------------------------ zero-shot and text2text
-
-    /** Scores each text against each candidate label by the cosine similarity of their embeddings. */
-    public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> labels) {
-        checkZeroShot(modelId, texts, labels);
-        Binding binding = resolver.apply(modelId);
-        ModelEntry entry = binding.entry();
-        long start = System.nanoTime();
-        ClassificationResult result = null;
-        ModelException failure = null;
-        try {
-            result = calls.call(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)));
-            return result;
-        } catch (ModelException e) {
-            failure = e;
-            throw e;
-        } finally {
-            Accounting.record(entry, start, result, failure);
-        }
-    }
-
-    public CompletableFuture<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
-                                                                         List<String> labels) {
-        long start = System.nanoTime();
-        try {
-            checkZeroShot(modelId, texts, labels);
-            Binding binding = resolver.apply(modelId);
-            ModelEntry entry = binding.entry();
-            return calls.submit(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)),
-                Accounting.of(entry, start));
-        } catch (ModelException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private static void checkZeroShot(String modelId, List<String> texts, List<String> labels) {
-        Inputs.texts(modelId, "texts", texts);
-        Inputs.texts(modelId, "candidate_labels", labels);
-        if (labels.size() < 2) {
-            throw ModelException.invalidInput(modelId, "candidate_labels", "needs at least two labels to choose from");
-        }
-    }
-
-    private static CallRunner.Body<EmbeddingModel, ClassificationResult> zeroShot(ModelEntry entry, List<String> texts,
-                                                                                 List<String> candidates) {
-        return (model, worker, abandoned) -> {
-            long t0 = System.nanoTime();
-            List<float[]> labelVectors = model.embed(candidates);
-            List<float[]> textVectors = model.embed(texts);
-            List<Classification> classifications = new ArrayList<>(texts.size());
-            for (float[] text : textVectors) {
-                List<LabelScore> scores = new ArrayList<>(candidates.size());
-                for (int l = 0; l < candidates.size(); l++) {
-                    scores.add(new LabelScore(candidates.get(l), cosine(text, labelVectors.get(l))));
-                }
-                scores.sort(Comparator.comparingDouble(LabelScore::score).reversed());
-                classifications.add(new Classification(scores));
-            }
-            return new ClassificationResult(entry.id(), classifications, Duration.ofNanos(System.nanoTime() - t0),
-                worker.id(), worker.device());
-        };
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
-    }
+    // ------------------------------------------------------------------ text2text
 
     public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
         Inputs.texts(modelId, "inputs", inputs);
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        TransformResult result = null;
-        ModelException failure = null;
-        try {
-            result = calls.call(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options));
-            return result;
-        } catch (ModelException e) {
-            failure = e;
-            throw e;
-        } finally {
-            Accounting.record(entry, start, result, failure);
-        }
+        return Accounting.counted(entry, start,
+            () -> calls.call(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options)));
     }
 
     public CompletableFuture<TransformResult> transformAsync(String modelId, List<String> inputs,
@@ -271,7 +204,7 @@ public final class TextInference {
         op.check(entry);
         for (int attempt = 1; ; attempt++) {
             WorkerPool pool = calls.awaitPool(entry);
-            if (!calls.settings().microBatching()) {
+            if (!calls.settings().microBatching() || !pool.combinesCalls()) {
                 return unbatched(entry, op, runner, texts);
             }
             MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
@@ -315,7 +248,7 @@ public final class TextInference {
                 CallRunner.fail(result, accounting, error);
                 return;
             }
-            if (!calls.settings().microBatching()) {
+            if (!calls.settings().microBatching() || !pool.combinesCalls()) {
                 unbatchedAsync(entry, op, runner, texts).whenComplete((values, e) ->
                     complete(result, accounting, values, e, assemble, entry));
                 return;
@@ -414,7 +347,8 @@ public final class TextInference {
 
     private <C, V> MicroBatcher<C, V> batcher(WorkerPool pool, ModelEntry entry, Operation<C> op,
                                               MicroBatcher.Runner<C, V> runner) {
-        return pool.batcher(op.name(), p -> new MicroBatcher<>(p, model -> op.view(entry, model), runner,
+        String key = runner instanceof PromptedEmbed p ? op.name() + "#" + p.prompt() : op.name();
+        return pool.batcher(key, p -> new MicroBatcher<>(p, model -> op.view(entry, model), runner,
             () -> entry.requirement().batchSize(), () -> calls.settings().batchDelay()));
     }
 }

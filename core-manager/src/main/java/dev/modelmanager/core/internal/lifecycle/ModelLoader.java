@@ -67,7 +67,7 @@ final class ModelLoader {
             entry.lifecycle().loadFailed(epoch, e, provider.name());
             return;
         }
-        WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(req),
+        WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(req, instance),
             inUse -> grow(entry, epoch, req, provider, inUse), ctx.providers().calls()::close, ctx.timer(),
             ctx.lifecycle());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -76,11 +76,25 @@ final class ModelLoader {
         }
     }
 
-    private WorkerPool.Config poolConfig(ModelRequirement req) {
+    /** The pool's shape: the manager's settings, with no more slots per instance than the instance can use. */
+    private WorkerPool.Config poolConfig(ModelRequirement req, Instance first) {
         LifecycleSettings s = ctx.settings();
         int min = Math.max(1, req.preloadWorkers());
-        return new WorkerPool.Config(min, Math.max(min, s.maxWorkers()), s.workerConcurrency(), s.queueCapacity(),
+        int concurrency = s.workerConcurrency();
+        int stated = statedConcurrency(first);
+        if (stated > 0) {
+            concurrency = Math.min(concurrency, stated);
+        }
+        return new WorkerPool.Config(min, Math.max(min, s.maxWorkers()), concurrency, s.queueCapacity(),
             s.queueTimeout(), s.roundRobin(), s.idleTimeout().isZero() ? Duration.ofSeconds(60) : s.idleTimeout());
+    }
+
+    private static int statedConcurrency(Instance instance) {
+        try {
+            return instance.model().concurrency();
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code /api/resolve-cache/...} URL. Gated repositories want {@code Authorization: Bearer <token>}.
  */
 public final class FakeHub implements AutoCloseable {
-    static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+    public static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
     record HubFile(byte[] content, boolean lfs, boolean moved, String announcedEtag) {
     }
