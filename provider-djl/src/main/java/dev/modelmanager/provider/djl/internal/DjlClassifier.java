@@ -3,28 +3,35 @@ package dev.modelmanager.provider.djl.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import dev.modelmanager.api.LabelScore;
+import dev.modelmanager.api.TextPair;
+import dev.modelmanager.api.spi.BatchPolicy;
 import dev.modelmanager.api.spi.ClassificationModel;
 
 /**
- * Sequence classification: the model's logits turned into scores in Java (softmax for single-label models,
- * sigmoid for multi-label ones; DJL's stock translator needs an operator ONNX Runtime does not have), labelled
- * from {@code id2label}.
+ * Sequence classification of texts and of text pairs (cross-encoders): the model's logits turned into scores in
+ * Java — softmax for single-label models, sigmoid for multi-label ones and for a single logit (a cross-encoder's
+ * relevance, as sentence-transformers' {@code CrossEncoder} does) — labelled from {@code id2label}. Texts run as
+ * {@link Batches} plans them, on the compute threads.
  */
 final class DjlClassifier extends DjlInstance implements ClassificationModel {
     private final OnnxModel model;
     private final Tokens tokens;
     private final List<String> labels;
     private final boolean multiLabel;
+    private final boolean alone;
 
-    DjlClassifier(OnnxModel model, Tokens tokens, List<String> labels, boolean multiLabel, long bytes,
+    DjlClassifier(OnnxModel model, Tokens tokens, List<String> labels, boolean multiLabel, boolean alone, long bytes,
                   Map<String, String> details) {
-        super(List.of(model, tokens), bytes, details);
+        super(List.of(model, tokens), model, bytes, details);
         this.model = model;
         this.tokens = tokens;
         this.labels = labels;
         this.multiLabel = multiLabel;
+        this.alone = alone;
     }
 
     int labelCount() {
@@ -32,11 +39,58 @@ final class DjlClassifier extends DjlInstance implements ClassificationModel {
     }
 
     @Override
+    public BatchPolicy batchPolicy() {
+        return alone ? BatchPolicy.PER_CALL : BatchPolicy.COMBINE;
+    }
+
+    @Override
     public List<List<LabelScore>> classify(List<String> texts) {
-        List<List<LabelScore>> out = new ArrayList<>(texts.size());
+        List<Encoding> encoded = new ArrayList<>(texts.size());
         for (String text : texts) {
-            float[] logits = model.run(tokens.encode(text), Map.of()).values();
-            double[] scores = multiLabel ? sigmoid(logits) : softmax(logits);
+            encoded.add(tokens.encoding(text));
+        }
+        return scores(encoded);
+    }
+
+    @Override
+    public List<List<LabelScore>> classifyPairs(List<TextPair> pairs) {
+        List<Encoding> encoded = new ArrayList<>(pairs.size());
+        for (TextPair pair : pairs) {
+            encoded.add(tokens.encoding(pair.text(), pair.textPair()));
+        }
+        return scores(encoded);
+    }
+
+    private List<List<LabelScore>> scores(List<Encoding> encoded) {
+        int[] lengths = encoded.stream().mapToInt(e -> e.getIds().length).toArray();
+        OrtRuntime.Settings settings = model.runtime().settings();
+        List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
+        List<Callable<List<List<LabelScore>>>> tasks = new ArrayList<>(runs.size());
+        for (int[] run : runs) {
+            tasks.add(() -> run(run, encoded));
+        }
+        List<List<LabelScore>> out = new ArrayList<>(java.util.Collections.nCopies(encoded.size(), null));
+        List<List<List<LabelScore>>> done = model.runAll(tasks);
+        for (int r = 0; r < runs.size(); r++) {
+            for (int k = 0; k < runs.get(r).length; k++) {
+                out.set(runs.get(r)[k], done.get(r).get(k));
+            }
+        }
+        return out;
+    }
+
+    private List<List<LabelScore>> run(int[] indices, List<Encoding> encoded) {
+        List<Encoding> part = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            part.add(encoded.get(i));
+        }
+        OnnxModel.Output logits = model.run(TokenBatch.of(part).inputs(), Map.of(), model.output("logits"));
+        int n = (int) logits.shape()[logits.shape().length - 1];
+        List<List<LabelScore>> out = new ArrayList<>(indices.length);
+        for (int row = 0; row < indices.length; row++) {
+            float[] l = new float[n];
+            System.arraycopy(logits.values(), row * n, l, 0, n);
+            double[] scores = multiLabel || n == 1 ? sigmoid(l) : softmax(l);
             List<LabelScore> labelled = new ArrayList<>(scores.length);
             for (int i = 0; i < scores.length; i++) {
                 labelled.add(new LabelScore(i < labels.size() ? labels.get(i) : "LABEL_" + i, scores[i]));

@@ -3,29 +3,39 @@ package dev.modelmanager.provider.djl.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.spi.BatchPolicy;
 import dev.modelmanager.api.spi.EmbeddingModel;
 
 /**
- * Sentence embeddings the sentence-transformers way: the model's {@code last_hidden_state}, mean-pooled over the
- * attention mask (or the first token's, for CLS pooling), L2-normalised. One text per ONNX run: dynamically
- * quantized models compute their activation scale over the whole input tensor, so padding texts into a batch
- * changes their vectors.
+ * Sentence embeddings the sentence-transformers way, as the model's {@link EmbeddingSpec} says: the token vectors
+ * pooled (mean, CLS, ...) over the attention mask, L2-normalised when the model has a {@code Normalize} module,
+ * each text after its prompt. The texts of a call run as {@link Batches} plans them, on the compute threads, several
+ * runs at once.
  */
 final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
     private final OnnxModel model;
     private final Tokens tokens;
-    private final boolean cls;
-    private final boolean normalize;
+    private final EmbeddingSpec spec;
+    private final boolean alone;
+    private final String output;
     private final int dimension;
 
-    DjlEmbedder(OnnxModel model, Tokens tokens, boolean cls, boolean normalize, long bytes, Map<String, String> details) {
-        super(List.of(model, tokens), bytes, details);
+    /**
+     * @param alone every text runs on its own (dynamically quantized models), unless the user chose throughput
+     */
+    DjlEmbedder(OnnxModel model, Tokens tokens, EmbeddingSpec spec, boolean alone, long bytes,
+                Map<String, String> details) {
+        super(List.of(model, tokens), model, bytes, details);
         this.model = model;
         this.tokens = tokens;
-        this.cls = cls;
-        this.normalize = normalize;
-        this.dimension = embedOne("dimension probe").length;
+        this.spec = spec;
+        this.alone = alone;
+        this.output = model.output("last_hidden_state", "token_embeddings", "sentence_embedding");
+        this.dimension = embed(List.of("dimension probe"), null).get(0).length;
     }
 
     @Override
@@ -34,47 +44,100 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
     }
 
     @Override
-    public List<float[]> embed(List<String> texts) {
-        List<float[]> vectors = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            vectors.add(embedOne(text));
-        }
-        return vectors;
+    public BatchPolicy batchPolicy() {
+        return alone ? BatchPolicy.PER_CALL : BatchPolicy.COMBINE;
     }
 
-    private float[] embedOne(String text) {
-        Map<String, OnnxModel.LongInput> in = tokens.encode(text);
-        OnnxModel.Output hidden = model.run(in, Map.of());
-        long[] mask = in.get("attention_mask").values();
-        int seq = (int) hidden.shape()[1];
-        int d = (int) hidden.shape()[2];
-        float[] h = hidden.values();
-        float[] v = new float[d];
-        if (cls) {
-            System.arraycopy(h, 0, v, 0, d);
-        } else {
-            int n = 0;
-            for (int t = 0; t < seq; t++) {
-                if (mask[t] != 0) {
-                    n++;
-                    for (int k = 0; k < d; k++) {
-                        v[k] += h[t * d + k];
-                    }
-                }
-            }
-            for (int k = 0; k < d; k++) {
-                v[k] /= Math.max(1, n);
+    @Override
+    public Map<String, String> prompts() {
+        return spec.prompts();
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        return embed(texts, null);
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts, String promptName) {
+        String name = promptName != null ? promptName : spec.defaultPrompt();
+        String prompt = null;
+        if (name != null) {
+            prompt = spec.prompts().get(name);
+            if (prompt == null) {
+                throw ModelException.invalidInput(null, "prompt_name", "the model has no prompt '" + name + "'"
+                    + (spec.prompts().isEmpty() ? "" : "; it has " + String.join(", ", spec.prompts().keySet())));
             }
         }
-        if (normalize) {
-            double norm = 0;
-            for (float x : v) {
-                norm += x * x;
+        int promptTokens = prompt != null && !spec.includePrompt() ? tokens.count(prompt) - 1 : 0;
+        List<Encoding> encoded = new ArrayList<>(texts.size());
+        int[] lengths = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            encoded.add(tokens.encoding(prompt == null ? texts.get(i) : prompt + texts.get(i)));
+            lengths[i] = encoded.get(i).getIds().length;
+        }
+        OrtRuntime.Settings settings = model.runtime().settings();
+        List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
+        List<Callable<float[][]>> tasks = new ArrayList<>(runs.size());
+        for (int[] run : runs) {
+            tasks.add(() -> run(run, encoded, promptTokens));
+        }
+        float[][] vectors = new float[texts.size()][];
+        List<float[][]> done = model.runAll(tasks);
+        for (int r = 0; r < runs.size(); r++) {
+            for (int k = 0; k < runs.get(r).length; k++) {
+                vectors[runs.get(r)[k]] = done.get(r)[k];
             }
-            float inv = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
-            for (int k = 0; k < d; k++) {
-                v[k] *= inv;
+        }
+        return List.of(vectors);
+    }
+
+    /** One run of some texts: their pooled, normalised vectors, in the run's order. */
+    private float[][] run(int[] indices, List<Encoding> encoded, int promptTokens) {
+        List<Encoding> part = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            part.add(encoded.get(i));
+        }
+        TokenBatch batch = TokenBatch.of(part);
+        OnnxModel.Output hidden = model.run(batch.inputs(), Map.of(), output);
+        float[][] out = new float[indices.length][];
+        if (hidden.shape().length == 2) { // the graph pools itself
+            int d = (int) hidden.shape()[1];
+            for (int row = 0; row < indices.length; row++) {
+                float[] v = new float[d];
+                System.arraycopy(hidden.values(), row * d, v, 0, d);
+                out[row] = normalized(v);
             }
+            return out;
+        }
+        long[] mask = batch.mask();
+        if (promptTokens > 0) {
+            mask = mask.clone();
+            for (int row = 0; row < indices.length; row++) {
+                for (int t = 0; t < Math.min(promptTokens, batch.length()); t++) {
+                    mask[row * batch.length() + t] = 0;
+                }
+            }
+        }
+        int d = (int) hidden.shape()[2];
+        for (int row = 0; row < indices.length; row++) {
+            out[row] = normalized(Pooling.pool(spec.pooling(), hidden.values(), mask, row, batch.length(), d));
+        }
+        return out;
+    }
+
+    private float[] normalized(float[] v) {
+        if (!spec.normalize()) {
+            return v;
+        }
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        // sentence-transformers' Normalize: v / max(||v||, 1e-12)
+        float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+        for (int k = 0; k < v.length; k++) {
+            v[k] *= inv;
         }
         return v;
     }

@@ -26,30 +26,76 @@ import dev.modelmanager.api.spi.ProviderFit;
 
 /**
  * The {@code djl} provider: models in the Hugging Face ONNX layout ({@code config.json}, {@code tokenizer.json},
- * {@code onnx/*.onnx}) on ONNX Runtime through DJL, for embedding, classification and text2text. Requirement
- * options: {@code pooling} ({@code mean} or {@code cls}, embeddings), {@code normalize} ({@code false} to keep raw
- * vectors).
+ * {@code onnx/*.onnx}) on ONNX Runtime (driven through its Java API) with the Hugging Face tokenizers of DJL, for
+ * embedding, classification and text2text. Embedding models are run as their sentence-transformers files say
+ * ({@link EmbeddingSpec}). Requirement options: {@code pooling} ({@code mean}, {@code cls}, {@code max},
+ * {@code mean_sqrt_len}, {@code weightedmean}, {@code lasttoken}), {@code normalize}, {@code prompt_name} (the
+ * default prompt), {@code batching} ({@code throughput} to batch a dynamically quantized model anyway, at the cost
+ * of vectors that depend on their batch; {@code single} to run every text alone). Configuration (PID
+ * {@value #PID}): the thread budget and batch limits of {@link OrtRuntime.Settings}.
  */
-@Component(service = ModelProvider.class, property = {
+@Component(service = ModelProvider.class, configurationPid = DjlProvider.PID, property = {
     ModelManagerConstants.PROVIDER_NAME + "=djl",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=classification",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text2text"
 })
+@org.osgi.service.metatype.annotations.Designate(ocd = DjlProvider.Config.class)
 public final class DjlProvider implements ModelProvider {
     public static final String NAME = "djl";
+    static final String PID = "dev.modelmanager.provider.djl";
     /** Input length when neither the requirement nor the model says (sentence-transformers' usual). */
     static final int DEFAULT_MAX_INPUT = 256;
     static final int DEFAULT_MAX_OUTPUT = 64;
     /** ONNX Runtime keeps roughly the weights plus working buffers. */
     static final double MEMORY_FACTOR = 1.5;
 
+    /** The provider's configuration. */
+    @org.osgi.service.metatype.annotations.ObjectClassDefinition(name = "Model manager: djl provider",
+        description = "ONNX Runtime's thread budget and batch limits")
+    public @interface Config {
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Cores the provider's runs use at "
+            + "once on the CPU, for all its models together (0: all the machine has)")
+        int threads() default 0;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "ONNX Runtime intra-op threads of "
+            + "one run of a model that batches (0: all of threads; models that run each text alone use 1)")
+        int threads_per_run() default 0;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Runs at once on one GPU")
+        int gpu_concurrency() default 2;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Padded tokens one run may hold when "
+            + "texts are batched (as text-embeddings-inference's max_batch_tokens)")
+        int max_batch_tokens() default 8192;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Texts one run may hold")
+        int max_batch_texts() default 32;
+    }
+
+    private final OrtRuntime runtime;
+
+    /** Outside a framework: the defaults of {@link OrtRuntime.Settings}. */
+    public DjlProvider() {
+        this(OrtRuntime.Settings.defaults());
+    }
+
+    /** With these settings (for tests and benchmarks). */
+    public DjlProvider(int threads, int threadsPerRun, int maxBatchTokens, int maxBatchTexts) {
+        this(new OrtRuntime.Settings(threads, threadsPerRun, 2, maxBatchTokens, maxBatchTexts));
+    }
+
+    @org.osgi.service.component.annotations.Activate
+    public DjlProvider(Config config) {
+        this(new OrtRuntime.Settings(config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(),
+            config.threads_per_run(), config.gpu_concurrency(), config.max_batch_tokens(), config.max_batch_texts()));
+    }
+
     /**
      * Keeps DJL offline and private before it is first used: no telemetry, no downloads, its cache (where the
      * tokenizers' JNI library is extracted) in the manager's data folder rather than the user's home.
      */
-    @org.osgi.service.component.annotations.Activate
-    public DjlProvider() {
+    private DjlProvider(OrtRuntime.Settings settings) {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
         String home = System.getProperty("modelmanager.home");
@@ -57,6 +103,13 @@ public final class DjlProvider implements ModelProvider {
             setIfAbsent("DJL_CACHE_DIR", home != null ? Path.of(home, "data", "djl").toString()
                 : Path.of(System.getProperty("java.io.tmpdir"), "modelmanager-djl-" + System.getProperty("user.name")).toString());
         }
+        this.runtime = new OrtRuntime(settings);
+    }
+
+    /** Stops the compute threads; the manager has closed this provider's models by then. */
+    @org.osgi.service.component.annotations.Deactivate
+    public void close() {
+        runtime.close();
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -100,8 +153,12 @@ public final class DjlProvider implements ModelProvider {
                 FileRequest.required("onnx/encoder_model.onnx"), FileRequest.required("onnx/decoder_model.onnx"));
             case CLASSIFICATION -> List.of(FileRequest.required("config.json"), FileRequest.required("tokenizer.json"),
                 FileRequest.required("onnx/model.onnx"));
-            default -> List.of(FileRequest.optional("config.json"), FileRequest.required("tokenizer.json"),
-                FileRequest.required("onnx/model.onnx"));
+            default -> {
+                List<FileRequest> files = new java.util.ArrayList<>(List.of(FileRequest.optional("config.json"),
+                    FileRequest.required("tokenizer.json"), FileRequest.required("onnx/model.onnx")));
+                EmbeddingSpec.FILES.forEach(f -> files.add(FileRequest.optional(f)));
+                yield files;
+            }
         };
     }
 
@@ -120,18 +177,27 @@ public final class DjlProvider implements ModelProvider {
         } catch (IOException e) {
             throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "file", e.getMessage(), e);
         }
-        int maxInput = req.maxInputLength() != null ? req.maxInputLength()
-            : Math.min(DEFAULT_MAX_INPUT * (req.modelType() == ModelType.EMBEDDING ? 1 : 2),
-                config.integer("max_position_embeddings").orElse(Integer.MAX_VALUE));
+        EmbeddingSpec spec = req.modelType() == ModelType.EMBEDDING ? EmbeddingSpec.read(files, req.options()) : null;
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("engine", "OnnxRuntime (DJL)");
+        details.put("engine", "ONNX Runtime " + runtime.version() + " (tokenizers: DJL)");
         device(request.device(), details);
-        details.put("max.input.length", Integer.toString(maxInput));
+        int maxInput;
+        if (req.maxInputLength() != null) {
+            maxInput = req.maxInputLength();
+            details.put("max.input.length", maxInput + " (requirement)");
+        } else if (spec != null && spec.maxLength() != null) {
+            maxInput = spec.maxLength();
+            details.put("max.input.length", maxInput + " (" + spec.origins().get("max.input.length") + ")");
+        } else {
+            maxInput = Math.min(DEFAULT_MAX_INPUT * (req.modelType() == ModelType.EMBEDDING ? 1 : 2),
+                config.integer("max_position_embeddings").orElse(Integer.MAX_VALUE));
+            details.put("max.input.length", Integer.toString(maxInput));
+        }
         config.text("model_type").ifPresent(t -> details.put("architecture", t));
-        Tokens tokens = new Tokens(files.require("tokenizer.json"), maxInput);
+        Tokens tokens = new Tokens(files.require("tokenizer.json"), maxInput, spec != null && spec.lowerCase());
         try {
             return switch (req.modelType()) {
-                case EMBEDDING -> embedder(req, files, tokens, details);
+                case EMBEDDING -> embedder(req, files, tokens, spec, details);
                 case CLASSIFICATION -> classifier(request, req, files, tokens, config, details);
                 case TEXT2TEXT -> text2text(req, files, tokens, config, details);
                 default -> throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "unsupported type");
@@ -142,13 +208,67 @@ public final class DjlProvider implements ModelProvider {
         }
     }
 
-    private LoadedModel embedder(ModelRequirement req, ModelFiles files, Tokens tokens, Map<String, String> details) {
+    private LoadedModel embedder(ModelRequirement req, ModelFiles files, Tokens tokens, EmbeddingSpec spec,
+                                 Map<String, String> details) {
         Path onnx = files.require("onnx/model.onnx");
-        boolean cls = "cls".equalsIgnoreCase(req.options().getOrDefault("pooling", "mean"));
-        boolean normalize = !"false".equalsIgnoreCase(req.options().getOrDefault("normalize", "true"));
-        details.put("pooling", cls ? "cls" : "mean");
-        details.put("normalize", Boolean.toString(normalize));
-        return new DjlEmbedder(new OnnxModel(onnx, deviceOf(details)), tokens, cls, normalize, estimate(onnx), details);
+        details.put("pooling", spec.poolingName() + " (" + spec.origins().get("pooling") + ")");
+        details.put("normalize", spec.normalize() + " (" + spec.origins().get("normalize") + ")");
+        if (spec.lowerCase()) {
+            details.put("lower.case", "true (" + spec.origins().get("lower.case") + ")");
+        }
+        if (!spec.prompts().isEmpty()) {
+            details.put("prompts", String.join(", ", spec.prompts().keySet()) + " (" + spec.origins().get("prompts") + ")");
+        }
+        if (spec.defaultPrompt() != null) {
+            details.put("prompt", spec.defaultPrompt() + " (" + spec.origins().get("prompt") + ")");
+        }
+        if (!spec.includePrompt()) {
+            details.put("include.prompt", "false (the prompt's tokens are left out of pooling)");
+        }
+        boolean alone = alone(req, onnx, details);
+        OnnxModel model = onnxModel(onnx, details, alone);
+        try {
+            return new DjlEmbedder(model, tokens, spec, alone, estimate(onnx), details);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether every text runs alone: for dynamically quantized graphs (padding changes their vectors) unless the
+     * requirement says {@code batching=throughput}, or always with {@code batching=single}. Says which in the details.
+     */
+    private boolean alone(ModelRequirement req, Path onnx, Map<String, String> details) {
+        String option = req.options().getOrDefault("batching", "").strip().toLowerCase(java.util.Locale.ROOT);
+        if (!option.isEmpty() && !option.equals("throughput") && !option.equals("single") && !option.equals("exact")) {
+            throw ModelException.invalidRequirement("option.batching", "must be exact, throughput or single, was '"
+                + option + "'");
+        }
+        boolean quantized;
+        try {
+            quantized = OnnxGraphs.dynamicallyQuantized(onnx);
+        } catch (IOException e) {
+            throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot read " + onnx + ": " + e.getMessage(), e);
+        }
+        OrtRuntime.Settings s = runtime.settings();
+        String together = "texts of similar length together, up to " + s.maxBatchTexts() + " texts and "
+            + s.maxBatchTokens() + " padded tokens a run";
+        boolean alone = option.equals("single") || quantized && !option.equals("throughput");
+        String why = option.equals("single") ? "option.batching=single"
+            : quantized ? (alone ? "dynamically quantized: padding would change its vectors"
+                : "option.batching=throughput: vectors depend on their batch") : "exact with the attention mask";
+        details.put("batching", (alone ? "one text per run" : together) + " (" + why + ")");
+        return alone;
+    }
+
+    /** The graph, its runs as wide as {@link OrtRuntime#threadsPerRun} says; the details say so. */
+    private OnnxModel onnxModel(Path onnx, Map<String, String> details, boolean alone) {
+        String device = details.get("device");
+        int threads = runtime.threadsPerRun(device, alone);
+        details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads) + " run(s) at once"
+            + " (the provider's budget: " + runtime.settings().threads() + " cores for all its models)");
+        return new OnnxModel(runtime, onnx, device, threads);
     }
 
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
@@ -160,9 +280,11 @@ public final class DjlProvider implements ModelProvider {
                 + req.numLabels() + " but config.json has " + labels.size() + " labels " + labels, null);
         }
         details.put("labels", String.join(",", labels));
-        details.put("scores", config.multiLabel() ? "sigmoid (multi-label)" : "softmax");
-        return new DjlClassifier(new OnnxModel(onnx, deviceOf(details)), tokens, labels, config.multiLabel(), estimate(onnx),
-            details);
+        details.put("scores", config.multiLabel() ? "sigmoid (multi-label)"
+            : labels.size() == 1 ? "sigmoid (one logit: a relevance score)" : "softmax");
+        boolean alone = alone(req, onnx, details);
+        return new DjlClassifier(onnxModel(onnx, details, alone), tokens, labels, config.multiLabel(), alone,
+            estimate(onnx), details);
     }
 
     private LoadedModel text2text(ModelRequirement req, ModelFiles files, Tokens tokens, ModelConfig config,
@@ -172,9 +294,9 @@ public final class DjlProvider implements ModelProvider {
         long start = config.integer("decoder_start_token_id").orElse(config.integer("pad_token_id").orElse(0));
         long end = config.integer("eos_token_id").orElse(1);
         details.put("decoding", "greedy; beam search with num_beams; sampling with a temperature above 0");
-        OnnxModel enc = new OnnxModel(encoder, deviceOf(details));
+        OnnxModel enc = new OnnxModel(runtime, encoder, details.get("device"), 1);
         try {
-            return new DjlText2Text(enc, new OnnxModel(decoder, deviceOf(details)), tokens, start, end,
+            return new DjlText2Text(enc, new OnnxModel(runtime, decoder, details.get("device"), 1), tokens, start, end,
                 req.maxOutputLength() != null ? req.maxOutputLength() : DEFAULT_MAX_OUTPUT,
                 Integer.parseInt(req.options().getOrDefault("num_beams", "1")),
                 estimate(encoder) + estimate(decoder), details);
@@ -188,23 +310,18 @@ public final class DjlProvider implements ModelProvider {
      * The device to run on: the GPU the manager chose when this ONNX Runtime build has the CUDA execution
      * provider, else the CPU, with a note saying why (shown in the model's details).
      */
-    static ai.djl.Device device(DeviceInfo chosen, Map<String, String> details) {
+    static String device(DeviceInfo chosen, Map<String, String> details) {
         if (chosen != null && chosen.isGpu()) {
             int index = chosen.id().contains(":") ? Integer.parseInt(chosen.id().substring(chosen.id().indexOf(':') + 1)) : 0;
             if (cudaAvailable()) {
                 details.put("device", "cuda:" + index);
-                return ai.djl.Device.gpu(index);
+                return "cuda:" + index;
             }
             details.put("device.note", chosen.id() + " was chosen, but this ONNX Runtime build has no CUDA execution "
                 + "provider (the bundled one is the CPU build): running on cpu");
         }
         details.put("device", "cpu");
-        return ai.djl.Device.cpu();
-    }
-
-    private static ai.djl.Device deviceOf(Map<String, String> details) {
-        String device = details.get("device");
-        return device.startsWith("cuda:") ? ai.djl.Device.gpu(Integer.parseInt(device.substring(5))) : ai.djl.Device.cpu();
+        return "cpu";
     }
 
     private static boolean cudaAvailable() {

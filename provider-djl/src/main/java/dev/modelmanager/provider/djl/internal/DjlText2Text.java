@@ -25,7 +25,7 @@ final class DjlText2Text extends DjlInstance implements Text2TextModel {
 
     DjlText2Text(OnnxModel encoder, OnnxModel decoder, Tokens tokens, long startToken, long endToken,
                  int defaultMaxOutput, int defaultBeams, long bytes, Map<String, String> details) {
-        super(List.of(encoder, decoder, tokens), bytes, details);
+        super(List.of(encoder, decoder, tokens), encoder, bytes, details);
         this.encoder = encoder;
         this.decoder = decoder;
         this.tokens = tokens;
@@ -35,24 +35,27 @@ final class DjlText2Text extends DjlInstance implements Text2TextModel {
         this.defaultBeams = Integer.toString(Math.max(1, defaultBeams));
     }
 
+    /** Each input decoded on its own, as a task of the compute threads (several inputs at once). */
     @Override
     public List<String> transform(List<String> inputs, GenerationOptions options) {
         int max = options.maxOutputLength() != null ? options.maxOutputLength() : defaultMaxOutput;
         int beams = Integer.parseInt(options.extra().getOrDefault("num_beams", defaultBeams));
-        List<String> outputs = new ArrayList<>(inputs.size());
+        List<java.util.concurrent.Callable<String>> tasks = new ArrayList<>(inputs.size());
         for (String input : inputs) {
-            Encoded encoded = encode(input);
-            long[] ids;
-            if (beams > 1) {
-                ids = beamSearch(encoded, max, beams);
-            } else if (options.temperature() != null && options.temperature() > 0) {
-                ids = sample(encoded, max, options);
-            } else {
-                ids = greedy(encoded, max);
-            }
-            outputs.add(tokens.decode(ids));
+            tasks.add(() -> {
+                Encoded encoded = encode(input);
+                long[] ids;
+                if (beams > 1) {
+                    ids = beamSearch(encoded, max, beams);
+                } else if (options.temperature() != null && options.temperature() > 0) {
+                    ids = sample(encoded, max, options);
+                } else {
+                    ids = greedy(encoded, max);
+                }
+                return tokens.decode(ids);
+            });
         }
-        return outputs;
+        return encoder.runAll(tasks);
     }
 
     /** The encoder's states and mask of one input. */

@@ -1,49 +1,43 @@
 package dev.modelmanager.provider.djl.internal;
 
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 
 /**
- * One ONNX graph on DJL's ONNX Runtime engine, called with named int64 inputs. DJL finds its engine through
- * {@code ServiceLoader}: every engine call runs with this bundle's class loader as the thread context class
- * loader, so that the lookup works inside OSGi too.
+ * One ONNX graph in an ONNX Runtime session, called with named int64 and float inputs. A session runs calls from
+ * several threads at once; callers run it on the {@link OrtRuntime}'s compute threads.
  */
 final class OnnxModel implements AutoCloseable {
-    private final ZooModel<NDList, NDList> model;
-    private final Set<String> inputs = new HashSet<>();
+    private final OrtRuntime runtime;
+    private final OrtSession session;
+    private final Set<String> inputs;
+    private final List<String> outputs;
     private final Path file;
-    /**
-     * A predictor is not thread-safe: each run borrows an idle one (or makes one) and gives it back, so there are as
-     * many as runs happened at once (the manager's slots), whatever threads call (calls run on their callers'
-     * threads). All are closed with the model.
-     */
-    private final java.util.Queue<Predictor<NDList, NDList>> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.Queue<Predictor<NDList, NDList>> allPredictors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final String device;
+    private final int threads;
 
-    OnnxModel(Path file) {
-        this(file, ai.djl.Device.cpu());
-    }
-
-    OnnxModel(Path file, ai.djl.Device device) {
+    /** @param threads intra-op threads of each run (see {@link OrtRuntime#threadsPerRun}) */
+    OnnxModel(OrtRuntime runtime, Path file, String device, int threads) {
+        this.runtime = runtime;
         this.file = file;
+        this.device = device;
+        this.threads = threads;
         try {
-            this.model = withBundleLoader(() -> Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelPath(file).optEngine("OnnxRuntime").optDevice(device).optTranslator(new NoopTranslator())
-                .build().loadModel());
-            model.describeInput().keys().forEach(inputs::add);
+            this.session = withBundleLoader(() -> runtime.session(file, device, threads));
+            this.inputs = Set.copyOf(session.getInputNames());
+            this.outputs = List.copyOf(session.getOutputNames());
         } catch (Exception e) {
             throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot load the ONNX model " + file + ": "
                 + e.getMessage(), e);
@@ -54,52 +48,83 @@ final class OnnxModel implements AutoCloseable {
         return inputs.contains(name);
     }
 
+    /** The output to read: the first of {@code preferred} the graph has, else its first output. */
+    String output(String... preferred) {
+        for (String name : preferred) {
+            if (outputs.contains(name)) {
+                return name;
+            }
+        }
+        return outputs.get(0);
+    }
+
+    String device() {
+        return device;
+    }
+
+    OrtRuntime runtime() {
+        return runtime;
+    }
+
+    /** The threads of one of its runs. */
+    int threads() {
+        return threads;
+    }
+
+    /** Runs the tasks (each running this graph) on the device's budget; see {@link OrtRuntime#runAll}. */
+    <T> List<T> runAll(List<java.util.concurrent.Callable<T>> tasks) {
+        return runtime.runAll(device, threads, tasks);
+    }
+
     /** An int64 tensor input. */
     record LongInput(long[] values, long... shape) {
     }
 
-    /** Runs the graph; {@code floats} are extra float inputs (e.g. encoder states). Answers the first output. */
-    Output run(Map<String, LongInput> longs, Map<String, Output> floats) {
-        try {
-            return withBundleLoader(() -> {
-                Predictor<NDList, NDList> borrowed = idle.poll();
-                if (borrowed == null) {
-                    borrowed = model.newPredictor();
-                    allPredictors.add(borrowed);
-                }
-                Predictor<NDList, NDList> predictor = borrowed;
-                try (NDManager nd = model.getNDManager().newSubManager()) {
-                    NDList in = new NDList();
-                    longs.forEach((name, input) -> {
-                        if (inputs.contains(name)) {
-                            NDArray a = nd.create(input.values(), new Shape(input.shape()));
-                            a.setName(name);
-                            in.add(a);
-                        }
-                    });
-                    floats.forEach((name, input) -> {
-                        NDArray a = nd.create(input.values(), new Shape(input.shape()));
-                        a.setName(name);
-                        in.add(a);
-                    });
-                    try (NDList result = predictor.predict(in)) {
-                        NDArray out = result.get(0);
-                        return new Output(out.toFloatArray(), out.getShape().getShape());
-                    }
-                } finally {
-                    idle.add(predictor);
-                }
-            });
-        } catch (ModelException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ModelException(ErrorCode.INFERENCE_FAILED, null, "ONNX Runtime failed on " + file.getFileName()
-                + ": " + e.getMessage(), e);
-        }
-    }
-
     /** A float tensor. */
     record Output(float[] values, long[] shape) {
+    }
+
+    /** Runs the graph on the calling thread and answers its first output. */
+    Output run(Map<String, LongInput> longs, Map<String, Output> floats) {
+        return run(longs, floats, outputs.get(0));
+    }
+
+    /**
+     * Runs the graph on the calling thread (a compute thread) and answers the output {@code name}. Inputs the graph
+     * does not have (say {@code token_type_ids}) are left out.
+     */
+    Output run(Map<String, LongInput> longs, Map<String, Output> floats, String name) {
+        List<OnnxTensor> created = new ArrayList<>(longs.size() + floats.size());
+        try {
+            java.util.HashMap<String, OnnxTensor> in = new java.util.HashMap<>();
+            for (Map.Entry<String, LongInput> e : longs.entrySet()) {
+                if (inputs.contains(e.getKey())) {
+                    OnnxTensor t = OnnxTensor.createTensor(runtime.environment(), LongBuffer.wrap(e.getValue().values()),
+                        e.getValue().shape());
+                    created.add(t);
+                    in.put(e.getKey(), t);
+                }
+            }
+            for (Map.Entry<String, Output> e : floats.entrySet()) {
+                OnnxTensor t = OnnxTensor.createTensor(runtime.environment(), FloatBuffer.wrap(e.getValue().values()),
+                    e.getValue().shape());
+                created.add(t);
+                in.put(e.getKey(), t);
+            }
+            try (OrtSession.Result result = session.run(in, Set.of(name))) {
+                OnnxValue value = result.get(name).orElseThrow();
+                OnnxTensor tensor = (OnnxTensor) value;
+                FloatBuffer buffer = tensor.getFloatBuffer();
+                float[] values = new float[buffer.remaining()];
+                buffer.get(values);
+                return new Output(values, tensor.getInfo().getShape());
+            }
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, null, "ONNX Runtime failed on " + file.getFileName()
+                + ": " + e.getMessage(), e);
+        } finally {
+            created.forEach(OnnxTensor::close);
+        }
     }
 
     @FunctionalInterface
@@ -107,6 +132,10 @@ final class OnnxModel implements AutoCloseable {
         T run() throws Exception;
     }
 
+    /**
+     * Runs {@code work} with this bundle's class loader as the thread's context class loader: ONNX Runtime and the
+     * tokenizers find their native libraries through it inside OSGi.
+     */
     static <T> T withBundleLoader(Work<T> work) throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -120,10 +149,10 @@ final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
-        idle.clear();
-        for (Predictor<NDList, NDList> predictor; (predictor = allPredictors.poll()) != null; ) {
-            predictor.close();
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing native resources must not fail the unload
         }
-        model.close();
     }
 }

@@ -1,6 +1,8 @@
 package dev.modelmanager.provider.djl.internal;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.Encoding;
@@ -8,11 +10,20 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 
-/** A Hugging Face {@code tokenizer.json}, truncating at a maximum length; one text at a time, unpadded. */
+/**
+ * A Hugging Face {@code tokenizer.json}, truncating at a maximum length, unpadded (a {@link TokenBatch} pads);
+ * lower-casing first when the model says {@code do_lower_case}. Thread-safe.
+ */
 final class Tokens implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean lowerCase;
 
     Tokens(Path file, int maxLength) {
+        this(file, maxLength, false);
+    }
+
+    Tokens(Path file, int maxLength, boolean lowerCase) {
+        this.lowerCase = lowerCase;
         try {
             this.tokenizer = OnnxModel.withBundleLoader(() -> HuggingFaceTokenizer.builder().optTokenizerPath(file)
                 .optMaxLength(maxLength).optTruncation(true).optPadding(false).build());
@@ -22,17 +33,32 @@ final class Tokens implements AutoCloseable {
         }
     }
 
+    /** One text's tokens, special tokens included. */
+    Encoding encoding(String text) {
+        return tokenizer.encode(cased(text));
+    }
+
+    /** A text pair's tokens ({@code [CLS] text [SEP] pair [SEP]} for BERT), truncated longest first. */
+    Encoding encoding(String text, String pair) {
+        return tokenizer.encode(cased(text), cased(pair));
+    }
+
+    /** How many tokens {@code text} takes, special tokens included. */
+    int count(String text) {
+        return encoding(text).getIds().length;
+    }
+
     /** input_ids, attention_mask and token_type_ids of one text, shaped [1, n]. */
     Map<String, OnnxModel.LongInput> encode(String text) {
-        Encoding e = tokenizer.encode(text);
-        int n = e.getIds().length;
-        return Map.of("input_ids", new OnnxModel.LongInput(e.getIds(), 1, n),
-            "attention_mask", new OnnxModel.LongInput(e.getAttentionMask(), 1, n),
-            "token_type_ids", new OnnxModel.LongInput(e.getTypeIds(), 1, n));
+        return TokenBatch.of(List.of(encoding(text))).inputs();
     }
 
     String decode(long[] ids) {
         return tokenizer.decode(ids, true);
+    }
+
+    private String cased(String text) {
+        return lowerCase ? text.toLowerCase(Locale.ROOT) : text;
     }
 
     @Override
