@@ -1,6 +1,5 @@
 package dev.modelmanager.benchmarks;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,16 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelSource;
@@ -27,10 +25,16 @@ import dev.modelmanager.core.internal.ModelManagerImpl;
 import dev.modelmanager.provider.djl.internal.DjlProvider;
 
 /**
- * Sentences per second embedding the same sentences with all-MiniLM-L6-v2 (quantized, from its Maven jar),
- * one sentence per call, by one caller and by eight at once: through the manager and the DJL provider; through a
- * raw ONNX Runtime session on the same file with the same tokenizer (the baseline); and through LangChain4j's own
- * {@code AllMiniLmL6V2QuantizedEmbeddingModel}.
+ * Sentence embeddings with all-MiniLM-L6-v2 (int8 and fp32, from their Maven jars), each way against its baseline in
+ * the same run: a raw ONNX Runtime session with default options ({@link RawOnnx}); the manager with the djl provider;
+ * LangChain4j's own models.
+ * <ol>
+ * <li>int8, one sentence per call, 1 and 8 callers;</li>
+ * <li>fp32, 16 callers one sentence each: the manager's micro-batching against the raw session called one text at
+ * a time (by one thread, and by the 16), with the vectors checked against the raw ones;</li>
+ * <li>fp32, all sentences in one call (bulk) against LangChain4j's {@code embedAll};</li>
+ * <li>two models called at once: each one's share of its rate alone, summed (1.0 = no loss to oversubscription).</li>
+ * </ol>
  */
 public final class DjlEmbeddingLoadTest {
     private DjlEmbeddingLoadTest() {
@@ -38,98 +42,188 @@ public final class DjlEmbeddingLoadTest {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
-        int count = smoke ? 50 : 1000;
+        int count = smoke ? 64 : 1000;
+        long millis = smoke ? 300 : 4000;
         List<String> sentences = sentences(count);
         Path dir = Files.createTempDirectory("minilm");
-        Path onnx = extract("all-minilm-l6-v2-q.onnx", dir);
-        Path tokenizerFile = extract("all-minilm-l6-v2-q-tokenizer.json", dir);
-
+        // The manager's models load first: DJL's engine (older provider builds) cannot start once another ONNX
+        // Runtime environment exists.
         ModelManagerImpl manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
-        manager.bindProvider(new DjlProvider(), Map.of("service.id", 1L));
-        manager.register("minilm", ModelRequirement.builder(ModelType.EMBEDDING, "all-MiniLM-L6-v2").dimension(384)
-            .maxInputLength(256).cacheEmbeddings(false).source(new ModelSource.Classpath(null, List.of(
-                "onnx/model.onnx=all-minilm-l6-v2-q.onnx", "tokenizer.json=all-minilm-l6-v2-q-tokenizer.json")))
-            .build(), "load-test");
-        manager.load("minilm", Duration.ofSeconds(60));
+        // -Dthreads.per.run=N: the provider's threads_per_run (0, the default: as wide as the budget for batched models)
+        int perRun = Integer.getInteger("threads.per.run", 0);
+        manager.bindProvider(new DjlProvider(Runtime.getRuntime().availableProcessors(), perRun, 8192, 32),
+            Map.of("service.id", 1L));
+        register(manager, "q", "all-minilm-l6-v2-q");
+        register(manager, "fp32", "all-minilm-l6-v2");
+        RawOnnx rawQ = new RawOnnx("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", dir);
+        RawOnnx rawF = new RawOnnx("all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", dir);
+        AllMiniLmL6V2QuantizedEmbeddingModel langchainQ = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        AllMiniLmL6V2EmbeddingModel langchainF = new AllMiniLmL6V2EmbeddingModel();
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile)
-            .optMaxLength(256).optTruncation(true).optPadding(false).build();
-        Consumer<String> raw = text -> rawEmbed(env, session, tokenizer, text);
-        AllMiniLmL6V2QuantizedEmbeddingModel langchain = new AllMiniLmL6V2QuantizedEmbeddingModel();
-
-        Consumer<String> viaManager = text -> manager.embed("minilm", List.of(text));
-        Consumer<String> viaLangChain = langchain::embed;
-        for (Consumer<String> warm : List.of(raw, viaManager, viaLangChain)) {
+        Consumer<String> raw = rawQ::embed;
+        Consumer<String> viaManager = text -> manager.embed("q", List.of(text));
+        Consumer<String> viaLangChain = langchainQ::embed;
+        Consumer<String> rawFp32 = rawF::embed;
+        Consumer<String> managerFp32 = text -> manager.embed("fp32", List.of(text));
+        for (Consumer<String> warm : List.of(raw, viaManager, viaLangChain, rawFp32, managerFp32)) {
             sentences.subList(0, Math.min(50, count)).forEach(warm);
         }
-        double[][] rates = new double[3][2];
-        int[] callers = {1, 8};
-        List<Consumer<String>> ways = List.of(raw, viaManager, viaLangChain);
-        for (int w = 0; w < 3; w++) {
-            for (int c = 0; c < 2; c++) {
-                rates[w][c] = rate(ways.get(w), sentences, callers[c]);
-            }
+
+        String only = System.getProperty("sections", "1234");
+        if (only.contains("1")) {
+            section1(sentences, millis, raw, viaManager, viaLangChain);
         }
-        System.out.println();
-        System.out.println("all-MiniLM-L6-v2 (quantized), " + count + " sentences, one per call (sentences/s)");
-        System.out.printf(Locale.ROOT, "%-34s %12s %12s%n", "", "1 caller", "8 callers");
-        String[] names = {"raw ONNX Runtime session (baseline)", "manager + DJL provider", "LangChain4j"};
-        for (int w = 0; w < 3; w++) {
-            System.out.printf(Locale.ROOT, "%-34s %7.0f %4.2fx %7.0f %4.2fx%n", names[w], rates[w][0],
-                rates[w][0] / rates[0][0], rates[w][1], rates[w][1] / rates[0][1]);
+        if (only.contains("2")) {
+            section2(manager, rawF, sentences, count, millis, rawFp32, managerFp32);
+        }
+        if (only.contains("3")) {
+            section3(manager, langchainF, sentences, count);
+        }
+        if (only.contains("4")) {
+            System.out.println();
+            System.out.println("4. two models at once, 8 callers each: rate together / rate alone, summed (1.0 = no loss)");
+            twoAtOnce("manager (int8 + fp32 MiniLM)", viaManager, managerFp32, sentences, millis);
+            twoAtOnce("raw sessions, default options", raw, rawFp32, sentences, millis);
         }
         manager.close();
-        session.close();
+        rawQ.close();
+        rawF.close();
         System.exit(0);
     }
 
-    private static void rawEmbed(OrtEnvironment env, OrtSession session, HuggingFaceTokenizer tokenizer, String text) {
-        Encoding e = tokenizer.encode(text);
-        long[][] ids = {e.getIds()};
-        long[][] mask = {e.getAttentionMask()};
-        long[][] types = {e.getTypeIds()};
-        try (OnnxTensor a = OnnxTensor.createTensor(env, ids); OnnxTensor b = OnnxTensor.createTensor(env, mask);
-             OnnxTensor c = OnnxTensor.createTensor(env, types);
-             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
-            float[][][] hidden = (float[][][]) r.get(0).getValue();
-            float[] v = new float[hidden[0][0].length];
-            for (float[] token : hidden[0]) {
-                for (int k = 0; k < v.length; k++) {
-                    v[k] += token[k] / hidden[0].length;
-                }
-            }
-        } catch (Exception ex) {
-            throw new IllegalStateException(ex);
-        }
+    private static void section1(List<String> sentences, long millis, Consumer<String> raw, Consumer<String> viaManager,
+                                 Consumer<String> viaLangChain) {
+        System.out.println();
+        System.out.println("1. all-MiniLM-L6-v2 int8, one sentence per call (sentences/s; ratio to the raw session)");
+        System.out.printf(Locale.ROOT, "%-38s %16s %16s%n", "", "1 caller", "8 callers");
+        double[] base = {rate(raw, sentences, 1, millis), rate(raw, sentences, 8, millis)};
+        row("raw ONNX Runtime session (baseline)", base, base);
+        double[] managed = {rate(viaManager, sentences, 1, millis), rate(viaManager, sentences, 8, millis)};
+        row("manager + djl provider", managed, base);
+        double[] langchain = {rate(viaLangChain, sentences, 1, millis), rate(viaLangChain, sentences, 8, millis)};
+        row("LangChain4j", langchain, base);
+        System.out.printf(Locale.ROOT, "   manager / LangChain4j at 8 callers: %.2fx%n", managed[1] / langchain[1]);
     }
 
-    private static double rate(Consumer<String> embed, List<String> sentences, int callers) throws Exception {
+    private static void section2(ModelManagerImpl manager, RawOnnx rawF, List<String> sentences, int count, long millis,
+                                 Consumer<String> rawFp32, Consumer<String> managerFp32) throws Exception {
+        System.out.println();
+        System.out.println("2. all-MiniLM-L6-v2 fp32, 16 callers, one sentence each (sentences/s)");
+        double rawOne = rate(rawFp32, sentences, 1, millis);
+        double raw16 = rate(rawFp32, sentences, 16, millis);
+        double manager16 = rate(managerFp32, sentences, 16, millis);
+        System.out.printf(Locale.ROOT, "   raw session, one text at a time by 1 thread (baseline) %7.0f%n", rawOne);
+        System.out.printf(Locale.ROOT, "   raw session, one text at a time by 16 threads          %7.0f  %5.2fx%n", raw16,
+            raw16 / rawOne);
+        System.out.printf(Locale.ROOT, "   manager, micro-batched                                 %7.0f  %5.2fx  (%.2fx the 16 threads)%n",
+            manager16, manager16 / rawOne, manager16 / raw16);
+        double managerOne = rate(managerFp32, sentences, 1, millis);
+        System.out.printf(Locale.ROOT, "   a lone caller: manager %.0f, raw session %.0f: %.2fx%n", managerOne, rawOne,
+            managerOne / rawOne);
+        System.out.printf(Locale.ROOT, "   lowest cosine to the raw session's vectors, 16 callers: %.6f%n",
+            lowestCosine(manager, rawF, sentences.subList(0, Math.min(200, count))));
+    }
+
+    private static void section3(ModelManagerImpl manager, AllMiniLmL6V2EmbeddingModel langchainF, List<String> sentences,
+                                 int count) {
+        System.out.println();
+        System.out.println("3. all-MiniLM-L6-v2 fp32, " + count + " sentences in one call (sentences/s)");
+        List<TextSegment> segments = sentences.stream().map(TextSegment::from).toList();
+        langchainF.embedAll(segments.subList(0, Math.min(50, count)));
+        manager.embed("fp32", sentences.subList(0, Math.min(50, count)));
+        double lcBulk = bulk(() -> langchainF.embedAll(segments), count);
+        double managerBulk = bulk(() -> manager.embed("fp32", sentences), count);
+        System.out.printf(Locale.ROOT, "   LangChain4j embedAll (baseline) %7.0f%n", lcBulk);
+        System.out.printf(Locale.ROOT, "   manager embed                   %7.0f  %5.2fx%n", managerBulk, managerBulk / lcBulk);
+    }
+
+    private static void register(ModelManagerImpl manager, String id, String file) {
+        manager.register(id, ModelRequirement.builder(ModelType.EMBEDDING, file).dimension(384).maxInputLength(256)
+            .cacheEmbeddings(false).source(new ModelSource.Classpath(null, List.of("onnx/model.onnx=" + file + ".onnx",
+                "tokenizer.json=" + file + "-tokenizer.json"))).build(), "load-test");
+        manager.load(id, Duration.ofSeconds(120));
+    }
+
+    private static void row(String name, double[] rates, double[] base) {
+        System.out.printf(Locale.ROOT, "%-38s %8.0f %5.2fx %8.0f %5.2fx%n", name, rates[0], rates[0] / base[0], rates[1],
+            rates[1] / base[1]);
+    }
+
+    private static void twoAtOnce(String name, Consumer<String> a, Consumer<String> b, List<String> sentences,
+                                  long millis) throws Exception {
+        double aloneA = rate(a, sentences, 8, millis);
+        double aloneB = rate(b, sentences, 8, millis);
+        CompletableFuture<Double> both = CompletableFuture.supplyAsync(() -> rate(a, sentences, 8, millis));
+        double togetherB = rate(b, sentences, 8, millis);
+        double togetherA = both.get();
+        System.out.printf(Locale.ROOT, "   %-32s int8 %5.0f -> %5.0f, fp32 %5.0f -> %5.0f: %.2f%n", name, aloneA,
+            togetherA, aloneB, togetherB, togetherA / aloneA + togetherB / aloneB);
+    }
+
+    /** Sentences per second from {@code callers} threads embedding one sentence per call for {@code millis}. */
+    static double rate(Consumer<String> embed, List<String> sentences, int callers, long millis) {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
+            AtomicLong done = new AtomicLong();
             long start = System.nanoTime();
+            long end = start + millis * 1_000_000;
             List<Future<?>> parts = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
-                int from = c * sentences.size() / callers;
-                int to = (c + 1) * sentences.size() / callers;
-                parts.add(pool.submit(() -> sentences.subList(from, to).forEach(embed)));
+                int first = c * sentences.size() / callers;
+                parts.add(pool.submit(() -> {
+                    for (int i = first; System.nanoTime() < end; i = (i + 1) % sentences.size()) {
+                        embed.accept(sentences.get(i));
+                        done.incrementAndGet();
+                    }
+                }));
             }
             for (Future<?> part : parts) {
                 part.get();
             }
-            return sentences.size() / ((System.nanoTime() - start) / 1e9);
+            return done.get() / ((System.nanoTime() - start) / 1e9);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static Path extract(String resource, Path dir) throws Exception {
-        Path target = dir.resolve(resource);
-        try (InputStream in = DjlEmbeddingLoadTest.class.getClassLoader().getResourceAsStream(resource)) {
-            Files.copy(in, target);
+    private static double bulk(Runnable call, int count) {
+        double best = 0;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            call.run();
+            best = Math.max(best, count / ((System.nanoTime() - start) / 1e9));
         }
-        return target;
+        return best;
+    }
+
+    /** The lowest cosine between the manager's vectors (16 callers at once, batched) and the raw session's. */
+    private static double lowestCosine(ModelManagerImpl manager, RawOnnx raw, List<String> sentences) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<float[]>> vectors = new ArrayList<>();
+            for (String s : sentences) {
+                vectors.add(pool.submit(() -> manager.embed("fp32", List.of(s)).vectors().get(0)));
+            }
+            double lowest = 1;
+            for (int i = 0; i < sentences.size(); i++) {
+                float[] a = vectors.get(i).get();
+                float[] b = raw.embed(sentences.get(i));
+                double dot = 0;
+                double na = 0;
+                double nb = 0;
+                for (int k = 0; k < a.length; k++) {
+                    dot += a[k] * b[k];
+                    na += a[k] * a[k];
+                    nb += b[k] * b[k];
+                }
+                lowest = Math.min(lowest, dot / Math.sqrt(na * nb));
+            }
+            return lowest;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Distinct, ordinary sentences of varied length. */
