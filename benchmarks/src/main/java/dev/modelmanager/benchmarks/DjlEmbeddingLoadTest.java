@@ -43,16 +43,18 @@ public final class DjlEmbeddingLoadTest {
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
         int count = smoke ? 64 : 1000;
-        long millis = smoke ? 300 : 4000;
+        long millis = smoke ? 300 : 3000;
         List<String> sentences = sentences(count);
         Path dir = Files.createTempDirectory("minilm");
         // The manager's models load first: DJL's engine (older provider builds) cannot start once another ONNX
         // Runtime environment exists.
         ModelManagerImpl manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
-        // -Dthreads.per.run=N: the provider's threads_per_run (0, the default: as wide as the budget for batched models)
-        int perRun = Integer.getInteger("threads.per.run", 0);
-        manager.bindProvider(new DjlProvider(Runtime.getRuntime().availableProcessors(), perRun, 8192, 32),
-            Map.of("service.id", 1L));
+        // -Dthreads.per.run, -Dwide.session.max.mb, -Druns.per.core: the provider's settings of those names
+        int perRun = Integer.getInteger("threads.per.run", 1);
+        int wideMax = Integer.getInteger("wide.session.max.mb", 1024);
+        int runsPerCore = Integer.getInteger("runs.per.core", 2);
+        manager.bindProvider(new DjlProvider(Runtime.getRuntime().availableProcessors(), perRun, 8192, 32, wideMax,
+            runsPerCore), Map.of("service.id", 1L));
         register(manager, "q", "all-minilm-l6-v2-q");
         register(manager, "fp32", "all-minilm-l6-v2");
         RawOnnx rawQ = new RawOnnx("all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", dir);
@@ -96,11 +98,14 @@ public final class DjlEmbeddingLoadTest {
         System.out.println();
         System.out.println("1. all-MiniLM-L6-v2 int8, one sentence per call (sentences/s; ratio to the raw session)");
         System.out.printf(Locale.ROOT, "%-38s %16s %16s%n", "", "1 caller", "8 callers");
-        double[] base = {rate(raw, sentences, 1, millis), rate(raw, sentences, 8, millis)};
+        List<Consumer<String>> ways = List.of(raw, viaManager, viaLangChain);
+        double[] one = rates(ways, sentences, 1, millis);
+        double[] eight = rates(ways, sentences, 8, millis);
+        double[] base = {one[0], eight[0]};
+        double[] managed = {one[1], eight[1]};
+        double[] langchain = {one[2], eight[2]};
         row("raw ONNX Runtime session (baseline)", base, base);
-        double[] managed = {rate(viaManager, sentences, 1, millis), rate(viaManager, sentences, 8, millis)};
         row("manager + djl provider", managed, base);
-        double[] langchain = {rate(viaLangChain, sentences, 1, millis), rate(viaLangChain, sentences, 8, millis)};
         row("LangChain4j", langchain, base);
         System.out.printf(Locale.ROOT, "   manager / LangChain4j at 8 callers: %.2fx%n", managed[1] / langchain[1]);
     }
@@ -109,15 +114,17 @@ public final class DjlEmbeddingLoadTest {
                                  Consumer<String> rawFp32, Consumer<String> managerFp32) throws Exception {
         System.out.println();
         System.out.println("2. all-MiniLM-L6-v2 fp32, 16 callers, one sentence each (sentences/s)");
-        double rawOne = rate(rawFp32, sentences, 1, millis);
-        double raw16 = rate(rawFp32, sentences, 16, millis);
-        double manager16 = rate(managerFp32, sentences, 16, millis);
+        double[] sixteen = rates(List.of(rawFp32, managerFp32), sentences, 16, millis);
+        double[] single = rates(List.of(rawFp32, managerFp32), sentences, 1, millis);
+        double rawOne = single[0];
+        double raw16 = sixteen[0];
+        double manager16 = sixteen[1];
         System.out.printf(Locale.ROOT, "   raw session, one text at a time by 1 thread (baseline) %7.0f%n", rawOne);
         System.out.printf(Locale.ROOT, "   raw session, one text at a time by 16 threads          %7.0f  %5.2fx%n", raw16,
             raw16 / rawOne);
         System.out.printf(Locale.ROOT, "   manager, micro-batched                                 %7.0f  %5.2fx  (%.2fx the 16 threads)%n",
             manager16, manager16 / rawOne, manager16 / raw16);
-        double managerOne = rate(managerFp32, sentences, 1, millis);
+        double managerOne = single[1];
         System.out.printf(Locale.ROOT, "   a lone caller: manager %.0f, raw session %.0f: %.2fx%n", managerOne, rawOne,
             managerOne / rawOne);
         System.out.printf(Locale.ROOT, "   lowest cosine to the raw session's vectors, 16 callers: %.6f%n",
@@ -151,13 +158,51 @@ public final class DjlEmbeddingLoadTest {
 
     private static void twoAtOnce(String name, Consumer<String> a, Consumer<String> b, List<String> sentences,
                                   long millis) throws Exception {
-        double aloneA = rate(a, sentences, 8, millis);
-        double aloneB = rate(b, sentences, 8, millis);
-        CompletableFuture<Double> both = CompletableFuture.supplyAsync(() -> rate(a, sentences, 8, millis));
-        double togetherB = rate(b, sentences, 8, millis);
-        double togetherA = both.get();
+        double[] alone = rates(List.of(a, b), sentences, 8, millis);
+        double aloneA = alone[0];
+        double aloneB = alone[1];
+        double[] togetherAs = new double[ROUNDS];
+        double[] togetherBs = new double[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            CompletableFuture<Double> both = CompletableFuture.supplyAsync(() -> rate(a, sentences, 8, millis));
+            togetherBs[r] = rate(b, sentences, 8, millis);
+            togetherAs[r] = both.get();
+        }
+        double togetherA = median(togetherAs);
+        double togetherB = median(togetherBs);
         System.out.printf(Locale.ROOT, "   %-32s int8 %5.0f -> %5.0f, fp32 %5.0f -> %5.0f: %.2f%n", name, aloneA,
             togetherA, aloneB, togetherB, togetherA / aloneA + togetherB / aloneB);
+    }
+
+    /** Rounds of each measure; each figure is the median of its rounds, the contenders taking turns. */
+    private static final int ROUNDS = Integer.getInteger("rounds", 3);
+
+    /**
+     * The rate of each way, measured in {@link #ROUNDS} rounds in which the ways take turns (so that a slow phase of
+     * the machine, or warming up, does not fall on one of them), as the median of its rounds.
+     */
+    static double[] rates(List<Consumer<String>> ways, List<String> sentences, int callers, long millis) {
+        double[][] measured = new double[ways.size()][ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int w = 0; w < ways.size(); w++) {
+                measured[w][r] = rate(ways.get(w), sentences, callers, millis);
+            }
+        }
+        double[] out = new double[ways.size()];
+        for (int w = 0; w < ways.size(); w++) {
+            out[w] = median(measured[w]);
+            if (Boolean.getBoolean("verbose")) {
+                System.out.println("   rounds: " + java.util.Arrays.toString(measured[w]));
+            }
+        }
+        return out;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** Sentences per second from {@code callers} threads embedding one sentence per call for {@code millis}. */

@@ -3,7 +3,6 @@ package dev.modelmanager.provider.djl.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import dev.modelmanager.api.LabelScore;
@@ -62,12 +61,16 @@ final class DjlClassifier extends DjlInstance implements ClassificationModel {
     }
 
     private List<List<LabelScore>> scores(List<Encoding> encoded) {
+        return model.call(() -> scoresNow(encoded));
+    }
+
+    private List<List<LabelScore>> scoresNow(List<Encoding> encoded) {
         int[] lengths = encoded.stream().mapToInt(e -> e.getIds().length).toArray();
         OrtRuntime.Settings settings = model.runtime().settings();
         List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
-        List<Callable<List<List<LabelScore>>>> tasks = new ArrayList<>(runs.size());
+        List<OrtRuntime.Task<List<List<LabelScore>>>> tasks = new ArrayList<>(runs.size());
         for (int[] run : runs) {
-            tasks.add(() -> run(run, encoded));
+            tasks.add(wide -> run(wide, run, encoded));
         }
         List<List<LabelScore>> out = new ArrayList<>(java.util.Collections.nCopies(encoded.size(), null));
         List<List<List<LabelScore>>> done = model.runAll(tasks);
@@ -79,12 +82,12 @@ final class DjlClassifier extends DjlInstance implements ClassificationModel {
         return out;
     }
 
-    private List<List<LabelScore>> run(int[] indices, List<Encoding> encoded) {
+    private List<List<LabelScore>> run(boolean wide, int[] indices, List<Encoding> encoded) {
         List<Encoding> part = new ArrayList<>(indices.length);
         for (int i : indices) {
             part.add(encoded.get(i));
         }
-        OnnxModel.Output logits = model.run(TokenBatch.of(part).inputs(), Map.of(), model.output("logits"));
+        OnnxModel.Output logits = model.run(wide, TokenBatch.of(part).inputs(), Map.of(), model.output("logits"));
         int n = (int) logits.shape()[logits.shape().length - 1];
         List<List<LabelScore>> out = new ArrayList<>(indices.length);
         for (int row = 0; row < indices.length; row++) {

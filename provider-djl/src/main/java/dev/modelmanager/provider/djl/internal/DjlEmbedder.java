@@ -3,7 +3,6 @@ package dev.modelmanager.provider.djl.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import dev.modelmanager.api.ModelException;
@@ -60,6 +59,10 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
 
     @Override
     public List<float[]> embed(List<String> texts, String promptName) {
+        return model.call(() -> embedNow(texts, promptName));
+    }
+
+    private List<float[]> embedNow(List<String> texts, String promptName) {
         String name = promptName != null ? promptName : spec.defaultPrompt();
         String prompt = null;
         if (name != null) {
@@ -78,9 +81,9 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
         }
         OrtRuntime.Settings settings = model.runtime().settings();
         List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
-        List<Callable<float[][]>> tasks = new ArrayList<>(runs.size());
+        List<OrtRuntime.Task<float[][]>> tasks = new ArrayList<>(runs.size());
         for (int[] run : runs) {
-            tasks.add(() -> run(run, encoded, promptTokens));
+            tasks.add(wide -> run(wide, run, encoded, promptTokens));
         }
         float[][] vectors = new float[texts.size()][];
         List<float[][]> done = model.runAll(tasks);
@@ -93,13 +96,13 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
     }
 
     /** One run of some texts: their pooled, normalised vectors, in the run's order. */
-    private float[][] run(int[] indices, List<Encoding> encoded, int promptTokens) {
+    private float[][] run(boolean wide, int[] indices, List<Encoding> encoded, int promptTokens) {
         List<Encoding> part = new ArrayList<>(indices.length);
         for (int i : indices) {
             part.add(encoded.get(i));
         }
         TokenBatch batch = TokenBatch.of(part);
-        OnnxModel.Output hidden = model.run(batch.inputs(), Map.of(), output);
+        OnnxModel.Output hidden = model.run(wide, batch.inputs(), Map.of(), output);
         float[][] out = new float[indices.length][];
         if (hidden.shape().length == 2) { // the graph pools itself
             int d = (int) hidden.shape()[1];

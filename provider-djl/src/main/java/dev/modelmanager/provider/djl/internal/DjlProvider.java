@@ -59,8 +59,19 @@ public final class DjlProvider implements ModelProvider {
         int threads() default 0;
 
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "ONNX Runtime intra-op threads of "
-            + "one run of a model that batches (0: all of threads; models that run each text alone use 1)")
-        int threads_per_run() default 0;
+            + "one run of a model that batches while runs share the cores (0: all of threads, one run at a time; "
+            + "models that run each text alone use 1)")
+        int threads_per_run() default 1;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Models whose ONNX file is at most "
+            + "this many MiB also keep a second session as wide as threads, for a run that finds the cores idle (a "
+            + "lone caller); it holds a second copy of the weights. Larger models keep only the wide session. 0: no "
+            + "model gets a second session")
+        int wide_session_max_mb() default 1024;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Single-threaded runs one core holds "
+            + "at once (small graphs leave a core partly idle between kernels)")
+        int runs_per_core() default 2;
 
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Runs at once on one GPU")
         int gpu_concurrency() default 2;
@@ -81,14 +92,17 @@ public final class DjlProvider implements ModelProvider {
     }
 
     /** With these settings (for tests and benchmarks). */
-    public DjlProvider(int threads, int threadsPerRun, int maxBatchTokens, int maxBatchTexts) {
-        this(new OrtRuntime.Settings(threads, threadsPerRun, 2, maxBatchTokens, maxBatchTexts));
+    public DjlProvider(int threads, int threadsPerRun, int maxBatchTokens, int maxBatchTexts, int wideSessionMaxMb,
+                       int runsPerCore) {
+        this(new OrtRuntime.Settings(threads, threadsPerRun, 2, maxBatchTokens, maxBatchTexts,
+            (long) wideSessionMaxMb << 20, runsPerCore));
     }
 
     @org.osgi.service.component.annotations.Activate
     public DjlProvider(Config config) {
         this(new OrtRuntime.Settings(config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(),
-            config.threads_per_run(), config.gpu_concurrency(), config.max_batch_tokens(), config.max_batch_texts()));
+            config.threads_per_run(), config.gpu_concurrency(), config.max_batch_tokens(), config.max_batch_texts(),
+            (long) config.wide_session_max_mb() << 20, config.runs_per_core()));
     }
 
     /**
@@ -228,7 +242,7 @@ public final class DjlProvider implements ModelProvider {
         boolean alone = alone(req, onnx, details);
         OnnxModel model = onnxModel(onnx, details, alone);
         try {
-            return new DjlEmbedder(model, tokens, spec, alone, estimate(onnx), details);
+            return new DjlEmbedder(model, tokens, spec, alone, estimate(onnx) * model.sessions(), details);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -262,13 +276,32 @@ public final class DjlProvider implements ModelProvider {
         return alone;
     }
 
-    /** The graph, its runs as wide as {@link OrtRuntime#threadsPerRun} says; the details say so. */
+    /**
+     * The graph, in the sessions {@link OrtRuntime} lays out for it: runs that share the device as wide as
+     * {@link OrtRuntime#threadsPerRun} says, and a wide session too when the graph is small enough; else a batching
+     * model's runs go one at a time on the whole budget, and a model that runs each text alone keeps only its
+     * single-threaded runs. The details say which.
+     */
     private OnnxModel onnxModel(Path onnx, Map<String, String> details, boolean alone) {
         String device = details.get("device");
         int threads = runtime.threadsPerRun(device, alone);
+        long bytes;
+        try {
+            bytes = Files.size(onnx);
+        } catch (IOException e) {
+            bytes = -1;
+        }
+        boolean wideToo = runtime.wideSessionToo(device, threads, bytes);
+        if (!wideToo && !alone && threads < runtime.wideThreads(device) && !device.startsWith("cuda:")) {
+            // a batching model too big for two sessions: one, as wide as the budget (its runs are big enough to use
+            // it); a model that runs each text alone keeps its single-threaded runs side by side
+            threads = runtime.wideThreads(device);
+        }
+        String budget = " (the provider's budget: " + runtime.settings().threads() + " cores for all its models)";
         details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads) + " run(s) at once"
-            + " (the provider's budget: " + runtime.settings().threads() + " cores for all its models)");
-        return new OnnxModel(runtime, onnx, device, threads);
+            + (wideToo ? "; a run alone on the device: " + runtime.wideThreads(device) + " threads (a second session)"
+                : "") + budget);
+        return new OnnxModel(runtime, onnx, device, threads, wideToo);
     }
 
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
@@ -283,8 +316,9 @@ public final class DjlProvider implements ModelProvider {
         details.put("scores", config.multiLabel() ? "sigmoid (multi-label)"
             : labels.size() == 1 ? "sigmoid (one logit: a relevance score)" : "softmax");
         boolean alone = alone(req, onnx, details);
-        return new DjlClassifier(onnxModel(onnx, details, alone), tokens, labels, config.multiLabel(), alone,
-            estimate(onnx), details);
+        OnnxModel model = onnxModel(onnx, details, alone);
+        return new DjlClassifier(model, tokens, labels, config.multiLabel(), alone, estimate(onnx) * model.sessions(),
+            details);
     }
 
     private LoadedModel text2text(ModelRequirement req, ModelFiles files, Tokens tokens, ModelConfig config,

@@ -40,9 +40,9 @@ final class DjlText2Text extends DjlInstance implements Text2TextModel {
     public List<String> transform(List<String> inputs, GenerationOptions options) {
         int max = options.maxOutputLength() != null ? options.maxOutputLength() : defaultMaxOutput;
         int beams = Integer.parseInt(options.extra().getOrDefault("num_beams", defaultBeams));
-        List<java.util.concurrent.Callable<String>> tasks = new ArrayList<>(inputs.size());
+        List<OrtRuntime.Task<String>> tasks = new ArrayList<>(inputs.size());
         for (String input : inputs) {
-            tasks.add(() -> {
+            tasks.add(wide -> {
                 Encoded encoded = encode(input);
                 long[] ids;
                 if (beams > 1) {

@@ -17,31 +17,52 @@ import dev.modelmanager.api.ModelException;
 
 /**
  * One ONNX graph in an ONNX Runtime session, called with named int64 and float inputs. A session runs calls from
- * several threads at once; callers run it on the {@link OrtRuntime}'s compute threads.
+ * several threads at once; callers run it on the {@link OrtRuntime}'s compute threads. A graph may have a second
+ * session as wide as the device's budget, for runs that find the device idle ({@link OrtRuntime#wideSessionToo}).
  */
 final class OnnxModel implements AutoCloseable {
     private final OrtRuntime runtime;
     private final OrtSession session;
+    private final OrtSession wide;
     private final Set<String> inputs;
     private final List<String> outputs;
     private final Path file;
     private final String device;
     private final int threads;
 
-    /** @param threads intra-op threads of each run (see {@link OrtRuntime#threadsPerRun}) */
-    OnnxModel(OrtRuntime runtime, Path file, String device, int threads) {
+    /**
+     * @param threads intra-op threads of each run while runs share the device (see {@link OrtRuntime#threadsPerRun})
+     * @param wideToo also a session as wide as the budget, for runs alone on the device
+     */
+    OnnxModel(OrtRuntime runtime, Path file, String device, int threads, boolean wideToo) {
         this.runtime = runtime;
         this.file = file;
         this.device = device;
         this.threads = threads;
+        OrtSession first = null;
         try {
-            this.session = withBundleLoader(() -> runtime.session(file, device, threads));
+            first = withBundleLoader(() -> runtime.session(file, device, threads));
+            this.session = first;
+            this.wide = wideToo ? withBundleLoader(() -> runtime.session(file, device, runtime.wideThreads(device))) : null;
             this.inputs = Set.copyOf(session.getInputNames());
             this.outputs = List.copyOf(session.getOutputNames());
         } catch (Exception e) {
+            if (first != null) {
+                close(first);
+            }
             throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot load the ONNX model " + file + ": "
                 + e.getMessage(), e);
         }
+    }
+
+    /** With one session, its runs {@code threads} wide. */
+    OnnxModel(OrtRuntime runtime, Path file, String device, int threads) {
+        this(runtime, file, device, threads, false);
+    }
+
+    /** Sessions it holds (each has its own copy of the weights). */
+    int sessions() {
+        return wide == null ? 1 : 2;
     }
 
     boolean hasInput(String name) {
@@ -71,9 +92,14 @@ final class OnnxModel implements AutoCloseable {
         return threads;
     }
 
+    /** Runs a whole call of the model, counted in flight on its device (see {@link OrtRuntime#call}). */
+    <T> T call(java.util.function.Supplier<T> call) {
+        return runtime.call(device, call);
+    }
+
     /** Runs the tasks (each running this graph) on the device's budget; see {@link OrtRuntime#runAll}. */
-    <T> List<T> runAll(List<java.util.concurrent.Callable<T>> tasks) {
-        return runtime.runAll(device, threads, tasks);
+    <T> List<T> runAll(List<OrtRuntime.Task<T>> tasks) {
+        return runtime.runAll(device, threads, wide != null, tasks);
     }
 
     /** An int64 tensor input. */
@@ -94,6 +120,12 @@ final class OnnxModel implements AutoCloseable {
      * does not have (say {@code token_type_ids}) are left out.
      */
     Output run(Map<String, LongInput> longs, Map<String, Output> floats, String name) {
+        return run(false, longs, floats, name);
+    }
+
+    /** As {@link #run(Map, Map, String)}, on the wide session when {@code wide} and the graph has one. */
+    Output run(boolean wide, Map<String, LongInput> longs, Map<String, Output> floats, String name) {
+        OrtSession on = wide && this.wide != null ? this.wide : session;
         List<OnnxTensor> created = new ArrayList<>(longs.size() + floats.size());
         try {
             java.util.HashMap<String, OnnxTensor> in = new java.util.HashMap<>();
@@ -111,7 +143,7 @@ final class OnnxModel implements AutoCloseable {
                 created.add(t);
                 in.put(e.getKey(), t);
             }
-            try (OrtSession.Result result = session.run(in, Set.of(name))) {
+            try (OrtSession.Result result = on.run(in, Set.of(name))) {
                 OnnxValue value = result.get(name).orElseThrow();
                 OnnxTensor tensor = (OnnxTensor) value;
                 FloatBuffer buffer = tensor.getFloatBuffer();
@@ -149,6 +181,13 @@ final class OnnxModel implements AutoCloseable {
 
     @Override
     public void close() {
+        close(session);
+        if (wide != null) {
+            close(wide);
+        }
+    }
+
+    private static void close(OrtSession session) {
         try {
             session.close();
         } catch (OrtException e) {
