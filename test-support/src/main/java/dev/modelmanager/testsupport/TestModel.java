@@ -40,8 +40,18 @@ public abstract class TestModel implements LoadedModel {
         this.onClose = onClose;
     }
 
+    /** Tells the provider about the embedding and classification calls its models receive. */
+    interface Calls {
+        /** A call of {@code size} texts begins. */
+        void started(int size);
+
+        /** An embedding call has ended (classification calls end as they begin). */
+        default void ended() {
+        }
+    }
+
     static TestModel create(ModelRequirement requirement, String device, Runnable onClose,
-                            java.util.function.IntConsumer embedBatches) {
+                            Calls embedBatches) {
         return switch (requirement.modelType()) {
             case EMBEDDING -> new Embedder(requirement, device, onClose, embedBatches);
             case TEXT_GENERATION -> new Generator(requirement, device, onClose);
@@ -112,10 +122,10 @@ public abstract class TestModel implements LoadedModel {
     /** Feature hashing of words and character trigrams, L2-normalised. */
     static final class Embedder extends TestModel implements EmbeddingModel {
         private final int dimension;
-        private final java.util.function.IntConsumer batches;
+        private final Calls batches;
         private final long batchDelayMillis;
 
-        Embedder(ModelRequirement requirement, String device, Runnable onClose, java.util.function.IntConsumer batches) {
+        Embedder(ModelRequirement requirement, String device, Runnable onClose, Calls batches) {
             super(requirement, device, onClose);
             this.batches = batches;
             this.batchDelayMillis = Long.parseLong(requirement.options().getOrDefault(TestModelProvider.BATCH_DELAY_MS,
@@ -159,15 +169,19 @@ public abstract class TestModel implements LoadedModel {
         @Override
         public List<float[]> embed(List<String> texts) throws InterruptedException {
             check();
-            batches.accept(texts.size());
-            if (batchDelayMillis > 0) {
-                Thread.sleep(batchDelayMillis); // a fixed cost per call, as a kernel launch on an accelerator
+            batches.started(texts.size());
+            try {
+                if (batchDelayMillis > 0) {
+                    Thread.sleep(batchDelayMillis); // a fixed cost per call, as a kernel launch on an accelerator
+                }
+                List<float[]> vectors = new ArrayList<>(texts.size());
+                for (String text : texts) {
+                    vectors.add(embed(text));
+                }
+                return vectors;
+            } finally {
+                batches.ended();
             }
-            List<float[]> vectors = new ArrayList<>(texts.size());
-            for (String text : texts) {
-                vectors.add(embed(text));
-            }
-            return vectors;
         }
 
         private float[] embed(String text) {
@@ -279,11 +293,11 @@ public abstract class TestModel implements LoadedModel {
         private static final Set<String> NEGATIVE = Set.of("bad", "terrible", "hate", "hated", "awful", "sad",
             "boring", "worst", "poor", "broken");
 
-        private final java.util.function.IntConsumer batches;
+        private final Calls batches;
         private final long batchDelayMillis;
 
         SentimentClassifier(ModelRequirement requirement, String device, Runnable onClose,
-                            java.util.function.IntConsumer batches) {
+                            Calls batches) {
             super(requirement, device, onClose);
             this.batches = batches;
             this.batchDelayMillis = Long.parseLong(requirement.options().getOrDefault(TestModelProvider.BATCH_DELAY_MS,
@@ -293,7 +307,8 @@ public abstract class TestModel implements LoadedModel {
         @Override
         public List<List<LabelScore>> classify(List<String> texts) throws InterruptedException {
             check();
-            batches.accept(texts.size());
+            batches.started(texts.size());
+            batches.ended();
             if (batchDelayMillis > 0) {
                 Thread.sleep(batchDelayMillis);
             }

@@ -53,6 +53,8 @@ public class TestModelProvider implements ModelProvider {
     private final AtomicInteger closes = new AtomicInteger();
     private final AtomicInteger loading = new AtomicInteger();
     private final AtomicInteger maxConcurrentLoads = new AtomicInteger();
+    private final AtomicInteger embedsInFlight = new AtomicInteger();
+    private final AtomicInteger maxConcurrentEmbeds = new AtomicInteger();
 
     public TestModelProvider() {
         this("test");
@@ -98,9 +100,18 @@ public class TestModelProvider implements ModelProvider {
                 throw new IllegalStateException(failure);
             }
             loads.incrementAndGet();
-            return TestModel.create(requirement, request.device().id(), closes::incrementAndGet, size -> {
-                if (embedBatches.size() < RECORDED) {
-                    embedBatches.add(size);
+            return TestModel.create(requirement, request.device().id(), closes::incrementAndGet, new TestModel.Calls() {
+                @Override
+                public void started(int size) {
+                    maxConcurrentEmbeds.accumulateAndGet(embedsInFlight.incrementAndGet(), Math::max);
+                    if (embedBatches.size() < RECORDED) {
+                        embedBatches.add(size);
+                    }
+                }
+
+                @Override
+                public void ended() {
+                    embedsInFlight.decrementAndGet();
                 }
             });
         } finally {
@@ -131,6 +142,11 @@ public class TestModelProvider implements ModelProvider {
     /** Instances loaded and not closed. */
     public int open() {
         return loads.get() - closes.get();
+    }
+
+    /** The most embedding calls its models ran at the same time. */
+    public int maxConcurrentEmbeds() {
+        return maxConcurrentEmbeds.get();
     }
 
     /** The most loads that ran at the same time. */

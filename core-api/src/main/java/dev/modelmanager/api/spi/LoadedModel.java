@@ -34,8 +34,9 @@ public interface LoadedModel extends AutoCloseable {
 
     /**
      * How many calls this instance runs at once to full effect (a provider with a compute budget of its own says
-     * it); the manager gives the instance no more slots than that, so that waiting texts gather into batches instead
-     * of queueing inside the provider. {@code 0} (the default): the manager's {@code worker.concurrency}.
+     * it); the manager gives the instance that many slots instead of its {@code worker.concurrency}: no more, so that
+     * waiting texts gather into batches instead of queueing inside the provider, and no fewer, so that the provider's
+     * budget is used. {@code 0} (the default): the manager's {@code worker.concurrency}.
      */
     default int concurrency() {
         return 0;

@@ -67,6 +67,20 @@ class StatedBatchingTest {
     }
 
     @Test
+    void aStatedConcurrencyAboveTheManagersGetsItsSlots() throws Exception {
+        // the manager's worker.concurrency is 2; the instance says it runs 6 calls at once to full effect
+        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(2, 64), new TestModelProvider())) {
+            f.manager.register("wide", embedding().cacheEmbeddings(false).option(TestModelProvider.BATCH_POLICY,
+                "per_call").option(TestModelProvider.CONCURRENCY, "6").option(TestModelProvider.BATCH_DELAY_MS, "100")
+                .build(), "t");
+            f.manager.embed("wide", List.of("load it"));
+            concurrently(() -> f.manager.embed("wide", List.of("one text")));
+            assertThat(f.provider.maxConcurrentEmbeds()).as("calls in the provider at once").isGreaterThan(2)
+                .isLessThanOrEqualTo(6);
+        }
+    }
+
+    @Test
     void callersTextsAreMergedOtherwiseAndAStatedConcurrencyCapsTheSlots() throws Exception {
         try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(4, 64), new TestModelProvider())) {
             f.manager.register("merged", embedding().cacheEmbeddings(false).batchSize(32)

@@ -76,15 +76,15 @@ final class ModelLoader {
         }
     }
 
-    /** The pool's shape: the manager's settings, with no more slots per instance than the instance can use. */
+    /**
+     * The pool's shape: the manager's settings, with as many slots per instance as the instance says it runs to full
+     * effect, where it says ({@code worker.concurrency} otherwise).
+     */
     private WorkerPool.Config poolConfig(ModelRequirement req, Instance first) {
         LifecycleSettings s = ctx.settings();
         int min = Math.max(1, req.preloadWorkers());
-        int concurrency = s.workerConcurrency();
         int stated = statedConcurrency(first);
-        if (stated > 0) {
-            concurrency = Math.min(concurrency, stated);
-        }
+        int concurrency = stated > 0 ? stated : s.workerConcurrency();
         return new WorkerPool.Config(min, Math.max(min, s.maxWorkers()), concurrency, s.queueCapacity(),
             s.queueTimeout(), s.roundRobin(), s.idleTimeout().isZero() ? Duration.ofSeconds(60) : s.idleTimeout());
     }
