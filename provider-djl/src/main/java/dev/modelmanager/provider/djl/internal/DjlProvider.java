@@ -65,8 +65,9 @@ public final class DjlProvider implements ModelProvider {
 
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Models whose ONNX file is at most "
             + "this many MiB also keep a second session as wide as threads, for a run that finds the cores idle (a "
-            + "lone caller); it holds a second copy of the weights. Larger models keep only the wide session. 0: no "
-            + "model gets a second session")
+            + "lone caller); it holds a second copy of the weights. Larger models keep one session: as wide as "
+            + "threads for models that batch, single-threaded runs for models that run each text alone. 0: no model "
+            + "gets a second session")
         int wide_session_max_mb() default 1024;
 
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Single-threaded runs one core holds "
