@@ -35,11 +35,7 @@ final class CachedEmbeddings {
         this.slots = slots;
     }
 
-    static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts) {
-        return lookUp(entry, texts, null);
-    }
-
-    /** As {@link #lookUp(ModelEntry, List)} for texts embedded after the model's prompt {@code prompt}. */
+    /** The cached vectors of texts embedded after the model's prompt {@code prompt} ({@code null}: none). */
     static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts, String prompt) {
         EmbeddingCache cache = entry.cache();
         Embedding[] results = new Embedding[texts.size()];
@@ -50,7 +46,7 @@ final class CachedEmbeddings {
         List<String> missing = new ArrayList<>(texts.size());
         int[] slots = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
-            float[] hit = cache.get(prefix.isEmpty() ? texts.get(i) : prefix + texts.get(i));
+            float[] hit = cache.get(key(prefix, texts.get(i)));
             if (hit != null) {
                 results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
             } else {
@@ -73,9 +69,13 @@ final class CachedEmbeddings {
             Done<float[]> d = computed.get(k);
             results[slots == null ? k : slots[k]] = new Embedding(d.value(), false, d.took(), d.workerId(), d.device());
             if (cache != null) {
-                cache.put(prefix.isEmpty() ? missing.get(k) : prefix + missing.get(k), d.value());
+                cache.put(key(prefix, missing.get(k)), d.value());
             }
         }
         return new EmbeddingResult(modelId, List.of(results), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String key(String prefix, String text) {
+        return prefix.isEmpty() ? text : prefix + text;
     }
 }

@@ -29,9 +29,11 @@ import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
- * Calls on texts: embedding (through the model's embedding cache), classification and text2text. Embedding and classification go through the pool's {@link MicroBatcher} when slots are busy and
- * bypass it (running on the caller's thread when blocking) when a slot is free and nothing waits. Every blocking
- * method throws {@link ModelException}; every {@code ...Async} method answers a future and never throws.
+ * Calls on texts: embedding (through the model's embedding cache), classification and text2text. Embedding and
+ * classification go through the pool's {@link MicroBatcher} when slots are busy and bypass it (running on the
+ * caller's thread when blocking) when a slot is free and nothing waits; a pool whose model says its callers' texts
+ * must not be merged is always bypassed. Every blocking method throws {@link ModelException}; every
+ * {@code ...Async} method answers a future and never throws.
  */
 public final class TextInference {
     private static final MicroBatcher.Runner<EmbeddingModel, float[]> EMBED = EmbeddingModel::embed;

@@ -2,8 +2,11 @@ package dev.modelmanager.provider.djl.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+
+import ai.djl.huggingface.tokenizers.Encoding;
 
 /**
  * Which texts run together. Exact batching (fp32/fp16: padding is masked out) sorts the texts by length and cuts
@@ -17,6 +20,40 @@ final class Batches {
     static final double MAX_PADDING = 0.25;
 
     private Batches() {
+    }
+
+    /** One run of some texts, padded together: one result per text, in the batch's order. */
+    @FunctionalInterface
+    interface Run<R> {
+        List<R> run(boolean wide, TokenBatch batch);
+    }
+
+    /**
+     * Runs the encoded texts on {@code model} as {@link #plan} groups them (under the runtime's batch limits), the runs
+     * at once on the device's budget, and answers one result per text in the texts' order.
+     */
+    static <R> List<R> run(OnnxModel model, List<Encoding> encoded, boolean alone, Run<R> run) {
+        int[] lengths = encoded.stream().mapToInt(e -> e.getIds().length).toArray();
+        OrtRuntime.Settings settings = model.runtime().settings();
+        List<int[]> runs = plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
+        List<OrtRuntime.Task<List<R>>> tasks = new ArrayList<>(runs.size());
+        for (int[] indices : runs) {
+            tasks.add(wide -> {
+                List<Encoding> part = new ArrayList<>(indices.length);
+                for (int i : indices) {
+                    part.add(encoded.get(i));
+                }
+                return run.run(wide, TokenBatch.of(part));
+            });
+        }
+        List<List<R>> done = model.runAll(tasks);
+        List<R> out = new ArrayList<>(Collections.nCopies(encoded.size(), null));
+        for (int r = 0; r < runs.size(); r++) {
+            for (int k = 0; k < runs.get(r).length; k++) {
+                out.set(runs.get(r)[k], done.get(r).get(k));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -61,36 +61,15 @@ final class DjlClassifier extends DjlInstance implements ClassificationModel {
     }
 
     private List<List<LabelScore>> scores(List<Encoding> encoded) {
-        return model.call(() -> scoresNow(encoded));
+        return model.call(() -> Batches.run(model, encoded, alone, this::labelled));
     }
 
-    private List<List<LabelScore>> scoresNow(List<Encoding> encoded) {
-        int[] lengths = encoded.stream().mapToInt(e -> e.getIds().length).toArray();
-        OrtRuntime.Settings settings = model.runtime().settings();
-        List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
-        List<OrtRuntime.Task<List<List<LabelScore>>>> tasks = new ArrayList<>(runs.size());
-        for (int[] run : runs) {
-            tasks.add(wide -> run(wide, run, encoded));
-        }
-        List<List<LabelScore>> out = new ArrayList<>(java.util.Collections.nCopies(encoded.size(), null));
-        List<List<List<LabelScore>>> done = model.runAll(tasks);
-        for (int r = 0; r < runs.size(); r++) {
-            for (int k = 0; k < runs.get(r).length; k++) {
-                out.set(runs.get(r)[k], done.get(r).get(k));
-            }
-        }
-        return out;
-    }
-
-    private List<List<LabelScore>> run(boolean wide, int[] indices, List<Encoding> encoded) {
-        List<Encoding> part = new ArrayList<>(indices.length);
-        for (int i : indices) {
-            part.add(encoded.get(i));
-        }
-        OnnxModel.Output logits = model.run(wide, TokenBatch.of(part).inputs(), Map.of(), model.output("logits"));
+    /** One run of some texts: every label's score of each, in the batch's order. */
+    private List<List<LabelScore>> labelled(boolean wide, TokenBatch batch) {
+        OnnxModel.Output logits = model.run(wide, batch.inputs(), Map.of(), model.output("logits"));
         int n = (int) logits.shape()[logits.shape().length - 1];
-        List<List<LabelScore>> out = new ArrayList<>(indices.length);
-        for (int row = 0; row < indices.length; row++) {
+        List<List<LabelScore>> out = new ArrayList<>(batch.size());
+        for (int row = 0; row < batch.size(); row++) {
             float[] l = new float[n];
             System.arraycopy(logits.values(), row * n, l, 0, n);
             double[] scores = multiLabel || n == 1 ? sigmoid(l) : softmax(l);

@@ -74,57 +74,37 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
         }
         int promptTokens = prompt != null && !spec.includePrompt() ? tokens.count(prompt) - 1 : 0;
         List<Encoding> encoded = new ArrayList<>(texts.size());
-        int[] lengths = new int[texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            encoded.add(tokens.encoding(prompt == null ? texts.get(i) : prompt + texts.get(i)));
-            lengths[i] = encoded.get(i).getIds().length;
+        for (String text : texts) {
+            encoded.add(tokens.encoding(prompt == null ? text : prompt + text));
         }
-        OrtRuntime.Settings settings = model.runtime().settings();
-        List<int[]> runs = Batches.plan(lengths, alone, settings.maxBatchTexts(), settings.maxBatchTokens());
-        List<OrtRuntime.Task<float[][]>> tasks = new ArrayList<>(runs.size());
-        for (int[] run : runs) {
-            tasks.add(wide -> run(wide, run, encoded, promptTokens));
-        }
-        float[][] vectors = new float[texts.size()][];
-        List<float[][]> done = model.runAll(tasks);
-        for (int r = 0; r < runs.size(); r++) {
-            for (int k = 0; k < runs.get(r).length; k++) {
-                vectors[runs.get(r)[k]] = done.get(r)[k];
-            }
-        }
-        return List.of(vectors);
+        return Batches.run(model, encoded, alone, (wide, batch) -> vectors(wide, batch, promptTokens));
     }
 
-    /** One run of some texts: their pooled, normalised vectors, in the run's order. */
-    private float[][] run(boolean wide, int[] indices, List<Encoding> encoded, int promptTokens) {
-        List<Encoding> part = new ArrayList<>(indices.length);
-        for (int i : indices) {
-            part.add(encoded.get(i));
-        }
-        TokenBatch batch = TokenBatch.of(part);
+    /** One run of some texts: their pooled, normalised vectors, in the batch's order. */
+    private List<float[]> vectors(boolean wide, TokenBatch batch, int promptTokens) {
         OnnxModel.Output hidden = model.run(wide, batch.inputs(), Map.of(), output);
-        float[][] out = new float[indices.length][];
+        List<float[]> out = new ArrayList<>(batch.size());
         if (hidden.shape().length == 2) { // the graph pools itself
             int d = (int) hidden.shape()[1];
-            for (int row = 0; row < indices.length; row++) {
+            for (int row = 0; row < batch.size(); row++) {
                 float[] v = new float[d];
                 System.arraycopy(hidden.values(), row * d, v, 0, d);
-                out[row] = normalized(v);
+                out.add(normalized(v));
             }
             return out;
         }
         long[] mask = batch.mask();
         if (promptTokens > 0) {
             mask = mask.clone();
-            for (int row = 0; row < indices.length; row++) {
+            for (int row = 0; row < batch.size(); row++) {
                 for (int t = 0; t < Math.min(promptTokens, batch.length()); t++) {
                     mask[row * batch.length() + t] = 0;
                 }
             }
         }
         int d = (int) hidden.shape()[2];
-        for (int row = 0; row < indices.length; row++) {
-            out[row] = normalized(Pooling.pool(spec.pooling(), hidden.values(), mask, row, batch.length(), d));
+        for (int row = 0; row < batch.size(); row++) {
+            out.add(normalized(Pooling.pool(spec.pooling(), hidden.values(), mask, row, batch.length(), d)));
         }
         return out;
     }

@@ -293,7 +293,7 @@ public final class DjlProvider implements ModelProvider {
             bytes = -1;
         }
         boolean wideToo = runtime.wideSessionToo(device, threads, bytes);
-        if (!wideToo && !alone && threads < runtime.wideThreads(device) && !device.startsWith("cuda:")) {
+        if (!wideToo && !alone && threads < runtime.wideThreads(device)) { // on a GPU both are 1
             // a batching model too big for two sessions: one, as wide as the budget (its runs are big enough to use
             // it); a model that runs each text alone keeps its single-threaded runs side by side
             threads = runtime.wideThreads(device);

@@ -147,7 +147,7 @@ final class OrtRuntime implements AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (device.startsWith("cuda:")) {
+            if (gpu(device)) {
                 options.addCUDA(Integer.parseInt(device.substring("cuda:".length())));
             }
             return environment.createSession(file.toString(), options);

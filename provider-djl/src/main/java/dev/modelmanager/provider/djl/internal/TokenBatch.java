@@ -10,7 +10,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
  * inputs of one run. With the attention mask a padded position changes nothing for the others in fp32/fp16
  * models; dynamically quantized models are the exception (see {@link Batches}).
  */
-record TokenBatch(int size, int length, long[] ids, long[] mask, long[] types, int[] lengths) {
+record TokenBatch(int size, int length, long[] ids, long[] mask, long[] types) {
 
     static TokenBatch of(List<Encoding> encodings) {
         int n = encodings.size();
@@ -21,16 +21,14 @@ record TokenBatch(int size, int length, long[] ids, long[] mask, long[] types, i
         long[] ids = new long[n * length];
         long[] mask = new long[n * length];
         long[] types = new long[n * length];
-        int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
             Encoding e = encodings.get(i);
             int len = e.getIds().length;
-            lengths[i] = len;
             System.arraycopy(e.getIds(), 0, ids, i * length, len);
             System.arraycopy(e.getAttentionMask(), 0, mask, i * length, len);
             System.arraycopy(e.getTypeIds(), 0, types, i * length, len);
         }
-        return new TokenBatch(n, length, ids, mask, types, lengths);
+        return new TokenBatch(n, length, ids, mask, types);
     }
 
     /** The graph inputs; a graph without {@code token_type_ids} ignores that one. */
