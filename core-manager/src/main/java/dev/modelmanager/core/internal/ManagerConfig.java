@@ -91,6 +91,16 @@ public @interface ManagerConfig {
         description = "Calls that may wait for a model's worker beyond those running; more are refused at once with OVERLOADED.")
     int queue_capacity() default 256;
 
+    @AttributeDefinition(name = "Inputs per call",
+        description = "Most texts (or text pairs) one embedding, classification or text2text call may hold; more are "
+            + "refused with INVALID_INPUT naming this key.")
+    int limits_inputs_per_call() default 16384;
+
+    @AttributeDefinition(name = "Characters per input",
+        description = "Most characters in one input text; longer texts are refused with INVALID_INPUT naming this key "
+            + "(a model reads at most its own context of a text; its answer says how many inputs it truncated).")
+    int limits_chars_per_input() default 100000;
+
     @AttributeDefinition(name = "State file",
         description = "JSON file where registrations made in the shell or over REST, the default model, which models "
             + "were loaded and statistics are kept across restarts; empty = not kept. Written atomically.")

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.modelmanager.core.internal.cache.CacheSettings;
+import dev.modelmanager.core.internal.inference.CallLimits;
 import dev.modelmanager.core.internal.inference.InferenceSettings;
 import dev.modelmanager.core.internal.lifecycle.LifecycleSettings;
 import dev.modelmanager.core.internal.memory.BudgetSettings;
@@ -35,6 +36,7 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param roundRobin           calls go to the pool's instances in turn (true) or to the least busy (false)
  * @param batchDelay           how long texts may wait for company while a slot is free (0 = not at all)
  * @param providerCallTimeout  how long a provider may take to answer a question or to close an instance
+ * @param limits               what one call may ask of a model (inputs, characters per input)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
@@ -42,14 +44,14 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                               int queueCapacity, Path stateFile, boolean microBatching,
                               MemoryLimit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
                               Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay,
-                              Duration providerCallTimeout)
+                              Duration providerCallTimeout, CallLimits limits)
     implements LifecycleSettings, BudgetSettings, InferenceSettings {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
         256, null, true, MemoryLimit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), CallLimits.DEFAULTS);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -69,8 +71,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         if (memoryBudget == null) {
             throw new IllegalArgumentException("memory budget is required");
         }
-        if (hub == null || workDir == null || cache == null) {
-            throw new IllegalArgumentException("hub settings, work folder and cache settings are required");
+        if (hub == null || workDir == null || cache == null || limits == null) {
+            throw new IllegalArgumentException("hub settings, work folder, cache settings and call limits are required");
         }
     }
 
@@ -97,7 +99,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Math.max(1, config.worker_max_instances()),
             "round-robin".equalsIgnoreCase(config.worker_balancing().strip()),
             Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())),
-            Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())));
+            Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())),
+            new CallLimits(Math.max(1, config.limits_inputs_per_call()), Math.max(1, config.limits_chars_per_input())));
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -187,6 +190,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         private boolean roundRobin;
         private Duration batchDelay;
         private Duration providerCallTimeout;
+        private CallLimits limits;
 
         private Builder(ManagerSettings s) {
             idleTimeout = s.idleTimeout;
@@ -209,6 +213,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             roundRobin = s.roundRobin;
             batchDelay = s.batchDelay;
             providerCallTimeout = s.providerCallTimeout;
+            limits = s.limits;
         }
 
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
@@ -231,12 +236,13 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         public Builder roundRobin(boolean v) { roundRobin = v; return this; }
         public Builder batchDelay(Duration v) { batchDelay = v; return this; }
         public Builder providerCallTimeout(Duration v) { providerCallTimeout = v; return this; }
+        public Builder limits(CallLimits v) { limits = v; return this; }
 
         public ManagerSettings build() {
             return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
                 unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
                 memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay,
-                providerCallTimeout);
+                providerCallTimeout, limits);
         }
     }
 

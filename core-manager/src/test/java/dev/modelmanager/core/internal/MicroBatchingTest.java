@@ -99,7 +99,7 @@ class MicroBatchingTest {
     }
 
     @Test
-    void batchesStopAtBatchSizeAndGroupTextsOfSimilarLength() throws Exception {
+    void batchesStopAtBatchSize() throws Exception {
         TestModelProvider provider = new TestModelProvider();
         try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256), provider)) {
             fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)

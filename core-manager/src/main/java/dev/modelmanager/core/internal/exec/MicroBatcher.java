@@ -3,7 +3,6 @@ package dev.modelmanager.core.internal.exec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,10 +21,11 @@ import dev.modelmanager.api.spi.LoadedModel;
  * only while every slot of the pool is busy (a caller that finds a free slot and nothing waiting bypasses the
  * batcher altogether); then texts from all callers leave together, up to {@code batch_size} per batch, each batch
  * taking a slot as one frees, on whichever instance is least busy (so a pool that grows serves batches on all its
- * instances at once). The oldest waiting text always goes in the next batch, with the waiting texts closest to it in
- * length, so that batches pad little and no text waits behind newer ones for ever. Each caller gets exactly its own
- * values. With {@code micro.batching.delay.ms} above 0, texts also wait up to that long for company while a slot is
- * free (Triton's {@code max_queue_delay}): bigger batches at the price of that much latency.
+ * instances at once). Calls take turns: each waiting call is a lane, a batch takes an equal share of texts from
+ * every lane in turn (a lane that gave texts goes to the back), so a call of 100,000 texts runs as batches between
+ * other callers' calls instead of ahead of them, and no text waits behind newer ones for ever. Each caller gets
+ * exactly its own values. With {@code micro.batching.delay.ms} above 0, texts also wait up to that long for company
+ * while a slot is free (Triton's {@code max_queue_delay}): bigger batches at the price of that much latency.
  *
  * @param <C> the capability the batches run on (e.g. the SPI's embedding model)
  * @param <V> the value per text
@@ -47,7 +47,7 @@ public final class MicroBatcher<C, V> {
         private final Object[] values;
         private final CompletableFuture<List<Done<V>>> future = new CompletableFuture<>();
         private int remaining; // guarded by this
-        /** Texts of it taken into a batch; guarded by the batcher. */
+        /** Texts of it taken into a batch (they are taken in order); guarded by the batcher. */
         private int started;
         private volatile ScheduledFuture<?> expiry;
 
@@ -103,8 +103,9 @@ public final class MicroBatcher<C, V> {
     private final Runner<C, V> runner;
     private final java.util.function.IntSupplier batchSize;
     private final Supplier<Duration> delay;
-    private final ArrayDeque<Item<V>> pending = new ArrayDeque<>(); // guarded by this
-    private volatile int waiting; // pending.size(), readable without the lock
+    /** Calls with texts not yet taken, in turn order; guarded by this. */
+    private final ArrayDeque<Request<V>> lanes = new ArrayDeque<>();
+    private volatile int waiting; // texts not yet taken, over all lanes; written under this
     private boolean taskQueued; // guarded by this: a batch task waits in the pool or is about to run
     private boolean flushScheduled; // guarded by this
     /** Slots waiting for their callers' next texts (see {@link #linger}); written under this. */
@@ -140,7 +141,8 @@ public final class MicroBatcher<C, V> {
     /**
      * Queues a caller's texts. {@code null} when the pool no longer takes calls (look the model up again);
      * otherwise the request, already failed with {@code OVERLOADED} when too many texts wait. At most
-     * {@code queue_capacity} batches' worth of texts wait; a call arriving when nothing waits is always taken.
+     * {@code queue_capacity} batches' worth of texts wait, each call counted at most one batch (what it can have at
+     * its next turn); a call arriving when nothing waits is always taken.
      */
     public Request<V> submit(List<String> texts) {
         if (!pool.isAccepting()) {
@@ -150,19 +152,20 @@ public final class MicroBatcher<C, V> {
         boolean enqueue = false;
         long flushIn = -1;
         synchronized (this) {
-            long limit = (long) Math.max(1, pool.config().queueCapacity()) * batchSize();
-            if (!pending.isEmpty() && pending.size() + texts.size() > limit) {
+            int batch = batchSize();
+            long limit = (long) Math.max(1, pool.config().queueCapacity()) * batch;
+            long queued = queuedLocked(batch);
+            if (!lanes.isEmpty() && queued + Math.min(texts.size(), batch) > limit) {
                 request.fail(new ModelException(ErrorCode.OVERLOADED, pool.modelId(), "its queue is full ("
-                    + pending.size() + " texts waiting, at most " + limit + "); try again later"));
+                    + lanes.size() + " calls with " + waiting + " texts waiting, at most " + limit
+                    + " texts at their next turn); try again later"));
                 return request;
             }
-            if (pending.isEmpty()) {
+            if (lanes.isEmpty()) {
                 oldest = System.nanoTime();
             }
-            for (int i = 0; i < texts.size(); i++) {
-                pending.add(new Item<>(request, i));
-            }
-            waiting = pending.size();
+            lanes.addLast(request);
+            waiting += texts.size();
             long wait = waitLocked();
             if (lingering > 0) {
                 notifyAll(); // a slot waits for these texts
@@ -189,7 +192,7 @@ public final class MicroBatcher<C, V> {
                 synchronized (this) {
                     taskQueued = false;
                     removeLocked(request);
-                    others = !pending.isEmpty();
+                    others = !lanes.isEmpty();
                 }
                 if (refused instanceof WorkerPool.NotAccepting) {
                     request.cancelExpiry();
@@ -233,7 +236,7 @@ public final class MicroBatcher<C, V> {
     /** How long the next batch may still wait for company; 0 or less: send it now. */
     private long waitLocked() {
         Duration d = delay.get();
-        if (d.isZero() || pending.size() >= batchSize()) {
+        if (d.isZero() || waiting >= batchSize()) {
             return 0;
         }
         return d.toNanos() - (System.nanoTime() - oldest);
@@ -243,7 +246,7 @@ public final class MicroBatcher<C, V> {
         boolean enqueue;
         synchronized (this) {
             flushScheduled = false;
-            enqueue = !pending.isEmpty() && !taskQueued;
+            enqueue = !lanes.isEmpty() && !taskQueued;
             taskQueued |= enqueue;
         }
         if (enqueue) {
@@ -271,63 +274,58 @@ public final class MicroBatcher<C, V> {
     }
 
     private void removeLocked(Request<V> request) {
-        pending.removeIf(item -> item.request == request);
-        waiting = pending.size();
+        if (lanes.remove(request)) {
+            waiting -= request.texts.size() - request.started;
+        }
+    }
+
+    /**
+     * What waits, as the queue limit counts it: each call's texts up to one batch, the share it can have at its next
+     * turn (a call of many texts waits its turns without crowding other callers out of the queue).
+     */
+    private long queuedLocked(int batch) {
+        long queued = 0;
+        for (Request<V> r : lanes) {
+            queued += Math.min(batch, r.texts.size() - r.started);
+        }
+        return queued;
     }
 
     /** Fails every waiting text (the provider left). */
     void failAll(RuntimeException why) {
-        List<Item<V>> dropped;
+        List<Request<V>> dropped;
         synchronized (this) {
-            dropped = new ArrayList<>(pending);
-            pending.clear();
+            dropped = new ArrayList<>(lanes);
+            lanes.clear();
             waiting = 0;
             taskQueued = false;
         }
-        dropped.stream().map(Item::request).distinct().forEach(r -> r.fail(why));
+        dropped.forEach(r -> r.fail(why));
     }
 
-    /** The next batch: the oldest text and the waiting texts closest to it in length. */
+    /**
+     * The next batch: an equal share of the batch from every waiting call in turn, again while room is left; each
+     * call that gave texts goes to the back of the turn order.
+     */
     private List<Item<V>> takeLocked() {
         int batchSize = batchSize();
-        List<Item<V>> batch;
-        if (pending.size() <= batchSize) {
-            batch = new ArrayList<>(pending);
-            pending.clear();
-        } else {
-            int window = Math.min(pending.size(), 4 * batchSize);
-            List<Item<V>> head = new ArrayList<>(window);
-            for (int i = 0; i < window; i++) {
-                head.add(pending.pollFirst());
-            }
-            int length = head.get(0).text().length();
-            List<Integer> order = new ArrayList<>(window - 1);
-            for (int i = 1; i < window; i++) {
-                order.add(i);
-            }
-            order.sort(Comparator.comparingInt(i -> Math.abs(head.get(i).text().length() - length)));
-            boolean[] taken = new boolean[window];
-            taken[0] = true;
-            for (int k = 0; k < batchSize - 1; k++) {
-                taken[order.get(k)] = true;
-            }
-            batch = new ArrayList<>(batchSize);
-            for (int i = window - 1; i >= 0; i--) {
-                if (!taken[i]) {
-                    pending.addFirst(head.get(i));
+        List<Item<V>> batch = new ArrayList<>(Math.min(batchSize, Math.max(1, waiting)));
+        while (batch.size() < batchSize && !lanes.isEmpty()) {
+            int turns = lanes.size();
+            int share = Math.max(1, (batchSize - batch.size()) / turns);
+            for (int t = 0; t < turns && batch.size() < batchSize; t++) {
+                Request<V> lane = lanes.pollFirst();
+                int n = Math.min(Math.min(share, lane.texts.size() - lane.started), batchSize - batch.size());
+                for (int k = 0; k < n; k++) {
+                    batch.add(new Item<>(lane, lane.started++));
                 }
-            }
-            for (int i = 0; i < window; i++) {
-                if (taken[i]) {
-                    batch.add(head.get(i));
+                waiting -= n;
+                if (lane.started < lane.texts.size()) {
+                    lanes.addLast(lane);
                 }
             }
         }
-        waiting = pending.size();
         oldest = System.nanoTime();
-        for (Item<V> item : batch) {
-            item.request.started++;
-        }
         return batch;
     }
 
@@ -353,10 +351,10 @@ public final class MicroBatcher<C, V> {
         long flushIn = -1;
         synchronized (this) {
             batch = takeLocked();
-            long wait = pending.isEmpty() ? -1 : waitLocked();
-            more = !pending.isEmpty() && wait <= 0 && !taskQueued;
+            long wait = lanes.isEmpty() ? -1 : waitLocked();
+            more = !lanes.isEmpty() && wait <= 0 && !taskQueued;
             taskQueued |= more;
-            if (!pending.isEmpty() && wait > 0 && !flushScheduled) {
+            if (!lanes.isEmpty() && wait > 0 && !flushScheduled) {
                 flushScheduled = true;
                 flushIn = wait;
             }
@@ -427,7 +425,7 @@ public final class MicroBatcher<C, V> {
                 lingering++;
                 long deadline = System.nanoTime() + nanos;
                 try {
-                    for (long left = nanos; pending.size() < callers && left > 0; left = deadline - System.nanoTime()) {
+                    for (long left = nanos; waiting < callers && left > 0; left = deadline - System.nanoTime()) {
                         TimeUnit.NANOSECONDS.timedWait(this, left);
                     }
                 } catch (InterruptedException e) {
@@ -436,7 +434,7 @@ public final class MicroBatcher<C, V> {
                     lingering--;
                 }
             }
-            keep = !pending.isEmpty() && pool.isAccepting();
+            keep = !lanes.isEmpty() && pool.isAccepting();
         }
         if (!keep) {
             pool.release(instance);

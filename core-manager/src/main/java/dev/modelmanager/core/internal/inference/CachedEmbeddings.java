@@ -2,8 +2,9 @@ package dev.modelmanager.core.internal.inference;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.modelmanager.api.Embedding;
 import dev.modelmanager.api.EmbeddingResult;
@@ -12,15 +13,15 @@ import dev.modelmanager.core.internal.exec.MicroBatcher.Done;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
- * One embedding call's texts split by the model's cache: the vectors it already holds, and the texts left to the
- * model (an all-cached call needs no loaded model). Puts what the model computes into the cache and answers in the
- * callers' order.
+ * One embedding call's texts split by the model's cache: the vectors it already holds, and the distinct texts left
+ * to the model (an all-cached call needs no loaded model; a text given twice is computed once). Puts what the model
+ * computes into the cache and answers in the callers' order.
  */
 final class CachedEmbeddings {
     private final EmbeddingCache cache;
     private final Embedding[] results;
     private final List<String> missing;
-    /** Where each missing text's vector goes; {@code null} when all are missing (in order). */
+    /** For each text, where its vector is in {@link #missing} ({@code -1}: cached); {@code null}: all, in order. */
     private final int[] slots;
 
     /** What the cache keys a text by: the text, after the prompt's name when it has one. */
@@ -40,39 +41,56 @@ final class CachedEmbeddings {
         EmbeddingCache cache = entry.cache();
         Embedding[] results = new Embedding[texts.size()];
         String prefix = prompt == null ? "" : "\u0000prompt:" + prompt + "\u0000";
-        if (cache == null) {
-            return new CachedEmbeddings(null, results, List.copyOf(texts), null, prefix);
-        }
         List<String> missing = new ArrayList<>(texts.size());
+        Map<String, Integer> seen = new HashMap<>();
         int[] slots = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
-            float[] hit = cache.get(key(prefix, texts.get(i)));
+            String text = texts.get(i);
+            float[] hit = cache == null ? null : cache.get(key(prefix, text));
             if (hit != null) {
                 results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
+                slots[i] = -1;
+                continue;
+            }
+            Integer first = seen.putIfAbsent(text, missing.size());
+            if (first == null) {
+                slots[i] = missing.size();
+                missing.add(text);
             } else {
-                slots[missing.size()] = i;
-                missing.add(texts.get(i));
+                slots[i] = first;
             }
         }
-        return new CachedEmbeddings(cache, results, missing,
-            missing.size() == texts.size() ? null : Arrays.copyOf(slots, missing.size()), prefix);
+        return new CachedEmbeddings(cache, results, missing, missing.size() == texts.size() ? null : slots, prefix);
     }
 
-    /** The texts the model must embed. */
+    /** The distinct texts the model must embed. */
     List<String> missing() {
         return missing;
     }
 
     /** The answer, with the model's vectors for {@link #missing()} (in that order) put in place and cached. */
     EmbeddingResult result(String modelId, List<Done<float[]>> computed, long start) {
-        for (int k = 0; k < computed.size(); k++) {
-            Done<float[]> d = computed.get(k);
-            results[slots == null ? k : slots[k]] = new Embedding(d.value(), false, d.took(), d.workerId(), d.device());
-            if (cache != null) {
-                cache.put(key(prefix, missing.get(k)), d.value());
+        if (slots == null) {
+            for (int k = 0; k < computed.size(); k++) {
+                results[k] = embedding(computed.get(k));
+            }
+        } else if (!computed.isEmpty()) {
+            for (int i = 0; i < results.length; i++) {
+                if (slots[i] >= 0) {
+                    results[i] = embedding(computed.get(slots[i]));
+                }
+            }
+        }
+        if (cache != null) {
+            for (int k = 0; k < computed.size(); k++) {
+                cache.put(key(prefix, missing.get(k)), computed.get(k).value());
             }
         }
         return new EmbeddingResult(modelId, List.of(results), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static Embedding embedding(Done<float[]> d) {
+        return new Embedding(d.value(), false, d.took(), d.workerId(), d.device());
     }
 
     private static String key(String prefix, String text) {

@@ -15,4 +15,7 @@ public interface InferenceSettings {
 
     /** How long a stream waits for its subscriber's demand. */
     Duration streamStallTimeout();
+
+    /** What one call may ask of a model. */
+    CallLimits limits();
 }

@@ -10,25 +10,45 @@ final class Inputs {
     private Inputs() {
     }
 
-    static void texts(String modelId, String field, List<String> texts) {
+    static void texts(String modelId, String field, List<String> texts, CallLimits limits) {
         if (texts == null || texts.isEmpty()) {
             throw ModelException.invalidInput(modelId, field, "must hold at least one text");
         }
+        count(modelId, field, texts.size(), "texts", limits);
         for (int i = 0; i < texts.size(); i++) {
-            if (texts.get(i) == null) {
-                throw ModelException.invalidInput(modelId, field + "[" + i + "]", "must not be null");
-            }
+            text(modelId, field + "[" + i + "]", texts.get(i), limits);
         }
     }
 
-    static void pairs(String modelId, List<dev.modelmanager.api.TextPair> pairs) {
+    static void pairs(String modelId, List<dev.modelmanager.api.TextPair> pairs, CallLimits limits) {
         if (pairs == null || pairs.isEmpty()) {
             throw ModelException.invalidInput(modelId, "pairs", "must hold at least one text pair");
         }
+        count(modelId, "pairs", pairs.size(), "text pairs", limits);
         for (int i = 0; i < pairs.size(); i++) {
-            if (pairs.get(i) == null) {
+            dev.modelmanager.api.TextPair pair = pairs.get(i);
+            if (pair == null) {
                 throw ModelException.invalidInput(modelId, "pairs[" + i + "]", "must not be null");
             }
+            text(modelId, "pairs[" + i + "].text", pair.text(), limits);
+            text(modelId, "pairs[" + i + "].text_pair", pair.textPair(), limits);
+        }
+    }
+
+    private static void count(String modelId, String field, int size, String what, CallLimits limits) {
+        if (size > limits.inputsPerCall()) {
+            throw ModelException.invalidInput(modelId, field, "holds " + size + " " + what + ", at most "
+                + limits.inputsPerCall() + " per call (" + CallLimits.INPUTS_KEY + "); split the call");
+        }
+    }
+
+    private static void text(String modelId, String field, String text, CallLimits limits) {
+        if (text == null) {
+            throw ModelException.invalidInput(modelId, field, "must not be null");
+        }
+        if (text.length() > limits.charsPerInput()) {
+            throw ModelException.invalidInput(modelId, field, "has " + text.length() + " characters, at most "
+                + limits.charsPerInput() + " (" + CallLimits.CHARS_KEY + ")");
         }
     }
 

@@ -44,7 +44,7 @@ public final class RankingInference {
     // ------------------------------------------------------------------ pairs
 
     public ClassificationResult classifyPairs(String modelId, List<TextPair> pairs) {
-        Inputs.pairs(modelId, pairs);
+        Inputs.pairs(modelId, pairs, calls.settings().limits());
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
@@ -55,7 +55,7 @@ public final class RankingInference {
     public CompletableFuture<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs) {
         long start = System.nanoTime();
         try {
-            Inputs.pairs(modelId, pairs);
+            Inputs.pairs(modelId, pairs, calls.settings().limits());
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.CLASSIFY, pairsBody(entry, List.copyOf(pairs)),
@@ -161,11 +161,11 @@ public final class RankingInference {
         return ranked(modelId, documents, scores, "cross-encoder", start);
     }
 
-    private static void check(String modelId, String query, List<String> documents) {
+    private void check(String modelId, String query, List<String> documents) {
         if (query == null) {
             throw ModelException.invalidInput(modelId, "query", "must not be null");
         }
-        Inputs.texts(modelId, "documents", documents);
+        Inputs.texts(modelId, "documents", documents, calls.settings().limits());
     }
 
     private static RerankResult ranked(String modelId, List<String> documents, double[] scores, String method,
@@ -204,9 +204,9 @@ public final class RankingInference {
         }
     }
 
-    private static void checkZeroShot(String modelId, List<String> texts, List<String> labels) {
-        Inputs.texts(modelId, "texts", texts);
-        Inputs.texts(modelId, "candidate_labels", labels);
+    private void checkZeroShot(String modelId, List<String> texts, List<String> labels) {
+        Inputs.texts(modelId, "texts", texts, calls.settings().limits());
+        Inputs.texts(modelId, "candidate_labels", labels, calls.settings().limits());
         if (labels.size() < 2) {
             throw ModelException.invalidInput(modelId, "candidate_labels", "needs at least two labels to choose from");
         }

@@ -59,7 +59,7 @@ public final class TextInference {
      * prompt, and only texts with the same prompt are batched together.
      */
     public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
-        Inputs.texts(modelId, "texts", texts);
+        Inputs.texts(modelId, "texts", texts, calls.settings().limits());
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         String prompt = prompt(options);
@@ -81,7 +81,7 @@ public final class TextInference {
         CachedEmbeddings lookup;
         String prompt;
         try {
-            Inputs.texts(modelId, "texts", texts);
+            Inputs.texts(modelId, "texts", texts, calls.settings().limits());
             entry = resolver.apply(modelId).entry();
             prompt = prompt(options);
             lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
@@ -118,26 +118,28 @@ public final class TextInference {
     // ------------------------------------------------------------------ classification
 
     public ClassificationResult classify(String modelId, List<String> texts) {
-        Inputs.texts(modelId, "texts", texts);
+        Inputs.texts(modelId, "texts", texts, calls.settings().limits());
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        return Accounting.counted(entry, start,
-            () -> classification(binding, run(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts)), start));
+        Distinct distinct = Distinct.of(texts);
+        return Accounting.counted(entry, start, () -> classification(binding,
+            distinct.expand(run(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts())), start));
     }
 
     public CompletableFuture<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
         long start = System.nanoTime();
         Binding binding;
         try {
-            Inputs.texts(modelId, "texts", texts);
+            Inputs.texts(modelId, "texts", texts, calls.settings().limits());
             binding = resolver.apply(modelId);
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
         ModelEntry entry = binding.entry();
-        return runAsync(entry, Operation.CLASSIFY, CLASSIFY, List.copyOf(texts),
-            values -> classification(binding, values, start), Accounting.of(entry, start));
+        Distinct distinct = Distinct.of(texts);
+        return runAsync(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts(),
+            values -> classification(binding, distinct.expand(values), start), Accounting.of(entry, start));
     }
 
     /** The labels of each text, best first, without those below this id's threshold. */
@@ -160,7 +162,7 @@ public final class TextInference {
     // ------------------------------------------------------------------ text2text
 
     public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
-        Inputs.texts(modelId, "inputs", inputs);
+        Inputs.texts(modelId, "inputs", inputs, calls.settings().limits());
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
@@ -172,7 +174,7 @@ public final class TextInference {
                                                              GenerationOptions options) {
         long start = System.nanoTime();
         try {
-            Inputs.texts(modelId, "inputs", inputs);
+            Inputs.texts(modelId, "inputs", inputs, calls.settings().limits());
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options),

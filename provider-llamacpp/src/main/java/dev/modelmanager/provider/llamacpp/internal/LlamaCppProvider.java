@@ -197,7 +197,8 @@ public final class LlamaCppProvider implements ModelProvider {
         return requirement.modelType() == ModelType.EMBEDDING
             ? new LlamaEmbedder(request.modelId(), model, gguf, measured, estimate, facts, release)
             : new LlamaGenerator(request.modelId(), model, gguf, measured, estimate, facts, release,
-                requirement.maxOutputLength() != null ? requirement.maxOutputLength() : settings.maxOutputLength());
+                requirement.maxOutputLength() != null ? requirement.maxOutputLength() : settings.maxOutputLength(),
+                shape.contextPerSlot());
     }
 
     /** The one GGUF file of the source: the file it names, else the only {@code .gguf} in its folder. */

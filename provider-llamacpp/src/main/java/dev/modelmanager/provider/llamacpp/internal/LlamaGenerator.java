@@ -12,6 +12,7 @@ import de.kherud.llama.Pair;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.TokenUsage;
 import dev.modelmanager.api.spi.ChatModel;
 import dev.modelmanager.api.spi.Completion;
@@ -22,15 +23,18 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufFile;
 /**
  * Text generation and chat on a loaded GGUF model. Every call streams token by token from llama.cpp's server
  * loop (several calls run at once in its parallel slots, with the prompt cache on); when the sink answers
- * {@code false} the native task is cancelled at once.
+ * {@code false} the native task is cancelled at once. A call generates at most what its slot's context has room
+ * for after the prompt (finishing with {@code length}); a prompt that fills the context is refused.
  */
 final class LlamaGenerator extends LlamaInstance implements GenerationModel, ChatModel {
     private final int defaultMaxOutput;
+    private final int contextPerSlot;
 
     LlamaGenerator(String modelId, LlamaModel model, GgufFile gguf, long measuredBytes, MemoryEstimate estimate,
-                   Map<String, String> facts, Runnable release, int defaultMaxOutput) {
+                   Map<String, String> facts, Runnable release, int defaultMaxOutput, int contextPerSlot) {
         super(modelId, model, gguf, measuredBytes, estimate, facts, release);
         this.defaultMaxOutput = defaultMaxOutput;
+        this.contextPerSlot = contextPerSlot;
     }
 
     @Override
@@ -61,7 +65,13 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
     }
 
     private Completion run(String prompt, GenerationOptions options, TokenSink sink) {
-        int max = options.maxOutputLength() != null ? options.maxOutputLength() : defaultMaxOutput;
+        int promptTokens = model.encode(prompt).length;
+        if (promptTokens >= contextPerSlot) {
+            throw ModelException.invalidInput(modelId, "prompt", "has " + promptTokens + " tokens; the model's "
+                + "context per slot holds " + contextPerSlot + " (prompt and output together; option n_ctx)");
+        }
+        int asked = options.maxOutputLength() != null ? options.maxOutputLength() : defaultMaxOutput;
+        int max = Math.min(asked, contextPerSlot - promptTokens);
         InferenceParameters params = new InferenceParameters(prompt).setNPredict(max).setCachePrompt(true);
         if (options.temperature() != null) {
             params.setTemperature(options.temperature().floatValue());
@@ -81,7 +91,6 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         if (!options.stop().isEmpty()) {
             params.setStopStrings(options.stop().toArray(String[]::new));
         }
-        int promptTokens = model.encode(prompt).length;
         StringBuilder text = new StringBuilder();
         int tokens = 0;
         FinishReason reason = FinishReason.STOP;

@@ -120,6 +120,29 @@ class LlamaGenerationTest {
     }
 
     @Test
+    void aGenerationStopsWhereItsSlotsContextEndsAndAPromptThatFillsItIsRefused() {
+        manager.register("short", ModelRequirement.builder(ModelType.TEXT_GENERATION, "stories260K")
+            .path(STORIES.toString()).option("n_ctx", "64").option("n_parallel", "1").build(), "test");
+        try {
+            GenerationOptions endless = GenerationOptions.builder().temperature(0.0).maxOutputLength(1_000_000_000)
+                .extra("ignore_eos", "true").build();
+            GenerationResult capped = manager.generate("short", "Once upon a time", endless);
+            assertThat(capped.finishReason()).isEqualTo(dev.modelmanager.api.FinishReason.LENGTH);
+            assertThat(capped.usage().promptTokens() + capped.usage().completionTokens()).isLessThanOrEqualTo(64);
+            assertThat(capped.usage().completionTokens()).isGreaterThan(32);
+
+            String longPrompt = "Once upon a time there was a little dog. ".repeat(20);
+            assertThatThrownBy(() -> manager.generate("short", longPrompt, GREEDY))
+                .isInstanceOfSatisfying(dev.modelmanager.api.ModelException.class,
+                    e -> assertThat(e.code()).isEqualTo(dev.modelmanager.api.ErrorCode.INVALID_INPUT))
+                .hasMessageContaining("tokens").hasMessageContaining("64");
+            assertThat(manager.generate("short", "Once upon a time", GREEDY).text()).isNotEmpty();
+        } finally {
+            manager.release("short", "test");
+        }
+    }
+
+    @Test
     void reloadingTheSameModelReusesTheParkedNativeInstance() {
         manager.generate("stories", "Once upon a time", GREEDY);
         ModelInfo first = manager.info("stories");
