@@ -168,6 +168,38 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aRegistrationOfEqualPriorityCannotUnloadAModelAnOperatorDeclared() {
+        try (Fixture f = fixture(String.valueOf(ONE + ONE / 2), true, 0)) {
+            f.manager.registerDeclared("minilm", generation().name("test/declared").build(), "config:minilm");
+            use(f, "minilm");
+            f.manager.register("tiny", generation().name("test/tiny").build(), "rest");
+            assertThatThrownBy(() -> use(f, "tiny")).isInstanceOfSatisfying(ModelException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_MEMORY));
+            assertThat(status(f, "minilm")).isEqualTo(ModelStatus.LOADED);
+
+            f.manager.register("urgent", generation().name("test/urgent").priority(5).build(), "rest");
+            use(f, "urgent");
+            assertThat(status(f, "minilm")).as("a higher priority still makes room").isEqualTo(ModelStatus.UNLOADED);
+        }
+    }
+
+    @Test
+    void preloadWorkersAreCappedAtTheWorkersTheMachineHas() {
+        try (Fixture f = fixture("infinity", true, 0)) {
+            f.manager.register("many", generation().name("test/many").preloadWorkers(1000).build(), "t");
+            int cap = Math.max(1, Runtime.getRuntime().availableProcessors());
+            await("preloaded", () -> f.manager.info("many").workers() >= Math.min(2, cap));
+            try {
+                Thread.sleep(300); // growth is asynchronous: give any extra instance the time to appear
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            assertThat(f.manager.info("many").workers()).isLessThanOrEqualTo(cap);
+            assertThat(f.provider.loads()).isLessThanOrEqualTo(cap);
+        }
+    }
+
+    @Test
     void budgetsParse() {
         assertThat(MemoryLimit.parse("infinity").on(1000)).isEqualTo(Long.MAX_VALUE);
         assertThat(MemoryLimit.parse("auto").on(1000)).isEqualTo(800);

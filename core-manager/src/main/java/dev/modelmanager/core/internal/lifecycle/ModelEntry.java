@@ -142,6 +142,12 @@ public final class ModelEntry implements Budgeted {
     }
 
     @Override
+    public boolean declared() {
+        return references.requesters().stream()
+            .anyMatch(r -> r.startsWith(dev.modelmanager.api.ModelManagerConstants.CONFIG_PREFIX));
+    }
+
+    @Override
     public boolean isRemote() {
         return requirement.source() instanceof ModelSource.Remote;
     }

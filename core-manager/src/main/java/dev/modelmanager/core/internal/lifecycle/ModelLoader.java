@@ -27,6 +27,8 @@ import dev.modelmanager.core.internal.source.SourceResolver;
  * whether the load is still wanted; a stale load closes what it made.
  */
 final class ModelLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelLoader.class);
+
     private final LifecycleContext ctx;
 
     ModelLoader(LifecycleContext ctx) {
@@ -67,7 +69,7 @@ final class ModelLoader {
             entry.lifecycle().loadFailed(epoch, e, provider.name());
             return;
         }
-        WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(req, instance),
+        WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(entry.id(), req, instance),
             inUse -> grow(entry, epoch, req, provider, inUse), ctx.providers().calls()::close, ctx.timer(),
             ctx.lifecycle());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -78,11 +80,18 @@ final class ModelLoader {
 
     /**
      * The pool's shape: the manager's settings, with as many slots per instance as the instance says it runs to full
-     * effect, where it says ({@code worker.concurrency} otherwise).
+     * effect, where it says ({@code worker.concurrency} otherwise). {@code preload_workers} is capped at the workers
+     * the machine has ({@code worker.max.instances}, or one per core when that is more): more instances of one model
+     * than cores only take memory and threads (each still reserves its memory, so the budget caps them too).
      */
-    private WorkerPool.Config poolConfig(ModelRequirement req, Instance first) {
+    private WorkerPool.Config poolConfig(String modelId, ModelRequirement req, Instance first) {
         LifecycleSettings s = ctx.settings();
-        int min = Math.max(1, req.preloadWorkers());
+        int asked = Math.max(1, req.preloadWorkers());
+        int min = Math.min(asked, Math.max(s.maxWorkers(), Runtime.getRuntime().availableProcessors()));
+        if (min < asked) {
+            LOG.warn("Model {}: preload_workers={} capped at {} (worker.max.instances={}, {} cores)", modelId, asked,
+                min, s.maxWorkers(), Runtime.getRuntime().availableProcessors());
+        }
         int stated = statedConcurrency(first);
         int concurrency = stated > 0 ? stated : s.workerConcurrency();
         return new WorkerPool.Config(min, Math.max(min, s.maxWorkers()), concurrency, s.queueCapacity(),

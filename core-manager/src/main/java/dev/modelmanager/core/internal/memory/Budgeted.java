@@ -12,6 +12,12 @@ public interface Budgeted {
     /** Never unloaded to make room. */
     boolean pinned();
 
+    /**
+     * An operator declared it (a configuration holds it): only a model of higher priority unloads it to make room,
+     * never one of equal priority that someone registered.
+     */
+    boolean declared();
+
     /** Runs elsewhere and takes no local memory: counts for neither memory nor {@code max.loaded.models}. */
     boolean isRemote();
 

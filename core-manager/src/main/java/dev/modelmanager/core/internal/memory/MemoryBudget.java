@@ -57,15 +57,34 @@ public final class MemoryBudget {
             }
         }
 
-        /** The loaded model says how much it uses: the reservation follows. */
+        /**
+         * The loaded model says how much it uses: the reservation follows, as far as the budget has room (what was
+         * reserved stays reserved; more than the budget holds is never reserved, the shortfall is logged).
+         */
         public void correct(long measured) {
             if (measured < 0) {
                 return;
             }
+            long shortBy = 0;
             synchronized (MemoryBudget.this) {
-                if (!released) {
-                    bytes = measured;
+                if (released) {
+                    return;
                 }
+                long room = budgetOn(device) - (reserved(device) - bytes);
+                long granted = Math.min(measured, Math.max(room, Math.min(bytes, measured)));
+                shortBy = measured - granted;
+                bytes = granted;
+            }
+            if (shortBy > 0) {
+                LOG.warn("Model {} uses {} on {}, more than estimated; the budget is {} short of it (reserved: {})",
+                    entry.id(), mib(measured), device, mib(shortBy), mib(measured - shortBy));
+            }
+        }
+
+        /** Whether it was given back (by its instance closing, or by the budget unloading its model for room). */
+        public boolean released() {
+            synchronized (MemoryBudget.this) {
+                return released;
             }
         }
 
@@ -84,6 +103,8 @@ public final class MemoryBudget {
     }
 
     private final List<Reservation> reservations = new ArrayList<>();
+    /** Each device's budget as last computed (devices report their total memory when reserving); guarded by this. */
+    private final Map<String, Long> budgets = new java.util.HashMap<>();
     private final Supplier<? extends BudgetSettings> settings;
 
     public MemoryBudget(Supplier<? extends BudgetSettings> settings) {
@@ -113,12 +134,13 @@ public final class MemoryBudget {
         BudgetSettings s = settings.get();
         long wanted = Math.max(0, estimate);
         long budget = s.memoryBudget().on(device.totalMemoryBytes());
+        budgets.put(device.id(), budget);
         int maxLoaded = s.maxLoadedModels();
         while (true) {
             long reserved = reserved(device.id());
             int counted = counted();
             boolean memoryFits = wanted == 0 || reserved + wanted <= budget;
-            boolean countFits = maxLoaded <= 0 || entry.isRemote() || counted < maxLoaded;
+            boolean countFits = maxLoaded <= 0 || entry.isRemote() || counted < maxLoaded || holds(entry);
             if (memoryFits && countFits) {
                 Reservation r = new Reservation(entry, device.id(), wanted, evictions);
                 reservations.add(r);
@@ -140,13 +162,17 @@ public final class MemoryBudget {
         }
     }
 
-    /** The model to unload first: idle, unpinned, not of higher priority; lowest priority, then least recently used. */
+    /**
+     * The model to unload first: idle, unpinned, not of higher priority (and of lower priority when an operator
+     * declared it); lowest priority, then least recently used.
+     */
     private Reservation victim(Budgeted loading, String device) {
         int priority = loading.priority();
         return reservations.stream()
             .filter(r -> r.entry != loading && (device == null || r.device.equals(device)))
             .filter(r -> device == null ? !r.entry.isRemote() : r.bytes > 0 || r.estimated > 0)
             .filter(r -> !r.entry.pinned() && r.entry.priority() <= priority)
+            .filter(r -> r.entry.priority() < priority || !r.entry.declared())
             .filter(r -> r.entry.isIdle())
             .min(Comparator.comparingInt((Reservation r) -> r.entry.priority())
                 .thenComparingLong(r -> r.entry.lastUsedOrder()))
@@ -163,15 +189,23 @@ public final class MemoryBudget {
         return sum;
     }
 
-    /** Loaded or loading models that take local memory. */
+    /** Loaded or loading models that take local memory (a model of several instances counts once). */
     private int counted() {
-        int n = 0;
+        return (int) reservations.stream().filter(r -> !r.entry.isRemote()).map(r -> r.entry).distinct().count();
+    }
+
+    /** Whether the model holds memory already (another instance of it is not another model). */
+    private boolean holds(Budgeted entry) {
         for (Reservation r : reservations) {
-            if (!r.entry.isRemote()) {
-                n++;
+            if (r.entry == entry) {
+                return true;
             }
         }
-        return n;
+        return false;
+    }
+
+    private long budgetOn(String device) {
+        return budgets.getOrDefault(device, Long.MAX_VALUE);
     }
 
     public synchronized List<Usage> usage(List<DeviceInfo> devices) {
