@@ -127,16 +127,22 @@ class StreamingTest {
     }
 
     @Test
-    void anExplicitUnloadLetsRunningCallsFinishFirst() throws Exception {
+    void anExplicitUnloadStopsARunningGenerationInsteadOfWaitingForIt() throws Exception {
         manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
-        String prompt = String.join(" ", Collections.nCopies(20, "word"));
+        // 100,000 tokens at 20 ms: half an hour, far beyond the unload's drain timeout.
+        String prompt = String.join(" ", Collections.nCopies(100_000, "word"));
         CompletableFuture<dev.modelmanager.api.GenerationResult> call =
             manager.generateAsync("story", prompt, null).toCompletableFuture();
         await("generation running", () -> manager.info("story").inFlight() == 1);
+        long t0 = System.nanoTime();
         assertThat(manager.unload("story")).isTrue();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(10));
         assertThat(call).isCompleted();
-        assertThat(call.get().usage().completionTokens()).isEqualTo(20);
-        assertThat(call.get().finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(call.get().finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(call.get().usage().completionTokens()).isLessThan(100_000);
+        dev.modelmanager.api.ModelStats stats = manager.info("story").stats();
+        assertThat(stats.cancelled()).as("cancelled, not failed").isEqualTo(1);
+        assertThat(stats.failures()).isZero();
     }
 
     @Test

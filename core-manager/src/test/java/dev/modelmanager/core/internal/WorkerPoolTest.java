@@ -44,7 +44,8 @@ class WorkerPoolTest {
 
     @Test
     void preloadWorkersLoadsThatManyInstancesAndCallsSpreadOverThem() throws Exception {
-        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, 20), new TestModelProvider())) {
+        // worker.max.instances allows 3 (preload_workers is capped at it, or at the cores when they are more)
+        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, 20).withWorkers(3, false), new TestModelProvider())) {
             f.manager.register("story", generation().preloadWorkers(3).option(TestModelProvider.TOKEN_DELAY_MS, "20")
                 .build(), "t");
             await("three instances", () -> f.manager.info("story").workers() == 3);

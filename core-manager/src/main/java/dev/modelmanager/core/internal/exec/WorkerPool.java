@@ -115,6 +115,8 @@ public final class WorkerPool {
 
     private final Slots slots;
     private final boolean combines;
+    /** An unload asked running calls to stop: long calls (generations) see themselves abandoned. */
+    private volatile boolean stopping;
 
     public WorkerPool(String id, String modelId, Instance first, Config config, Grower grower, Closer closer,
                       ScheduledExecutorService timer, Executor lifecycle) {
@@ -322,7 +324,7 @@ public final class WorkerPool {
     }
 
     private boolean abandonedInline() {
-        return slots.revokedWith() != null || Thread.currentThread().isInterrupted();
+        return stopping || slots.revokedWith() != null || Thread.currentThread().isInterrupted();
     }
 
     /**
@@ -362,7 +364,7 @@ public final class WorkerPool {
             if (call.isAbandoned()) {
                 failure = new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran");
             } else {
-                value = call.job().run(instance, () -> slots.revokedWith() != null || call.isAbandoned());
+                value = call.job().run(instance, () -> stopping || slots.revokedWith() != null || call.isAbandoned());
             }
         } catch (Throwable e) {
             failure = e;
@@ -475,6 +477,18 @@ public final class WorkerPool {
      * @return whether every call finished in time
      */
     public boolean drainAndClose(Duration timeout) {
+        return drainAndClose(timeout, false);
+    }
+
+    /**
+     * As {@link #drainAndClose(Duration)}; with {@code stopRunning}, running calls are told at once that nobody
+     * waits for them any more (a generation stops at its next token and answers {@code cancelled}), so that an
+     * unload does not wait for a long generation. Short calls (embeddings) finish as they are.
+     */
+    public boolean drainAndClose(Duration timeout, boolean stopRunning) {
+        if (stopRunning) {
+            stopping = true;
+        }
         slots.stopAccepting();
         boolean drained = slots.awaitDrained(System.nanoTime() + timeout.toNanos(), this::batched);
         if (!drained) {

@@ -369,7 +369,10 @@ final class EntryLifecycle {
 
     // ------------------------------------------------------------------ unloading
 
-    /** Unloads now; running calls finish first. Completes with whether a pool was loaded. */
+    /**
+     * Unloads now; running short calls finish first, running generations stop at their next token (answering
+     * {@code cancelled}). Completes with whether a pool was loaded.
+     */
     CompletableFuture<Boolean> unload(String why) {
         return transition(effects -> unloadLocked(why, effects));
     }
@@ -392,7 +395,7 @@ final class EntryLifecycle {
         unloading = done;
         Duration drain = ctx.settings().unloadDrainTimeout();
         Runnable close = () -> {
-            pool.drainAndClose(drain);
+            pool.drainAndClose(drain, true); // running generations stop at their next token
             step(after -> {
                 if (unloading == done) {
                     unloading = null;
