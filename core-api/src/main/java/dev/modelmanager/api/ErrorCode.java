@@ -18,6 +18,18 @@ public enum ErrorCode {
     LOAD_FAILED,
     /** The model's source (Hub repository, file, path) cannot be had. */
     SOURCE_UNAVAILABLE,
+    /**
+     * A local path (or jar) lies outside the folders the caller may use: a requirement registered with
+     * {@link ModelManager#registerConfined} names a file that is not under the manager's model roots. The answer is
+     * the same whether or not the file exists.
+     */
+    SOURCE_NOT_ALLOWED,
+    /**
+     * A model file is not what its provider expects: not of its format, cut short, corrupt, or a different kind of
+     * model than the requirement's type (a classifier registered as an embedding model). The message names the file
+     * and what is wrong with it, never its content.
+     */
+    INVALID_MODEL_FILE,
     /** The provider failed while running the model. */
     INFERENCE_FAILED,
     /** The call's input is invalid (empty text list, bad option value, ...). */

@@ -39,13 +39,32 @@ public interface ModelManager {
     /**
      * Registers {@code requesterId}'s need for a model under {@code modelId}. Registering again from the same
      * requester changes nothing; registering from another requester adds a reference to the same model. Never
-     * waits for a load.
+     * waits for a load. A new model's source is checked first: its files must be there, and local files must be what
+     * the provider that would serve the model expects (a whole GGUF file, a parsable ONNX graph of the right kind);
+     * a relative local path is taken against the working directory and kept absolute.
      *
      * @throws ModelException {@link ErrorCode#CONFLICTING_REQUIREMENT} when {@code modelId} is registered with a
      *                        requirement describing another model; {@link ErrorCode#INVALID_REQUIREMENT} for a
-     *                        bad id, requester or requirement
+     *                        bad id, requester or requirement; {@link ErrorCode#SOURCE_UNAVAILABLE} when its files
+     *                        cannot be had; {@link ErrorCode#INVALID_MODEL_FILE} when one of them is broken or of
+     *                        the wrong kind
      */
     Registration register(String modelId, ModelRequirement requirement, String requesterId);
+
+    /**
+     * Registers, as {@link #register(String, ModelRequirement, String)} does, a requirement that comes from a caller
+     * outside the framework whom the operator has not vouched for: a client of an HTTP API, say (the REST API
+     * registers this way). Its local files must lie under the manager's model roots (configuration
+     * {@code model.roots}, the distribution's {@code models/} folder and the Hugging Face cache): a relative path is
+     * looked up in each root in turn, and a path outside them is refused with {@link ErrorCode#SOURCE_NOT_ALLOWED}
+     * before anything is read, the same answer whether or not it exists. Failures name no file content and no folder
+     * listing. {@link #register(String, ModelRequirement, String)} itself takes any path (relative ones against the
+     * working directory): it serves the shell, configuration and bundles, which the operator installed.
+     *
+     * @throws ModelException as {@link #register(String, ModelRequirement, String)}, and
+     *                        {@link ErrorCode#SOURCE_NOT_ALLOWED}
+     */
+    Registration registerConfined(String modelId, ModelRequirement requirement, String requesterId);
 
     /**
      * Adds {@code requesterId}'s reference to a model already registered under {@code modelId} (a declared model, say)

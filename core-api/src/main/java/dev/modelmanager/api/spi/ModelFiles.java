@@ -40,10 +40,22 @@ public record ModelFiles(Path root, Path main, Map<String, Path> files) {
     /**
      * The local file for a repository path.
      *
-     * @throws ModelException {@link ErrorCode#LOAD_FAILED} naming the missing file
+     * @throws ModelException {@link ErrorCode#SOURCE_UNAVAILABLE} naming the missing file
      */
     public Path require(String path) {
-        return file(path).orElseThrow(() -> new ModelException(ErrorCode.LOAD_FAILED, null, "file",
+        return file(path).orElseThrow(() -> new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "file",
             "the model's source has no " + path + (root == null ? "" : " (looked in " + root + ")"), null));
+    }
+
+    /**
+     * How a message names one of these files: its path inside {@link #root()} (e.g. {@code onnx/model.onnx}), else
+     * its file name; never the working directory or a path outside the model's folder.
+     */
+    public String nameOf(Path file) {
+        if (root != null && file.startsWith(root) && !file.equals(root)) {
+            return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        }
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
     }
 }

@@ -46,6 +46,21 @@ public interface ModelProvider {
     }
 
     /**
+     * Checks, without loading the model, that its local files are what this provider expects: of its format, whole,
+     * and of the kind the requirement's type needs (a classification graph is no embedding model). The manager calls
+     * it at registration when the files are on the local disk already (a local path, Hub files in the cache), on one
+     * of its provider threads, under no lock, bounded by {@code provider.call.timeout.seconds}; a provider makes the
+     * same checks in {@link #load} for files that arrive later. Must be cheap: read headers and structure, never
+     * the weights.
+     *
+     * @throws dev.modelmanager.api.ModelException {@link dev.modelmanager.api.ErrorCode#INVALID_MODEL_FILE} naming
+     *         the file and what is wrong with it ({@link dev.modelmanager.api.ErrorCode#INVALID_REQUIREMENT} when the
+     *         requirement contradicts the files); the message quotes no bytes of the file and lists no folder
+     */
+    default void validate(ModelRequirement requirement, ModelFiles files) {
+    }
+
+    /**
      * Bytes the model is expected to need on {@code device} once loaded, or {@code -1} when unknown. Must be cheap.
      */
     long estimateMemory(ModelRequirement requirement, DeviceInfo device);

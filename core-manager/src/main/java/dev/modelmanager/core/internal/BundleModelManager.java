@@ -55,6 +55,11 @@ final class BundleModelManager implements ModelManager {
     }
 
     @Override
+    public Registration registerConfined(String modelId, ModelRequirement requirement, String requesterId) {
+        return manager.registerConfined(modelId, requirement, requesterId, owner);
+    }
+
+    @Override
     public Registration attach(String modelId, String requesterId) {
         return manager.attach(modelId, requesterId, owner);
     }

@@ -64,6 +64,13 @@ public @interface ManagerConfig {
         description = "Where the manager keeps its own files (extracted model resources); empty = modelmanager.home/data or ~/.cache/modelmanager.")
     String work_dir() default "";
 
+    @AttributeDefinition(name = "Model roots",
+        description = "Comma-separated folders (relative ones against modelmanager.home) where callers of the REST API "
+            + "may name model files (path, jar), besides modelmanager.home/models and the Hub cache. Their relative "
+            + "paths are looked up in each root in turn; a path outside every root is refused with SOURCE_NOT_ALLOWED "
+            + "(422), whether it exists or not. The shell and etc/ declarations may name any path.")
+    String model_roots() default "";
+
     @AttributeDefinition(name = "Embedding cache",
         description = "Answer repeated texts from a per-model cache (a requirement can opt out with cache_embeddings=false).")
     boolean embedding_cache_enabled() default true;

@@ -2,6 +2,7 @@ package dev.modelmanager.core.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.modelmanager.core.internal.cache.CacheSettings;
 import dev.modelmanager.core.internal.inference.CallLimits;
@@ -10,6 +11,7 @@ import dev.modelmanager.core.internal.lifecycle.LifecycleSettings;
 import dev.modelmanager.core.internal.memory.BudgetSettings;
 import dev.modelmanager.core.internal.memory.MemoryLimit;
 import dev.modelmanager.core.internal.source.HubSettings;
+import dev.modelmanager.core.internal.source.ModelRoots;
 
 /**
  * The manager's settings as values, read from {@link ManagerConfig} or built directly (plain Java, tests). Each
@@ -37,6 +39,8 @@ import dev.modelmanager.core.internal.source.HubSettings;
  * @param batchDelay           how long texts may wait for company while a slot is free (0 = not at all)
  * @param providerCallTimeout  how long a provider may take to answer a question or to close an instance
  * @param limits               what one call may ask of a model (inputs, characters per input)
+ * @param modelRoots           the folders listed in {@code model.roots}: where callers the operator has not vouched
+ *                             for may name model files, besides {@code modelmanager.home/models} and the Hub cache
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
@@ -44,14 +48,14 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                               int queueCapacity, Path stateFile, boolean microBatching,
                               MemoryLimit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
                               Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay,
-                              Duration providerCallTimeout, CallLimits limits)
+                              Duration providerCallTimeout, CallLimits limits, List<Path> modelRoots)
     implements LifecycleSettings, BudgetSettings, InferenceSettings {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
         256, null, true, MemoryLimit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO,
-        Duration.ofSeconds(10), CallLimits.DEFAULTS);
+        Duration.ofSeconds(10), CallLimits.DEFAULTS, List.of());
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -74,6 +78,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         if (hub == null || workDir == null || cache == null || limits == null) {
             throw new IllegalArgumentException("hub settings, work folder, cache settings and call limits are required");
         }
+        modelRoots = List.copyOf(modelRoots == null ? List.of() : modelRoots);
     }
 
     static ManagerSettings from(ManagerConfig config) {
@@ -100,7 +105,18 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             "round-robin".equalsIgnoreCase(config.worker_balancing().strip()),
             Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())),
             Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())),
-            new CallLimits(Math.max(1, config.limits_inputs_per_call()), Math.max(1, config.limits_chars_per_input())));
+            new CallLimits(Math.max(1, config.limits_inputs_per_call()), Math.max(1, config.limits_chars_per_input())),
+            ModelRoots.parse(config.model_roots()));
+    }
+
+    /** The model roots: those listed, then {@code modelmanager.home/models}, then the Hub cache. */
+    public ModelRoots roots() {
+        String home = System.getProperty("modelmanager.home");
+        return ModelRoots.of(modelRoots, home == null ? null : Path.of(home), hub.cacheDir());
+    }
+
+    public ManagerSettings withModelRoots(List<Path> value) {
+        return builder().modelRoots(value).build();
     }
 
     private static Path defaultWorkDir(String configured) {
@@ -191,6 +207,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         private Duration batchDelay;
         private Duration providerCallTimeout;
         private CallLimits limits;
+        private List<Path> modelRoots;
 
         private Builder(ManagerSettings s) {
             idleTimeout = s.idleTimeout;
@@ -214,6 +231,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             batchDelay = s.batchDelay;
             providerCallTimeout = s.providerCallTimeout;
             limits = s.limits;
+            modelRoots = s.modelRoots;
         }
 
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
@@ -237,12 +255,13 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         public Builder batchDelay(Duration v) { batchDelay = v; return this; }
         public Builder providerCallTimeout(Duration v) { providerCallTimeout = v; return this; }
         public Builder limits(CallLimits v) { limits = v; return this; }
+        public Builder modelRoots(List<Path> v) { modelRoots = v; return this; }
 
         public ManagerSettings build() {
             return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
                 unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
                 memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay,
-                providerCallTimeout, limits);
+                providerCallTimeout, limits, modelRoots);
         }
     }
 

@@ -168,9 +168,10 @@ public final class ModelManagerImpl implements ModelManager {
     /** New settings; the source resolver is rebuilt when the Hub settings or the work folder changed. */
     private void applySettings(ManagerSettings value) {
         ManagerSettings previous = this.settings;
-        if (previous == null || !previous.hub().equals(value.hub()) || !previous.workDir().equals(value.workDir())) {
+        if (previous == null || !previous.hub().equals(value.hub()) || !previous.workDir().equals(value.workDir())
+            || !previous.modelRoots().equals(value.modelRoots())) {
             this.sources = new SourceResolver(new HubClient(value.hub()), resources,
-                value.workDir().resolve("resources"));
+                value.workDir().resolve("resources"), value.roots());
         }
         this.settings = value;
     }
@@ -256,7 +257,17 @@ public final class ModelManagerImpl implements ModelManager {
 
     /** As {@link #register(String, ModelRequirement, String)}, the reference owned by {@code owner} (or nobody). */
     Registration register(String modelId, ModelRequirement requirement, String requesterId, Owner owner) {
-        return registrations.register(modelId, requirement, requesterId, true, owner);
+        return registrations.register(modelId, requirement, requesterId, Registrations.Origin.CALLER, owner);
+    }
+
+    @Override
+    public Registration registerConfined(String modelId, ModelRequirement requirement, String requesterId) {
+        return registerConfined(modelId, requirement, requesterId, null);
+    }
+
+    /** As {@link #registerConfined(String, ModelRequirement, String)}, the reference owned by {@code owner}. */
+    Registration registerConfined(String modelId, ModelRequirement requirement, String requesterId, Owner owner) {
+        return registrations.register(modelId, requirement, requesterId, Registrations.Origin.CONFINED, owner);
     }
 
     /**
@@ -265,7 +276,7 @@ public final class ModelManagerImpl implements ModelManager {
      * they can be had.
      */
     Registration registerDeclared(String modelId, ModelRequirement requirement, String requesterId) {
-        return registrations.register(modelId, requirement, requesterId, false, null);
+        return registrations.register(modelId, requirement, requesterId, Registrations.Origin.DECLARED, null);
     }
 
     @Override

@@ -1,25 +1,61 @@
 package dev.modelmanager.core.internal;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelSource;
 import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.spi.FileRequest;
+import dev.modelmanager.api.spi.ModelFiles;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 import dev.modelmanager.core.internal.lifecycle.ModelRegistry;
 import dev.modelmanager.core.internal.lifecycle.Owner;
 import dev.modelmanager.core.internal.persist.StatePersistence;
 import dev.modelmanager.core.internal.provider.ProviderRegistry;
+import dev.modelmanager.core.internal.source.SourcePaths;
 
 /**
- * Registering and releasing: ids checked, a new model checked against the catalog and its source verified (on the
- * caller's thread, under no lock), the reference counted by its entry, and the state written: durably before an
- * operator's call (shell, REST, {@code durable:...}) returns, in the background for everyone else.
+ * Registering and releasing: ids checked, local paths made absolute (or, for a confined caller, placed in the model
+ * roots), a new model checked against the catalog, its source verified and its local files validated by the provider
+ * that would serve it (on the caller's thread, under no lock), the reference counted by its entry, and the state
+ * written: durably before an operator's call (shell, REST, {@code durable:...}) returns, in the background for
+ * everyone else.
  */
 final class Registrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
+
+    /** Who a requirement comes from: that decides how its local paths are read and whether its source is checked. */
+    enum Origin {
+        /**
+         * The shell, a bundle, plain Java, a restored registration: any path, a relative one against the working
+         * directory ({@code user.dir}, where the launcher was started); the source checked first.
+         */
+        CALLER(true),
+        /**
+         * A declaration in configuration ({@code etc/}): any path, a relative one against {@code modelmanager.home};
+         * not checked first, so that a model whose files cannot be had now is listed, {@code FAILED} with the reason.
+         */
+        DECLARED(false),
+        /** A caller the operator has not vouched for (REST): local files only under the model roots; checked. */
+        CONFINED(true),
+        /** The manager itself, with a requirement it holds already (an alias holding its target): as it is. */
+        INTERNAL(false);
+
+        final boolean verify;
+
+        Origin(boolean verify) {
+            this.verify = verify;
+        }
+    }
     private final ModelRegistry registry;
     private final LifecycleContext ctx;
     private final CatalogCheck catalog;
@@ -34,19 +70,25 @@ final class Registrations {
     }
 
     /**
-     * @param verify check first that the source can be had (declared and restored models skip it, so that a model
-     *               whose files cannot be had now is still listed, {@code FAILED} with the reason)
+     * @param verify check first that the source can be had ({@link Origin#CALLER}); without ({@link Origin#INTERNAL}),
+     *               the requirement is taken as it is
      */
     Registration register(String modelId, ModelRequirement requirement, String requesterId, boolean verify,
                           Owner owner) {
+        return register(modelId, requirement, requesterId, verify ? Origin.CALLER : Origin.INTERNAL, owner);
+    }
+
+    Registration register(String modelId, ModelRequirement requested, String requesterId, Origin origin,
+                          Owner owner) {
         Ids.checkModelId(modelId);
         Ids.checkRequester(requesterId);
-        if (requirement == null) {
+        if (requested == null) {
             throw ModelException.invalidRequirement("requirement", "is required");
         }
+        ModelRequirement requirement = placed(modelId, requested, origin);
         if (!registry.contains(modelId) && registry.sharing(requirement) == null) {
             catalog.check(modelId, requirement);
-            if (verify) {
+            if (origin.verify) {
                 verifySource(modelId, requirement);
             }
         }
@@ -54,6 +96,28 @@ final class Registrations {
             id -> new ModelEntry(id, requirement, ctx));
         persisted(registration, requesterId);
         return registration;
+    }
+
+    /** The requirement with its local paths absolute, or placed in the model roots for a confined caller. */
+    private ModelRequirement placed(String modelId, ModelRequirement requirement, Origin origin) {
+        ModelSource source = requirement.source();
+        ModelSource placed;
+        try {
+            placed = switch (origin) {
+                case CALLER -> SourcePaths.absolute(source, Path.of(System.getProperty("user.dir")));
+                case DECLARED -> SourcePaths.absolute(source, Path.of(System.getProperty("modelmanager.home",
+                    System.getProperty("user.dir"))));
+                case CONFINED -> SourcePaths.confined(source, ctx.sources().roots());
+                case INTERNAL -> source;
+            };
+        } catch (ModelException e) {
+            if (e.code() == ErrorCode.SOURCE_NOT_ALLOWED) {
+                LOG.info("Registration of {} refused: {} is outside the model roots {}", modelId, source.describe(),
+                    ctx.sources().roots());
+            }
+            throw e.forModel(modelId);
+        }
+        return placed.equals(source) ? requirement : requirement.toBuilder().source(placed).build();
     }
 
     /** A reference to a registered model, without its requirement. */
@@ -98,15 +162,26 @@ final class Registrations {
 
     /**
      * Fails fast when a new model's source cannot be had: Hub files neither cached nor answered for (no such
-     * repository or file, token missing or refused, Hub unreachable), local files missing, resources not found.
+     * repository or file, token missing or refused, Hub unreachable), local files missing, resources not found; or
+     * when the files on the disk now are not what the provider that would serve it expects. With no provider able to
+     * serve it yet, its files are checked by the provider's load.
      */
     private void verifySource(String modelId, ModelRequirement requirement) {
         ProviderRegistry.Selection selection = ctx.providers().select(requirement);
+        List<FileRequest> wanted = selection.found()
+            ? ctx.providers().filesWanted(selection.chosen(), requirement) : List.of();
         try {
-            ctx.sources().verify(requirement.source(),
-                selection.found() ? ctx.providers().filesWanted(selection.chosen(), requirement) : List.of());
+            ctx.sources().verify(requirement.source(), wanted);
         } catch (ModelException e) {
             throw new ModelException(e.code(), modelId, e.field(), "its source cannot be had: " + e.reason(), e);
+        }
+        if (!selection.found()) {
+            LOG.debug("Model {}: no provider can serve it yet; its files are checked when it loads", modelId);
+            return;
+        }
+        Optional<ModelFiles> files = ctx.sources().localFiles(requirement.source(), wanted);
+        if (files.isPresent()) {
+            ctx.providers().validate(selection.chosen(), requirement, files.get(), modelId);
         }
     }
 }

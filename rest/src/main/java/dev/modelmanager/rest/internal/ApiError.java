@@ -45,8 +45,9 @@ final class ApiError extends RuntimeException {
                     e.getMessage());
             case CONFLICTING_REQUIREMENT -> new ApiError(409, "invalid_request_error", "conflicting_requirement", param,
                 e.getMessage());
-            case SOURCE_UNAVAILABLE -> new ApiError(422, "invalid_request_error", "source_unavailable", param,
-                e.getMessage());
+            case SOURCE_UNAVAILABLE, SOURCE_NOT_ALLOWED, INVALID_MODEL_FILE ->
+                new ApiError(422, "invalid_request_error", code.name().toLowerCase(java.util.Locale.ROOT), param,
+                    e.getMessage());
             case OVERLOADED -> new ApiError(429, "rate_limit_error", "overloaded", null, e.getMessage());
             case NOT_OWNER -> new ApiError(403, "permission_error", "reference_owned_by_bundle", param, e.getMessage());
             case INSUFFICIENT_MEMORY -> new ApiError(507, "server_error", "insufficient_memory", null, e.getMessage());

@@ -115,7 +115,9 @@ final class ModelsResource {
         requirement.fields().forEachRemaining(e -> properties.put(e.getKey(), scalar("requirement." + e.getKey(),
             e.getValue())));
         ModelRequirement parsed = RequirementProperties.parse(properties);
-        Registration r = manager.register(id, parsed, requester == null ? settings.get().requester() : requester);
+        // A REST caller may name local files only under the manager's model roots (model.roots).
+        Registration r = manager.registerConfined(id, parsed, requester == null ? settings.get().requester()
+            : requester);
         x.write(r.newRegistration() ? 201 : 200, Views.registration(r));
     }
 

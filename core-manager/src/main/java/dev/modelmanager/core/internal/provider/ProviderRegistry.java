@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.spi.FileRequest;
+import dev.modelmanager.api.spi.ModelFiles;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.api.spi.ProviderFit;
 
@@ -150,6 +152,31 @@ public final class ProviderRegistry {
             LOG.warn("Provider {} failed to say which files {} needs: {}", provider.name(), requirement.name(),
                 e.toString());
             return List.of();
+        }
+    }
+
+    /**
+     * Lets the provider check a model's local files before it is registered (bounded in time). A provider that does
+     * not answer in time, or fails in its own code, is reported and the files pass: its load checks them again.
+     *
+     * @throws ModelException what the provider found wrong ({@code INVALID_MODEL_FILE}, {@code INVALID_REQUIREMENT}),
+     *                        naming the model
+     */
+    public void validate(Bound provider, ModelRequirement requirement, ModelFiles files, String modelId) {
+        try {
+            calls.call(provider.name(), "check the files of " + modelId, () -> {
+                provider.provider().validate(requirement, files);
+                return null;
+            });
+        } catch (ModelException e) {
+            if (e.code() == ErrorCode.TIMEOUT) {
+                LOG.warn("Model {}: {}; its files are checked when it loads", modelId, e.reason());
+                return;
+            }
+            throw e.forModel(modelId);
+        } catch (Exception e) {
+            LOG.warn("Provider {} failed to check the files of {}; they are checked when it loads", provider.name(),
+                modelId, e);
         }
     }
 

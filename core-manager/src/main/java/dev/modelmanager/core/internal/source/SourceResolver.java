@@ -29,15 +29,27 @@ public final class SourceResolver {
     private final HubClient hub;
     private final ResourceLocator resources;
     private final Path extractDir;
+    private final ModelRoots roots;
 
+    /** Without model roots: confined callers may name no local file. */
     public SourceResolver(HubClient hub, ResourceLocator resources, Path extractDir) {
+        this(hub, resources, extractDir, ModelRoots.NONE);
+    }
+
+    /** @param roots where callers the operator has not vouched for may name local files */
+    public SourceResolver(HubClient hub, ResourceLocator resources, Path extractDir, ModelRoots roots) {
         this.hub = hub;
         this.resources = resources;
         this.extractDir = extractDir;
+        this.roots = roots;
     }
 
     public HubClient hub() {
         return hub;
+    }
+
+    public ModelRoots roots() {
+        return roots;
     }
 
     /**
@@ -73,6 +85,37 @@ public final class SourceResolver {
                 c.resources().forEach(entry -> locate(c.bundle(), resourceOf(entry)));
             }
         }
+    }
+
+    /**
+     * The source's files as they are on the local disk now, without fetching or extracting anything: a local path's,
+     * or a Hub repository's when every required file is in the cache. Empty for other sources (their files are
+     * checked when they load). Call {@link #verify} first: a missing local file is its error to report.
+     */
+    public Optional<ModelFiles> localFiles(ModelSource source, List<FileRequest> wanted) {
+        if (source instanceof ModelSource.LocalPath p) {
+            return Optional.of(resolveLocal(p, wanted));
+        }
+        if (source instanceof ModelSource.Hub h) {
+            List<FileRequest> files = hubFiles(h, wanted);
+            Map<String, Path> found = new LinkedHashMap<>();
+            Path root = null;
+            for (FileRequest file : files) {
+                Optional<Path> local = hub.cached(h.repository(), h.revision(), file.path());
+                if (local.isPresent()) {
+                    found.put(file.path(), local.get());
+                    root = root != null ? root : rootOf(local.get(), file.path());
+                } else if (file.required()) {
+                    return Optional.empty();
+                }
+            }
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            Path main = h.files().size() == 1 ? found.get(h.files().get(0)) : null;
+            return Optional.of(new ModelFiles(root, main, found));
+        }
+        return Optional.empty();
     }
 
     /** Whether resolving would touch the network (some Hub file is not cached yet). */
