@@ -48,6 +48,9 @@ public class DjlInFelixIT {
     @Inject
     private org.osgi.service.cm.ConfigurationAdmin configurations;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     @Configuration
     public Option[] config() throws Exception {
         Path cache = Files.createTempDirectory("hf-cache");
@@ -99,6 +102,38 @@ public class DjlInFelixIT {
         assertThat(manager.info("minilm").status()).isEqualTo(ModelStatus.LOADED);
         assertThat(manager.info("minilm").provider()).isEqualTo("djl");
         assertThat(manager.embed("minilm", List.of("hello")).embeddings().get(0).dimension()).isEqualTo(384);
+    }
+
+    /**
+     * Updating the provider bundle (a new revision, a new class loader) used to break embeddings until the JVM
+     * restarted: the new revision could not load the tokenizers' JNI library the old one had loaded from the same
+     * file. Each revision now extracts its own copy.
+     */
+    @Test
+    public void anUpdatedDjlBundleServesEmbeddingsAgainWithoutARestart() throws Exception {
+        manager.register("updated", ModelRequirement.builder(ModelType.EMBEDDING, "sentence-transformers/all-MiniLM-L6-v2")
+            .dimension(384).cacheEmbeddings(false).build(), "it");
+        float[] before = manager.embed("updated", List.of("the cat sat on the mat")).vectors().get(0);
+        org.osgi.framework.Bundle djl = java.util.Arrays.stream(context.getBundles())
+            .filter(b -> "dev.modelmanager.provider.djl".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        long revision = djl.getLastModified();
+        djl.update();
+        assertThat(djl.getLastModified()).as("a new revision").isNotEqualTo(revision);
+        float[] after = null;
+        dev.modelmanager.api.ModelException last = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (after == null && System.nanoTime() < deadline) {
+            try {
+                after = manager.embed("updated", List.of("the cat sat on the mat")).vectors().get(0);
+            } catch (dev.modelmanager.api.ModelException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        assertThat(after).as("embeddings after the update (last failure: %s)", last).isNotNull()
+            .containsExactly(before);
+        assertThat(manager.info("updated").status()).isEqualTo(ModelStatus.LOADED);
+        manager.release("updated", "it");
     }
 
     @Test

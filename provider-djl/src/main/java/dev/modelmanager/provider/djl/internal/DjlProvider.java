@@ -107,8 +107,10 @@ public final class DjlProvider implements ModelProvider {
     }
 
     /**
-     * Keeps DJL offline and private before it is first used: no telemetry, no downloads, its cache (where the
-     * tokenizers' JNI library is extracted) in the manager's data folder rather than the user's home.
+     * Keeps DJL offline and private before it is first used: no telemetry, no downloads, its cache in the manager's
+     * data folder rather than the user's home, and the tokenizers' JNI library extracted into a folder of this
+     * bundle revision's own: a JNI library loads into one class loader only, so an updated bundle (a new class
+     * loader) must load its own copy instead of failing on the previous revision's file until the JVM restarts.
      */
     private DjlProvider(OrtRuntime.Settings settings) {
         setIfAbsent("ai.djl.offline", "true");
@@ -118,6 +120,7 @@ public final class DjlProvider implements ModelProvider {
             setIfAbsent("DJL_CACHE_DIR", home != null ? Path.of(home, "data", "djl").toString()
                 : Path.of(System.getProperty("java.io.tmpdir"), "modelmanager-djl-" + System.getProperty("user.name")).toString());
         }
+        NativeFolder.forThisRevision(DjlProvider.class).ifPresent(dir -> System.setProperty("ENGINE_CACHE_DIR", dir));
         this.runtime = new OrtRuntime(settings);
     }
 
