@@ -15,14 +15,18 @@ import java.util.Map;
 
 /**
  * Reads the header of a GGUF file (versions 1 to 3, little-endian): magic, version, metadata and tensor infos.
- * Reads only the header, never the weights, and refuses anything that is not a whole GGUF header with a
- * {@link GgufFormatException} saying what is wrong.
+ * Reads only the header, never the weights, and refuses anything that is not a whole GGUF file with a
+ * {@link GgufFormatException} saying what is wrong: not GGUF, a header cut short or corrupt, tensor data that would
+ * reach past the end of the file (for the tensor types whose sizes it knows). Its messages name the file by its
+ * name only and quote nothing of its content (no bytes, keys or tensor names), so that they can be shown to whoever
+ * named the file.
  */
 public final class GgufReader {
     private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
     /** Sanity bounds: a header asking for more is corrupt, not big. */
     private static final long MAX_ITEMS = 1L << 24;
     private static final long MAX_STRING = 1L << 26;
+    private static final long MAX_DIMENSION = 1L << 40;
 
     private final DataInputStream in;
     private final long fileSize;
@@ -40,7 +44,7 @@ public final class GgufReader {
      */
     public static GgufFile read(Path file) throws IOException {
         if (Files.isDirectory(file)) {
-            throw new GgufFormatException(file + " is a folder, not a GGUF file");
+            throw new GgufFormatException(name(file) + " is a folder, not a GGUF file");
         }
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such GGUF file");
@@ -52,63 +56,104 @@ public final class GgufReader {
     }
 
     private GgufFile parse(Path file) throws IOException {
+        String name = name(file);
         try {
-            int magic = u32();
-            if (magic != MAGIC) {
-                throw new GgufFormatException(file + " is not a GGUF file (it starts with "
-                    + String.format("0x%08x", Integer.reverseBytes(magic)) + ", not \"GGUF\")");
+            if (u32() != MAGIC) {
+                throw new GgufFormatException(name + " is not a GGUF file (it does not start with \"GGUF\")");
             }
             version = u32();
             if (version < 1 || version > 3) {
-                throw new GgufFormatException(file + ": unsupported GGUF version " + version);
+                throw new GgufFormatException(name + " is a GGUF file of a version this reader does not know ("
+                    + (version > 3 && version < 100 ? version : "not 1 to 3") + ")");
             }
-            long tensorCount = count("tensor count");
-            long kvCount = count("metadata count");
+            long tensorCount = count(name, "its tensor count");
+            long kvCount = count(name, "its metadata count");
             Map<String, Object> metadata = new LinkedHashMap<>();
             for (long i = 0; i < kvCount; i++) {
-                String key = string();
-                metadata.put(key, value(u32(), key));
+                String key = string(name);
+                metadata.put(key, value(u32(), name, i));
             }
             List<GgufFile.TensorInfo> tensors = new ArrayList<>();
             for (long i = 0; i < tensorCount; i++) {
-                String name = string();
+                String tensor = string(name);
                 int dims = u32();
                 if (dims < 0 || dims > 8) {
-                    throw new GgufFormatException(file + ": tensor " + name + " has " + dims + " dimensions");
+                    throw new GgufFormatException(name + " is corrupt: tensor #" + i + " has an impossible shape");
                 }
                 long[] shape = new long[dims];
                 for (int d = 0; d < dims; d++) {
                     shape[d] = version == 1 ? Integer.toUnsignedLong(u32()) : u64();
+                    if (shape[d] < 0 || shape[d] > MAX_DIMENSION) {
+                        throw new GgufFormatException(name + " is corrupt: tensor #" + i + " has an impossible shape");
+                    }
                 }
-                tensors.add(new GgufFile.TensorInfo(name, shape, u32(), u64()));
+                tensors.add(new GgufFile.TensorInfo(tensor, shape, u32(), u64()));
             }
             long alignment = metadata.get("general.alignment") instanceof Number n ? n.longValue() : 32;
-            long dataOffset = alignment > 0 ? (position + alignment - 1) / alignment * alignment : position;
+            if (alignment < 1 || alignment > 1 << 16) {
+                throw new GgufFormatException(name + " is corrupt: its general.alignment is impossible");
+            }
+            long dataOffset = (position + alignment - 1) / alignment * alignment;
             if (dataOffset > fileSize) {
-                throw new GgufFormatException(file + " is truncated: its header ends at byte " + position
+                throw new GgufFormatException(name + " is truncated: its header ends at byte " + position
                     + " but the file has " + fileSize);
             }
-            GgufFile gguf = new GgufFile(version, metadata, tensors, dataOffset, fileSize);
-            long needed = tensors.stream().mapToLong(GgufFile.TensorInfo::offset).max().orElse(0);
-            if (dataOffset + needed > fileSize) {
-                throw new GgufFormatException(file + " is truncated: its tensors reach past byte " + fileSize);
-            }
-            return gguf;
+            checkData(name, tensors, alignment, fileSize - dataOffset);
+            return new GgufFile(version, metadata, tensors, dataOffset, fileSize);
         } catch (EOFException e) {
-            throw new GgufFormatException(file + " is truncated: the GGUF header ends at byte " + position
+            throw new GgufFormatException(name + " is truncated: the GGUF header ends at byte " + position
                 + " of " + fileSize);
         }
     }
 
-    private long count(String what) throws IOException {
+    /**
+     * Every tensor starts inside the data and, where its type's size is known, ends inside it: a file cut short
+     * (an interrupted download) is refused here rather than by llama.cpp.
+     */
+    private static void checkData(String name, List<GgufFile.TensorInfo> tensors, long alignment, long dataBytes)
+        throws GgufFormatException {
+        long end = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            GgufFile.TensorInfo t = tensors.get(i);
+            if (t.offset() < 0 || t.offset() % alignment != 0) {
+                throw new GgufFormatException(name + " is corrupt: tensor #" + i + " starts at a misaligned offset");
+            }
+            long bytes;
+            try {
+                long elements = 1;
+                for (long d : t.shape()) {
+                    elements = Math.multiplyExact(elements, d);
+                }
+                bytes = GgmlType.bytes(t.type(), t.shape().length == 0 ? 1 : t.shape()[0], elements);
+            } catch (ArithmeticException e) {
+                throw new GgufFormatException(name + " is corrupt: tensor #" + i + " has an impossible shape");
+            } catch (GgufFormatException e) {
+                throw new GgufFormatException(name + " is corrupt: tensor #" + i + " is not a whole number of "
+                    + "blocks");
+            }
+            end = Math.max(end, t.offset() + Math.max(bytes, 0));
+        }
+        if (end > dataBytes) {
+            throw new GgufFormatException(name + " is truncated: its tensors need " + end + " bytes of data but the "
+                + "file holds " + dataBytes + " (an interrupted download?)");
+        }
+    }
+
+    private long count(String name, String what) throws IOException {
         long n = version == 1 ? Integer.toUnsignedLong(u32()) : u64();
         if (n < 0 || n > MAX_ITEMS) {
-            throw new GgufFormatException("corrupt GGUF header: " + what + " " + Long.toUnsignedString(n));
+            throw new GgufFormatException(name + " is corrupt: " + what + " is impossible");
         }
         return n;
     }
 
-    private Object value(int type, String key) throws IOException {
+    /** How messages name a file: its name, not the folder it is in. */
+    private static String name(Path file) {
+        Path name = file.getFileName();
+        return name == null ? "the file" : name.toString();
+    }
+
+    private Object value(int type, String name, long entry) throws IOException {
         return switch (type) {
             case 0 -> (long) (i8() & 0xff);
             case 1 -> (long) i8();
@@ -118,20 +163,21 @@ public final class GgufReader {
             case 5 -> (long) u32();
             case 6 -> Float.intBitsToFloat(u32());
             case 7 -> i8() != 0;
-            case 8 -> string();
-            case 9 -> array(key);
+            case 8 -> string(name);
+            case 9 -> array(name, entry);
             case 10, 11 -> u64();
             case 12 -> Double.longBitsToDouble(u64());
-            default -> throw new GgufFormatException("corrupt GGUF header: key " + key + " has unknown type " + type);
+            default -> throw new GgufFormatException(name + " is corrupt: metadata entry #" + entry
+                + " has an unknown value type");
         };
     }
 
-    private List<Object> array(String key) throws IOException {
+    private List<Object> array(String name, long entry) throws IOException {
         int type = u32();
-        long n = count("array length of " + key);
+        long n = count(name, "the array length of metadata entry #" + entry);
         List<Object> values = new ArrayList<>((int) Math.min(n, 1 << 16));
         for (long i = 0; i < n; i++) {
-            values.add(value(type, key));
+            values.add(value(type, name, entry));
         }
         return values;
     }
@@ -148,10 +194,10 @@ public final class GgufReader {
         return v;
     }
 
-    private String string() throws IOException {
+    private String string(String name) throws IOException {
         long length = version == 1 ? Integer.toUnsignedLong(u32()) : u64();
         if (length < 0 || length > MAX_STRING || length > fileSize) {
-            throw new GgufFormatException("corrupt GGUF header: a string of " + Long.toUnsignedString(length) + " bytes");
+            throw new GgufFormatException(name + " is corrupt: a string in its header is longer than the file");
         }
         byte[] bytes = new byte[(int) length];
         in.readFully(bytes);

@@ -2,7 +2,6 @@ package dev.modelmanager.provider.llamacpp.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,10 +27,10 @@ import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.spi.DeviceInfo;
 import dev.modelmanager.api.spi.LoadRequest;
 import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelFiles;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.api.spi.ProviderFit;
 import dev.modelmanager.provider.llamacpp.gguf.GgufFile;
-import dev.modelmanager.provider.llamacpp.gguf.GgufFormatException;
 import dev.modelmanager.provider.llamacpp.gguf.GgufReader;
 
 /**
@@ -114,6 +113,15 @@ public final class LlamaCppProvider implements ModelProvider {
         return Optional.ofNullable(name).filter(n -> n.toLowerCase(Locale.ROOT).endsWith(".gguf"));
     }
 
+    /**
+     * At registration: one GGUF file, whole, of the kind asked for (an encoder-only model cannot generate), with a
+     * pooling llama.cpp accepts. Reads the header only.
+     */
+    @Override
+    public void validate(ModelRequirement requirement, ModelFiles files) {
+        GgufCheck.check(null, requirement, files);
+    }
+
     @Override
     public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
         if (requirement.source() instanceof ModelSource.LocalPath path && Files.isRegularFile(Path.of(path.path()))) {
@@ -148,13 +156,9 @@ public final class LlamaCppProvider implements ModelProvider {
             throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), unavailable);
         }
         ModelRequirement requirement = request.requirement();
-        Path file = ggufFile(request);
-        GgufFile gguf;
-        try {
-            gguf = GgufReader.read(file);
-        } catch (GgufFormatException | NoSuchFileException e) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "not a usable GGUF file: " + e.getMessage());
-        }
+        GgufCheck.Checked checked = GgufCheck.check(request.modelId(), requirement, request.files());
+        Path file = checked.file();
+        GgufFile gguf = checked.gguf();
         Shape shape = shape(requirement, gguf);
         MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots());
         ModelParameters params = new ModelParameters().setModel(file.toString())
@@ -184,7 +188,7 @@ public final class LlamaCppProvider implements ModelProvider {
             measured = measuredByKey.getOrDefault(key, -1L);
         } else {
             long before = ProcessMemory.residentBytes();
-            model = new LlamaModel(params);
+            model = nativeLoad(request.modelId(), params, checked);
             long after = ProcessMemory.residentBytes();
             measured = before > 0 && after > before ? after - before : -1;
             measuredByKey.put(key, measured);
@@ -201,32 +205,20 @@ public final class LlamaCppProvider implements ModelProvider {
                 shape.contextPerSlot());
     }
 
-    /** The one GGUF file of the source: the file it names, else the only {@code .gguf} in its folder. */
-    private static Path ggufFile(LoadRequest request) throws IOException {
-        if (request.files().main() != null) {
-            return request.files().main();
+    /**
+     * llama.cpp's load. A file whose header reads but which llama.cpp refuses (an architecture it does not know,
+     * tensors missing or of the wrong shape) is reported as a bad model file, with what llama.cpp said.
+     */
+    private static LlamaModel nativeLoad(String modelId, ModelParameters params, GgufCheck.Checked checked) {
+        try {
+            return new LlamaModel(params);
+        } catch (RuntimeException e) {
+            if (!"de.kherud.llama.LlamaException".equals(e.getClass().getName())) {
+                throw e;
+            }
+            throw GgufCheck.invalid(modelId, "llama.cpp could not load " + checked.name() + " (a GGUF file of "
+                + "architecture " + checked.gguf().architecture() + "): " + e.getMessage());
         }
-        Optional<Path> named = request.files().files().entrySet().stream().filter(e -> e.getKey().endsWith(".gguf"))
-            .map(Map.Entry::getValue).findFirst();
-        if (named.isPresent()) {
-            return named.get();
-        }
-        Path root = request.files().root();
-        if (root == null || !Files.isDirectory(root)) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(),
-                "the source names no .gguf file (name it: hub files, a path, or a resource)");
-        }
-        java.util.List<Path> found;
-        try (var files = Files.list(root)) {
-            found = files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")).sorted().toList();
-        }
-        if (found.size() != 1) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "the folder " + root + " holds "
-                + (found.isEmpty() ? "no .gguf file" : "several .gguf files (" + found.stream()
-                .map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.joining(", "))
-                + "): name one"));
-        }
-        return found.get(0);
     }
 
     /**

@@ -59,7 +59,7 @@ class GgufReaderTest {
     void refusesWhatIsNotAWholeGgufFile() throws Exception {
         Path notGguf = Files.writeString(dir.resolve("model.gguf"), "PK\u0003\u0004 this is a zip");
         assertThatThrownBy(() -> GgufReader.read(notGguf)).isInstanceOf(GgufFormatException.class)
-            .hasMessageContaining("is not a GGUF file").hasMessageContaining("not \"GGUF\"");
+            .hasMessage("model.gguf is not a GGUF file (it does not start with \"GGUF\")");
 
         byte[] real = Files.readAllBytes(STORIES);
         Path headerCut = dir.resolve("header-cut.gguf");
@@ -70,7 +70,7 @@ class GgufReaderTest {
         Path dataCut = dir.resolve("data-cut.gguf");
         Files.write(dataCut, Arrays.copyOf(real, real.length / 2));
         assertThatThrownBy(() -> GgufReader.read(dataCut)).isInstanceOf(GgufFormatException.class)
-            .hasMessageContaining("truncated").hasMessageContaining("tensors reach past");
+            .hasMessageContaining("data-cut.gguf is truncated").hasMessageContaining("its tensors need");
 
         assertThatThrownBy(() -> GgufReader.read(dir)).isInstanceOf(GgufFormatException.class)
             .hasMessageContaining("is a folder");
@@ -79,5 +79,39 @@ class GgufReaderTest {
         Path empty = Files.createFile(dir.resolve("empty.gguf"));
         assertThatThrownBy(() -> GgufReader.read(empty)).isInstanceOf(GgufFormatException.class)
             .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void aFileCutShortInsideItsLastTensorIsRefused() throws Exception {
+        byte[] real = Files.readAllBytes(STORIES);
+        Path whole = dir.resolve("whole.gguf");
+        Files.write(whole, real);
+        assertThat(GgufReader.read(whole).tensors()).hasSize(GgufReader.read(STORIES).tensors().size());
+        for (int missing : new int[] {1, 4, 100, 4096}) {
+            Path cut = dir.resolve("cut-" + missing + ".gguf");
+            Files.write(cut, Arrays.copyOf(real, real.length - missing));
+            assertThatThrownBy(() -> GgufReader.read(cut)).as("%d bytes missing", missing)
+                .isInstanceOf(GgufFormatException.class).hasMessageContaining("cut-" + missing + ".gguf is truncated");
+        }
+    }
+
+    @Test
+    void messagesQuoteNothingOfTheFileAndNameItWithoutItsFolder() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.gguf"), "root:$6$saltsalt$hash:19000:0:99999:7:::\n");
+        byte[] random = new byte[5000];
+        new java.util.Random(42).nextBytes(random);
+        Path noise = Files.write(dir.resolve("noise.gguf"), random);
+        // GGUF magic, then a version and counts that are someone's secret bytes.
+        byte[] header = Arrays.copyOf("GGUF".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 64);
+        System.arraycopy("key=s3cr3t-value!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, header, 4, 17);
+        Path fake = Files.write(dir.resolve("fake.gguf"), header);
+        for (Path file : List.of(secret, noise, fake)) {
+            assertThatThrownBy(() -> GgufReader.read(file)).isInstanceOfSatisfying(GgufFormatException.class, e ->
+                assertThat(e.getMessage()).startsWith(file.getFileName().toString())
+                    .doesNotContain(dir.toString()).doesNotContain("root").doesNotContain("726f6f74")
+                    .doesNotContain("s3cr3t").doesNotContainPattern("0x[0-9a-f]{8}")
+                    .doesNotContain(Long.toUnsignedString(java.nio.ByteBuffer.wrap(header, 4, 4)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL)));
+        }
     }
 }

@@ -54,13 +54,14 @@ class LlamaEmbeddingTest {
 
     @Test
     void meanPoolingOnAModelThatDoesNotDeclareItIsAnErrorNotADeadProcess() {
-        manager.register("mean", stories().option("pooling", "mean").build(), "test");
-        assertThatThrownBy(() -> manager.embed("mean", List.of("hello"))).isInstanceOfSatisfying(ModelException.class, e -> {
-            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUIREMENT);
-            assertThat(e.field()).isEqualTo("options.pooling");
-            assertThat(e.getMessage()).contains("declares no pooling").contains("GGML_ASSERT");
-        });
-        assertThat(manager.info("mean").status()).isEqualTo(ModelStatus.FAILED);
+        // Refused at registration, where the file is read before anything can reach llama.cpp.
+        assertThatThrownBy(() -> manager.register("mean", stories().option("pooling", "mean").build(), "test"))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUIREMENT);
+                assertThat(e.field()).isEqualTo("options.pooling");
+                assertThat(e.getMessage()).contains("declares no pooling").contains("GGML_ASSERT");
+            });
+        assertThat(manager.list()).extracting(m -> m.modelId()).doesNotContain("mean");
     }
 
     @Test

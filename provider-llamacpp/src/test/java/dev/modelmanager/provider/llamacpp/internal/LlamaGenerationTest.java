@@ -178,27 +178,29 @@ class LlamaGenerationTest {
     }
 
     @Test
-    void badFilesFailWithTheReasonWhileOtherModelsKeepServing() throws Exception {
+    void badFilesAreRefusedAtRegistrationWithTheReasonWhileOtherModelsKeepServing() throws Exception {
         Path dir = Files.createTempDirectory("bad-gguf");
         Path zip = Files.writeString(dir.resolve("zip.gguf"), "PK\u0003\u0004 not a model");
         Path cut = dir.resolve("cut.gguf");
         Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(STORIES), 100_000));
-        Map<String, String> expected = Map.of(zip.toString(), "not a usable GGUF file: " + zip + " is not a GGUF file",
-            cut.toString(), "not a usable GGUF file: " + cut + " is truncated",
-            dir.toString(), "holds several .gguf files (cut.gguf, zip.gguf): name one");
-        int i = 0;
+        Map<String, String> expected = Map.of(zip.toString(), "not a usable GGUF file: zip.gguf is not a GGUF file",
+            cut.toString(), "not a usable GGUF file: cut.gguf is truncated");
         for (Map.Entry<String, String> bad : expected.entrySet()) {
-            String id = "bad" + i++;
-            manager.register(id, ModelRequirement.builder(ModelType.TEXT_GENERATION, "bad").path(bad.getKey())
-                .provider("llamacpp").build(), "test");
-            assertThatThrownBy(() -> manager.generate(id, "x", GREEDY)).isInstanceOfSatisfying(ModelException.class, e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.LOAD_FAILED);
-                assertThat(e.getMessage()).contains(bad.getValue());
-            });
-            assertThat(manager.info(id).status()).isEqualTo(ModelStatus.FAILED);
-            assertThat(manager.info(id).reason()).contains(bad.getValue());
-            manager.release(id, "test");
+            assertThatThrownBy(() -> manager.register("bad", ModelRequirement.builder(ModelType.TEXT_GENERATION, "bad")
+                .path(bad.getKey()).provider("llamacpp").build(), "test"))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MODEL_FILE);
+                    assertThat(e.getMessage()).contains(bad.getValue());
+                });
+            assertThat(manager.list()).extracting(ModelInfo::modelId).doesNotContain("bad");
         }
+        assertThatThrownBy(() -> manager.register("several", ModelRequirement.builder(ModelType.TEXT_GENERATION, "s")
+            .path(dir.toString()).provider("llamacpp").build(), "test"))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUIREMENT);
+                assertThat(e.getMessage()).contains("the folder holds 2 .gguf files; name the one to load")
+                    .doesNotContain("zip.gguf").doesNotContain("cut.gguf");
+            });
         assertThatThrownBy(() -> manager.register("missing", ModelRequirement.builder(ModelType.TEXT_GENERATION, "m")
             .path(dir.resolve("absent.gguf").toString()).build(), "test"))
             .hasMessageContaining("no such file or folder");
