@@ -48,6 +48,9 @@ public class LlamaCppInFelixIT {
     @Inject
     private ModelManager manager;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     @Configuration
     public Option[] config() {
         return OptionUtils.combine(FelixOptions.distribution(false, true, false),
@@ -110,6 +113,30 @@ public class LlamaCppInFelixIT {
         assertThat(manager.chat("stories", List.of(ChatMessage.user("Tell me a story.")), GREEDY).text()).isNotBlank();
         assertThat(manager.info("stories").provider()).isEqualTo("llamacpp");
         manager.load("stories", Duration.ofSeconds(5));
+    }
+
+    /** An updated provider bundle (a new class loader) loads its own copy of the JNI library and serves again. */
+    @Test
+    public void anUpdatedLlamaCppBundleGeneratesAgainWithoutARestart() throws Exception {
+        register();
+        String before = manager.generate("stories", "Once upon a time", GREEDY).text();
+        org.osgi.framework.Bundle llama = java.util.Arrays.stream(context.getBundles())
+            .filter(b -> "dev.modelmanager.provider.llamacpp".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        llama.update();
+        String after = null;
+        dev.modelmanager.api.ModelException last = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (after == null && System.nanoTime() < deadline) {
+            try {
+                after = manager.generate("stories", "Once upon a time", GREEDY).text();
+            } catch (dev.modelmanager.api.ModelException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        assertThat(after).as("generation after the update (last failure: %s)", last).isEqualTo(before);
+        assertThat(manager.status().providers()).filteredOn(p -> p.name().equals("llamacpp"))
+            .singleElement().satisfies(p -> assertThat(p.problem()).isNull());
     }
 
     @Test

@@ -40,21 +40,66 @@ final class LlamaNatives {
                 }
                 System.load(library.toAbsolutePath().toString());
                 System.setProperty("de.kherud.llama.lib.path", library.getParent().toString());
-            } else if (extractBundled(settings.nativeDir())) {
-                // Loaded from our private folder: java-llama.cpp neither extracts (printing to stdout) nor cleans up.
-                System.setProperty("de.kherud.llama.lib.path", settings.nativeDir().toString());
+            } else {
+                // A folder of this bundle revision's own: a JNI library file loads into one class loader only, so an
+                // updated bundle (a new class loader) loads its own copy.
+                java.nio.file.Path dir = revisionFolder(settings.nativeDir());
+                if (extractBundled(dir)) {
+                    // Loaded from our private folder: java-llama.cpp neither extracts (printing to stdout) nor cleans up.
+                    System.setProperty("de.kherud.llama.lib.path", dir.toString());
+                }
             }
             Class.forName(LlamaModel.class.getName(), true, LlamaNatives.class.getClassLoader());
             LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> LOG.debug("llama.cpp {}: {}", level, message.strip()));
             loaded = true;
             failure = null;
             LOG.info("llama.cpp native library loaded ({})", settings.nativeLibraryPath() != null
-                ? "from " + settings.nativeLibraryPath() : "bundled CPU build, extracted to " + settings.nativeDir());
+                ? "from " + settings.nativeLibraryPath() : "bundled CPU build, extracted to "
+                    + System.getProperty("de.kherud.llama.lib.path", settings.nativeDir().toString()));
             return null;
         } catch (IOException | LinkageError | ClassNotFoundException | RuntimeException e) {
-            failure = "the llama.cpp native library failed to load: " + e;
+            failure = String.valueOf(e).contains("already loaded in another classloader")
+                ? "the llama.cpp native library " + settings.nativeLibraryPath() + " is loaded by an earlier revision of "
+                    + "this bundle (a JNI library loads into one class loader): restart the JVM to use the updated bundle"
+                : "the llama.cpp native library failed to load: " + e;
             LOG.error("{}", failure, e);
             return failure;
+        }
+    }
+
+    /**
+     * {@code <dir>/<bundle id>-<last modified>} inside OSGi (folders of earlier revisions are removed: their libraries
+     * stay mapped for as long as their class loaders live), {@code dir} itself outside.
+     */
+    private static java.nio.file.Path revisionFolder(java.nio.file.Path dir) throws IOException {
+        org.osgi.framework.Bundle bundle;
+        try {
+            bundle = org.osgi.framework.FrameworkUtil.getBundle(LlamaNatives.class);
+        } catch (NoClassDefFoundError e) {
+            bundle = null;
+        }
+        if (bundle == null) {
+            return dir;
+        }
+        String name = "r" + bundle.getBundleId() + "-" + bundle.getLastModified();
+        try (java.util.stream.Stream<java.nio.file.Path> old = Files.list(dir)) {
+            old.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("r")
+                && !p.getFileName().toString().equals(name)).forEach(LlamaNatives::deleteQuietly);
+        }
+        return Files.createDirectories(dir.resolve(name));
+    }
+
+    private static void deleteQuietly(java.nio.file.Path folder) {
+        try (java.util.stream.Stream<java.nio.file.Path> all = Files.walk(folder)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {}: {}", p, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", folder, e.toString());
         }
     }
 
