@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ModelIds;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
@@ -124,7 +125,7 @@ final class Routing {
     }
 
     ModelInfo switchAlias(String alias, String modelId, Duration timeout) {
-        Ids.checkModelId(alias);
+        ModelIds.check("alias", alias);
         if (ModelManager.DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
             throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
                 + (ModelManager.DEFAULT_MODEL.equals(alias) ? "reserved for the default model" : "a registered model id"));

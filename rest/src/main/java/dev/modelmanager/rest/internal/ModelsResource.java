@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.modelmanager.api.ModelCatalog;
+import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
@@ -114,11 +115,30 @@ final class ModelsResource {
         Map<String, String> properties = new TreeMap<>();
         requirement.fields().forEachRemaining(e -> properties.put(e.getKey(), scalar("requirement." + e.getKey(),
             e.getValue())));
-        ModelRequirement parsed = RequirementProperties.parse(properties);
-        // A REST caller may name local files only under the manager's model roots (model.roots).
-        Registration r = manager.registerConfined(id, parsed, requester == null ? settings.get().requester()
-            : requester);
+        Registration r;
+        try {
+            ModelRequirement parsed = RequirementProperties.parse(properties);
+            // A REST caller may name local files only under the manager's model roots (model.roots).
+            r = manager.registerConfined(id, parsed, requester == null ? settings.get().requester() : requester);
+        } catch (ModelException e) {
+            throw inBodyTerms(e);
+        }
         x.write(r.newRegistration() ? 201 : 200, Views.registration(r));
+    }
+
+    /**
+     * A registration failure named by this body's fields: the manager's {@code model_id} is {@code id} here and
+     * {@code requester_id} is {@code requester}; requirement keys keep their names.
+     */
+    private static RuntimeException inBodyTerms(ModelException e) {
+        String field = e.field();
+        String param = "model_id".equals(field) ? "id" : "requester_id".equals(field) ? "requester" : null;
+        if (param == null) {
+            return e;
+        }
+        ApiError mapped = ApiError.of(e);
+        String message = e.getMessage().replace(field + ": ", param + ": ");
+        return new ApiError(mapped.status, mapped.type, mapped.code, param, message);
     }
 
     /** A requirement value as the text {@link RequirementProperties} reads; arrays join with commas. */

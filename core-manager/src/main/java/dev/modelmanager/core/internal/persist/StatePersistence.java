@@ -106,7 +106,11 @@ public final class StatePersistence implements AutoCloseable {
     /** The saved registrations are back: restore the aliases whose targets are, write, and start the check. */
     public void restored(int registrations) {
         savedAliases.forEach((alias, target) -> {
-            if (registry.contains(target)) {
+            String problem = dev.modelmanager.api.ModelIds.problem(alias);
+            if (problem != null) {
+                // Saved by a version whose id rule was wider; every face could not address it now.
+                LOG.warn("Alias {} is not restored: alias {}", alias, problem);
+            } else if (registry.contains(target)) {
                 registry.alias(alias, target);
             } else {
                 LOG.warn("Alias {} is not restored: its target {} is not registered", alias, target);
