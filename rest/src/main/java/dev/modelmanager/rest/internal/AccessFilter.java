@@ -41,19 +41,25 @@ final class AccessFilter extends HttpFilter {
             }
             chain.doFilter(request, response);
         } catch (ApiError e) {
-            Json.error(response, e);
+            Json.error(response, e, settings.get());
         } finally {
             counters.count(path, response.getStatus());
         }
     }
 
     private void check(HttpServletRequest request) {
-        String key = settings.get().apiKey();
+        RestSettings current = settings.get();
+        if (current.keyProblem() != null) {
+            // A key is configured but cannot be read: answering without one would open the API.
+            throw new ApiError(503, "server_error", "api_key_unavailable", null, "the server's API key cannot be "
+                + "read (its log says why); every call is refused until it can");
+        }
+        String key = current.apiKey();
         if (key == null) {
             if (exposed.getAsBoolean()) {
                 throw new ApiError(401, "authentication_error", "api_key_required", null, "this server listens on a "
-                    + "non-loopback address, so an API key is required: set api.key in etc/dev.modelmanager.rest.cfg "
-                    + "or the MODELMANAGER_API_KEY environment variable");
+                    + "non-loopback address, so an API key is required: set api.key.file (a file holding the key) or "
+                    + "api.key.env in etc/dev.modelmanager.rest.cfg, or the MODELMANAGER_API_KEY environment variable");
             }
             return;
         }

@@ -58,7 +58,11 @@ final class HealthServlet extends JsonServlet {
         v.put("declared_not_registered", undeclared);
         v.put("failed", failed);
         v.put("providers", status.providers().stream().map(p -> p.name()).toList());
-        Json.write(response, which.equals("ready") && !ready ? 503 : 200, v);
+        boolean unready = which.equals("ready") && !ready;
+        if (unready) {
+            response.setHeader("Retry-After", Long.toString(settings.get().retryAfterUnavailableSeconds()));
+        }
+        Json.write(response, unready ? 503 : 200, v);
     }
 
     private static boolean stillPreloading(ModelInfo m) {

@@ -7,7 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,17 +45,91 @@ final class Json {
         if (bytes.length == 0) {
             throw ApiError.badRequest(null, "the request needs a JSON body");
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage()
-                + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        }
+        JsonNode node = parse(bytes, JsonLimits.of(maxBytes));
         if (!(node instanceof ObjectNode object)) {
-            throw ApiError.badRequest(null, "the body must be a JSON object");
+            throw ApiError.badRequest(null, "the body must be a JSON object, was " + (node == null ? "empty"
+                : kind(node)));
         }
         return object;
+    }
+
+    /** The last limits read with, and their mapper: settings rarely change, so one is kept. */
+    private record Reader(JsonLimits limits, ObjectMapper mapper) {
+    }
+
+    private static volatile Reader reader = new Reader(JsonLimits.of(RestSettings.DEFAULTS.maxRequestBytes()),
+        JsonLimits.of(RestSettings.DEFAULTS.maxRequestBytes()).mapper());
+
+    private static ObjectMapper mapper(JsonLimits limits) {
+        Reader r = reader;
+        if (!r.limits().equals(limits)) {
+            r = new Reader(limits, limits.mapper());
+            reader = r;
+        }
+        return r.mapper();
+    }
+
+    /**
+     * One JSON value within the limits. Beyond them, or malformed, or followed by more content: 400 naming the
+     * limit or the problem, and where in the body it was (the field, when the parser was inside one).
+     */
+    static JsonNode parse(byte[] bytes, JsonLimits limits) throws IOException {
+        ObjectMapper mapper = mapper(limits);
+        try (JsonParser parser = mapper.createParser(bytes)) {
+            try {
+                JsonNode node = mapper.readTree(parser);
+                if (node != null && parser.nextToken() != null) {
+                    throw ApiError.badRequest(null, "the body is not valid JSON: more content follows the value at "
+                        + where(parser.currentLocation()));
+                }
+                return node;
+            } catch (StreamConstraintsException e) {
+                boolean inName = e.getOriginalMessage() != null && e.getOriginalMessage().contains("Name length");
+                String field = path(parser.getParsingContext(), !inName);
+                throw new ApiError(400, "invalid_request_error", "json_limit_exceeded", field,
+                    "the body goes beyond this server's JSON limits: " + limits.describe(e.getOriginalMessage())
+                        + (field == null ? "" : " (in " + field + ")"));
+            } catch (JsonProcessingException e) {
+                // Not every parser failure carries a location.
+                JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+                throw ApiError.badRequest(path(parser.getParsingContext(), true), "the body is not valid JSON: "
+                    + e.getOriginalMessage() + " at " + where(at));
+            }
+        }
+    }
+
+    private static String where(JsonLocation at) {
+        return at == null ? "an unknown place" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+
+    /** Most segments of a path shown: deep nesting is the problem then, not which element it was. */
+    private static final int PATH_SEGMENTS = 4;
+
+    /**
+     * Where the parser was, as a field path ({@code messages[0].content}), or {@code null} at the top. The innermost
+     * name is left out while the parser reads a name: it is the previous field's then.
+     */
+    private static String path(JsonStreamContext context, boolean withCurrentName) {
+        List<String> segments = new ArrayList<>();
+        boolean innermost = true;
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                segments.add("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.inObject() && c.getCurrentName() != null && (withCurrentName || !innermost)) {
+                segments.add(c.getCurrentName());
+            }
+            innermost = false;
+        }
+        if (segments.isEmpty()) {
+            return null;
+        }
+        java.util.Collections.reverse(segments);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(PATH_SEGMENTS, segments.size()); i++) {
+            String s = segments.get(i);
+            b.append(s.startsWith("[") || b.isEmpty() ? "" : ".").append(s.length() > 100 ? s.substring(0, 100) + "..." : s);
+        }
+        return segments.size() > PATH_SEGMENTS ? b + "..." : b.toString();
     }
 
     private static byte[] readBounded(InputStream in, long maxBytes) throws IOException {
@@ -98,7 +176,11 @@ final class Json {
         MAPPER.writeValue(response.getOutputStream(), value);
     }
 
-    static void error(HttpServletResponse response, ApiError e) throws IOException {
+    /**
+     * Writes the error as {@code {"error": {"message", "type", "param", "code"}}}, unless the answer has started;
+     * a 429 or 503 carries {@code Retry-After} (see {@link RestSettings#retryAfterSeconds}).
+     */
+    static void error(HttpServletResponse response, ApiError e, RestSettings settings) throws IOException {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", e.getMessage());
         error.put("type", e.type);
@@ -108,6 +190,9 @@ final class Json {
             response.reset();
             if (e.status == 401) {
                 response.setHeader("WWW-Authenticate", "Bearer");
+            }
+            if (e.status == 429 || e.status == 503) {
+                response.setHeader("Retry-After", Long.toString(settings.retryAfterSeconds(e)));
             }
             write(response, e.status, Map.of("error", error));
         }
@@ -156,8 +241,8 @@ final class Json {
         if (v == null || v.isNull()) {
             return null;
         }
-        if (!v.isNumber()) {
-            throw ApiError.badRequest(field, field + ": must be a number, was " + kind(v));
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw ApiError.badRequest(field, field + ": must be a finite number, was " + kind(v));
         }
         return v.doubleValue();
     }

@@ -32,27 +32,29 @@ abstract class JsonServlet extends HttpServlet {
         try {
             handle(request.getMethod(), segments(request), request, response);
         } catch (ApiError e) {
-            Json.error(response, e);
+            Json.error(response, e, settings.get());
         } catch (ModelException e) {
-            Json.error(response, ApiError.of(e));
+            Json.error(response, ApiError.of(e), settings.get());
         } catch (IOException e) {
             // The client went away while we answered; nothing to tell it.
             LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
         } catch (RuntimeException e) {
             LOG.warn("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             Json.error(response, new ApiError(500, "server_error", "internal_error", null,
-                "the server failed to answer: " + e));
+                "the server failed to answer: " + e), settings.get());
         }
     }
 
-    /** The path below the servlet's pattern, split at '/', without empty parts. */
+    /**
+     * The path below the servlet's pattern, split at '/', without empty parts. The container has decoded it once
+     * already; decoding again would read {@code %2541} as {@code A} and {@code +} as a space.
+     */
     private static List<String> segments(HttpServletRequest request) {
         String path = request.getPathInfo();
         if (path == null) {
             return List.of();
         }
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty())
-            .map(s -> java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8)).toList();
+        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
     protected abstract void handle(String method, List<String> path, HttpServletRequest request,

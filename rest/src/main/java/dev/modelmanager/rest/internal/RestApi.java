@@ -2,6 +2,7 @@ package dev.modelmanager.rest.internal;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
@@ -34,11 +35,14 @@ import jakarta.servlet.Servlet;
 
 /**
  * Puts the REST faces on the OSGi Servlet Whiteboard: {@code /api/v1/*} (management), {@code /v1/*}
- * (OpenAI-compatible), {@code /health}, {@code /metrics}, and the access filter in front of them.
+ * (OpenAI-compatible), {@code /health}, {@code /metrics}, the access filter in front of them, and the fallback that
+ * answers every other path and the HTTP server's error pages in the same JSON. The API key is read from where the
+ * configuration points ({@link ApiKeySource}); an inline key is moved out of Config Admin.
  */
-@Component(configurationPid = "dev.modelmanager.rest", service = {})
+@Component(configurationPid = RestApi.PID, service = {})
 @Designate(ocd = RestConfig.class)
 public final class RestApi {
+    static final String PID = "dev.modelmanager.rest";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
     private static final String PATTERN = "osgi.http.whiteboard.servlet.pattern";
     private static final String FILTER_PATTERN = "osgi.http.whiteboard.filter.pattern";
@@ -60,9 +64,12 @@ public final class RestApi {
         }
     }
     private volatile RestSettings settings;
+    private final Path secrets;
+    private volatile boolean inlineKeyPending;
 
     @Activate
     public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context) {
+        this.secrets = secretsFolder(context);
         modified(config);
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
@@ -76,16 +83,49 @@ public final class RestApi {
             props(PATTERN, new String[] {"/health", "/health/*"}, NAME, "modelmanager-health"));
         register(context, Servlet.class, new MetricsServlet(manager, () -> settings, counters),
             props(PATTERN, "/metrics", NAME, "modelmanager-metrics"));
+        // Every other path, and the HTTP server's own errors, answer the faces' JSON error body. Lowest ranking:
+        // a host's own default servlet or error pages win.
+        register(context, Servlet.class, new FallbackServlet(() -> settings),
+            props(PATTERN, "/", NAME, "modelmanager-fallback", "osgi.http.whiteboard.servlet.errorPage",
+                new String[] {"4xx", "5xx"}, org.osgi.framework.Constants.SERVICE_RANKING, Integer.MIN_VALUE));
         LOG.info("REST API registered: /api/v1, /v1 (OpenAI-compatible), /health, /metrics ({})", settings);
     }
 
     @Modified
     void modified(RestConfig config) {
-        String key = config.api_key();
-        if (key == null || key.isBlank()) {
-            key = System.getenv("MODELMANAGER_API_KEY");
+        ApiKeySource.Resolved key = ApiKeySource.resolve(config.api_key(), config.api_key_file(), config.api_key_env(),
+            System.getenv(), "MODELMANAGER_API_KEY");
+        if (key.problem() != null) {
+            LOG.error("The REST API key ({}) {}: every call but /health is refused until it can be read", key.origin(),
+                key.problem());
         }
-        settings = new RestSettings(key, config.max_request_bytes(), config.requester());
+        settings = new RestSettings(key.key(), key.problem(), config.max_request_bytes(), config.requester(),
+            config.retry_after_busy_seconds(), config.retry_after_unavailable_seconds());
+        inlineKeyPending = config.api_key() != null && !config.api_key().isBlank();
+        if (inlineKeyPending) {
+            moveInlineKey();
+        } else if (secrets != null) {
+            ApiKeySource.forgetMoved(PID, secrets, config.api_key_file());
+        }
+    }
+
+    /** An inline key leaves Config Admin for a private file (when Config Admin is there to update). */
+    private void moveInlineKey() {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin != null && secrets != null && inlineKeyPending) {
+            inlineKeyPending = false;
+            ApiKeySource.moveInline(admin, PID, secrets);
+        }
+    }
+
+    /** {@code <modelmanager.home>/data/secrets} in the distribution, else the bundle's own data area. */
+    private static Path secretsFolder(BundleContext context) {
+        String home = context.getProperty("modelmanager.home");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "data", "secrets");
+        }
+        java.io.File data = context.getDataFile("secrets");
+        return data == null ? null : data.toPath();
     }
 
     @Deactivate
@@ -104,8 +144,8 @@ public final class RestApi {
     void bindRuntime(HttpServiceRuntime runtime, Map<String, Object> properties) {
         runtimes.add(properties);
         if (exposed() && settings != null && settings.apiKey() == null) {
-            LOG.error("The HTTP server listens on {} without an API key: every REST call is refused until api.key is "
-                + "set (etc/dev.modelmanager.rest.cfg) or MODELMANAGER_API_KEY", endpoints());
+            LOG.error("The HTTP server listens on {} without an API key: every REST call is refused until api.key.file "
+                + "or api.key.env is set (etc/dev.modelmanager.rest.cfg) or MODELMANAGER_API_KEY", endpoints());
         }
     }
 
@@ -116,6 +156,7 @@ public final class RestApi {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfigAdmin(ConfigurationAdmin admin) {
         configAdmin = admin;
+        moveInlineKey();
     }
 
     void unbindConfigAdmin(ConfigurationAdmin admin) {

@@ -2,11 +2,7 @@ package dev.modelmanager.rest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +10,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,82 +18,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.core.internal.ManagerSettings;
 import dev.modelmanager.core.internal.ModelManagerImpl;
-import dev.modelmanager.core.internal.source.HubSettings;
 import dev.modelmanager.testsupport.TestModelProvider;
-import jakarta.servlet.DispatcherType;
 
 /** The REST faces over real HTTP (Jetty), in front of a real manager with the deterministic test provider. */
 class RestFacesTest {
+    private RestServer rest;
     private ModelManagerImpl manager;
-    private TestModelProvider provider;
-    private Server server;
-    private String base;
-    private final AtomicReference<RestSettings> settings = new AtomicReference<>(RestSettings.DEFAULTS);
-    private final AtomicBoolean exposed = new AtomicBoolean();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private dev.modelmanager.core.internal.catalog.CatalogService catalog;
+    private AtomicReference<RestSettings> settings;
+    private AtomicBoolean exposed;
 
     @BeforeEach
     void start() throws Exception {
-        ManagerSettings s = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
-            .withHub(new HubSettings("http://127.0.0.1:9", null, Files.createTempDirectory("hub"), true, false,
-                Duration.ofSeconds(1), Duration.ofSeconds(5)), Files.createTempDirectory("work"));
-        manager = new ModelManagerImpl(s);
-        provider = new TestModelProvider();
-        manager.bindProvider(provider, Map.of("service.id", 1L));
-        HttpCounters counters = new HttpCounters();
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(new AccessFilter(settings::get, exposed::get, counters)), "/*",
-            java.util.EnumSet.of(DispatcherType.REQUEST));
-        catalog = new dev.modelmanager.core.internal.catalog.CatalogService();
-        catalog.load("test.yaml", new java.io.StringReader("""
-            models:
-              - name: gpt-4o
-                provider: openai
-                model_type: text_generation
-                context_window: 128000
-                capabilities: [chat_completion, vision]
-              - name: small
-                provider: openai
-                model_type: text_generation
-                context_window: 8000
-                capabilities: [chat_completion]
-            """));
-        context.addServlet(new ServletHolder(new ManagementServlet(manager, settings::get, () -> catalog)), "/api/v1/*");
-        context.addServlet(new ServletHolder(new OpenAiServlet(manager, settings::get)), "/v1/*");
-        context.addServlet(new ServletHolder(new HealthServlet(manager, settings::get, List::of)), "/health/*");
-        context.addServlet(new ServletHolder(new MetricsServlet(manager, settings::get, counters)), "/metrics");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        rest = new RestServer();
+        manager = rest.manager;
+        settings = rest.settings;
+        exposed = rest.exposed;
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
-        manager.close();
+        rest.close();
     }
 
     private HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return rest.call(method, path, body, headers);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
-        return Json.MAPPER.readTree(r.body());
+        return RestServer.json(r);
     }
 
     private void registerEmbedder() throws Exception {
