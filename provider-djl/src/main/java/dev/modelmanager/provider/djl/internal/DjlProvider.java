@@ -180,6 +180,15 @@ public final class DjlProvider implements ModelProvider {
         };
     }
 
+    /**
+     * At registration: the JSON files parse, the tokenizer is one, each ONNX graph is a whole ONNX model that takes
+     * token ids and is of the kind asked for ({@link DjlFiles}). Reads the graphs' structure, not their weights.
+     */
+    @Override
+    public void validate(ModelRequirement requirement, ModelFiles files) {
+        DjlFiles.check(null, requirement, files);
+    }
+
     @Override
     public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
         return -1; // known once the files are local: see LoadedModel.memoryBytes()
@@ -189,13 +198,9 @@ public final class DjlProvider implements ModelProvider {
     public LoadedModel load(LoadRequest request) throws Exception {
         ModelRequirement req = request.requirement();
         ModelFiles files = request.files();
-        ModelConfig config;
-        try {
-            config = ModelConfig.read(files.file("config.json"));
-        } catch (IOException e) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "file", e.getMessage(), e);
-        }
-        EmbeddingSpec spec = req.modelType() == ModelType.EMBEDDING ? EmbeddingSpec.read(files, req.options()) : null;
+        DjlFiles.Checked checked = DjlFiles.check(request.modelId(), req, files);
+        ModelConfig config = checked.config();
+        EmbeddingSpec spec = checked.spec();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("engine", "ONNX Runtime " + runtime.version() + " (tokenizers: DJL)");
         device(request.device(), details);
@@ -311,11 +316,7 @@ public final class DjlProvider implements ModelProvider {
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
                                    ModelConfig config, Map<String, String> details) {
         Path onnx = files.require("onnx/model.onnx");
-        List<String> labels = config.labels();
-        if (req.numLabels() != null && !labels.isEmpty() && req.numLabels() != labels.size()) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, request.modelId(), "num_labels", "the requirement says num_labels "
-                + req.numLabels() + " but config.json has " + labels.size() + " labels " + labels, null);
-        }
+        List<String> labels = config.labels(); // checked against the requirement and the graph by DjlFiles
         details.put("labels", String.join(",", labels));
         details.put("scores", config.multiLabel() ? "sigmoid (multi-label)"
             : labels.size() == 1 ? "sigmoid (one logit: a relevance score)" : "softmax");

@@ -168,8 +168,8 @@ record EmbeddingSpec(List<Pooling> pooling, boolean normalize, Integer maxLength
         try (Reader reader = Files.newBufferedReader(file.get())) {
             return Optional.of(JsonParser.parseReader(reader));
         } catch (IOException | com.google.gson.JsonParseException | IllegalStateException e) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", file.get() + " is not valid JSON: "
-                + e.getMessage(), e);
+            throw new ModelException(ErrorCode.INVALID_MODEL_FILE, null, "source", files.nameOf(file.get())
+                + " is not valid JSON", e);
         }
     }
 

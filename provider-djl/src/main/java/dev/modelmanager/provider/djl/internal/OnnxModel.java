@@ -50,9 +50,24 @@ final class OnnxModel implements AutoCloseable {
             if (first != null) {
                 close(first);
             }
-            throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot load the ONNX model " + file + ": "
-                + e.getMessage(), e);
+            throw new ModelException(refusesTheFile(e) ? ErrorCode.INVALID_MODEL_FILE : ErrorCode.LOAD_FAILED, null,
+                "source", "ONNX Runtime cannot load " + file.getFileName() + ": "
+                + String.valueOf(e.getMessage()).replace(file.toString(), String.valueOf(file.getFileName())), e);
         }
+    }
+
+    /**
+     * Whether ONNX Runtime failed on what the file holds (a graph it cannot parse, check or run: an operator it does
+     * not implement, say) rather than for a reason of its own (memory, the device).
+     */
+    private static boolean refusesTheFile(Exception e) {
+        if (!(e instanceof OrtException ort)) {
+            return false;
+        }
+        return switch (ort.getCode()) {
+            case ORT_INVALID_PROTOBUF, ORT_INVALID_GRAPH, ORT_NO_MODEL, ORT_NOT_IMPLEMENTED, ORT_NO_SUCHFILE -> true;
+            default -> false;
+        };
     }
 
     /** With one session, its runs {@code threads} wide. */

@@ -28,8 +28,12 @@ final class Tokens implements AutoCloseable {
             this.tokenizer = OnnxModel.withBundleLoader(() -> HuggingFaceTokenizer.builder().optTokenizerPath(file)
                 .optMaxLength(maxLength).optTruncation(true).optPadding(false).build());
         } catch (Exception e) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot load the tokenizer " + file + ": "
-                + e.getMessage(), e);
+            // A tokenizer.json that parses as JSON (checked before) but that the tokenizers library refuses.
+            // Its own message may quote the file; the position is enough here, the cause goes to the log.
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("line \\d+ column \\d+")
+                .matcher(String.valueOf(e.getMessage()));
+            throw new ModelException(ErrorCode.INVALID_MODEL_FILE, null, "source", "the tokenizers library cannot "
+                + "load " + file.getFileName() + (at.find() ? " (at " + at.group() + ")" : ""), e);
         }
     }
 

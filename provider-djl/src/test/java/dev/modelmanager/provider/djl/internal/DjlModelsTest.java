@@ -215,19 +215,19 @@ class DjlModelsTest {
         Files.copy(MODELS.resolve("tiny-bert-sentiment/config.json"), corrupt.resolve("config.json"));
         Files.copy(MODELS.resolve("tiny-bert-sentiment/tokenizer.json"), corrupt.resolve("tokenizer.json"));
         Files.writeString(corrupt.resolve("onnx/model.onnx"), "this is not an ONNX graph");
-        manager.register("corrupt", ModelRequirement.builder(ModelType.CLASSIFICATION, "x").path(corrupt.toString())
-            .build(), "test");
-        assertThatThrownBy(() -> manager.classify("corrupt", List.of("hello")))
+        assertThatThrownBy(() -> manager.register("corrupt", ModelRequirement.builder(ModelType.CLASSIFICATION, "x")
+            .path(corrupt.toString()).build(), "test"))
             .isInstanceOfSatisfying(ModelException.class, e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.LOAD_FAILED);
-                assertThat(e.getMessage()).contains("cannot load the ONNX model").contains("model.onnx");
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MODEL_FILE);
+                assertThat(e.getMessage()).contains("onnx/model.onnx is not an ONNX model");
             });
 
-        assertThatThrownBy(() -> {
-            manager.register("wrong-labels", ModelRequirement.builder(ModelType.CLASSIFICATION, "x").numLabels(3)
-                .path(MODELS.resolve("tiny-bert-sentiment").toString()).build(), "test");
-            manager.classify("wrong-labels", List.of("hello"));
-        }).hasMessageContaining("num_labels 3 but config.json has 2 labels");
+        assertThatThrownBy(() -> manager.register("wrong-labels", ModelRequirement.builder(ModelType.CLASSIFICATION, "x")
+            .numLabels(3).path(MODELS.resolve("tiny-bert-sentiment").toString()).build(), "test"))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUIREMENT);
+                assertThat(e.getMessage()).contains("num_labels: the requirement says 3 but config.json has 2 labels");
+            });
         assertThat(manager.classify("sentiment", List.of("a wonderful film")).classifications()).hasSize(1);
     }
 }
