@@ -1,10 +1,16 @@
 package dev.modelmanager.provider.remote.internal;
 
+import java.nio.file.Path;
 import java.util.Map;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +29,40 @@ public final class EndpointComponent {
 
     private final RemoteEndpoint endpoint;
 
+    /**
+     * @param admin   Config Admin, to move an inline {@code api.key} out of the configuration ({@link ApiKeySource})
+     * @param context where the moved key goes when there is no {@code modelmanager.home}
+     */
     @Activate
-    public EndpointComponent(EndpointConfig config, Map<String, Object> properties) {
+    public EndpointComponent(EndpointConfig config, Map<String, Object> properties, BundleContext context,
+                             @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) {
         this.endpoint = new RemoteEndpoint(EndpointSettings.from(config, configurationName(properties), System.getenv()));
         LOG.info("Remote endpoint configured: {}", endpoint.settings());
+        Path secrets = secretsFolder(context);
+        Object pid = properties.get(Constants.SERVICE_PID);
+        if (secrets != null && pid != null) {
+            if (config.api_key() != null && !config.api_key().isBlank()) {
+                if (admin != null) {
+                    // The configuration changes to name the file: this component is replaced by one that reads it.
+                    ApiKeySource.moveInline(admin, String.valueOf(pid), secrets);
+                }
+            } else {
+                ApiKeySource.forgetMoved(String.valueOf(pid), secrets, config.api_key_file());
+            }
+        }
+    }
+
+    /** {@code <modelmanager.home>/data/secrets} in the distribution, else the bundle's own data area. */
+    private static Path secretsFolder(BundleContext context) {
+        if (context == null) {
+            return null;
+        }
+        String home = context.getProperty("modelmanager.home");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, "data", "secrets");
+        }
+        java.io.File data = context.getDataFile("secrets");
+        return data == null ? null : data.toPath();
     }
 
     RemoteEndpoint endpoint() {

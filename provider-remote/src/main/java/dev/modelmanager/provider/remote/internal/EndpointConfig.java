@@ -22,13 +22,19 @@ import org.osgi.service.metatype.annotations.Option;
         + "added unless the URL ends with it), http://127.0.0.1:11434 (Ollama), https://api.anthropic.com")
     String base_url();
 
-    @AttributeDefinition(name = "API key", type = AttributeType.PASSWORD, required = false,
-        description = "Sent as Authorization: Bearer (x-api-key for Anthropic). Never logged or shown.")
-    String api_key() default "";
+    @AttributeDefinition(name = "API key file", required = false,
+        description = "A file holding the key sent as Authorization: Bearer (x-api-key for Anthropic), readable by "
+            + "its owner only. Wins over api.key.env and api.key.")
+    String api_key_file() default "";
 
     @AttributeDefinition(name = "API key variable", required = false,
-        description = "The environment variable holding the key, when api.key is empty (e.g. OPENAI_API_KEY).")
+        description = "The environment variable holding the key, when api.key.file is empty (e.g. OPENAI_API_KEY).")
     String api_key_env() default "";
+
+    @AttributeDefinition(name = "API key", type = AttributeType.PASSWORD, required = false,
+        description = "Discouraged: the key itself. It is moved out of the configuration into an owner-only file "
+            + "(data/secrets) that api.key.file then names. Never logged or shown.")
+    String api_key() default "";
 
     @AttributeDefinition(name = "Connect timeout (ms)")
     long connect_timeout_ms() default 5000;

@@ -53,10 +53,14 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     }
 
     static EndpointSettings from(EndpointConfig c, String configurationName, Map<String, String> environment) {
-        String key = c.api_key();
-        if ((key == null || key.isBlank()) && c.api_key_env() != null && !c.api_key_env().isBlank()) {
-            key = environment.get(c.api_key_env().strip());
+        ApiKeySource.Resolved resolved = ApiKeySource.resolve(c.api_key(), c.api_key_file(), c.api_key_env(),
+            environment, null);
+        if (resolved.problem() != null) {
+            // Calling without the key would only earn 401s: the endpoint is refused, saying which setting is wrong.
+            String field = resolved.origin().startsWith("file") ? ApiKeySource.FILE : ApiKeySource.ENV;
+            throw ModelException.invalidRequirement(field, resolved.origin() + ": " + resolved.problem());
         }
+        String key = resolved.key();
         Map<String, String> headers = new LinkedHashMap<>();
         for (String header : c.headers() == null ? new String[0] : c.headers()) {
             int colon = header.indexOf(':');

@@ -455,6 +455,7 @@ class RemoteProviderTest {
             @Override public String kind() { return "ollama"; }
             @Override public String base_url() { return "http://gpu-box:11434/"; }
             @Override public String api_key() { return ""; }
+            @Override public String api_key_file() { return ""; }
             @Override public String api_key_env() { return "MY_KEY"; }
             @Override public long connect_timeout_ms() { return 1000; }
             @Override public long read_timeout_seconds() { return 60; }
