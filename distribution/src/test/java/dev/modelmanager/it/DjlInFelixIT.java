@@ -105,33 +105,60 @@ public class DjlInFelixIT {
     }
 
     /**
-     * Updating the provider bundle (a new revision, a new class loader) used to break embeddings until the JVM
-     * restarted: the new revision could not load the tokenizers' JNI library the old one had loaded from the same
-     * file. Each revision now extracts its own copy.
+     * Updating the provider bundle (a new revision, a new class loader) under 32 concurrent callers: it used to break
+     * embeddings until the JVM restarted (the new revision could not load the tokenizers' JNI library the old one
+     * had loaded from the same file), and every call in the gap failed. Now each revision extracts its own copy,
+     * running calls finish on the leaving revision and calls in the gap wait for the new one: no call fails.
      */
     @Test
-    public void anUpdatedDjlBundleServesEmbeddingsAgainWithoutARestart() throws Exception {
+    public void anUpdatedDjlBundleUnder32CallersFailsNoCall() throws Exception {
         manager.register("updated", ModelRequirement.builder(ModelType.EMBEDDING, "sentence-transformers/all-MiniLM-L6-v2")
             .dimension(384).cacheEmbeddings(false).build(), "it");
         float[] before = manager.embed("updated", List.of("the cat sat on the mat")).vectors().get(0);
         org.osgi.framework.Bundle djl = java.util.Arrays.stream(context.getBundles())
             .filter(b -> "dev.modelmanager.provider.djl".equals(b.getSymbolicName())).findFirst().orElseThrow();
         long revision = djl.getLastModified();
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
+        List<String> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> callers = new java.util.ArrayList<>();
+        for (int t = 0; t < 32; t++) {
+            int caller = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    long t0 = System.nanoTime();
+                    try {
+                        manager.embed("updated", List.of("caller " + caller + " sentence " + i));
+                        calls.incrementAndGet();
+                        slowest.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                    } catch (RuntimeException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }, "caller-" + t);
+            callers.add(thread);
+            thread.start();
+        }
+        Thread.sleep(500);
+        long beforeUpdate = calls.get();
         djl.update();
         assertThat(djl.getLastModified()).as("a new revision").isNotEqualTo(revision);
-        float[] after = null;
-        dev.modelmanager.api.ModelException last = null;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (after == null && System.nanoTime() < deadline) {
-            try {
-                after = manager.embed("updated", List.of("the cat sat on the mat")).vectors().get(0);
-            } catch (dev.modelmanager.api.ModelException e) {
-                last = e;
-                Thread.sleep(200);
-            }
+        long afterUpdate = calls.get();
+        while (calls.get() < afterUpdate + 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
-        assertThat(after).as("embeddings after the update (last failure: %s)", last).isNotNull()
-            .containsExactly(before);
+        stop.set(true);
+        for (Thread thread : callers) {
+            thread.join(30_000);
+        }
+        System.out.printf("DJL bundle updated under 32 callers: %d calls, %d failed, slowest %d ms%n", calls.get(),
+            failures.size(), slowest.get() / 1_000_000);
+        assertThat(failures).as("failed calls of %d (%d before the update)", calls.get(), beforeUpdate).isEmpty();
+        assertThat(calls.get()).isGreaterThan(afterUpdate + 200);
+        assertThat(manager.embed("updated", List.of("the cat sat on the mat")).vectors().get(0)).containsExactly(before);
         assertThat(manager.info("updated").status()).isEqualTo(ModelStatus.LOADED);
         manager.release("updated", "it");
     }

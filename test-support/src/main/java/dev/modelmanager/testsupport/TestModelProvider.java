@@ -47,6 +47,7 @@ public class TestModelProvider implements ModelProvider {
 
     private final String name;
     private final AtomicInteger loads = new AtomicInteger();
+    private final AtomicInteger loadAttempts = new AtomicInteger();
     /** The first sizes only (benchmarks make millions of calls); a plain synchronized list, cheap to add to. */
     private static final int RECORDED = 100_000;
     private final java.util.List<Integer> embedBatches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
@@ -87,6 +88,7 @@ public class TestModelProvider implements ModelProvider {
 
     @Override
     public LoadedModel load(LoadRequest request) throws Exception {
+        loadAttempts.incrementAndGet();
         int now = loading.incrementAndGet();
         maxConcurrentLoads.accumulateAndGet(now, Math::max);
         try {
@@ -132,6 +134,11 @@ public class TestModelProvider implements ModelProvider {
     /** Instances loaded successfully so far. */
     public int loads() {
         return loads.get();
+    }
+
+    /** Loads asked of this provider so far, failed ones included. */
+    public int loadAttempts() {
+        return loadAttempts.get();
     }
 
     /** Instances closed so far. */

@@ -27,6 +27,11 @@ public @interface ManagerConfig {
         description = "When a provider leaves, how long its running calls may take to finish before its models close.")
     long provider_drain_timeout_ms() default 5000;
 
+    @AttributeDefinition(name = "Provider wait (s)",
+        description = "When the provider serving a model leaves (a bundle update or restart), how long calls to the "
+            + "model wait for a provider to come back before they fail with NO_PROVIDER (0 = fail at once).")
+    long provider_wait_seconds() default 30;
+
     @AttributeDefinition(name = "Unload drain timeout (s)",
         description = "When a model unloads, how long its running calls may take to finish before it closes.")
     long unload_drain_timeout_seconds() default 60;

@@ -39,6 +39,7 @@ import dev.modelmanager.core.internal.source.ModelRoots;
  * @param batchDelay           how long texts may wait for company while a slot is free (0 = not at all)
  * @param providerCallTimeout  how long a provider may take to answer a question or to close an instance
  * @param limits               what one call may ask of a model (inputs, characters per input)
+ * @param providerWait         how long calls to a model whose provider left wait for one to come (an update)
  * @param modelRoots           the folders listed in {@code model.roots}: where callers the operator has not vouched
  *                             for may name model files, besides {@code modelmanager.home/models} and the Hub cache
  */
@@ -48,14 +49,15 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                               int queueCapacity, Path stateFile, boolean microBatching,
                               MemoryLimit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
                               Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay,
-                              Duration providerCallTimeout, CallLimits limits, List<Path> modelRoots)
+                              Duration providerCallTimeout, CallLimits limits, Duration providerWait,
+                              List<Path> modelRoots)
     implements LifecycleSettings, BudgetSettings, InferenceSettings {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
         256, null, true, MemoryLimit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO,
-        Duration.ofSeconds(10), CallLimits.DEFAULTS, List.of());
+        Duration.ofSeconds(10), CallLimits.DEFAULTS, Duration.ofSeconds(30), List.of());
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -66,6 +68,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         requireNonNegative("queue_timeout", queueTimeout);
         requireNonNegative("micro_batching_delay", batchDelay);
         requireNonNegative("provider_call_timeout", providerCallTimeout);
+        requireNonNegative("provider_wait", providerWait);
         if (workerConcurrency < 1) {
             throw new IllegalArgumentException("worker_concurrency must be >= 1, was " + workerConcurrency);
         }
@@ -106,6 +109,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Duration.ofMillis(Math.max(0, config.micro_batching_delay_ms())),
             Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())),
             new CallLimits(Math.max(1, config.limits_inputs_per_call()), Math.max(1, config.limits_chars_per_input())),
+            Duration.ofSeconds(Math.max(0, config.provider_wait_seconds())),
             ModelRoots.parse(config.model_roots()));
     }
 
@@ -207,6 +211,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         private Duration batchDelay;
         private Duration providerCallTimeout;
         private CallLimits limits;
+        private Duration providerWait;
         private List<Path> modelRoots;
 
         private Builder(ManagerSettings s) {
@@ -231,6 +236,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             batchDelay = s.batchDelay;
             providerCallTimeout = s.providerCallTimeout;
             limits = s.limits;
+            providerWait = s.providerWait;
             modelRoots = s.modelRoots;
         }
 
@@ -255,13 +261,14 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         public Builder batchDelay(Duration v) { batchDelay = v; return this; }
         public Builder providerCallTimeout(Duration v) { providerCallTimeout = v; return this; }
         public Builder limits(CallLimits v) { limits = v; return this; }
+        public Builder providerWait(Duration v) { providerWait = v; return this; }
         public Builder modelRoots(List<Path> v) { modelRoots = v; return this; }
 
         public ManagerSettings build() {
             return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
                 unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
                 memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay,
-                providerCallTimeout, limits, modelRoots);
+                providerCallTimeout, limits, providerWait, modelRoots);
         }
     }
 

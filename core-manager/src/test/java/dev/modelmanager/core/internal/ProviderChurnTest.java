@@ -33,18 +33,23 @@ class ProviderChurnTest {
     }
 
     @Test
-    void aLeavingProviderFailsInFlightCallsAndPutsModelsBackToWaiting() throws Exception {
+    void aLeavingProviderFinishesItsRunningCallsAndCallsInTheGapWaitForItsReturn() throws Exception {
         manager.register("story", generation().option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), "a");
         manager.register("docs", embedding().build(), "a");
         manager.embed("docs", List.of("load it"));
-        String longPrompt = String.join(" ", java.util.Collections.nCopies(500, "word"));
-        CompletableFuture<GenerationResult> inFlight =
+        String shortPrompt = String.join(" ", java.util.Collections.nCopies(20, "word")); // 0.4 s
+        String longPrompt = String.join(" ", java.util.Collections.nCopies(500, "word")); // 10 s, beyond the 2 s drain
+        CompletableFuture<GenerationResult> finishing =
+            manager.generateAsync("story", shortPrompt, GenerationOptions.DEFAULTS).toCompletableFuture();
+        CompletableFuture<GenerationResult> tooLong =
             manager.generateAsync("story", longPrompt, GenerationOptions.DEFAULTS).toCompletableFuture();
-        await("generation running", () -> manager.info("story").inFlight() == 1);
+        await("generations running", () -> manager.info("story").inFlight() == 2);
 
         manager.unbindProvider(provider);
 
-        assertThatThrownBy(() -> inFlight.get(5, TimeUnit.SECONDS))
+        assertThat(finishing.get(1, TimeUnit.SECONDS).usage().completionTokens())
+            .as("a running call finishes on the leaving provider").isEqualTo(20);
+        assertThatThrownBy(() -> tooLong.get(5, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class)
             .cause().isInstanceOfSatisfying(ModelException.class, e -> {
                 assertThat(e.code()).isEqualTo(ErrorCode.PROVIDER_GONE);
@@ -54,16 +59,64 @@ class ProviderChurnTest {
         for (String id : List.of("story", "docs")) {
             assertThat(manager.info(id).status()).isEqualTo(ModelStatus.WAITING_FOR_PROVIDER);
         }
-        assertThatThrownBy(() -> manager.embed("docs", List.of("x")))
-            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_PROVIDER));
         assertThat(fixture.events.topicsOf("docs")).contains("WAITING_FOR_PROVIDER", "UNLOADED");
 
-        // The provider comes back: models that were loaded load again and serve.
+        // Calls in the gap wait for the provider to come back (a bundle update), instead of failing.
+        CompletableFuture<dev.modelmanager.api.EmbeddingResult> inTheGap =
+            manager.embedAsync("docs", List.of("x")).toCompletableFuture();
+        CompletableFuture<GenerationResult> generationInTheGap =
+            manager.generateAsync("story", "one two", GenerationOptions.DEFAULTS).toCompletableFuture();
+        Thread.sleep(200);
+        assertThat(inTheGap).isNotDone();
         manager.bindProvider(provider, Map.of("service.id", 3L));
+        assertThat(inTheGap.get(10, TimeUnit.SECONDS).embeddings()).hasSize(1);
+        assertThat(generationInTheGap.get(10, TimeUnit.SECONDS).text()).isEqualTo("two one");
         await("docs reloaded", () -> manager.info("docs").status() == ModelStatus.LOADED);
-        assertThat(manager.embed("docs", List.of("x")).embeddings()).hasSize(1);
-        assertThat(manager.generate("story", "one two", GenerationOptions.DEFAULTS).text()).isEqualTo("two one");
+        assertThat(manager.embed("docs", List.of("y")).embeddings()).hasSize(1);
         assertThat(provider.loads()).isEqualTo(4);
+    }
+
+    @Test
+    void callsToAModelWhoseProviderDoesNotComeBackFailAfterTheProviderWait() {
+        try (Fixture f = new Fixture(Fixture.SETTINGS.builder().providerWait(java.time.Duration.ofMillis(300)).build(),
+            new TestModelProvider())) {
+            f.manager.register("docs", embedding().build(), "a");
+            f.manager.embed("docs", List.of("load it"));
+            f.manager.unbindProvider(f.provider);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> f.manager.embed("docs", List.of("x")))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.NO_PROVIDER);
+                    assertThat(e.getMessage()).contains("provider.wait.seconds");
+                });
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(5));
+            // After the window, calls fail at once.
+            assertThatThrownBy(() -> f.manager.embed("docs", List.of("x")))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_PROVIDER));
+        }
+        try (Fixture f = new Fixture(Fixture.SETTINGS.builder().providerWait(java.time.Duration.ZERO).build(),
+            new TestModelProvider())) {
+            f.manager.register("docs", embedding().build(), "a");
+            f.manager.embed("docs", List.of("load it"));
+            f.manager.unbindProvider(f.provider);
+            assertThatThrownBy(() -> f.manager.embed("docs", List.of("x")))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NO_PROVIDER));
+        }
+    }
+
+    @Test
+    void aLoadThatKeepsFailingBacksOffInsteadOfRetryingOnEveryCall() {
+        manager.register("broken", embedding().option(TestModelProvider.FAIL_LOAD, "weights are corrupt").build(), "a");
+        for (int i = 0; i < 50; i++) {
+            assertThatThrownBy(() -> manager.embed("broken", List.of("x")))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.LOAD_FAILED);
+                    assertThat(e.getMessage()).contains("weights are corrupt");
+                });
+        }
+        assertThat(provider.loadAttempts()).as("loads tried for 50 calls").isEqualTo(2);
+        assertThat(manager.info("broken").reason()).contains("weights are corrupt").contains("next load after 1 s");
+        assertThatThrownBy(() -> manager.embed("broken", List.of("x"))).hasMessageContaining("the next load is tried in");
     }
 
     @Test

@@ -486,6 +486,12 @@ public final class WorkerPool {
      * unload does not wait for a long generation. Short calls (embeddings) finish as they are.
      */
     public boolean drainAndClose(Duration timeout, boolean stopRunning) {
+        return drainAndClose(timeout, stopRunning,
+            new ModelException(ErrorCode.TIMEOUT, modelId, "the model was unloaded before the call finished"));
+    }
+
+    /** As {@link #drainAndClose(Duration, boolean)}; calls still there after {@code timeout} fail with {@code late}. */
+    public boolean drainAndClose(Duration timeout, boolean stopRunning, ModelException late) {
         if (stopRunning) {
             stopping = true;
         }
@@ -493,7 +499,7 @@ public final class WorkerPool {
         boolean drained = slots.awaitDrained(System.nanoTime() + timeout.toNanos(), this::batched);
         if (!drained) {
             LOG.warn("Worker pool {} still had calls running after {}; closing it anyway", id, timeout);
-            revoke(new ModelException(ErrorCode.TIMEOUT, modelId, "the model was unloaded before the call finished"));
+            revoke(late);
         }
         close();
         return drained;

@@ -55,6 +55,9 @@ final class EntryLifecycle {
     CompletableFuture<Void> unloading;
     long epoch;
     boolean reloadOnArrival;
+    final LoadBackoff backoff = new LoadBackoff();
+    /** Calls waiting for a provider to come back (see {@link ProviderWait}). */
+    final ProviderWait providerWait = new ProviderWait(this);
 
     EntryLifecycle(ModelEntry entry, LifecycleContext ctx) {
         this.entry = entry;
@@ -125,9 +128,6 @@ final class EntryLifecycle {
         // A waiting model asks the providers again (without the lock): one may be able to serve it now.
         ProviderRegistry.Selection selection = now.status() == ModelStatus.WAITING_FOR_PROVIDER
             ? ctx.providers().select(requirement()) : null;
-        if (selection != null && !selection.found()) {
-            return CompletableFuture.failedFuture(new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
-        }
         return transition(effects -> {
             EntryState s = state;
             if (removed) {
@@ -137,8 +137,16 @@ final class EntryLifecycle {
                 return s.ready();
             } else if (loading != null) {
                 return loading;
-            } else if (s.status() == ModelStatus.WAITING_FOR_PROVIDER && selection == null) {
-                return CompletableFuture.failedFuture(new ModelException(ErrorCode.NO_PROVIDER, id, s.reason()));
+            } else if (s.status() == ModelStatus.WAITING_FOR_PROVIDER && (selection == null || !selection.found())) {
+                // Its provider left moments ago (an update): wait for it to come back, for a while.
+                CompletableFuture<WorkerPool> waiting = providerWait.awaitLocked(effects);
+                return waiting != null ? waiting : CompletableFuture.failedFuture(new ModelException(
+                    ErrorCode.NO_PROVIDER, id, selection == null ? s.reason() : selection.refusals()));
+            } else if (s.status() == ModelStatus.FAILED) {
+                ModelException later = backoff.refusal(id, System.nanoTime());
+                if (later != null) {
+                    return CompletableFuture.failedFuture(later);
+                }
             }
             return startLoadLocked(selection, effects);
         });
@@ -223,8 +231,11 @@ final class EntryLifecycle {
                 }));
                 return;
             }
-            effects.fail(loading, new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
+            CompletableFuture<WorkerPool> parked = loading;
             loading = null;
+            if (!providerWait.parkLocked(parked, effects)) {
+                effects.fail(parked, new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
+            }
             boolean changed = state.status() != ModelStatus.WAITING_FOR_PROVIDER;
             state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
             if (changed) {
@@ -283,6 +294,8 @@ final class EntryLifecycle {
             }
             CompletableFuture<WorkerPool> future = loading;
             loading = null;
+            backoff.reset();
+            providerWait.servedLocked();
             state = EntryState.loaded(pool, provider, deviceNote, estimate);
             LOG.info("Model {} loaded by {} on {} in {} ms", id, provider.name(), pool.device(), millis);
             effects.post(ModelEvents.LOADED, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE,
@@ -328,7 +341,9 @@ final class EntryLifecycle {
     private void failLoadLocked(ModelException failure, String providerName, Effects effects) {
         effects.fail(loading, failure);
         loading = null;
-        state = state.with(ModelStatus.FAILED, failure.reason());
+        java.time.Duration wait = backoff.failed(failure, System.nanoTime());
+        state = state.with(ModelStatus.FAILED, wait.isZero() ? failure.reason()
+            : failure.reason() + " (next load after " + wait.toSeconds() + " s)");
         LOG.warn("Model {} failed to load: {}", id, failure.reason(), failure.getCause());
         effects.post(ModelEvents.FAILED, providerName == null ? Map.of(ModelEvents.REASON, failure.reason())
             : Map.of(ModelEvents.REASON, failure.reason(), ModelEvents.PROVIDER, providerName));
@@ -378,6 +393,7 @@ final class EntryLifecycle {
     }
 
     CompletableFuture<Boolean> unloadLocked(String why, Effects effects) {
+        backoff.reset();
         if (loading != null) {
             epoch++;
             effects.fail(loading, new ModelException(ErrorCode.NOT_LOADED, id,

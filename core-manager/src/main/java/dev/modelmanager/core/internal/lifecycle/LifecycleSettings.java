@@ -15,6 +15,9 @@ public interface LifecycleSettings {
     /** How long a leaving provider's running calls may take. */
     Duration providerDrainTimeout();
 
+    /** How long calls to a model whose provider left wait for a provider to come back. */
+    Duration providerWait();
+
     /** How long an unloading model's running calls may take. */
     Duration unloadDrainTimeout();
 

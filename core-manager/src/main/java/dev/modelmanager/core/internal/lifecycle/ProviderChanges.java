@@ -34,9 +34,11 @@ final class ProviderChanges {
     }
 
     /**
-     * A provider service left: if it served this model, fail its calls, close its instances (on this thread: the
-     * provider must be done with before its bundle goes), and move to another capable provider (loading again if the
-     * model was loaded) or wait for one.
+     * A provider service left: if it served this model, its running and queued calls finish on it (up to
+     * {@code provider.drain.timeout.ms}; the rest fail with {@code PROVIDER_GONE}), its instances close (on this
+     * thread: the provider must be done with before its bundle goes), and the model moves to another capable
+     * provider (loading again if it was loaded) or waits for one; new calls wait for a provider to come back for
+     * {@code provider.wait.seconds} (see {@link ProviderWait}), so that a provider bundle's update fails no call.
      */
     void left(ModelProvider provider) {
         Left left = life.transition(effects -> {
@@ -51,6 +53,7 @@ final class ProviderChanges {
             effects.fail(life.loading, gone);
             life.loading = null;
             life.state = EntryState.of(ModelStatus.REGISTERED, why);
+            life.providerWait.leftLocked();
             CompletableFuture<Void> closed = null;
             if (s.pool() != null) {
                 closed = new CompletableFuture<>();
@@ -61,12 +64,9 @@ final class ProviderChanges {
         if (left == null) {
             return;
         }
-        if (left.pool() != null) {
-            left.pool().revoke(left.gone());
-        }
         moveOn(left.epoch(), left.gone().reason(), left.reload());
         if (left.pool() != null) {
-            left.pool().drainAndClose(life.ctx.settings().providerDrainTimeout());
+            left.pool().drainAndClose(life.ctx.settings().providerDrainTimeout(), false, left.gone());
             life.step(effects -> {
                 if (life.unloading == left.closed()) {
                     life.unloading = null;
@@ -122,9 +122,10 @@ final class ProviderChanges {
                     life.state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
                 } else {
                     life.state = EntryState.of(ModelStatus.REGISTERED, null);
-                    if (life.reloadOnArrival || life.requirement().preloadWorkers() > 0) {
+                    if (life.reloadOnArrival || life.requirement().preloadWorkers() > 0
+                        || life.providerWait.hasWaitersLocked()) {
                         life.reloadOnArrival = false;
-                        life.startLoadLocked(selection, effects);
+                        life.providerWait.arrivedLocked(life.startLoadLocked(selection, effects), effects);
                     } else if (life.loading == null) {
                         life.prefetchLocked(selection, effects);
                     }
