@@ -50,7 +50,9 @@ class RemoteAgainstServerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new DistributionServer("e2e-remote").start(Map.of());
+        server = new DistributionServer("e2e-remote");
+        OperatorConfig.modelRoots(server.home, MODELS); // the REST registration below names a shared model
+        server.start(Map.of());
         assertThat(server.send("POST", "/api/v1/models", """
             {"id": "tiny", "requirement": {"model_type": "text_generation", "name": "stories260K", "path": "%s"}}"""
             .formatted(MODELS.resolve("stories260K.gguf"))).statusCode()).isEqualTo(201);

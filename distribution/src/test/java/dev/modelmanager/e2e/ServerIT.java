@@ -50,6 +50,7 @@ class ServerIT {
     static void start() throws Exception {
         server = new DistributionServer("e2e-server");
         home = server.home;
+        OperatorConfig.modelRoots(home, MODELS); // the REST registrations below name the shared models
         // A registration made in the shell before the server starts: kept in data/state.json, restored by the server.
         DistributionIT.Run run = run("-c", "model:register tiny model_type=text_generation name=stories260K path="
             + MODELS.resolve("stories260K.gguf"));
