@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.modelmanager.api.EmbeddingResult;
 import dev.modelmanager.api.ErrorCode;
@@ -32,12 +34,19 @@ class FairSharingTest {
         return texts;
     }
 
-    @Test
-    void smallCallsRunBetweenTheBatchesOfABulkCallInsteadOfAfterIt() throws Exception {
+    /**
+     * Coalesced (micro-batching on) and not (off: each call's own batches, as for models whose texts must not be
+     * merged).
+     */
+    @ParameterizedTest(name = "micro-batching {0}")
+    @ValueSource(booleans = {true, false})
+    void smallCallsRunBetweenTheBatchesOfABulkCallInsteadOfAfterIt(boolean microBatching) throws Exception {
         TestModelProvider provider = new TestModelProvider();
-        // 1 slot, room for 2 batches' worth of texts in the queue: before, the bulk call filled the queue and every
-        // other caller was refused, or waited for all of its 3,000 texts.
-        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, 2), provider)) {
+        // 1 slot; room for 2 batches' worth of texts (batching on) or 8 waiting calls (off): before, the bulk call
+        // filled the queue and every other caller was refused (off: the bulk call's own 188 batches were refused
+        // beyond the 8), or waited for all of its 3,000 texts.
+        int capacity = microBatching ? 2 : 8;
+        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, capacity).withMicroBatching(microBatching), provider)) {
             f.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(16)
                 .option(TestModelProvider.BATCH_DELAY_MS, "5").build(), "t");
             f.manager.load("docs", Duration.ofSeconds(10));

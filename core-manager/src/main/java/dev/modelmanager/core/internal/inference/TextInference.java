@@ -331,23 +331,56 @@ public final class TextInference {
         }
     }
 
-    /** This call's own batches, each a call of its own on the pool's threads; one value per text, in order. */
+    /**
+     * This call's own batches, each a call of its own on the pool's threads; one value per text, in order. At most
+     * {@link #PARTS_IN_FLIGHT} of them run or wait at once, the next queued as one finishes: a call of many texts
+     * takes its turns in the pool's queue between other callers' calls instead of queueing all its batches ahead of
+     * them (and of the queue's capacity).
+     */
     private <C, V> CompletableFuture<List<Done<V>>> unbatchedAsync(ModelEntry entry, Operation<C> op,
                                                                    MicroBatcher.Runner<C, V> runner,
                                                                    List<String> texts) {
         int size = Math.max(1, entry.requirement().batchSize());
-        List<CompletableFuture<List<Done<V>>>> parts = new ArrayList<>();
-        for (int from = 0; from < texts.size(); from += size) {
-            List<String> slice = texts.subList(from, Math.min(texts.size(), from + size));
-            parts.add(calls.submit(entry, op, (model, instance, abandoned) ->
-                runDirect(entry, op, runner, instance, slice), null));
+        int parts = (texts.size() + size - 1) / size;
+        List<List<Done<V>>> results = new ArrayList<>(java.util.Collections.nCopies(parts, null));
+        CompletableFuture<List<Done<V>>> all = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable[] submitNext = new Runnable[1];
+        submitNext[0] = () -> {
+            int k = next.getAndIncrement();
+            if (k >= parts || all.isDone()) {
+                return;
+            }
+            List<String> slice = texts.subList(k * size, Math.min(texts.size(), (k + 1) * size));
+            calls.submit(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, slice), null)
+                .whenComplete((values, error) -> {
+                    if (error != null) {
+                        all.completeExceptionally(error);
+                        return;
+                    }
+                    synchronized (results) {
+                        results.set(k, values);
+                    }
+                    if (done.incrementAndGet() < parts) {
+                        submitNext[0].run();
+                        return;
+                    }
+                    List<Done<V>> joined = new ArrayList<>(texts.size());
+                    synchronized (results) {
+                        results.forEach(joined::addAll);
+                    }
+                    all.complete(joined);
+                });
+        };
+        for (int i = 0; i < Math.min(parts, PARTS_IN_FLIGHT); i++) {
+            submitNext[0].run();
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Done<V>> all = new ArrayList<>(texts.size());
-            parts.forEach(part -> all.addAll(part.join()));
-            return all;
-        });
+        return all;
     }
+
+    /** Batches of one call running or waiting at once: as many as the machine runs side by side. */
+    private static final int PARTS_IN_FLIGHT = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private <C, V> MicroBatcher<C, V> batcher(WorkerPool pool, ModelEntry entry, Operation<C> op,
                                               MicroBatcher.Runner<C, V> runner) {
