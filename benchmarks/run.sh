@@ -12,5 +12,7 @@ java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dshared.models="$MODE
   dev.modelmanager.benchmarks.LlamaCppLoadTest "$@"
 java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   -DDJL_CACHE_DIR="$DIR/target/djl-cache" -cp "$CP" dev.modelmanager.benchmarks.DjlEmbeddingLoadTest "$@"
+java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+  -DDJL_CACHE_DIR="$DIR/target/djl-cache" -cp "$CP" dev.modelmanager.benchmarks.FairSharingLoadTest "$@"
 java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.modelmanager.benchmarks.ChurnLoadTest "$@"
 java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.modelmanager.benchmarks.BatchingLoadTest "$@"

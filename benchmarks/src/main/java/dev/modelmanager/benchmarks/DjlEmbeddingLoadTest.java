@@ -144,7 +144,7 @@ public final class DjlEmbeddingLoadTest {
         System.out.printf(Locale.ROOT, "   manager embed                   %7.0f  %5.2fx%n", managerBulk, managerBulk / lcBulk);
     }
 
-    private static void register(ModelManagerImpl manager, String id, String file) {
+    static void register(ModelManagerImpl manager, String id, String file) {
         manager.register(id, ModelRequirement.builder(ModelType.EMBEDDING, file).dimension(384).maxInputLength(256)
             .cacheEmbeddings(false).source(new ModelSource.Classpath(null, List.of("onnx/model.onnx=" + file + ".onnx",
                 "tokenizer.json=" + file + "-tokenizer.json"))).build(), "load-test");
