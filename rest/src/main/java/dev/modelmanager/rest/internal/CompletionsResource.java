@@ -44,7 +44,9 @@ final class CompletionsResource {
         long created = System.currentTimeMillis() / 1000;
         requireGenerating(model);
         if (!stream) {
-            GenerationResult r = manager.chat(model, messages, options);
+            // Not streamed: a client that leaves cancels the generation (it would otherwise run for nobody).
+            GenerationResult r = ClientGone.await(x.request(), response,
+                manager.chatAsync(model, messages, options).toCompletableFuture());
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
             message.put("content", r.text());
@@ -107,7 +109,8 @@ final class CompletionsResource {
         long created = System.currentTimeMillis() / 1000;
         requireGenerating(model);
         if (!stream) {
-            GenerationResult r = manager.generate(model, prompt, options);
+            GenerationResult r = ClientGone.await(x.request(), response,
+                manager.generateAsync(model, prompt, options).toCompletableFuture());
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);
             choice.put("text", r.text());
