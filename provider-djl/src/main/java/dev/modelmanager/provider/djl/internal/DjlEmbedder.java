@@ -93,6 +93,11 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
             }
             return out;
         }
+        if (hidden.shape().length != 3) {
+            throw new ModelException(dev.modelmanager.api.ErrorCode.INVALID_MODEL_FILE, null, "source", "the graph's "
+                + "output " + output + " has " + hidden.shape().length + " dimensions; an embedding model gives [batch, "
+                + "tokens, hidden] or [batch, hidden]", null);
+        }
         long[] mask = batch.mask();
         if (promptTokens > 0) {
             mask = mask.clone();

@@ -59,6 +59,13 @@ final class DjlFiles {
                         + config.architecture().map(a -> "; config.json: " + a).orElse("") + "), not an embedding "
                         + "model: register it as model_type=classification");
                 }
+                OnnxFile.Value vectors = EMBEDDING_OUTPUTS.stream().map(graph::output).flatMap(Optional::stream)
+                    .findFirst().orElse(graph.outputs().get(0));
+                if (vectors.rank() != 0 && vectors.rank() != 2 && vectors.rank() != 3) {
+                    throw invalid(modelId, files.nameOf(onnx) + "'s output " + vectors.name() + " has "
+                        + vectors.rank() + " dimensions; an embedding model gives [batch, tokens, hidden] or "
+                        + "[batch, hidden]");
+                }
             }
             case CLASSIFICATION -> {
                 Path onnx = files.require("onnx/model.onnx");

@@ -171,4 +171,23 @@ class DjlFilesTest {
         assertThat(manager.info("late").status()).isEqualTo(ModelStatus.FAILED);
         assertThat(manager.info("late-cut").reason()).contains("onnx/model.onnx is truncated");
     }
+
+    @Test
+    void aGraphTheProviderCannotFeedOrReadIsRefusedAndMissingWeightFilesAreNamed() throws Exception {
+        bind();
+        Path folder = copy(BERT, "outline");
+        Path onnx = folder.resolve("onnx/model.onnx");
+        Files.write(onnx, new OnnxBytes().input("pixel_values", -1, 3, 224, 224).output("last_hidden_state", -1, -1, 8)
+            .bytes());
+        assertRefused(of(ModelType.EMBEDDING, folder), ErrorCode.INVALID_MODEL_FILE, "onnx/model.onnx takes no "
+            + "input_ids: it is not a text model this provider can feed");
+        Files.write(onnx, new OnnxBytes().input("input_ids", -1, -1).output("last_hidden_state", -1, -1, 2, 8)
+            .bytes());
+        assertRefused(of(ModelType.EMBEDDING, folder), ErrorCode.INVALID_MODEL_FILE, "onnx/model.onnx's output "
+            + "last_hidden_state has 4 dimensions");
+        Files.write(onnx, new OnnxBytes().input("input_ids", -1, -1).output("last_hidden_state", -1, -1, 8)
+            .externalInitializer("embeddings", "model.onnx_data").bytes());
+        assertRefused(of(ModelType.EMBEDDING, folder), ErrorCode.SOURCE_UNAVAILABLE, "onnx/model.onnx keeps its "
+            + "weights in model.onnx_data, which the model's folder does not have");
+    }
 }

@@ -81,4 +81,17 @@ class OnnxFileTest {
         Path hole = Files.write(dir.resolve("hole.onnx"), zeroed);
         assertThatThrownBy(() -> OnnxFile.read(hole)).isInstanceOf(OnnxFile.FormatException.class);
     }
+
+    @Test
+    void readsWhatItWasGiven() throws Exception {
+        Path file = Files.write(dir.resolve("written.onnx"), new OnnxBytes().input("input_ids", -1, -1)
+            .output("last_hidden_state", -1, -1, 8).output("pooled", 1, 8).externalInitializer("w", "model.onnx_data")
+            .bytes());
+        OnnxFile onnx = OnnxFile.read(file);
+        assertThat(onnx.irVersion()).isEqualTo(8);
+        assertThat(onnx.inputs()).containsExactly(new OnnxFile.Value("input_ids", List.of(-1L, -1L)));
+        assertThat(onnx.outputs()).containsExactly(new OnnxFile.Value("last_hidden_state", List.of(-1L, -1L, 8L)),
+            new OnnxFile.Value("pooled", List.of(1L, 8L)));
+        assertThat(onnx.externalData()).containsExactly("model.onnx_data");
+    }
 }
