@@ -176,7 +176,7 @@ final class Registrations {
             throw new ModelException(e.code(), modelId, e.field(), "its source cannot be had: " + e.reason(), e);
         }
         if (!selection.found()) {
-            LOG.debug("Model {}: no provider can serve it yet; its files are checked when it loads", modelId);
+            LOG.info("Model {}: no provider can serve it yet; its files are checked when it loads", modelId);
             return;
         }
         Optional<ModelFiles> files = ctx.sources().localFiles(requirement.source(), wanted);
