@@ -42,6 +42,7 @@ final class AccessFilter extends HttpFilter {
             chain.doFilter(request, response);
         } catch (ApiError e) {
             Json.error(response, e, settings.get());
+            Json.drainUnread(request);
         } finally {
             counters.count(path, response.getStatus());
         }

@@ -32,8 +32,8 @@ final class AliasesResource {
     private void point(Routes.Exchange x) throws IOException {
         ObjectNode body = x.body();
         String model = Json.text(body, "model", true);
-        Integer timeout = Json.integer(body, "timeout_seconds");
-        ModelInfo target = manager.switchAlias(x.param(0), model, Duration.ofSeconds(timeout == null ? 120 : timeout));
+        Duration timeout = Json.seconds(body, "timeout_seconds");
+        ModelInfo target = manager.switchAlias(x.param(0), model, timeout == null ? Duration.ofSeconds(120) : timeout);
         x.write(200, Map.of("alias", x.param(0), "model", target.modelId(), "status", target.status().name()));
     }
 }

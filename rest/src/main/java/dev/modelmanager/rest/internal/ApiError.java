@@ -40,9 +40,12 @@ final class ApiError extends RuntimeException {
         String param = e.field();
         return switch (code) {
             case NOT_REGISTERED -> new ApiError(404, "invalid_request_error", "model_not_found", "model", e.getMessage());
-            case INVALID_INPUT, INVALID_REQUIREMENT, CAPABILITY_MISSING ->
+            case INVALID_INPUT, INVALID_REQUIREMENT ->
                 new ApiError(400, "invalid_request_error", code.name().toLowerCase(java.util.Locale.ROOT), param,
                     e.getMessage());
+            // The model named cannot do what was asked: the model is the field to change.
+            case CAPABILITY_MISSING -> new ApiError(400, "invalid_request_error", "capability_missing",
+                param == null ? "model" : param, e.getMessage());
             case CONFLICTING_REQUIREMENT -> new ApiError(409, "invalid_request_error", "conflicting_requirement", param,
                 e.getMessage());
             case SOURCE_UNAVAILABLE, SOURCE_NOT_ALLOWED, INVALID_MODEL_FILE ->

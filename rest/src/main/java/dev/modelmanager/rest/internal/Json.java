@@ -30,6 +30,22 @@ final class Json {
      * The request body as a JSON object, refusing bodies over {@code maxBytes} (413), anything but JSON (415),
      * malformed JSON (400) and non-objects (400).
      */
+    /**
+     * Reads and drops what is left of a request body the handler did not read (an endpoint that takes none, a call
+     * refused before its body was read): the container would otherwise close the connection under a client still
+     * sending, which then never reads the answer.
+     */
+    static void drainUnread(HttpServletRequest request) {
+        if (request.getContentLengthLong() != 0 && request.getHeader("Content-Length") != null
+            || request.getHeader("Transfer-Encoding") != null) {
+            try {
+                drain(request.getInputStream());
+            } catch (IOException | IllegalStateException e) {
+                // read as characters, or the client went away: nothing to drop
+            }
+        }
+    }
+
     static ObjectNode body(HttpServletRequest request, long maxBytes) throws IOException {
         String type = request.getContentType();
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -148,10 +164,13 @@ final class Json {
         return out.toByteArray();
     }
 
-    /** Most bytes of a refused body read and dropped, so that the client reads the 413 instead of a reset. */
+    /**
+     * Most bytes of a refused or unread body read and dropped, so that the client reads the answer instead of a
+     * connection reset.
+     */
     private static final long DRAIN_LIMIT = 32L << 20;
 
-    private static void drain(InputStream in) {
+    static void drain(InputStream in) {
         byte[] buffer = new byte[65536];
         long dropped = 0;
         try {
@@ -223,6 +242,24 @@ final class Json {
             throw ApiError.badRequest(field, field + ": must be a whole number, was " + kind(v));
         }
         return v.intValue();
+    }
+
+    /** The longest wait a call may ask for: a day. */
+    static final int MAX_WAIT_SECONDS = 86_400;
+
+    /**
+     * A wait in whole seconds, 1 to {@value #MAX_WAIT_SECONDS}, or {@code null} when absent: a wait of 0 or less
+     * would only time out.
+     */
+    static java.time.Duration seconds(ObjectNode body, String field) {
+        Integer v = integer(body, field);
+        if (v == null) {
+            return null;
+        }
+        if (v < 1 || v > MAX_WAIT_SECONDS) {
+            throw ApiError.badRequest(field, field + ": must be 1 to " + MAX_WAIT_SECONDS + " seconds, was " + v);
+        }
+        return java.time.Duration.ofSeconds(v);
     }
 
     static Long longValue(ObjectNode body, String field) {

@@ -42,6 +42,8 @@ abstract class JsonServlet extends HttpServlet {
             LOG.warn("{} {} failed", request.getMethod(), request.getRequestURI(), e);
             Json.error(response, new ApiError(500, "server_error", "internal_error", null,
                 "the server failed to answer: " + e), settings.get());
+        } finally {
+            Json.drainUnread(request);
         }
     }
 

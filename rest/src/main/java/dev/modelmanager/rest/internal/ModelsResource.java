@@ -121,24 +121,45 @@ final class ModelsResource {
             // A REST caller may name local files only under the manager's model roots (model.roots).
             r = manager.registerConfined(id, parsed, requester == null ? settings.get().requester() : requester);
         } catch (ModelException e) {
-            throw inBodyTerms(e);
+            throw inBodyTerms(e, properties);
         }
         x.write(r.newRegistration() ? 201 : 200, Views.registration(r));
     }
 
+    /** The requirement keys that say where a model's files are, in the order the manager reads them. */
+    private static final List<String> SOURCE_KEYS = List.of("path", "jar", "bundle", "resources", "endpoint",
+        "remote_model", "hub", "files", "revision");
+
     /**
      * A registration failure named by this body's fields: the manager's {@code model_id} is {@code id} here and
-     * {@code requester_id} is {@code requester}; requirement keys keep their names.
+     * {@code requester_id} is {@code requester}; requirement keys keep their names (a blank one is the
+     * requirement's); a source that cannot be had or may not be used names the source key the requirement gave
+     * ({@code name} when it gave none: the name is then a Hub repository).
      */
-    private static RuntimeException inBodyTerms(ModelException e) {
+    private static RuntimeException inBodyTerms(ModelException e, Map<String, String> requirement) {
         String field = e.field();
-        String param = "model_id".equals(field) ? "id" : "requester_id".equals(field) ? "requester" : null;
-        if (param == null) {
+        String param;
+        if ("model_id".equals(field)) {
+            param = "id";
+        } else if ("requester_id".equals(field)) {
+            param = "requester";
+        } else if (field != null && field.isBlank()) {
+            param = "requirement";
+        } else if (field == null && isAboutTheSource(e.code())) {
+            param = SOURCE_KEYS.stream().filter(requirement::containsKey).findFirst().orElse("name");
+        } else {
             return e;
         }
         ApiError mapped = ApiError.of(e);
-        String message = e.getMessage().replace(field + ": ", param + ": ");
+        String message = field == null || field.isBlank() ? e.getMessage()
+            : e.getMessage().replace(field + ": ", param + ": ");
         return new ApiError(mapped.status, mapped.type, mapped.code, param, message);
+    }
+
+    private static boolean isAboutTheSource(dev.modelmanager.api.ErrorCode code) {
+        return code == dev.modelmanager.api.ErrorCode.SOURCE_UNAVAILABLE
+            || code == dev.modelmanager.api.ErrorCode.SOURCE_NOT_ALLOWED
+            || code == dev.modelmanager.api.ErrorCode.INVALID_MODEL_FILE;
     }
 
     /** A requirement value as the text {@link RequirementProperties} reads; arrays join with commas. */
@@ -163,8 +184,8 @@ final class ModelsResource {
 
     private void load(Routes.Exchange x) throws IOException {
         ObjectNode body = x.optionalBody();
-        Integer timeout = body == null ? null : Json.integer(body, "timeout_seconds");
-        ModelInfo info = manager.load(x.param(0), timeout == null ? null : Duration.ofSeconds(timeout));
+        Duration timeout = body == null ? null : Json.seconds(body, "timeout_seconds");
+        ModelInfo info = manager.load(x.param(0), timeout);
         x.write(200, Views.model(info));
     }
 

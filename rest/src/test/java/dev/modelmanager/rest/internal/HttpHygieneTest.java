@@ -148,6 +148,33 @@ class HttpHygieneTest {
         assertJsonError(rest.call("GET", "/v1/chat/completions", null), 405);
     }
 
+    /** What the fuzz pass (RestFuzzTest) found, kept as plain cases. */
+    @Test
+    void refusalsFoundByTheFuzzPassAre4xxNamingTheField() throws Exception {
+        rest.manager.register("clf", ModelRequirement.builder(ModelType.CLASSIFICATION, "test/bert").build(), "rest");
+        rest.manager.unload("docs");
+        for (String wait : List.of("-176", "0", "86401")) {
+            HttpResponse<String> load = rest.call("POST", "/api/v1/models/docs/load", "{\"timeout_seconds\": " + wait + "}");
+            assertJsonError(load, 400);
+            assertThat(json(load).get("error").get("param").asText()).isEqualTo("timeout_seconds");
+            HttpResponse<String> alias = rest.call("PUT", "/api/v1/aliases/a", "{\"model\": \"docs\", "
+                + "\"timeout_seconds\": " + wait + "}");
+            assertJsonError(alias, 400);
+            assertThat(json(alias).get("error").get("param").asText()).isEqualTo("timeout_seconds");
+        }
+        HttpResponse<String> cannot = rest.call("POST", "/v1/embeddings", "{\"model\": \"clf\", \"input\": \"x\"}");
+        assertJsonError(cannot, 400);
+        assertThat(json(cannot).get("error").get("param").asText()).isEqualTo("model");
+        HttpResponse<String> blankKey = rest.call("POST", "/api/v1/models", """
+            {"id": "x", "requirement": {"model_type": "embedding", "name": "a/b", "": 1}}""");
+        assertJsonError(blankKey, 400);
+        assertThat(json(blankKey).get("error").get("param").asText()).isEqualTo("requirement");
+        HttpResponse<String> noSuchFile = rest.call("POST", "/api/v1/models", """
+            {"id": "x", "requirement": {"model_type": "embedding", "name": "a/b", "path": "nothing-here"}}""");
+        assertThat(noSuchFile.statusCode()).as(noSuchFile.body()).isBetween(400, 499);
+        assertThat(json(noSuchFile).get("error").get("param").asText()).isEqualTo("path");
+    }
+
     @Test
     void anIdIsReadAsTheContainerDecodedItOnce() throws Exception {
         rest.manager.register("a:b@c", ModelRequirement.builder(ModelType.EMBEDDING, "sentence-transformers/x")
