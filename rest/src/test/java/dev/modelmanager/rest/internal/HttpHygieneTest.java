@@ -174,15 +174,4 @@ class HttpHygieneTest {
         assertThat(noSuchFile.statusCode()).as(noSuchFile.body()).isBetween(400, 499);
         assertThat(json(noSuchFile).get("error").get("param").asText()).isEqualTo("path");
     }
-
-    @Test
-    void anIdIsReadAsTheContainerDecodedItOnce() throws Exception {
-        rest.manager.register("a:b@c", ModelRequirement.builder(ModelType.EMBEDDING, "sentence-transformers/x")
-            .dimension(384).build(), "rest");
-        assertThat(json(rest.call("GET", "/api/v1/models/a%3Ab%40c", null)).get("id").asText()).isEqualTo("a:b@c");
-        assertThat(json(rest.call("GET", "/api/v1/models/a:b@c", null)).get("id").asText()).isEqualTo("a:b@c");
-        // %2564 is "%64" once decoded, not "d": no model of that id (or Jetty refuses the ambiguous encoding).
-        assertThat(rest.call("GET", "/api/v1/models/%2564ocs", null).statusCode()).isIn(400, 404);
-        assertThat(rest.call("GET", "/api/v1/models/do+cs", null).statusCode()).isEqualTo(404);
-    }
 }

@@ -162,7 +162,14 @@ class RestFuzzTest {
         if (body != null) {
             b.header("Content-Type", contentType);
         }
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // No answer at all (the connection closed under the client): as wrong as a 5xx.
+            return new Exchange(method, path, body == null ? null : new String(body, StandardCharsets.UTF_8), 0,
+                "no answer: " + e);
+        }
         String type = r.headers().firstValue("Content-Type").orElse("");
         return new Exchange(method, path, body == null ? null : new String(body, StandardCharsets.UTF_8),
             r.statusCode(), type + " " + r.body());
@@ -170,8 +177,8 @@ class RestFuzzTest {
 
     /** A 4xx is the faces' JSON error, naming the field unless it is about the request as a whole. */
     private static String problemWith(Exchange x) {
-        if (x.status() >= 500) {
-            return "a server error";
+        if (x.status() >= 500 || x.status() == 0) {
+            return x.status() == 0 ? "no answer" : "a server error";
         }
         if (x.status() < 400) {
             return null;
