@@ -71,6 +71,29 @@ class FairSharingTest {
         }
     }
 
+    @ParameterizedTest(name = "micro-batching {0}")
+    @ValueSource(booleans = {true, false})
+    void aCancelledBulkCallStopsWhereItIsAndCountsAsCancelled(boolean microBatching) throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, 8).withMicroBatching(microBatching), provider)) {
+            f.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(16)
+                .option(TestModelProvider.BATCH_DELAY_MS, "5").build(), "t");
+            f.manager.load("docs", Duration.ofSeconds(10));
+            CompletableFuture<EmbeddingResult> bulk = f.manager.embedAsync("docs", texts("bulk", 3000))
+                .toCompletableFuture();
+            Fixture.await("the bulk call runs", () -> provider.embedBatches().size() >= 3);
+            bulk.cancel(true);
+            Thread.sleep(300);
+            int embedded = provider.embedBatches().stream().mapToInt(Integer::intValue).sum();
+            Thread.sleep(300);
+            assertThat(provider.embedBatches().stream().mapToInt(Integer::intValue).sum())
+                .as("nothing more runs for the cancelled call").isEqualTo(embedded).isLessThan(3000);
+            Fixture.await("counted", () -> f.manager.info("docs").stats().cancelled() == 1);
+            assertThat(f.manager.info("docs").stats().failures()).isZero();
+            assertThat(f.manager.embed("docs", List.of("still serving")).vectors()).hasSize(1);
+        }
+    }
+
     @Test
     void aCallOverTheInputLimitsIsRefusedNamingTheLimit() {
         ManagerSettings settings = Fixture.SETTINGS.builder().limits(new CallLimits(100, 50)).build();

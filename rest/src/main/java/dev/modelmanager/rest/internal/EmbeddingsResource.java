@@ -44,7 +44,9 @@ final class EmbeddingsResource {
         }
         Integer dimensions = Json.integer(body, "dimensions");
         String prompt = Json.text(body, "prompt_name", false);
-        EmbeddingResult result = manager.embed(model, input, new EmbeddingOptions(prompt));
+        // A client that leaves cancels what of its texts has not run yet.
+        EmbeddingResult result = ClientGone.await(x.request(), x.response(),
+            manager.embedAsync(model, input, new EmbeddingOptions(prompt)).toCompletableFuture());
         List<Map<String, Object>> data = new ArrayList<>(result.embeddings().size());
         for (int i = 0; i < result.embeddings().size(); i++) {
             Embedding e = result.embeddings().get(i);

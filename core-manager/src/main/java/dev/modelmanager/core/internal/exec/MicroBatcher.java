@@ -291,6 +291,17 @@ public final class MicroBatcher<C, V> {
         return queued;
     }
 
+    /**
+     * The caller gave its request up (cancelled its future; over REST, the client went away): its texts not yet
+     * taken into a batch leave the queue, and it fails with {@code CANCELLED}. Texts already running finish.
+     */
+    public void abandon(Request<V> request) {
+        synchronized (this) {
+            removeLocked(request);
+        }
+        request.fail(new ModelException(ErrorCode.CANCELLED, pool.modelId(), "the caller cancelled the call"));
+    }
+
     /** Fails every waiting text (the provider left). */
     void failAll(RuntimeException why) {
         List<Request<V>> dropped;

@@ -253,8 +253,13 @@ public final class TextInference {
                 return;
             }
             if (!calls.settings().microBatching() || !pool.combinesCalls()) {
-                unbatchedAsync(entry, op, runner, texts).whenComplete((values, e) ->
-                    complete(result, accounting, values, e, assemble, entry));
+                CompletableFuture<List<Done<V>>> parts = unbatchedAsync(entry, op, runner, texts);
+                parts.whenComplete((values, e) -> complete(result, accounting, values, e, assemble, entry));
+                result.whenComplete((values, e) -> {
+                    if (result.isCancelled()) {
+                        parts.cancel(false); // its batches not yet queued are not queued
+                    }
+                });
                 return;
             }
             MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
@@ -276,6 +281,11 @@ public final class TextInference {
                 return;
             }
             request.future().whenComplete((values, e) -> complete(result, accounting, values, e, assemble, entry));
+            result.whenComplete((values, e) -> {
+                if (result.isCancelled()) {
+                    batcher.abandon(request); // what has not started leaves the queue
+                }
+            });
         });
     }
 
