@@ -33,6 +33,8 @@ public final class Launcher {
     static final int COMMAND_FAILED = 1;
     static final int USAGE = 2;
     static final int STARTUP_FAILED = 3;
+    /** A shell or server asked for where another instance already runs. */
+    static final int ALREADY_RUNNING = 4;
 
     private Launcher() {
     }
@@ -69,18 +71,25 @@ public final class Launcher {
             }
         }
         Path home = Path.of(System.getProperty("modelmanager.home", ".")).toAbsolutePath().normalize();
-        Instance instance = Instance.acquire(home);
-        if (!instance.owner() && options.batch()) {
+        Instance instance = Instance.acquire(home, options.server() ? Instance.Mode.SERVER
+            : options.interactive() ? Instance.Mode.SHELL : Instance.Mode.COMMANDS);
+        if (!instance.owner() && !options.batch()) {
+            // Before anything is written: a second shell or server would share the bundle cache, state and log.
+            err.println("modelmanager: not started: another modelmanager (" + instance.holder().describe()
+                + ") runs from " + home + "; stop it first, or run commands in it with bin/modelmanager -c COMMAND");
+            instance.close();
+            return ALREADY_RUNNING;
+        }
+        if (!instance.owner()) {
             // Another instance runs from this folder: run the commands there, so they see what it holds.
             Integer status = ShellSocket.forward(home.resolve("data"), commands, out, err);
             if (status != null) {
                 instance.close();
                 return status;
             }
-        }
-        if (!instance.owner()) {
-            err.println("modelmanager: another modelmanager runs from " + home + " and takes no commands; this one "
-                + "uses a private bundle cache and keeps no state");
+            err.println("modelmanager: another modelmanager (" + instance.holder().describe() + ") runs from " + home
+                + " and takes no commands; this one uses a private bundle cache and keeps no state");
+            System.setProperty(OwnerSizeTriggeringPolicy.ROLLOVER, "false");
         }
         Map<String, String> overrides = new java.util.HashMap<>(instance.overrides());
         if (options.batch()) {
@@ -160,6 +169,9 @@ public final class Launcher {
 
     static Framework start(Path home, boolean interactive, Map<String, String> overrides)
         throws IOException, BundleException {
+        for (String folder : List.of("data/log", "data/natives", "deploy")) {
+            Files.createDirectories(home.resolve(folder));
+        }
         Map<String, String> config = FrameworkConfig.load(home);
         config.putAll(overrides);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()

@@ -28,9 +28,14 @@ record LauncherOptions(List<String> commands, Path script, boolean help, boolean
           -s, --script FILE      run the Gogo commands in FILE (one per line, # comments) and exit
           -h, --help             show this help
 
-        Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage, 3 the framework failed to start.
+        One shell or server runs from a folder: while one runs, -c and --script run their commands in it, and
+        a second shell or server is refused (exit status 4) without touching anything.
+
+        Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage, 3 the framework failed to start,
+        4 another shell or server already runs from this folder.
         Configuration: etc/framework.properties (framework), etc/*.cfg (manager, REST, declared models),
-        etc/simplelogger.properties (logging). Bundles dropped into deploy/ are installed and started.
+        etc/logback.xml (logging: data/log/modelmanager.log, appended to, rolled over at 10 MB, 5 old files kept).
+        Bundles dropped into deploy/ are installed and started.
         """;
 
     /** A usage error, reported with exit status 2. */

@@ -56,6 +56,12 @@ class DistributionIT {
     }
 
     static Run modelmanager(Path home, java.util.Map<String, String> environment, String... args) throws Exception {
+        return modelmanager(home, environment, new java.io.File("/dev/null"), args);
+    }
+
+    /** With {@code input} as its standard input: what the interactive shell reads as typed lines. */
+    static Run modelmanager(Path home, java.util.Map<String, String> environment, java.io.File input, String... args)
+        throws Exception {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/modelmanager").toString());
         command.addAll(List.of(args));
@@ -63,7 +69,7 @@ class DistributionIT {
         builder.environment().putAll(environment);
         Path out = Files.createTempFile("mm-out", ".txt");
         Path err = Files.createTempFile("mm-err", ".txt");
-        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        Process process = builder.redirectInput(ProcessBuilder.Redirect.from(input))
             .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();

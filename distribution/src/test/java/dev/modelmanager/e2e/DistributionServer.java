@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A copy of the built distribution run as {@code bin/modelmanager --server} on a free port, hermetic (the Hub
- * offline, an empty Hub cache), with helpers to call it over HTTP and to run {@code bin/modelmanager -c} beside it.
+ * offline, an empty Hub cache), with helpers to call it over HTTP and to run {@code bin/modelmanager -c} beside it;
+ * unstarted, the copy and its free port serve to run the interactive shell ({@link #shell}) or {@code -c} alone.
  */
 final class DistributionServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +55,21 @@ final class DistributionServer implements AutoCloseable {
     /** Runs {@code bin/modelmanager} with these arguments (beside the server, they run inside it). */
     DistributionIT.Run run(String... args) throws Exception {
         return DistributionIT.modelmanager(home, environment(), args);
+    }
+
+    /**
+     * Runs the interactive shell ({@code bin/modelmanager} without arguments), which reads these lines from its
+     * standard input as if typed (JLine falls back to a dumb terminal), then {@code exit}.
+     */
+    DistributionIT.Run shell(String... lines) throws Exception {
+        Path input = Files.createTempFile("mm-typed", ".txt");
+        Files.writeString(input, String.join("\n", lines) + (lines.length == 0 ? "" : "\n") + "exit\n");
+        return DistributionIT.modelmanager(home, environment(), input.toFile());
+    }
+
+    /** The server's process id. */
+    long pid() {
+        return process.pid();
     }
 
     /** Starts the server and waits until {@code /health/ready} answers 200. */
