@@ -23,11 +23,18 @@ import dev.modelmanager.api.ModelType;
     "osgi.command.function=problems"
 })
 public final class CatalogCommands {
+    static final String SCOPE = "catalog";
+
     private final ModelCatalog catalog;
 
     @Activate
     public CatalogCommands(@Reference ModelCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /** Gogo calls this when no method of the command takes the arguments given: the command's usage. */
+    public Object _main(String function, String... arguments) {
+        throw CommandUsage.error(CatalogCommands.class, SCOPE, function);
     }
 
     @Descriptor("Lists the catalog: provider, name, type, context, pricing, capabilities")
@@ -56,7 +63,7 @@ public final class CatalogCommands {
         for (String c : conditions) {
             int eq = c.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("conditions are key=value, was '" + c + "'");
+                throw new ShellError("conditions are key=value, was '" + c + "'");
             }
             String key = c.substring(0, eq);
             String value = c.substring(eq + 1);
@@ -65,7 +72,7 @@ public final class CatalogCommands {
                 case "min_context" -> minContext = Integer.valueOf(value);
                 case "provider" -> provider = value;
                 case "model_type" -> type = ModelType.fromId(value);
-                default -> throw new IllegalArgumentException("unknown condition '" + key
+                default -> throw new ShellError("unknown condition '" + key
                     + "'; known: capability, min_context, provider, model_type");
             }
         }

@@ -36,11 +36,26 @@ import dev.modelmanager.api.TokenUsage;
     "osgi.command.function=transform"
 })
 public final class InferenceCommands {
+    static final String SCOPE = "model";
+
     private final ModelManager manager;
 
     @Activate
     public InferenceCommands(@Reference ModelManager manager) {
         this.manager = manager;
+    }
+
+    /** Gogo calls this when no method of the command takes the arguments given: the command's usage. */
+    public Object _main(String function, String... arguments) {
+        throw CommandUsage.error(InferenceCommands.class, SCOPE, function);
+    }
+
+    /** The words of a text or prompt, which the command cannot do without. */
+    private static String text(String function, String... words) {
+        if (words.length == 0) {
+            throw CommandUsage.error(InferenceCommands.class, SCOPE, function);
+        }
+        return String.join(" ", words);
     }
 
     @Descriptor("Continues a prompt, streaming the text as it is generated")
@@ -49,7 +64,7 @@ public final class InferenceCommands {
                          @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "-1") double temperature,
                          @Descriptor("the model id, or 'default'") String modelId,
                          @Descriptor("the prompt (quote it, or give several words)") String... prompt) throws InterruptedException {
-        stream(session, manager.stream(modelId, String.join(" ", prompt), options(max, temperature)));
+        stream(session, manager.stream(modelId, text("generate", prompt), options(max, temperature)));
     }
 
     @Descriptor("Sends one user message to a chat model, streaming the answer")
@@ -59,15 +74,16 @@ public final class InferenceCommands {
                      @Descriptor("a system message") @Parameter(names = {"-s", "--system"}, absentValue = "") String system,
                      @Descriptor("the model id, or 'default'") String modelId,
                      @Descriptor("the message (quote it, or give several words)") String... message) throws InterruptedException {
-        List<ChatMessage> messages = system.isEmpty() ? List.of(ChatMessage.user(String.join(" ", message)))
-            : List.of(ChatMessage.system(system), ChatMessage.user(String.join(" ", message)));
+        String said = text("chat", message);
+        List<ChatMessage> messages = system.isEmpty() ? List.of(ChatMessage.user(said))
+            : List.of(ChatMessage.system(system), ChatMessage.user(said));
         stream(session, manager.streamChat(modelId, messages, options(max, temperature)));
     }
 
     @Descriptor("Embeds a text and shows its vector's size, first values and timing")
     public String embed(@Descriptor("the model id, or 'default'") String modelId,
                         @Descriptor("the text (quote it, or give several words)") String... text) {
-        EmbeddingResult result = manager.embed(modelId, List.of(String.join(" ", text)));
+        EmbeddingResult result = manager.embed(modelId, List.of(text("embed", text)));
         float[] v = result.vectors().get(0);
         StringBuilder head = new StringBuilder();
         for (int i = 0; i < Math.min(6, v.length); i++) {
@@ -81,7 +97,7 @@ public final class InferenceCommands {
     @Descriptor("Classifies a text: labels with scores, best first")
     public String classify(@Descriptor("the model id, or 'default'") String modelId,
                            @Descriptor("the text (quote it, or give several words)") String... text) {
-        Classification c = manager.classify(modelId, List.of(String.join(" ", text))).classifications().get(0);
+        Classification c = manager.classify(modelId, List.of(text("classify", text))).classifications().get(0);
         StringBuilder out = new StringBuilder();
         c.labels().forEach(l -> out.append(String.format(Locale.ROOT, "%.4f  %s%n", l.score(), l.label())));
         return out.length() == 0 ? "no label passed the threshold\n" : out.toString();
@@ -90,7 +106,7 @@ public final class InferenceCommands {
     @Descriptor("Transforms a text with a text2text model (translation, summarisation, ...)")
     public String transform(@Descriptor("the model id, or 'default'") String modelId,
                             @Descriptor("the text (quote it, or give several words)") String... text) {
-        return manager.transform(modelId, List.of(String.join(" ", text)), null).outputs().get(0) + "\n";
+        return manager.transform(modelId, List.of(text("transform", text)), null).outputs().get(0) + "\n";
     }
 
     private static GenerationOptions options(int max, double temperature) {
@@ -104,6 +120,7 @@ public final class InferenceCommands {
         PrintStream out = session.getConsole();
         CompletableFuture<GenerationChunk> done = new CompletableFuture<>();
         Flow.Subscription[] subscription = new Flow.Subscription[1];
+        java.util.concurrent.atomic.AtomicBoolean printed = new java.util.concurrent.atomic.AtomicBoolean();
         publisher.subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {
@@ -113,6 +130,9 @@ public final class InferenceCommands {
 
             @Override
             public void onNext(GenerationChunk chunk) {
+                if (!chunk.text().isEmpty()) {
+                    printed.set(true);
+                }
                 out.print(chunk.text());
                 out.flush();
                 if (chunk.last()) {
@@ -145,7 +165,9 @@ public final class InferenceCommands {
             out.println("[cancelled]");
             throw e;
         } catch (ExecutionException e) {
-            out.println();
+            if (printed.get()) {
+                out.println(); // the error goes on a line of its own
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }

@@ -40,11 +40,30 @@ public final class ModelCommands {
     /** Who holds the references taken from the shell. */
     public static final String SHELL = dev.modelmanager.api.ModelManagerConstants.SHELL_REQUESTER;
 
+    static final String SCOPE = "model";
+
     private final ModelManager manager;
 
-    @Activate
-    public ModelCommands(@Reference ModelManager manager) {
+    public ModelCommands(ModelManager manager) {
         this.manager = manager;
+    }
+
+    /**
+     * As DS builds it: only once {@link UnknownCommand} is registered, so that {@code model:default} is never the
+     * command Gogo hands unknown words to, not even while the bundle starts.
+     */
+    @Activate
+    public ModelCommands(@Reference ModelManager manager, @Reference UnknownCommand unknownWords) {
+        this(manager);
+    }
+
+    /**
+     * Gogo calls this when no method of the command takes the arguments given (none, too many, a word for a
+     * number): the command's usage. Any method that does take them costs less in Gogo's choice, so this one never
+     * stands in for it.
+     */
+    public Object _main(String function, String... arguments) {
+        throw CommandUsage.error(ModelCommands.class, SCOPE, function);
     }
 
     @Descriptor("Lists the registered models: id, type, status, references, provider, device and name")
@@ -111,16 +130,14 @@ public final class ModelCommands {
         return out.toString();
     }
 
-    @Descriptor("Registers a model for the shell: model:register <id> model_type=<type> name=<name> [key=value ...] "
-        + "(source: hub=org/name files=f.gguf | path=/file/or/folder | jar=/x.jar resources=name=resource; "
-        + "fields as in the requirement schema; option.<key>=<value> for the provider)")
+    @Descriptor(RegisterHelp.TEXT)
     public String register(@Descriptor("the model id") String modelId,
-                           @Descriptor("key=value pairs") String... properties) {
+                           @Descriptor("key=value pairs, the keys above") String... properties) {
         Map<String, Object> map = new java.util.LinkedHashMap<>();
         for (String property : properties) {
             int eq = property.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("expected key=value, got '" + property + "'");
+                throw new ShellError("expected key=value, got '" + property + "'; help model:register lists the keys");
             }
             map.put(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
         }
@@ -268,7 +285,7 @@ public final class ModelCommands {
     @Descriptor("Empties the embedding cache of one model, or of all with 'all'")
     public String cache(@Descriptor("clear") String action, @Descriptor("a model id, or 'all'") String modelId) {
         if (!"clear".equals(action)) {
-            throw new IllegalArgumentException("usage: model:cache clear <id|all>");
+            throw new ShellError("usage: model:cache [clear <model-id|all>]  (help model:cache)");
         }
         if ("all".equals(modelId)) {
             for (ModelInfo m : manager.list()) {
