@@ -58,8 +58,10 @@ final class ApiError extends RuntimeException {
             case NO_PROVIDER, PROVIDER_GONE, NOT_LOADED, SHUTTING_DOWN ->
                 new ApiError(503, "server_error", code.name().toLowerCase(java.util.Locale.ROOT), null, e.getMessage());
             case CANCELLED -> new ApiError(499, "server_error", "cancelled", null, e.getMessage());
-            case LOAD_FAILED, INFERENCE_FAILED ->
-                new ApiError(500, "server_error", code.name().toLowerCase(java.util.Locale.ROOT), null, e.getMessage());
+            // A provider's failure is not the server's: the model cannot be had now (503, its load backs off), or
+            // the engine behind failed this call (502, as a gateway answers for its upstream).
+            case LOAD_FAILED -> new ApiError(503, "server_error", "load_failed", null, e.getMessage());
+            case INFERENCE_FAILED -> new ApiError(502, "server_error", "inference_failed", null, e.getMessage());
         };
     }
 }
