@@ -40,7 +40,9 @@ final class CommandRunner {
         if (processor == null) {
             return Launcher.STARTUP_FAILED;
         }
-        if (await("(osgi.command.scope=model)", "the model manager's commands") == null) {
+        // model:default is registered only once the command that answers unknown words is (UnknownCommand).
+        if (await("(&(osgi.command.scope=model)(osgi.command.function=default))",
+            "the model manager's commands") == null) {
             return Launcher.STARTUP_FAILED;
         }
         try {

@@ -13,6 +13,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
@@ -197,11 +198,56 @@ public final class Launcher {
             }
             bundle.start();
         }
-        if (interactive && shell != null) {
+        if (shell != null && interactive) {
+            // The banner (etc/gosh_profile) prints where REST listens.
+            System.setProperty(REST_BANNER, restBanner(framework, config));
             startShell(shell, bundles);
+        } else if (shell != null) {
+            registerConverters(framework, shell);
         }
         return framework;
     }
+
+    /** System property the shell's profile reads: where REST listens, for the banner. */
+    static final String REST_BANNER = "modelmanager.rest.banner";
+
+    private static String restBanner(Framework framework, Map<String, String> config) {
+        if ("false".equals(config.get("org.apache.felix.http.enable"))) {
+            return "off (org.apache.felix.http.enable=false in etc/framework.properties)";
+        }
+        try {
+            String endpoint = endpoint(framework).split(", ")[0];
+            if (!endpoint.startsWith("http")) {
+                return endpoint;
+            }
+            String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
+            return base + "/health, " + base + "/api/v1/models, OpenAI-compatible " + base + "/v1 (see README)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    /**
+     * Gogo's converters (a bundle id or symbolic name to a {@code Bundle}, a filter to service references, and their
+     * formatting) come with the interactive shell's bundle, which its activator registers as it takes the terminal.
+     * Without a shell ({@code -c}, {@code --script}, {@code --server} and the commands it takes over
+     * {@code data/shell.sock}) the same class is registered here, so that {@code felix:stop 31} works as it does at
+     * the prompt. The bundle is only resolved to load the class, not started.
+     */
+    private static void registerConverters(Framework framework, Bundle shell) {
+        try {
+            Object converters = shell.loadClass(CONVERTERS).getConstructor(BundleContext.class)
+                .newInstance(framework.getBundleContext());
+            framework.getBundleContext().registerService(CONVERTER, converters, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Commands still run; only those taking a bundle or a service reference cannot be called.
+            System.err.println("modelmanager: commands cannot take bundle ids (" + e + ")");
+        }
+    }
+
+    static final String CONVERTERS = "org.apache.felix.gogo.jline.Converters";
+    static final String CONVERTER = "org.apache.felix.service.command.Converter";
 
     /**
      * JLine finds its terminal implementations through the thread context class loader; the shell's thread
