@@ -2,9 +2,8 @@ package dev.modelmanager.core.internal.inference;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import dev.modelmanager.api.Embedding;
 import dev.modelmanager.api.EmbeddingResult;
@@ -19,18 +18,21 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  */
 final class CachedEmbeddings {
     private final EmbeddingCache cache;
+    /** The call's texts without repeats; {@link #results} and {@link #missing} are over these. */
+    private final Distinct distinct;
     private final Embedding[] results;
     private final List<String> missing;
-    /** For each text, where its vector is in {@link #missing} ({@code -1}: cached); {@code null}: all, in order. */
+    /** Where each missing text's vector goes; {@code null} when all are missing (in order). */
     private final int[] slots;
 
     /** What the cache keys a text by: the text, after the prompt's name when it has one. */
     private final String prefix;
 
-    private CachedEmbeddings(EmbeddingCache cache, Embedding[] results, List<String> missing, int[] slots,
-                             String prefix) {
+    private CachedEmbeddings(EmbeddingCache cache, Distinct distinct, Embedding[] results, List<String> missing,
+                             int[] slots, String prefix) {
         this.prefix = prefix;
         this.cache = cache;
+        this.distinct = distinct;
         this.results = results;
         this.missing = missing;
         this.slots = slots;
@@ -39,28 +41,26 @@ final class CachedEmbeddings {
     /** The cached vectors of texts embedded after the model's prompt {@code prompt} ({@code null}: none). */
     static CachedEmbeddings lookUp(ModelEntry entry, List<String> texts, String prompt) {
         EmbeddingCache cache = entry.cache();
-        Embedding[] results = new Embedding[texts.size()];
+        Distinct distinct = Distinct.of(texts);
+        List<String> unique = distinct.texts();
+        Embedding[] results = new Embedding[unique.size()];
         String prefix = prompt == null ? "" : "\u0000prompt:" + prompt + "\u0000";
-        List<String> missing = new ArrayList<>(texts.size());
-        Map<String, Integer> seen = new HashMap<>();
-        int[] slots = new int[texts.size()];
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            float[] hit = cache == null ? null : cache.get(key(prefix, text));
+        if (cache == null) {
+            return new CachedEmbeddings(null, distinct, results, unique, null, prefix);
+        }
+        List<String> missing = new ArrayList<>(unique.size());
+        int[] slots = new int[unique.size()];
+        for (int i = 0; i < unique.size(); i++) {
+            float[] hit = cache.get(key(prefix, unique.get(i)));
             if (hit != null) {
                 results[i] = new Embedding(hit, true, Duration.ZERO, null, null);
-                slots[i] = -1;
-                continue;
-            }
-            Integer first = seen.putIfAbsent(text, missing.size());
-            if (first == null) {
-                slots[i] = missing.size();
-                missing.add(text);
             } else {
-                slots[i] = first;
+                slots[missing.size()] = i;
+                missing.add(unique.get(i));
             }
         }
-        return new CachedEmbeddings(cache, results, missing, missing.size() == texts.size() ? null : slots, prefix);
+        return new CachedEmbeddings(cache, distinct, results, missing,
+            missing.size() == unique.size() ? null : Arrays.copyOf(slots, missing.size()), prefix);
     }
 
     /** The distinct texts the model must embed. */
@@ -70,23 +70,15 @@ final class CachedEmbeddings {
 
     /** The answer, with the model's vectors for {@link #missing()} (in that order) put in place and cached. */
     EmbeddingResult result(String modelId, List<Done<float[]>> computed, long start) {
-        if (slots == null) {
-            for (int k = 0; k < computed.size(); k++) {
-                results[k] = embedding(computed.get(k));
-            }
-        } else if (!computed.isEmpty()) {
-            for (int i = 0; i < results.length; i++) {
-                if (slots[i] >= 0) {
-                    results[i] = embedding(computed.get(slots[i]));
-                }
+        for (int k = 0; k < computed.size(); k++) {
+            Done<float[]> d = computed.get(k);
+            results[slots == null ? k : slots[k]] = embedding(d);
+            if (cache != null) {
+                cache.put(key(prefix, missing.get(k)), d.value());
             }
         }
-        if (cache != null) {
-            for (int k = 0; k < computed.size(); k++) {
-                cache.put(key(prefix, missing.get(k)), computed.get(k).value());
-            }
-        }
-        return new EmbeddingResult(modelId, List.of(results), Duration.ofNanos(System.nanoTime() - start));
+        return new EmbeddingResult(modelId, distinct.expand(List.of(results)),
+            Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static Embedding embedding(Done<float[]> d) {

@@ -233,7 +233,7 @@ final class EntryLifecycle {
             }
             CompletableFuture<WorkerPool> parked = loading;
             loading = null;
-            if (!providerWait.parkLocked(parked, effects)) {
+            if (parked == null || !providerWait.parkLocked(parked, effects)) {
                 effects.fail(parked, new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
             }
             boolean changed = state.status() != ModelStatus.WAITING_FOR_PROVIDER;

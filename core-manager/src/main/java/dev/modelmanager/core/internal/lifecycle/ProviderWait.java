@@ -66,17 +66,11 @@ final class ProviderWait {
      * {@code false} when they must fail now.
      */
     boolean parkLocked(CompletableFuture<WorkerPool> load, Effects effects) {
-        CompletableFuture<WorkerPool> shared = load == null ? null : awaitLocked(effects);
+        CompletableFuture<WorkerPool> shared = awaitLocked(effects);
         if (shared == null) {
-            return load == null;
+            return false;
         }
-        effects.add(() -> shared.whenComplete((pool, error) -> {
-            if (error != null) {
-                load.completeExceptionally(error);
-            } else {
-                load.complete(pool);
-            }
-        }));
+        effects.add(() -> relay(shared, load));
         return true;
     }
 
@@ -85,14 +79,19 @@ final class ProviderWait {
         CompletableFuture<WorkerPool> shared = waiting;
         waiting = null;
         if (shared != null) {
-            effects.add(() -> load.whenComplete((pool, error) -> {
-                if (error != null) {
-                    shared.completeExceptionally(error);
-                } else {
-                    shared.complete(pool);
-                }
-            }));
+            effects.add(() -> relay(load, shared));
         }
+    }
+
+    /** Completes {@code to} as {@code from} completes. */
+    private static void relay(CompletableFuture<WorkerPool> from, CompletableFuture<WorkerPool> to) {
+        from.whenComplete((pool, error) -> {
+            if (error != null) {
+                to.completeExceptionally(error);
+            } else {
+                to.complete(pool);
+            }
+        });
     }
 
     /** Whether calls wait for a provider (a returning one must load the model for them). */
