@@ -6,6 +6,8 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.annotation.bundle.Requirement;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -19,6 +21,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import dev.modelmanager.api.ModelCatalog;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.api.annotation.ModelProviderNamespace;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.source.BundleResourceLocator;
@@ -31,6 +34,23 @@ import dev.modelmanager.core.internal.source.BundleResourceLocator;
  */
 @Component(service = {}, configurationPid = ModelManagerConstants.MANAGER_PID)
 @Designate(ocd = ManagerConfig.class)
+// For resolvers (the framework ignores effective:=active): the services this component registers itself (bnd
+// sees only the ones DS registers), a model provider of any kind, and Config Admin, which declared models and
+// the manager's configuration come through.
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.modelmanager.api.ModelManager\"",
+    uses = ModelManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.modelmanager.api.EmbeddingModelRef,"
+    + "dev.modelmanager.api.ModelRef\"", uses = ModelManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.modelmanager.api.GeneratorRef,"
+    + "dev.modelmanager.api.ModelRef\"", uses = ModelManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.modelmanager.api.ClassifierRef,"
+    + "dev.modelmanager.api.ModelRef\"", uses = ModelManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"dev.modelmanager.api.Text2TextRef,"
+    + "dev.modelmanager.api.ModelRef\"", uses = ModelManager.class)
+@Requirement(namespace = ModelProviderNamespace.NAMESPACE, filter = "(" + ModelProviderNamespace.NAMESPACE + "=*)",
+    cardinality = Requirement.Cardinality.MULTIPLE, effective = "active")
+@Requirement(namespace = "osgi.service", filter = "(objectClass=org.osgi.service.cm.ConfigurationAdmin)",
+    effective = "active")
 public final class ModelManagerComponent {
     private final ModelManagerImpl manager;
     private final ModelServices services;

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.modelmanager.api.EmbeddingModelRef;
+import dev.modelmanager.api.annotation.RequireModelProvider;
 
 /**
  * The document processor of the model manager guide: a host bundle that needs a sentence-embedding model and asks
@@ -23,6 +24,7 @@ import dev.modelmanager.api.EmbeddingModelRef;
  * {@code docs:add}, {@code docs:search}, {@code docs:list}. (Gogo calls any public method by name, so the Java API
  * uses other names than the commands.)
  */
+@RequireModelProvider.Embedding
 @Component(service = DocumentProcessor.class, immediate = true, configurationPid = DocumentProcessor.PID, property = {
     "osgi.command.scope=docs",
     "osgi.command.function=add",

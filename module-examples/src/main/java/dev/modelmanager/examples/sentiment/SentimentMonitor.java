@@ -19,6 +19,7 @@ import dev.modelmanager.api.LabelScore;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.RequirementConfig;
 import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.api.annotation.RequireModelProvider;
 
 /**
  * A sentiment monitor: a host bundle that needs a classification model. It watches a stream of messages (say,
@@ -28,6 +29,7 @@ import dev.modelmanager.api.RequirementProperties;
  * keys, e.g. {@code model_type=classification}, {@code path=/models/tiny-bert-sentiment}). Gogo: {@code mood:check},
  * {@code mood:feed}, {@code mood:summary}.
  */
+@RequireModelProvider.Classification
 @Component(service = SentimentMonitor.class, immediate = true, configurationPid = SentimentMonitor.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE, property = {
         "osgi.command.scope=mood", "osgi.command.function=check", "osgi.command.function=feed",

@@ -18,6 +18,7 @@ import dev.modelmanager.api.GeneratorRef;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.annotation.RequireModelProvider;
 import dev.modelmanager.examples.ExampleModels;
 
 /**
@@ -26,6 +27,7 @@ import dev.modelmanager.examples.ExampleModels;
  * {@code model.id} and requirement keys such as {@code path=/models/stories260K.gguf}, or only the {@code model.id}
  * of a declared model). Gogo: {@code story:tell}.
  */
+@RequireModelProvider.TextGeneration
 @Component(service = Storyteller.class, immediate = true, configurationPid = Storyteller.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE, property = {
         "osgi.command.scope=story", "osgi.command.function=tell"})

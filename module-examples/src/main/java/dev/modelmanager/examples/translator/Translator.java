@@ -15,6 +15,7 @@ import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.Text2TextRef;
+import dev.modelmanager.api.annotation.RequireModelProvider;
 import dev.modelmanager.examples.ExampleModels;
 
 /**
@@ -23,6 +24,7 @@ import dev.modelmanager.examples.ExampleModels;
  * (PID {@value #PID}: {@code model.id}, requirement keys such as {@code path=/models/tiny-t5-en-fr}, and its own key
  * {@code prefix}). Gogo: {@code translate:text}.
  */
+@RequireModelProvider.Text2Text
 @Component(service = Translator.class, immediate = true, configurationPid = Translator.PID,
     configurationPolicy = ConfigurationPolicy.REQUIRE, property = {
         "osgi.command.scope=translate", "osgi.command.function=text"})

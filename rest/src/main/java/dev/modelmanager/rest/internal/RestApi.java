@@ -15,6 +15,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.annotation.bundle.Requirement;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.rest.access.ApiAccess;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 
@@ -37,10 +39,13 @@ import jakarta.servlet.Servlet;
  * Puts the REST faces on the OSGi Servlet Whiteboard: {@code /api/v1/*} (management), {@code /v1/*}
  * (OpenAI-compatible), {@code /health}, {@code /metrics}, the access filter in front of them, and the fallback that
  * answers every other path and the HTTP server's error pages in the same JSON. The API key is read from where the
- * configuration points ({@link ApiKeySource}); an inline key is moved out of Config Admin.
+ * configuration points ({@link ApiKeySource}); an inline key is moved out of Config Admin. The access rules are also
+ * an {@link ApiAccess} service, for other bundles' pages on the same server.
  */
 @Component(configurationPid = RestApi.PID, service = {})
 @Designate(ocd = RestConfig.class)
+// For resolvers: the servlets need an OSGi Servlet Whiteboard (jakarta, 2.0) to be served.
+@Requirement(namespace = "osgi.implementation", name = "osgi.http", version = "2.0.0", effective = "active")
 public final class RestApi {
     static final String PID = "dev.modelmanager.rest";
     private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
@@ -88,6 +93,9 @@ public final class RestApi {
         register(context, Servlet.class, new FallbackServlet(() -> settings),
             props(PATTERN, "/", NAME, "modelmanager-fallback", "osgi.http.whiteboard.servlet.errorPage",
                 new String[] {"4xx", "5xx"}, org.osgi.framework.Constants.SERVICE_RANKING, Integer.MIN_VALUE));
+        // The same rules for pages other bundles serve on this HTTP server (the Web Console's Models plugin).
+        register(context, ApiAccess.class, new AccessRules(() -> settings, this::exposed),
+            props(org.osgi.framework.Constants.SERVICE_DESCRIPTION, "the REST API's access rules"));
         LOG.info("REST API registered: /api/v1, /v1 (OpenAI-compatible), /health, /metrics ({})", settings);
     }
 

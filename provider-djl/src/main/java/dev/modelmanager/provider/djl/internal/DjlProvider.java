@@ -1,5 +1,6 @@
 package dev.modelmanager.provider.djl.internal;
 
+import dev.modelmanager.api.annotation.ProvideModelTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import dev.modelmanager.api.spi.ProviderFit;
  * of vectors that depend on their batch; {@code single} to run every text alone). Configuration (PID
  * {@value #PID}): the thread budget and batch limits of {@link OrtRuntime.Settings}.
  */
+@ProvideModelTypes(provider = DjlProvider.NAME, value = {"embedding", "classification", "text2text"})
 @Component(service = ModelProvider.class, configurationPid = DjlProvider.PID, property = {
     ModelManagerConstants.PROVIDER_NAME + "=djl",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",

@@ -1,5 +1,6 @@
 package dev.modelmanager.provider.llamacpp.internal;
 
+import dev.modelmanager.api.annotation.ProvideModelTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufReader;
  * streaming) and embeddings. Requirement options: {@code n_ctx} (context per slot), {@code n_parallel} (slots),
  * {@code n_threads}, {@code n_gpu_layers}, {@code pooling} ({@code cls}, {@code last}, {@code mean}, {@code none}).
  */
+@ProvideModelTypes(provider = LlamaCppProvider.NAME, value = {"text_generation", "embedding"})
 @Component(service = ModelProvider.class, configurationPid = "dev.modelmanager.provider.llamacpp", property = {
     ModelManagerConstants.PROVIDER_NAME + "=llamacpp",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation",

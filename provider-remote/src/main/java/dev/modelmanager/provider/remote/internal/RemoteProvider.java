@@ -1,5 +1,6 @@
 package dev.modelmanager.provider.remote.internal;
 
+import dev.modelmanager.api.annotation.ProvideModelTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ import dev.modelmanager.api.spi.ProviderFit;
  * measurement are 0). Ollama models that are pinned or have a priority above 0 are pinged before the server's
  * keep-alive runs out, so the server does not unload them.
  */
+@ProvideModelTypes(provider = RemoteProvider.NAME, value = {"embedding", "text_generation"})
 @Component(service = {ModelProvider.class, dev.modelmanager.api.spi.CatalogSource.class}, property = {
     ModelManagerConstants.PROVIDER_NAME + "=remote",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",

@@ -1,0 +1,15 @@
+package dev.modelmanager.provider.llamacpp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.testsupport.ProviderCapabilities;
+
+/** The capability the bundle offers resolvers ({@code dev.modelmanager.provider}) says what the provider serves. */
+class LlamaCppProviderCapabilityTest {
+    @Test
+    void theManifestCapabilityMatchesTheProvider() {
+        assertThat(ProviderCapabilities.mismatches(new LlamaCppProvider(LlamaCppSettings.defaults()))).isEmpty();
+    }
+}
