@@ -29,6 +29,7 @@ public final class Launcher {
     /** The interactive shell; not started when running commands, so that it does not take the terminal. */
     static final String GOGO_JLINE = "org.apache.felix.gogo.jline";
     static final String JLINE = "org.jline";
+    static final String LOG_SERVICE = "org.apache.felix.log";
 
     static final int OK = 0;
     static final int COMMAND_FAILED = 1;
@@ -177,8 +178,12 @@ public final class Launcher {
         config.putAll(overrides);
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
             .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
-        Framework framework = factory.newFramework(config);
+        Map<String, Object> settings = new java.util.HashMap<>(config);
+        settings.put("felix.log.logger", new LogBridge.FelixLogger());
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Framework framework = factory.newFramework((Map) settings);
         framework.init();
+        LogBridge.attach(framework.getBundleContext());
         List<Bundle> bundles = new ArrayList<>();
         Path folder = home.resolve("bundles");
         try (Stream<Path> jars = Files.list(folder)) {
@@ -188,6 +193,8 @@ public final class Launcher {
         }
         framework.start();
         Bundle shell = null;
+        // The Log Service first, so that what the other bundles log from their start on reaches the log file.
+        bundles.sort(java.util.Comparator.comparing((Bundle b) -> !LOG_SERVICE.equals(b.getSymbolicName())));
         for (Bundle bundle : bundles) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
                 continue;
