@@ -1,11 +1,10 @@
 package dev.modelmanager.rest.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import dev.modelmanager.rest.access.ApiAccess;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -14,20 +13,20 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * In front of every face but {@code /health}: the API key ({@code Authorization: Bearer <key>} or
- * {@code x-api-key: <key>}), compared in constant time. Without a configured key, calls are allowed only while
- * the server listens on loopback addresses; listening elsewhere without a key refuses every call and says how to
- * set one. Also counts answers for {@code /metrics}.
+ * {@code x-api-key: <key>}), judged by {@link AccessRules}: compared in constant time; without a configured key,
+ * calls are allowed only while the server listens on loopback addresses; listening elsewhere without a key refuses
+ * every call and says how to set one. Also counts answers for {@code /metrics}.
  */
 final class AccessFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
 
     private final transient Supplier<RestSettings> settings;
-    private final transient BooleanSupplier exposed;
+    private final transient AccessRules rules;
     private final transient HttpCounters counters;
 
     AccessFilter(Supplier<RestSettings> settings, BooleanSupplier exposed, HttpCounters counters) {
         this.settings = settings;
-        this.exposed = exposed;
+        this.rules = new AccessRules(settings, exposed);
         this.counters = counters;
     }
 
@@ -49,21 +48,6 @@ final class AccessFilter extends HttpFilter {
     }
 
     private void check(HttpServletRequest request) {
-        RestSettings current = settings.get();
-        if (current.keyProblem() != null) {
-            // A key is configured but cannot be read: answering without one would open the API.
-            throw new ApiError(503, "server_error", "api_key_unavailable", null, "the server's API key cannot be "
-                + "read (its log says why); every call is refused until it can");
-        }
-        String key = current.apiKey();
-        if (key == null) {
-            if (exposed.getAsBoolean()) {
-                throw new ApiError(401, "authentication_error", "api_key_required", null, "this server listens on a "
-                    + "non-loopback address, so an API key is required: set api.key.file (a file holding the key) or "
-                    + "api.key.env in etc/dev.modelmanager.rest.cfg, or the MODELMANAGER_API_KEY environment variable");
-            }
-            return;
-        }
         String given = null;
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -71,12 +55,19 @@ final class AccessFilter extends HttpFilter {
         } else if (request.getHeader("x-api-key") != null) {
             given = request.getHeader("x-api-key").strip();
         }
-        if (given == null) {
-            throw new ApiError(401, "authentication_error", "missing_api_key", null,
+        ApiAccess.Verdict verdict = rules.check(given);
+        switch (verdict) {
+            case ALLOWED -> {
+            }
+            case KEY_UNAVAILABLE -> throw new ApiError(503, "server_error", "api_key_unavailable", null,
+                verdict.message());
+            case KEY_REQUIRED -> throw new ApiError(401, "authentication_error", "api_key_required", null,
+                verdict.message());
+            case MISSING_KEY -> throw new ApiError(401, "authentication_error", "missing_api_key", null,
                 "an API key is required: send 'Authorization: Bearer <key>'");
-        }
-        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiError(401, "authentication_error", "invalid_api_key", null, "the API key is not valid");
+            case INVALID_KEY -> throw new ApiError(401, "authentication_error", "invalid_api_key", null,
+                verdict.message());
+            default -> throw new IllegalStateException("unknown verdict " + verdict);
         }
     }
 }
