@@ -19,6 +19,18 @@ public final class ModelEvents {
     public static final String FAILED = TOPIC_PREFIX + "FAILED";
     public static final String WAITING_FOR_PROVIDER = TOPIC_PREFIX + "WAITING_FOR_PROVIDER";
     public static final String DEFAULT_CHANGED = TOPIC_PREFIX + "DEFAULT_CHANGED";
+    /**
+     * The manager unloaded the model on its own ({@link #CAUSE}: {@link #CAUSE_BUDGET}, {@link #CAUSE_MAX_LOADED} or
+     * {@link #CAUSE_IDLE}; {@link #REASON} in words); an {@link #UNLOADED} event follows when it is unloaded.
+     */
+    public static final String EVICTED = TOPIC_PREFIX + "EVICTED";
+    /** A profiling run of the model began ({@link #REQUESTS}). */
+    public static final String PROFILING_STARTED = TOPIC_PREFIX + "PROFILING_STARTED";
+    /**
+     * A profiling run ended: {@link #REQUESTS}, {@link #FAILURES}, {@link #P50_LATENCY_MS}, {@link #P95_LATENCY_MS},
+     * {@link #ITEMS_PER_SECOND}, {@link #TOKENS_PER_SECOND}, {@link #MEMORY_BYTES}, {@link #DURATION_MS}.
+     */
+    public static final String PROFILING_COMPLETED = TOPIC_PREFIX + "PROFILING_COMPLETED";
     /** An alias now points at another model ({@link #ALIAS}, {@link #MODEL_ID}, {@link #PREVIOUS}). */
     public static final String ALIAS_CHANGED = TOPIC_PREFIX + "ALIAS_CHANGED";
     /** The alias concerned (String). */
@@ -46,6 +58,28 @@ public final class ModelEvents {
     public static final String DURATION_MS = "duration.ms";
     /** The previous default model id, for {@link #DEFAULT_CHANGED} (String, may be absent). */
     public static final String PREVIOUS = "previous";
+    /** Why the manager evicted a model, for {@link #EVICTED} (String, one of the {@code CAUSE_} values). */
+    public static final String CAUSE = "cause";
+    /** Evicted to make memory for another model within {@code memory.budget}. */
+    public static final String CAUSE_BUDGET = "budget";
+    /** Evicted because {@code max.loaded.models} models were loaded and another one was asked for. */
+    public static final String CAUSE_MAX_LOADED = "max_loaded_models";
+    /** Evicted after its last reference went and its idle timeout passed. */
+    public static final String CAUSE_IDLE = "idle";
+    /** Calls a profiling run makes or made (Integer). */
+    public static final String REQUESTS = "requests";
+    /** Calls of a profiling run that failed (Integer). */
+    public static final String FAILURES = "failures";
+    /** Median call latency of a profiling run in milliseconds (Double). */
+    public static final String P50_LATENCY_MS = "latency.p50.ms";
+    /** 95th percentile call latency of a profiling run in milliseconds (Double). */
+    public static final String P95_LATENCY_MS = "latency.p95.ms";
+    /** Items (texts, pairs, generations) per second of a profiling run (Double). */
+    public static final String ITEMS_PER_SECOND = "items.per.second";
+    /** Generated tokens per second of a profiling run, 0 for models that do not generate (Double). */
+    public static final String TOKENS_PER_SECOND = "tokens.per.second";
+    /** Bytes the loaded model reports using, -1 if unknown (Long). */
+    public static final String MEMORY_BYTES = "memory.bytes";
 
     private ModelEvents() {
     }

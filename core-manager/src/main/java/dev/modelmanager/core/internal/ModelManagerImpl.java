@@ -38,6 +38,7 @@ import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.api.event.ManagerEvents;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.device.DeviceRegistry;
@@ -133,6 +134,10 @@ public final class ModelManagerImpl implements ModelManager {
         this.handles = new HandleRefs(registrations);
         persistence.ifPresent(this::restore);
         LOG.info("Model manager started ({})", settings);
+        Map<String, Object> started = new java.util.HashMap<>();
+        started.put(ManagerEvents.MODEL_COUNT, registry.named().size());
+        persistence.ifPresent(keeper -> started.put(ManagerEvents.PATH, keeper.file().toString()));
+        events.post(ManagerEvents.INITIALIZED, started);
     }
 
     /** An entry dropped out of the registry: its statistics continue if the model is registered again. */
@@ -485,7 +490,7 @@ public final class ModelManagerImpl implements ModelManager {
         if (requests < 1 || requests > 1000) {
             throw ModelException.invalidInput(modelId, "requests", "must be in 1..1000, was " + requests);
         }
-        return new Profiler(this).run(info(modelId), requests);
+        return new Profiler(this, events).run(info(modelId), requests);
     }
 
     // ------------------------------------------------------------------ introspection

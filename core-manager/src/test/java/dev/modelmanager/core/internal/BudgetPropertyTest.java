@@ -60,7 +60,7 @@ class BudgetPropertyTest {
         @Override public long lastUsedOrder() { return lastUsed; }
 
         @Override
-        public CompletableFuture<Boolean> evict(String why) {
+        public CompletableFuture<Boolean> evict(String cause, String why) {
             Budgeted by = loading;
             if (pinned || !idle || by == null || priority > by.priority() || declared && priority >= by.priority()) {
                 violations.add(id + " (priority " + priority + ", pinned " + pinned + ", idle " + idle + ", declared "

@@ -21,6 +21,7 @@ import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.event.ModelEvents;
 import dev.modelmanager.testsupport.TestModelProvider;
 
 /**
@@ -44,6 +45,13 @@ class MemoryBudgetTest {
         f.manager.generate(id, "a b", null);
     }
 
+    /** The causes of the EVICTED events posted for a model. */
+    private static List<Object> evictions(Fixture f, String id) {
+        return f.events.events.stream().filter(e -> e.getTopic().equals(ModelEvents.EVICTED))
+            .filter(e -> id.equals(e.getProperty(ModelEvents.MODEL_ID))).map(e -> e.getProperty(ModelEvents.CAUSE))
+            .toList();
+    }
+
     @Test
     void lowestPriorityGoesFirstThenTheLeastRecentlyUsedAndPinnedNever() {
         try (Fixture f = fixture(String.valueOf(ONE * 3 + ONE / 2), true, 0)) {
@@ -57,6 +65,7 @@ class MemoryBudgetTest {
             use(f, "c");
             assertThat(status(f, "low")).as("lowest priority first").isEqualTo(ModelStatus.UNLOADED);
             assertThat(f.manager.info("low").reason()).contains("make room for c");
+            assertThat(evictions(f, "low")).as("the event says why").containsExactly("budget");
             assertThat(status(f, "pinned")).isEqualTo(ModelStatus.LOADED);
 
             use(f, "a"); // now 'c' is the least recently used of priority 0
@@ -150,6 +159,8 @@ class MemoryBudgetTest {
             use(f, "one");
             use(f, "three");
             assertThat(status(f, "two")).isEqualTo(ModelStatus.UNLOADED);
+            assertThat(evictions(f, "two")).containsExactly("max_loaded_models");
+            assertThat(evictions(f, "one")).isEmpty();
             assertThat(status(f, "one")).isEqualTo(ModelStatus.LOADED);
             assertThat(status(f, "three")).isEqualTo(ModelStatus.LOADED);
         }

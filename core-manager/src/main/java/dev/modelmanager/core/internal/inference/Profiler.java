@@ -2,7 +2,9 @@ package dev.modelmanager.core.internal.inference;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
@@ -10,6 +12,8 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ProfileResult;
+import dev.modelmanager.api.event.ModelEvents;
+import dev.modelmanager.core.internal.lifecycle.EventPublisher;
 
 /**
  * Runs standard calls on a model, one after another, and measures them: a different sentence each time for
@@ -22,12 +26,34 @@ public final class Profiler {
     static final GenerationOptions GENERATION = GenerationOptions.builder().maxOutputLength(32).temperature(0.0).build();
 
     private final ModelManager manager;
+    private final EventPublisher events;
 
-    public Profiler(ModelManager manager) {
+    public Profiler(ModelManager manager, EventPublisher events) {
         this.manager = manager;
+        this.events = events;
     }
 
+    /** Runs and measures the calls, posting {@code PROFILING_STARTED} before and {@code PROFILING_COMPLETED} after. */
     public ProfileResult run(ModelInfo model, int requests) {
+        Map<String, Object> about = Map.of(ModelEvents.MODEL_ID, model.modelId(), ModelEvents.MODEL_TYPE,
+            model.modelType().id(), ModelEvents.MODEL_NAME, model.name(), ModelEvents.REQUESTS, requests);
+        events.post(ModelEvents.PROFILING_STARTED, about);
+        long started = System.nanoTime();
+        ProfileResult result = measure(model, requests);
+        Map<String, Object> done = new HashMap<>(about);
+        done.put(ModelEvents.REQUESTS, result.requests());
+        done.put(ModelEvents.FAILURES, result.failures());
+        done.put(ModelEvents.P50_LATENCY_MS, result.p50LatencySeconds() * 1000);
+        done.put(ModelEvents.P95_LATENCY_MS, result.p95LatencySeconds() * 1000);
+        done.put(ModelEvents.ITEMS_PER_SECOND, result.itemsPerSecond());
+        done.put(ModelEvents.TOKENS_PER_SECOND, result.tokensPerSecond());
+        done.put(ModelEvents.MEMORY_BYTES, result.memoryBytes());
+        done.put(ModelEvents.DURATION_MS, (System.nanoTime() - started) / 1_000_000);
+        events.post(ModelEvents.PROFILING_COMPLETED, done);
+        return result;
+    }
+
+    private ProfileResult measure(ModelInfo model, int requests) {
         String id = model.modelId();
         long[] latencies = new long[requests];
         int failures = 0;

@@ -392,6 +392,16 @@ final class EntryLifecycle {
         return transition(effects -> unloadLocked(why, effects));
     }
 
+    /** The manager makes room: {@link ModelEvents#EVICTED} with the cause, then an unload. */
+    CompletableFuture<Boolean> evict(String cause, String why) {
+        return transition(effects -> {
+            if (state.pool() != null || loading != null) {
+                effects.post(ModelEvents.EVICTED, Map.of(ModelEvents.CAUSE, cause, ModelEvents.REASON, why));
+            }
+            return unloadLocked(why, effects);
+        });
+    }
+
     CompletableFuture<Boolean> unloadLocked(String why, Effects effects) {
         backoff.reset();
         if (loading != null) {

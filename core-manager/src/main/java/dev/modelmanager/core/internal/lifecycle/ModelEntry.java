@@ -170,8 +170,8 @@ public final class ModelEntry implements Budgeted {
     }
 
     @Override
-    public CompletableFuture<Boolean> evict(String why) {
-        return unload(why);
+    public CompletableFuture<Boolean> evict(String cause, String why) {
+        return lifecycle.evict(cause, why);
     }
 
     /**
@@ -350,6 +350,10 @@ public final class ModelEntry implements Budgeted {
                 return;
             }
             idleTimer = null;
+            if (state().pool() != null) {
+                effects.post(ModelEvents.EVICTED, Map.of(ModelEvents.CAUSE, ModelEvents.CAUSE_IDLE,
+                    ModelEvents.REASON, "no reference for its idle timeout"));
+            }
             effects.add(() -> ctx.listener().removed(this));
             lifecycle.removeLocked("released by every requester", effects);
         });

@@ -30,6 +30,11 @@ public interface Budgeted {
     /** Orders models by last use ({@link System#nanoTime()} of the last call; {@link Long#MIN_VALUE} if never). */
     long lastUsedOrder();
 
-    /** Unloads it to make room; completes once its memory is given back. */
-    CompletableFuture<Boolean> evict(String why);
+    /**
+     * Unloads it to make room; completes once its memory is given back.
+     *
+     * @param cause {@code ModelEvents.CAUSE_BUDGET} or {@code ModelEvents.CAUSE_MAX_LOADED}
+     * @param why   the reason in words, for status and the event
+     */
+    CompletableFuture<Boolean> evict(String cause, String why);
 }

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.event.ModelEvents;
 import dev.modelmanager.api.spi.DeviceInfo;
 
 /**
@@ -107,6 +108,10 @@ public final class MemoryBudget {
     private final Map<String, Long> budgets = new java.util.HashMap<>();
     private final Supplier<? extends BudgetSettings> settings;
 
+    /** A model to unload, and whether memory or the model count made room for another one. */
+    private record Victim(Budgeted entry, String cause) {
+    }
+
     public MemoryBudget(Supplier<? extends BudgetSettings> settings) {
         this.settings = settings;
     }
@@ -118,19 +123,20 @@ public final class MemoryBudget {
      * @throws ModelException {@link ErrorCode#INSUFFICIENT_MEMORY} naming required, available and device
      */
     public Reservation reserve(Budgeted entry, DeviceInfo device, long estimate) {
-        List<Budgeted> victims = new ArrayList<>();
+        List<Victim> victims = new ArrayList<>();
         List<CompletableFuture<Boolean>> evictions = new ArrayList<>();
         Reservation reservation = decide(entry, device, estimate, victims, evictions);
         // Unloading takes each victim's own lock: never while holding the budget's (a closing instance gives its
         // memory back under the budget's lock, possibly while its entry's lock is held).
-        for (Budgeted victim : victims) {
-            evictions.add(victim.evict("unloaded to make room for " + entry.id()));
+        for (Victim victim : victims) {
+            evictions.add(victim.entry().evict(victim.cause(), "unloaded to make room for " + entry.id() + " ("
+                + (ModelEvents.CAUSE_BUDGET.equals(victim.cause()) ? "memory.budget" : "max.loaded.models") + ")"));
         }
         return reservation;
     }
 
     private synchronized Reservation decide(Budgeted entry, DeviceInfo device, long estimate,
-                                            List<Budgeted> victims, List<CompletableFuture<Boolean>> evictions) {
+                                            List<Victim> victims, List<CompletableFuture<Boolean>> evictions) {
         BudgetSettings s = settings.get();
         long wanted = Math.max(0, estimate);
         long budget = s.memoryBudget().on(device.totalMemoryBytes());
@@ -158,7 +164,7 @@ public final class MemoryBudget {
             LOG.info("Unloading model {} (priority {}, last used {}) to make room for {}", victim.entry.id(),
                 victim.entry.priority(), victim.entry.lastUsed(), entry.id());
             victim.release();
-            victims.add(victim.entry);
+            victims.add(new Victim(victim.entry, memoryFits ? ModelEvents.CAUSE_MAX_LOADED : ModelEvents.CAUSE_BUDGET));
         }
     }
 

@@ -21,6 +21,7 @@ import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.api.event.ManagerEvents;
 import dev.modelmanager.core.internal.lifecycle.EntryState;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
@@ -176,6 +177,8 @@ public final class StatePersistence implements AutoCloseable {
         try {
             store.write(state);
             lastFingerprint = fingerprint(state);
+            ctx.events().post(ManagerEvents.STATE_SAVED, Map.of(ManagerEvents.PATH, store.file().toString(),
+                ManagerEvents.MODEL_COUNT, state.models().size(), ManagerEvents.SAVED_AT, state.savedAt()));
         } catch (IOException e) {
             LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
             throw new UncheckedIOException(e);
