@@ -38,10 +38,14 @@ final class FelixOptions {
         options.add(frameworkStartLevel(Constants.START_LEVEL_TEST_BUNDLE));
         options.add(cleanCaches(true));
         options.add(workingDirectory("target/paxexam"));
-        // The launcher exports SLF4J from its class path; Pax Exam's own bundles still ask for the 1.x version.
-        // (systemPackages adds to what Pax Exam exports itself; a framework property would replace it.)
+        // The launcher exports SLF4J from its class path, org.slf4j and org.slf4j.helpers at 1.7.36 too, as
+        // etc/framework.properties does (Pax Exam's own bundles, the Web Console and the health check API ask for
+        // 1.x). (systemPackages adds to what Pax Exam exports itself; a framework property would replace it.)
         options.add(systemPackages("org.slf4j;version=2.0.17", "org.slf4j.event;version=2.0.17",
-            "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j;version=1.7.36"));
+            "org.slf4j.helpers;version=2.0.17", "org.slf4j.spi;version=2.0.17", "org.slf4j;version=1.7.36",
+            "org.slf4j.helpers;version=1.7.36"));
+        // As in the distribution: the Web Console only behind the Model Manager's security provider.
+        options.add(frameworkProperty("felix.webconsole.security.providers").value("modelmanager"));
         options.add(frameworkProperty("felix.log.level").value(System.getProperty("felix.log.level", "1")));
         // The REST API listens on a port of the system's choosing, so that tests never collide with a server.
         options.add(frameworkProperty("org.osgi.service.http.port").value("0"));
