@@ -3,6 +3,7 @@ package dev.modelmanager.core.internal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.modelmanager.core.internal.cache.CacheSettings;
 import dev.modelmanager.core.internal.inference.CallLimits;
@@ -85,6 +86,17 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     }
 
     static ManagerSettings from(ManagerConfig config) {
+        return from(config, Map.of(), Map.of());
+    }
+
+    /**
+     * @param configured  the keys the configuration sets (the component's properties); where it sets none, the
+     *                    environment variables of {@link EnvironmentDefaults} apply
+     * @param environment the process environment
+     */
+    static ManagerSettings from(ManagerConfig config, Map<String, ?> configured, Map<String, String> environment) {
+        EnvironmentDefaults env = new EnvironmentDefaults(configured, environment);
+        String stateFile = env.stateFile(config.state_file());
         return new ManagerSettings(
             Duration.ofSeconds(config.idle_timeout_seconds()),
             Duration.ofSeconds(config.load_timeout_seconds()),
@@ -98,11 +110,11 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
                 Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
             config.queue_capacity(),
-            config.state_file() == null || config.state_file().isBlank() ? null : Path.of(config.state_file()),
+            stateFile == null || stateFile.isBlank() ? null : Path.of(stateFile),
             config.micro_batching(),
             MemoryLimit.parse(config.memory_budget()),
             !"refuse".equalsIgnoreCase(config.memory_policy().strip()),
-            Math.max(0, config.max_loaded_models()),
+            env.maxLoadedModels(Math.max(0, config.max_loaded_models())),
             Duration.ofSeconds(Math.max(0, config.queue_timeout_seconds())),
             Math.max(1, config.worker_max_instances()),
             "round-robin".equalsIgnoreCase(config.worker_balancing().strip()),

@@ -21,17 +21,22 @@ public final class EventPublisher {
 
     private volatile EventAdmin eventAdmin;
     private final Object lock = new Object();
-    private List<Event> early = new ArrayList<>(); // guarded by lock; null once an Event Admin was bound
+    // Guarded by lock; null once an Event Admin was bound. Topic and properties, not Event: outside OSGi the
+    // Event Admin classes may not be on the class path at all.
+    private List<Pending> early = new ArrayList<>();
+
+    private record Pending(String topic, Map<String, Object> properties) {
+    }
 
     public void bind(EventAdmin admin) {
-        List<Event> waiting;
+        List<Pending> waiting;
         synchronized (lock) {
             this.eventAdmin = admin;
             waiting = early;
             early = null;
         }
         if (waiting != null) {
-            waiting.forEach(event -> send(admin, event));
+            waiting.forEach(event -> send(admin, event.topic(), event.properties()));
         }
     }
 
@@ -49,27 +54,26 @@ public final class EventPublisher {
                 props.put(k, v);
             }
         });
-        Event event = new Event(topic, props);
         EventAdmin admin = eventAdmin;
         if (admin == null) {
             synchronized (lock) {
                 admin = eventAdmin;
                 if (admin == null) {
                     if (early != null && early.size() < EARLY_LIMIT) {
-                        early.add(event);
+                        early.add(new Pending(topic, props));
                     }
                     return;
                 }
             }
         }
-        send(admin, event);
+        send(admin, topic, props);
     }
 
-    private static void send(EventAdmin admin, Event event) {
+    private static void send(EventAdmin admin, String topic, Map<String, Object> properties) {
         try {
-            admin.postEvent(event);
+            admin.postEvent(new Event(topic, properties));
         } catch (RuntimeException e) {
-            LOG.debug("Could not post {}", event.getTopic(), e);
+            LOG.debug("Could not post {}", topic, e);
         }
     }
 }

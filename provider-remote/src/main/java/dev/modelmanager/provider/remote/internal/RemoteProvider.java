@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -59,17 +60,56 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
         return t;
     });
 
+    /** Endpoints the environment declares ({@link EnvironmentEndpoints}), by name; configured ones win. */
+    private final Map<String, RemoteEndpoint> fromEnvironment = new ConcurrentHashMap<>();
+    /** Names of the endpoints configurations declare. */
+    private final Set<String> configured = ConcurrentHashMap.newKeySet();
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindEndpoint(EndpointComponent component) {
+        configured.add(component.endpoint().name());
         add(component.endpoint());
     }
 
     void unbindEndpoint(EndpointComponent component) {
-        if (endpoints.remove(component.endpoint().name(), component.endpoint())) {
-            discovered.remove(component.endpoint().name());
-            java.util.concurrent.ScheduledFuture<?> f = discoveries.remove(component.endpoint().name());
+        String name = component.endpoint().name();
+        if (endpoints.remove(name, component.endpoint())) {
+            configured.remove(name);
+            discovered.remove(name);
+            java.util.concurrent.ScheduledFuture<?> f = discoveries.remove(name);
             if (f != null) {
                 f.cancel(false);
+            }
+            RemoteEndpoint declared = fromEnvironment.get(name);
+            if (declared != null) {
+                add(declared); // the environment's endpoint of that name is back
+            }
+        }
+    }
+
+    /** Adds the endpoints the process environment declares (configured endpoints are bound already or replace them). */
+    @Activate
+    void activate() {
+        environment(System.getenv());
+    }
+
+    /** Adds the endpoints these variables declare, below those configurations declare. */
+    void environment(Map<String, String> variables) {
+        List<EndpointSettings> declared;
+        try {
+            declared = EnvironmentEndpoints.from(variables);
+        } catch (RuntimeException e) {
+            LOG.warn("Environment endpoint not added: {}", e.getMessage());
+            return;
+        }
+        for (EndpointSettings settings : declared) {
+            RemoteEndpoint endpoint = new RemoteEndpoint(settings);
+            fromEnvironment.put(settings.name(), endpoint);
+            if (configured.contains(settings.name())) {
+                LOG.info("Remote endpoint {} from the environment not used: a configuration declares it", settings.name());
+            } else {
+                LOG.info("Remote endpoint from the environment: {}", settings);
+                add(endpoint);
             }
         }
     }
