@@ -29,7 +29,8 @@ import dev.modelmanager.api.ProviderInfo;
  * The manager as a whole, with the meaning of REST's {@code /health/ready}: {@code TEMPORARILY_UNAVAILABLE} until
  * every model that preloads has settled (loaded, or failed with a reason) and every model declared in configuration
  * ({@code dev.modelmanager.model} factory configurations) is registered; {@code WARN} while no provider is bound (no
- * model can load) or a provider reports a problem; {@code OK} otherwise. A failed model is its own check's {@code CRITICAL}, named here only.
+ * model can load) or a provider reports a problem; {@code OK} otherwise. A failed model is its own check's
+ * {@code CRITICAL}, named here only.
  */
 @Component(service = HealthCheck.class, property = {
     HealthCheck.NAME + "=Model Manager",

@@ -57,12 +57,14 @@ final class ModelCheck implements HealthCheck {
                     log.info("device: {}", m.deviceNote());
                 }
             }
-            case FAILED -> log.critical("its last load failed: {}", m.reason() == null ? "no reason given" : m.reason());
+            case FAILED -> log.critical("its last load failed: {}",
+                m.reason() == null ? "no reason given" : m.reason());
             case WAITING_FOR_PROVIDER -> log.temporarilyUnavailable("no installed provider can serve it{}: calls are "
                 + "refused until one arrives", m.reason() == null ? "" : " (" + m.reason() + ")");
             case DOWNLOADING -> log.temporarilyUnavailable("its files are being fetched{}",
                 m.progress() == null ? "" : ": " + m.progress());
-            case LOADING -> log.temporarilyUnavailable("loading{}", m.provider() == null ? "" : " (" + m.provider() + ")");
+            case LOADING -> log.temporarilyUnavailable("loading{}",
+                m.provider() == null ? "" : " (" + m.provider() + ")");
             case REGISTERED -> {
                 if (m.preloadWorkers() > 0) {
                     log.temporarilyUnavailable("preloads {} worker(s) and has not started loading yet",

@@ -29,7 +29,8 @@ class ManagerCheckTest {
 
             Result early = check.execute();
             assertThat(early.getStatus()).isEqualTo(Result.Status.TEMPORARILY_UNAVAILABLE);
-            assertThat(text(early)).contains("not ready: preloading").contains("slow").contains("not registered yet: declared");
+            assertThat(text(early)).contains("not ready: preloading").contains("slow")
+                .contains("not registered yet: declared");
 
             await("settled", () -> real.manager.info("slow").status() == ModelStatus.LOADED
                 && real.manager.info("broken").status() == ModelStatus.FAILED);

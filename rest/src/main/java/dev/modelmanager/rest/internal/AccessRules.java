@@ -39,7 +39,8 @@ final class AccessRules implements ApiAccess {
         if (presentedKey == null) {
             return Verdict.MISSING_KEY;
         }
-        return MessageDigest.isEqual(presentedKey.getBytes(StandardCharsets.UTF_8), key.getBytes(StandardCharsets.UTF_8))
-            ? Verdict.ALLOWED : Verdict.INVALID_KEY;
+        boolean same = MessageDigest.isEqual(presentedKey.getBytes(StandardCharsets.UTF_8),
+            key.getBytes(StandardCharsets.UTF_8));
+        return same ? Verdict.ALLOWED : Verdict.INVALID_KEY;
     }
 }

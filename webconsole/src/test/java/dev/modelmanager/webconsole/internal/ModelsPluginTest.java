@@ -128,7 +128,8 @@ class ModelsPluginTest {
 
             HttpResponse<String> script = server.call("GET", "/console/models/res/models.js", null);
             assertThat(script.statusCode()).isEqualTo(200);
-            assertThat(script.body()).contains("data.json").contains("X-ModelManager-Token").doesNotContain("innerHTML");
+            assertThat(script.body()).contains("data.json").contains("X-ModelManager-Token")
+                .doesNotContain("innerHTML");
         }
     }
 
