@@ -46,6 +46,8 @@ public enum ErrorCode {
     CANCELLED,
     /** The manager is shutting down. */
     SHUTTING_DOWN,
+    /** What was asked needs a setting that is off (the field names it), e.g. a state save without {@code state.file}. */
+    NOT_CONFIGURED,
     /** A reference belongs to another bundle: only that bundle releases it (by releasing it or by stopping). */
     NOT_OWNER
 }

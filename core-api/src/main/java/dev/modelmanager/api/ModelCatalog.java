@@ -44,4 +44,11 @@ public interface ModelCatalog {
 
     /** Catalog files that could not be read, each with file, line, field and reason. */
     List<String> problems();
+
+    /**
+     * Asks every source now instead of waiting for its next check: the catalog folder is read again and each
+     * {@link dev.modelmanager.api.spi.CatalogSource} refreshed (the remote endpoints list what they serve, within
+     * their timeouts). Blocks until they answered.
+     */
+    CatalogDiscovery discover();
 }

@@ -286,4 +286,14 @@ public interface ModelManager {
 
     /** The manager as a whole. */
     ManagerStatus status();
+
+    /**
+     * Writes the manager's state now (registrations, default, aliases, which models are loaded, statistics) and
+     * waits until it is on disk. The manager writes it after every change anyway; this is for an operator who wants
+     * a durable point before a maintenance step.
+     *
+     * @throws ModelException {@link ErrorCode#NOT_CONFIGURED} (field {@code state.file}) when the manager keeps no
+     *                        state, {@link ErrorCode#TIMEOUT} when the write does not finish within 30 s
+     */
+    StateSave saveState();
 }

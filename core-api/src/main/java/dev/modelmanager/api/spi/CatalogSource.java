@@ -15,4 +15,12 @@ import dev.modelmanager.api.CatalogEntry;
 public interface CatalogSource {
     /** The entries known now. */
     List<CatalogEntry> entries();
+
+    /**
+     * Asks again now (an operator's discovery), blocking until done; {@link #entries()} answers the new findings
+     * afterwards. Answers what could not be asked, by name (an endpoint), with the reason; empty when all answered.
+     */
+    default java.util.Map<String, String> refresh() {
+        return java.util.Map.of();
+    }
 }

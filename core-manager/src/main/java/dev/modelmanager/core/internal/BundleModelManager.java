@@ -234,6 +234,11 @@ final class BundleModelManager implements ModelManager {
     }
 
     @Override
+    public dev.modelmanager.api.StateSave saveState() {
+        return manager.saveState();
+    }
+
+    @Override
     public ModelInfo info(String modelId) {
         return manager.info(modelId);
     }

@@ -20,6 +20,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.ClassificationResult;
 import dev.modelmanager.api.EmbeddingOptions;
+import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.EmbeddingResult;
 import dev.modelmanager.api.RerankResult;
 import dev.modelmanager.api.TextPair;
@@ -37,6 +38,7 @@ import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.api.StateSave;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.event.ManagerEvents;
 import dev.modelmanager.api.spi.DeviceProvider;
@@ -483,6 +485,13 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public Map<String, String> aliases() {
         return java.util.Collections.unmodifiableSortedMap(registry.aliases());
+    }
+
+    @Override
+    public StateSave saveState() {
+        return persistence.orElseThrow(() -> new ModelException(ErrorCode.NOT_CONFIGURED, null, "state.file",
+            "state.file: the manager keeps no state (set state.file in its configuration)", null))
+            .saveNow(java.time.Duration.ofSeconds(30));
     }
 
     @Override

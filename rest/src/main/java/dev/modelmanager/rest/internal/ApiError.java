@@ -48,6 +48,7 @@ final class ApiError extends RuntimeException {
                 param == null ? "model" : param, e.getMessage());
             case CONFLICTING_REQUIREMENT -> new ApiError(409, "invalid_request_error", "conflicting_requirement", param,
                 e.getMessage());
+            case NOT_CONFIGURED -> new ApiError(409, "invalid_request_error", "not_configured", param, e.getMessage());
             case SOURCE_UNAVAILABLE, SOURCE_NOT_ALLOWED, INVALID_MODEL_FILE ->
                 new ApiError(422, "invalid_request_error", code.name().toLowerCase(java.util.Locale.ROOT), param,
                     e.getMessage());

@@ -26,11 +26,23 @@ final class CatalogResource {
         routes.add("GET", "catalog", this::query)
             .add("GET", "catalog/compare", this::compare)
             .add("GET", "catalog/problems", x -> x.write(200, Map.of("problems", catalog().problems())))
+            .add("POST", "models/discover", x -> x.write(200, discovery(catalog().discover())))
             .add("GET", "catalog/{name*}", x -> x.write(200, entry(catalog().find(x.param(0)).orElseThrow(() ->
                 ApiError.notFound("the catalog has no model " + x.param(0))))));
     }
 
-    private ModelCatalog catalog() {
+    /** What a discovery found: every entry, what came and went, which sources could not be asked. */
+    private static Map<String, Object> discovery(dev.modelmanager.api.CatalogDiscovery d) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("discovered_at", d.at().toString());
+        v.put("added", d.added());
+        v.put("gone", d.gone());
+        v.put("failures", d.failures());
+        v.put("entries", d.entries().stream().map(CatalogResource::entry).toList());
+        return v;
+    }
+
+    ModelCatalog catalog() {
         ModelCatalog c = catalog.get();
         if (c == null) {
             throw new ApiError(503, "server_error", "no_catalog", null, "the model catalog service is not running");
@@ -70,7 +82,7 @@ final class CatalogResource {
             .toList()));
     }
 
-    private static Map<String, Object> entry(CatalogEntry e) {
+    static Map<String, Object> entry(CatalogEntry e) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", e.name());
         v.put("provider", e.provider());

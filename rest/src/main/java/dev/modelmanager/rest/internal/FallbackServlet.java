@@ -16,7 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class FallbackServlet extends JsonServlet {
     private static final long serialVersionUID = 1L;
-    static final String FACES = "/api/v1, /v1, /health, /metrics";
+    static final String FACES = "/api/v1, /v1, /health, /metrics, /model-status";
 
     FallbackServlet(Supplier<RestSettings> settings) {
         super(settings);

@@ -25,6 +25,9 @@ import jakarta.servlet.http.HttpServletResponse;
  * POST   /api/v1/models/{id}/unload       unload (it loads again on the next call)
  * DELETE /api/v1/models/{id}/cache        empty its embedding cache
  * GET    /api/v1/providers                providers and the model types they serve (capabilities)
+ * GET    /api/v1/providers/{name}/models  the models a provider serves and those the catalog lists for it
+ * POST   /api/v1/models/discover          ask every catalog source now: entries, added, gone, failures
+ * POST   /api/v1/models/save-state        write the state now and wait: path, models, saved_at
  * GET    /api/v1/devices                  devices models can run on, with their memory
  * GET    /api/v1/catalog                  catalog entries (?capability= repeatable, ?min_context_window=,
  *                                         ?provider=, ?model_type=); /catalog/{name}; /catalog/compare?models=a,b;

@@ -78,7 +78,8 @@ public final class RestApi {
         modified(config);
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
-            props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*"},
+            props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*",
+                    ModelStatusServlet.PATH},
                 "osgi.http.whiteboard.filter.name", "modelmanager-access"));
         register(context, Servlet.class, new ManagementServlet(manager, () -> settings, () -> catalog),
             props(PATTERN, "/api/v1/*", NAME, "modelmanager-api"));
@@ -88,6 +89,8 @@ public final class RestApi {
             props(PATTERN, new String[] {"/health", "/health/*"}, NAME, "modelmanager-health"));
         register(context, Servlet.class, new MetricsServlet(manager, () -> settings, counters),
             props(PATTERN, "/metrics", NAME, "modelmanager-metrics"));
+        register(context, Servlet.class, new ModelStatusServlet(manager, () -> settings),
+            props(PATTERN, ModelStatusServlet.PATH, NAME, "modelmanager-model-status"));
         // Every other path, and the HTTP server's own errors, answer the faces' JSON error body. Lowest ranking:
         // a host's own default servlet or error pages win.
         register(context, Servlet.class, new FallbackServlet(() -> settings),
@@ -96,7 +99,7 @@ public final class RestApi {
         // The same rules for pages other bundles serve on this HTTP server (the Web Console's Models plugin).
         register(context, ApiAccess.class, new AccessRules(() -> settings, this::exposed),
             props(org.osgi.framework.Constants.SERVICE_DESCRIPTION, "the REST API's access rules"));
-        LOG.info("REST API registered: /api/v1, /v1 (OpenAI-compatible), /health, /metrics ({})", settings);
+        LOG.info("REST API registered: /api/v1, /v1 (OpenAI-compatible), /health, /metrics, /model-status ({})", settings);
     }
 
     @Modified

@@ -2,15 +2,20 @@ package dev.modelmanager.rest.internal;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.modelmanager.api.CatalogEntry;
 import dev.modelmanager.api.ManagerStatus;
 import dev.modelmanager.api.ModelCatalog;
 import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 
-/** {@code /api/v1/providers}, {@code /devices}, {@code /statistics} and {@code /status}: the manager as a whole. */
+/**
+ * {@code /api/v1/providers} (and a provider's {@code /models}), {@code /devices}, {@code /statistics}, {@code /status}
+ * and {@code POST /models/save-state}: the manager as a whole.
+ */
 final class SystemResource {
     private final ModelManager manager;
     private final Supplier<ModelCatalog> catalog;
@@ -25,7 +30,34 @@ final class SystemResource {
                 manager.status().providers().stream().map(Views::provider).toList())))
             .add("GET", "devices", this::devices)
             .add("GET", "statistics", x -> x.write(200, Statistics.of(manager.status(), catalog.get())))
-            .add("GET", "status", this::status);
+            .add("GET", "status", this::status)
+            .add("GET", "providers/{name}/models", this::providerModels)
+            .add("POST", "models/save-state", x -> {
+                dev.modelmanager.api.StateSave saved = manager.saveState();
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("path", saved.path());
+                v.put("models", saved.models());
+                v.put("saved_at", saved.at().toString());
+                x.write(200, v);
+            });
+    }
+
+    /** A provider's models: those it serves now and those the catalog lists for it. */
+    private void providerModels(Routes.Exchange x) throws IOException {
+        String name = x.param(0);
+        ManagerStatus s = manager.status();
+        ModelCatalog c = catalog.get();
+        List<CatalogEntry> listed = c == null ? List.of() : c.query(null, null, name, null);
+        boolean known = s.providers().stream().anyMatch(p -> p.name().equals(name));
+        if (!known && listed.isEmpty()) {
+            throw ApiError.notFound("no provider named " + name + " (known: " + String.join(", ",
+                s.providers().stream().map(p -> p.name()).sorted().toList()) + ")");
+        }
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("provider", name);
+        v.put("models", Views.models(s.models().stream().filter(m -> name.equals(m.provider())).toList()));
+        v.put("catalog", listed.stream().map(CatalogResource::entry).toList());
+        x.write(200, v);
     }
 
     private void devices(Routes.Exchange x) throws IOException {
@@ -45,7 +77,11 @@ final class SystemResource {
     }
 
     private void status(Routes.Exchange x) throws IOException {
-        ManagerStatus s = manager.status();
+        x.write(200, status(manager.status()));
+    }
+
+    /** The view of the manager's status ({@code /api/v1/status}, {@code /model-status}). */
+    static Map<String, Object> status(ManagerStatus s) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("registered_models", s.registeredModels());
         v.put("loaded_models", s.loadedModels());
@@ -61,6 +97,6 @@ final class SystemResource {
         }).toList());
         v.put("providers", s.providers().stream().map(Views::provider).toList());
         v.put("models", Views.models(s.models()));
-        x.write(200, v);
+        return v;
     }
 }

@@ -140,7 +140,7 @@ class HttpHygieneTest {
         for (String method : List.of("PATCH", "PUT", "DELETE", "POST", "OPTIONS")) {
             HttpResponse<String> r = rest.call(method, "/xyz", method.equals("POST") ? "{}" : null);
             assertJsonError(r, 404);
-            assertThat(json(r).get("error").get("message").asText()).contains("/api/v1, /v1, /health, /metrics");
+            assertThat(json(r).get("error").get("message").asText()).contains("/api/v1, /v1, /health, /metrics, /model-status");
         }
         assertJsonError(rest.call("PATCH", "/api/v1/models/docs", "{}"), 405);
         assertJsonError(rest.call("DELETE", "/health", null), 405);

@@ -81,6 +81,7 @@ final class RestServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new OpenAiServlet(manager, settings::get)), "/v1/*");
         context.addServlet(new ServletHolder(new HealthServlet(manager, settings::get, List::of)), "/health/*");
         context.addServlet(new ServletHolder(new MetricsServlet(manager, settings::get, counters)), "/metrics");
+        context.addServlet(new ServletHolder(new ModelStatusServlet(manager, settings::get)), ModelStatusServlet.PATH);
         context.addServlet(new ServletHolder(new FallbackServlet(settings::get)), "/");
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
         errors.addErrorPage(400, 599, "/");

@@ -194,6 +194,34 @@ public final class CatalogService implements ModelCatalog {
     }
 
     @Override
+    public dev.modelmanager.api.CatalogDiscovery discover() {
+        java.util.Set<String> before = keys(entries());
+        scan();
+        Map<String, String> failures = new java.util.TreeMap<>();
+        for (dev.modelmanager.api.spi.CatalogSource source : sources) {
+            try {
+                failures.putAll(source.refresh());
+            } catch (RuntimeException e) {
+                failures.put(String.valueOf(source), e.toString());
+            }
+        }
+        problemsByOrigin.forEach((origin, problem) -> failures.put(origin, problem));
+        List<CatalogEntry> now = entries();
+        java.util.Set<String> after = keys(now);
+        List<String> added = after.stream().filter(k -> !before.contains(k)).sorted().toList();
+        List<String> gone = before.stream().filter(k -> !after.contains(k)).sorted().toList();
+        LOG.info("Catalog discovery: {} entries, {} new, {} gone, {} source(s) failed", now.size(), added.size(),
+            gone.size(), failures.size());
+        return new dev.modelmanager.api.CatalogDiscovery(now, added, gone, failures, java.time.Instant.now());
+    }
+
+    private static java.util.Set<String> keys(List<CatalogEntry> entries) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        entries.forEach(e -> keys.add(e.provider() + ":" + e.name()));
+        return keys;
+    }
+
+    @Override
     public List<CatalogEntry> entries() {
         List<CatalogEntry> all = new ArrayList<>();
         byOrigin.values().forEach(all::addAll);

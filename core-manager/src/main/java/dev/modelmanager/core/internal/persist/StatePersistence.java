@@ -17,10 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.modelmanager.api.ErrorCode;
+import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.api.StateSave;
 import dev.modelmanager.api.event.ManagerEvents;
 import dev.modelmanager.core.internal.lifecycle.EntryState;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
@@ -61,6 +64,8 @@ public final class StatePersistence implements AutoCloseable {
     private volatile String pendingDefault;
     private volatile boolean restoring;
     private String lastFingerprint = ""; // the writer's thread only
+    private volatile int lastModels;
+    private volatile Instant lastWritten;
     private Map<String, String> savedAliases = Map.of();
 
     public StatePersistence(StateStore store, ModelRegistry registry, LifecycleContext ctx) {
@@ -165,6 +170,30 @@ public final class StatePersistence implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes now and waits (an operator's save): where it was written, how many models it holds, when.
+     *
+     * @throws ModelException {@link ErrorCode#TIMEOUT} after {@code wait}, {@link ErrorCode#NOT_CONFIGURED} naming
+     *                        {@code state.file} when the file cannot be written
+     */
+    public StateSave saveNow(Duration wait) {
+        CompletableFuture<Void> written = writer.request();
+        try {
+            written.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelException(ErrorCode.CANCELLED, null, "interrupted while the state was being written");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ModelException(ErrorCode.TIMEOUT, null, "the state was not written to " + store.file()
+                + " within " + wait.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
+            throw new ModelException(ErrorCode.NOT_CONFIGURED, null, "state.file", "state.file: "
+                + store.file() + " cannot be written: " + cause, cause);
+        }
+        return new StateSave(store.file().toAbsolutePath().toString(), lastModels, lastWritten);
+    }
+
     /** Writes what is pending and stops the writer. */
     @Override
     public void close() {
@@ -177,6 +206,8 @@ public final class StatePersistence implements AutoCloseable {
         try {
             store.write(state);
             lastFingerprint = fingerprint(state);
+            lastModels = state.models().size();
+            lastWritten = Instant.now();
             ctx.events().post(ManagerEvents.STATE_SAVED, Map.of(ManagerEvents.PATH, store.file().toString(),
                 ManagerEvents.MODEL_COUNT, state.models().size(), ManagerEvents.SAVED_AT, state.savedAt()));
         } catch (IOException e) {

@@ -127,10 +127,26 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
         }
     }
 
-    /** Asks an endpoint which models it serves, for the catalog (in the background; kept for the TTL). */
-    private void discover(RemoteEndpoint endpoint) {
+    /** Asks every endpoint now, one after another within their timeouts; answers those that could not answer. */
+    @Override
+    public Map<String, String> refresh() {
+        Map<String, String> failures = new TreeMap<>();
+        for (RemoteEndpoint endpoint : new TreeMap<>(endpoints).values()) {
+            String problem = discover(endpoint);
+            if (problem != null) {
+                failures.put("endpoint:" + endpoint.name(), problem);
+            }
+        }
+        return failures;
+    }
+
+    /**
+     * Asks an endpoint which models it serves, for the catalog (in the background; kept for the TTL); answers why it
+     * could not, or {@code null}.
+     */
+    private String discover(RemoteEndpoint endpoint) {
         if (endpoints.get(endpoint.name()) != endpoint) {
-            return;
+            return null;
         }
         try {
             List<dev.modelmanager.api.CatalogEntry> entries = new ArrayList<>();
@@ -161,8 +177,10 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
                     null, false, metadata, "endpoint:" + endpoint.name()));
             }
             discovered.put(endpoint.name(), List.copyOf(entries));
+            return null;
         } catch (RuntimeException e) {
             LOG.debug("Discovery on endpoint {} failed: {}", endpoint.name(), e.getMessage());
+            return e.getMessage();
         }
     }
 

@@ -113,6 +113,20 @@ class EnvironmentEndpointsTest {
             .as("the environment's key is not sent to the configured endpoint").isNull();
     }
 
+    @Test
+    void refreshAsksEveryEndpointNowAndNamesThoseThatCannotAnswer() {
+        server.on("GET /v1/models", (r, x) -> json(x, 200, "{\"data\": [{\"id\": \"chat-m\"}]}"));
+        provider.add(new RemoteEndpoint(EndpointSettings.of("up", EndpointSettings.Kind.OPENAI, server.url(), null)
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)).withRetries(0, Duration.ofMillis(1),
+                Duration.ofMillis(1))));
+        provider.add(new RemoteEndpoint(EndpointSettings.of("down", EndpointSettings.Kind.OPENAI,
+            "http://127.0.0.1:9", null).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .withRetries(0, Duration.ofMillis(1), Duration.ofMillis(1))));
+        Map<String, String> failures = provider.refresh();
+        assertThat(failures).containsOnlyKeys("endpoint:down");
+        assertThat(provider.entries()).extracting(dev.modelmanager.api.CatalogEntry::name).containsExactly("chat-m");
+    }
+
     private static EndpointConfig config(String name, String url) {
         return new EndpointConfig() {
             @Override public Class<? extends java.lang.annotation.Annotation> annotationType() { return EndpointConfig.class; }
