@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * <p>Two bundles that register the same model id must agree on what identifies the model
  * ({@link #identityDifferences}); the other fields are defaults and lifecycle hints, where the first
- * registration's defaults stand and {@code preload_workers}, {@code priority}, {@code pinned} and the idle
+ * registration's defaults stand and {@code preload_workers}, {@code priority}, {@code pinned}, {@code warmup} and the idle
  * timeout take the largest value any requester asked for ({@link #mergeLifecycle}).
  *
  * @param modelType       {@code model_type}: what the model does
@@ -39,6 +39,8 @@ import java.util.TreeMap;
  * @param provider        the name of the provider that should serve it, or {@code null} for the best fit
  * @param priority        higher is more important when memory is short (default 0)
  * @param pinned          never unloaded for idleness or memory pressure
+ * @param warmup          {@code warmup}: one standard call right after each instance loads, before it takes calls
+ *                        (the first user call does not pay for lazy initialisation)
  * @param idleTimeout     how long an unreferenced or unused model stays loaded; {@code null} = manager default
  * @param options         provider-specific options (e.g. {@code n_ctx}, {@code n_gpu_layers})
  */
@@ -62,6 +64,7 @@ public record ModelRequirement(
     String provider,
     int priority,
     boolean pinned,
+    boolean warmup,
     Duration idleTimeout,
     Map<String, String> options) {
 
@@ -167,6 +170,7 @@ public record ModelRequirement(
         b.provider = provider;
         b.priority = priority;
         b.pinned = pinned;
+        b.warmup = warmup;
         b.idleTimeout = idleTimeout;
         b.options.putAll(options);
         return b;
@@ -199,20 +203,21 @@ public record ModelRequirement(
 
     /**
      * This requirement with the lifecycle hints raised to what {@code other} asks for: the larger
-     * {@code preload_workers}, {@code priority} and idle timeout, and {@code pinned} if either is.
+     * {@code preload_workers}, {@code priority} and idle timeout, and {@code pinned} and {@code warmup} if either is.
      */
     public ModelRequirement mergeLifecycle(ModelRequirement other) {
         Duration idle = idleTimeout == null ? other.idleTimeout
             : other.idleTimeout == null ? idleTimeout
             : idleTimeout.compareTo(other.idleTimeout) >= 0 ? idleTimeout : other.idleTimeout;
         if (preloadWorkers >= other.preloadWorkers && priority >= other.priority && (pinned || !other.pinned)
-            && Objects.equals(idle, idleTimeout)) {
+            && (warmup || !other.warmup) && Objects.equals(idle, idleTimeout)) {
             return this;
         }
         return toBuilder()
             .preloadWorkers(Math.max(preloadWorkers, other.preloadWorkers))
             .priority(Math.max(priority, other.priority))
             .pinned(pinned || other.pinned)
+            .warmup(warmup || other.warmup)
             .idleTimeout(idle)
             .build();
     }
@@ -238,6 +243,7 @@ public record ModelRequirement(
         private String provider;
         private int priority;
         private boolean pinned;
+        private boolean warmup;
         private Duration idleTimeout;
         private final Map<String, String> options = new TreeMap<>();
 
@@ -272,6 +278,7 @@ public record ModelRequirement(
         public Builder provider(String value) { this.provider = value; return this; }
         public Builder priority(int value) { this.priority = value; return this; }
         public Builder pinned(boolean value) { this.pinned = value; return this; }
+        public Builder warmup(boolean value) { this.warmup = value; return this; }
         public Builder idleTimeout(Duration value) { this.idleTimeout = value; return this; }
         public Builder option(String key, String value) { this.options.put(key, value); return this; }
         public Builder options(Map<String, String> values) { this.options.putAll(values); return this; }
@@ -282,7 +289,7 @@ public record ModelRequirement(
         public ModelRequirement build() {
             return new ModelRequirement(modelType, name, dimension, device, batchSize, cacheEmbeddings,
                 maxInputLength, maxOutputLength, temperature, topK, topP, streaming, numLabels, threshold,
-                preloadWorkers, source, provider, priority, pinned, idleTimeout, options);
+                preloadWorkers, source, provider, priority, pinned, warmup, idleTimeout, options);
         }
     }
 }

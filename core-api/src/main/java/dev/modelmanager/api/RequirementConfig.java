@@ -72,6 +72,8 @@ public @interface RequirementConfig {
 
     String pinned() default "";
 
+    String warmup() default "";
+
     String idle__timeout() default "";
 
     /** Provider options, {@code key=value} each. */

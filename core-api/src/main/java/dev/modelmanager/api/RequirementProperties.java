@@ -12,7 +12,8 @@ import java.util.Map;
  * the schema's field names ({@code model_type}, {@code name}, {@code dimension}, {@code device}, {@code batch_size},
  * ...), a source ({@code hub=org/name}, {@code revision}, {@code files=a,b}; or {@code path=...}; or
  * {@code jar=...}/{@code bundle=...} with {@code resources=name=resource,...}; or {@code endpoint} and
- * {@code remote_model}), {@code provider}, {@code priority}, {@code pinned}, {@code idle_timeout} (seconds), and
+ * {@code remote_model}), {@code provider}, {@code priority}, {@code pinned}, {@code warmup}, {@code idle_timeout}
+ * (seconds), and
  * {@code option.<key>} for provider options. Unknown keys are refused, naming the key. {@link #format} writes a
  * requirement back in the same form, so that {@code parse(format(r))} equals {@code r}; Config Admin files, the
  * shell, the REST API and the manager's persisted state all use it.
@@ -22,7 +23,7 @@ public final class RequirementProperties {
     public static final List<String> KNOWN = List.of("model_type", "name", "dimension", "device", "batch_size",
         "cache_embeddings", "max_input_length", "max_output_length", "temperature", "top_k", "top_p", "streaming",
         "num_labels", "threshold", "preload_workers", "hub", "revision", "files", "path", "jar", "bundle", "resources",
-        "endpoint", "remote_model", "provider", "priority", "pinned", "idle_timeout");
+        "endpoint", "remote_model", "provider", "priority", "pinned", "warmup", "idle_timeout");
 
     private RequirementProperties() {
     }
@@ -84,6 +85,7 @@ public final class RequirementProperties {
             b.priority(integer(properties, "priority"));
         }
         b.pinned(text(properties, "pinned") != null && bool(properties, "pinned"));
+        b.warmup(text(properties, "warmup") != null && bool(properties, "warmup"));
         if (integer(properties, "idle_timeout") != null) {
             b.idleTimeout(Duration.ofSeconds(integer(properties, "idle_timeout")));
         }
@@ -125,6 +127,7 @@ public final class RequirementProperties {
         put(p, "provider", config.provider());
         put(p, "priority", config.priority());
         put(p, "pinned", config.pinned());
+        put(p, "warmup", config.warmup());
         put(p, "idle_timeout", config.idle__timeout());
         for (String option : config.options()) {
             int eq = option.indexOf('=');
@@ -200,6 +203,9 @@ public final class RequirementProperties {
         }
         if (r.pinned()) {
             p.put("pinned", "true");
+        }
+        if (r.warmup()) {
+            p.put("warmup", "true");
         }
         if (r.idleTimeout() != null) {
             p.put("idle_timeout", Long.toString(r.idleTimeout().toSeconds()));

@@ -50,6 +50,7 @@ public final class ModelEntry implements Budgeted {
     private volatile long lastUsedOrder = Long.MIN_VALUE;
     private volatile EmbeddingCache cache;
     private ScheduledFuture<?> idleTimer; // guarded by the lifecycle's lock
+    private volatile long warmupMillis = -1;
 
     public ModelEntry(String id, ModelRequirement requirement, LifecycleContext ctx) {
         this.id = id;
@@ -167,6 +168,15 @@ public final class ModelEntry implements Budgeted {
     @Override
     public long lastUsedOrder() {
         return lastUsedOrder;
+    }
+
+    /** The last warm-up call's milliseconds ({@code warmup=true}), or -1. */
+    public long warmupMillis() {
+        return warmupMillis;
+    }
+
+    void warmedUp(long millis) {
+        warmupMillis = millis;
     }
 
     @Override

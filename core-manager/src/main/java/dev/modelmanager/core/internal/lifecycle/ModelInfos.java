@@ -35,9 +35,14 @@ public final class ModelInfos {
         EmbeddingCache embeddings = entry.cache();
         ModelStats stats = entry.stats();
         Map<String, String> details = pool == null ? Map.of() : details(pool);
-        if (!otherNames.isEmpty()) {
+        if (!otherNames.isEmpty() || pool != null && entry.warmupMillis() >= 0) {
             details = new TreeMap<>(details);
-            details.put("shared.with", String.join(", ", otherNames));
+            if (!otherNames.isEmpty()) {
+                details.put("shared.with", String.join(", ", otherNames));
+            }
+            if (pool != null && entry.warmupMillis() >= 0) {
+                details.put("warmup.ms", Long.toString(entry.warmupMillis()));
+            }
         }
         return new ModelInfo(name, req.modelType(), req.name(), req.source().describe(), s.status(), s.reason(),
             s.provider() == null ? null : s.provider().name(), entry.requesters(), isDefault,

@@ -127,6 +127,11 @@ final class ModelLoader {
             }
             model = provider.provider().load(new LoadRequest(entry.id(), req, device.device(), instanceId, files));
             Capabilities.checkLoaded(entry.id(), req, model);
+            long warm = Warmup.run(entry.id(), req, model);
+            if (warm >= 0) {
+                entry.warmedUp(warm);
+                LOG.info("Model {} instance {} warmed up in {} ms", entry.id(), instanceId, warm);
+            }
             reservation.correct(memoryOf(model));
             return new Instance(instanceId, model, reservation::release);
         } catch (Throwable e) {

@@ -38,6 +38,7 @@ final class RegisterHelp {
           provider           only this provider may serve it (model:providers lists them)
           priority           higher stays loaded longer when memory is short (default 0)
           pinned             true: never unloaded for idleness or memory pressure (default false)
+          warmup             true: one standard call after each instance loads, before it takes calls (default false)
           idle_timeout       seconds an unused model stays loaded (default: the manager's)
           option.<key>       an option for the provider, e.g. option.n_ctx=2048 (llama.cpp context size)""";
 
