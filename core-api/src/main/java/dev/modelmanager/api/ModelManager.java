@@ -288,6 +288,12 @@ public interface ModelManager {
     ManagerStatus status();
 
     /**
+     * Who used what: every model's calls, items, tokens, failures and cost by requester (the bundle that called,
+     * {@code direct} for callers of the manager itself), since the manager started; sorted by requester and model.
+     */
+    List<RequesterUsage> usage();
+
+    /**
      * Writes the manager's state now (registrations, default, aliases, which models are loaded, statistics) and
      * waits until it is on disk. The manager writes it after every change anyway; this is for an operator who wants
      * a durable point before a maintenance step.

@@ -24,20 +24,25 @@ import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.TransformResult;
+import dev.modelmanager.core.internal.inference.Inference;
 import dev.modelmanager.core.internal.lifecycle.Owner;
 
 /**
  * One bundle's view of the manager (the service is bundle-scoped): every reference it takes is owned by the bundle,
  * so no other bundle can release it, and all of them go when the bundle releases the service. Typed handles hold
- * their reference as the bundle's symbolic name. Everything else is the manager's.
+ * their reference as the bundle's symbolic name, and its calls are counted for the bundle
+ * ({@link ModelManager#usage()}). Everything else is the manager's.
  */
 final class BundleModelManager implements ModelManager {
     private final ModelManagerImpl manager;
     private final Owner owner;
+    /** Its calls, counted for the bundle. */
+    private final Inference calls;
 
     BundleModelManager(ModelManagerImpl manager, Owner owner) {
         this.manager = manager;
         this.owner = owner;
+        this.calls = manager.inference(owner.symbolicName());
     }
 
     Owner owner() {
@@ -81,106 +86,106 @@ final class BundleModelManager implements ModelManager {
 
     @Override
     public EmbeddingResult embed(String modelId, List<String> texts) {
-        return manager.embed(modelId, texts);
+        return calls.text().embed(modelId, texts);
     }
 
     @Override
     public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
-        return manager.embedAsync(modelId, texts);
+        return calls.text().embedAsync(modelId, texts);
     }
 
     @Override
     public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
-        return manager.embed(modelId, texts, options);
+        return calls.text().embed(modelId, texts, options);
     }
 
     @Override
     public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options) {
-        return manager.embedAsync(modelId, texts, options);
+        return calls.text().embedAsync(modelId, texts, options);
     }
 
     @Override
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
-        return manager.generate(modelId, prompt, options);
+        return calls.generation().generate(modelId, prompt, options);
     }
 
     @Override
     public CompletionStage<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
-        return manager.generateAsync(modelId, prompt, options);
+        return calls.generation().generateAsync(modelId, prompt, options);
     }
 
     @Override
     public Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
-        return manager.stream(modelId, prompt, options);
+        return calls.generation().stream(modelId, prompt, options);
     }
 
     @Override
     public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
-        return manager.chat(modelId, messages, options);
+        return calls.generation().chat(modelId, messages, options);
     }
 
     @Override
     public CompletionStage<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
                                                        GenerationOptions options) {
-        return manager.chatAsync(modelId, messages, options);
+        return calls.generation().chatAsync(modelId, messages, options);
     }
 
     @Override
     public Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages,
                                                       GenerationOptions options) {
-        return manager.streamChat(modelId, messages, options);
+        return calls.generation().streamChat(modelId, messages, options);
     }
 
     @Override
     public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
-        return manager.transform(modelId, inputs, options);
+        return calls.text().transform(modelId, inputs, options);
     }
 
     @Override
     public CompletionStage<TransformResult> transformAsync(String modelId, List<String> inputs,
                                                            GenerationOptions options) {
-        return manager.transformAsync(modelId, inputs, options);
+        return calls.text().transformAsync(modelId, inputs, options);
     }
 
     @Override
     public ClassificationResult classify(String modelId, List<String> texts) {
-        return manager.classify(modelId, texts);
+        return calls.text().classify(modelId, texts);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
-        return manager.classifyAsync(modelId, texts);
+        return calls.text().classifyAsync(modelId, texts);
     }
 
     @Override
     public ClassificationResult classifyPairs(String modelId, List<TextPair> pairs) {
-        return manager.classifyPairs(modelId, pairs);
+        return calls.ranking().classifyPairs(modelId, pairs);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs) {
-        return manager.classifyPairsAsync(modelId, pairs);
+        return calls.ranking().classifyPairsAsync(modelId, pairs);
     }
 
     @Override
     public RerankResult rerank(String modelId, String query, List<String> documents) {
-        return manager.rerank(modelId, query, documents);
+        return calls.ranking().rerank(modelId, query, documents);
     }
 
     @Override
     public CompletionStage<RerankResult> rerankAsync(String modelId, String query, List<String> documents) {
-        return manager.rerankAsync(modelId, query, documents);
+        return calls.ranking().rerankAsync(modelId, query, documents);
     }
 
     @Override
     public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels) {
-        return manager.classifyZeroShot(modelId, texts, candidateLabels);
+        return calls.ranking().classifyZeroShot(modelId, texts, candidateLabels);
     }
 
     @Override
     public CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
                                                                        List<String> candidateLabels) {
-        return manager.classifyZeroShotAsync(modelId, texts, candidateLabels);
+        return calls.ranking().classifyZeroShotAsync(modelId, texts, candidateLabels);
     }
 
     @Override
@@ -231,6 +236,11 @@ final class BundleModelManager implements ModelManager {
     @Override
     public ProfileResult profile(String modelId, int requests) {
         return manager.profile(modelId, requests);
+    }
+
+    @Override
+    public List<dev.modelmanager.api.RequesterUsage> usage() {
+        return manager.usage();
     }
 
     @Override

@@ -37,6 +37,7 @@ import dev.modelmanager.api.ModelRef;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.RequesterUsage;
 import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.api.StateSave;
 import dev.modelmanager.api.TransformResult;
@@ -46,6 +47,7 @@ import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.device.DeviceRegistry;
 import dev.modelmanager.core.internal.exec.DaemonThreads;
 import dev.modelmanager.core.internal.inference.GenerationInference;
+import dev.modelmanager.core.internal.inference.Inference;
 import dev.modelmanager.core.internal.inference.Profiler;
 import dev.modelmanager.core.internal.inference.RankingInference;
 import dev.modelmanager.core.internal.inference.TextInference;
@@ -83,9 +85,14 @@ public final class ModelManagerImpl implements ModelManager {
     private final ProviderRegistry providers;
     private final ModelRegistry registry;
     private final LifecycleContext ctx;
+    /** Calls made on the manager itself (outside a bundle's service), counted for {@code direct}. */
+    private final Inference direct;
     private final TextInference text;
     private final RankingInference ranking;
     private final GenerationInference generation;
+    private final UsageReport usage;
+    private final java.util.concurrent.ConcurrentMap<String, Inference> byRequester =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final Optional<StatePersistence> persistence;
     private final Registrations registrations;
     private final Routing routing;
@@ -125,9 +132,11 @@ public final class ModelManagerImpl implements ModelManager {
                     saveInBackground();
                 }
             });
-        this.text = new TextInference(() -> this.settings, registry::bind);
-        this.ranking = new RankingInference(() -> this.settings, registry::bind, text);
-        this.generation = new GenerationInference(() -> this.settings, registry::bind);
+        this.usage = new UsageReport(registry, () -> catalog);
+        this.direct = Inference.of(() -> this.settings, registry::bind, RequesterUsage.DIRECT);
+        this.text = direct.text();
+        this.ranking = direct.ranking();
+        this.generation = direct.generation();
         this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
             : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
         this.registrations = new Registrations(registry, ctx, new CatalogCheck(() -> catalog), persistence);
@@ -146,6 +155,7 @@ public final class ModelManagerImpl implements ModelManager {
     private void entryRemoved(ModelEntry entry) {
         registry.removed(entry);
         ctx.retainedStats().put(entry.id(), entry.stats());
+        usage.removed(entry);
         saveInBackground();
     }
 
@@ -485,6 +495,16 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public Map<String, String> aliases() {
         return java.util.Collections.unmodifiableSortedMap(registry.aliases());
+    }
+
+    @Override
+    public List<RequesterUsage> usage() {
+        return usage.list();
+    }
+
+    /** The calls of one requester (a bundle's view of the manager), counted for it. */
+    Inference inference(String requester) {
+        return byRequester.computeIfAbsent(requester, r -> Inference.of(() -> this.settings, registry::bind, r));
     }
 
     @Override

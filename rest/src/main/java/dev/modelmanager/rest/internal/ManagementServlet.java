@@ -37,6 +37,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * DELETE /api/v1/aliases/{name}           remove an alias
  * POST   /api/v1/models/{id}/profile      {"requests"?: 10}: run standard calls, report latency and throughput
  * GET    /api/v1/statistics               totals by provider, model type and status, and per model
+ * GET    /api/v1/usage                    calls, items, tokens, failures and cost by requester (bundle) and model
  * GET    /api/v1/status                   the manager's status
  * </pre>
  */
@@ -44,7 +45,7 @@ final class ManagementServlet extends JsonServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient Routes routes = new Routes("/api/v1/models, /api/v1/aliases, /api/v1/catalog, "
-        + "/api/v1/providers, /api/v1/devices, /api/v1/statistics, /api/v1/status");
+        + "/api/v1/providers, /api/v1/devices, /api/v1/statistics, /api/v1/usage, /api/v1/status");
 
     ManagementServlet(ModelManager manager, Supplier<RestSettings> settings) {
         this(manager, settings, () -> null);

@@ -40,7 +40,37 @@ final class MetricsServlet extends JsonServlet {
         response.setStatus(200);
         response.setContentType("text/plain; version=0.0.4");
         response.setCharacterEncoding("UTF-8");
-        write(manager.status(), http, response.getWriter());
+        PrintWriter out = response.getWriter();
+        write(manager.status(), http, out);
+        usage(manager.usage(), out);
+        out.flush();
+    }
+
+    /**
+     * Calls by requester and model (the requesters are bundles; at most 32 per model, the rest as {@code other}, so
+     * the label stays bounded).
+     */
+    static void usage(List<dev.modelmanager.api.RequesterUsage> usage, PrintWriter out) {
+        header(out, "modelmanager_requester_calls_total", "counter", "Calls by requester (bundle) and model.");
+        usage.forEach(u -> out.println("modelmanager_requester_calls_total{" + labels(u) + "} " + u.calls()));
+        header(out, "modelmanager_requester_failures_total", "counter", "Failed calls by requester and model.");
+        usage.forEach(u -> out.println("modelmanager_requester_failures_total{" + labels(u) + "} " + u.failures()));
+        header(out, "modelmanager_requester_items_total", "counter", "Items by requester and model.");
+        usage.forEach(u -> out.println("modelmanager_requester_items_total{" + labels(u) + "} " + u.items()));
+        header(out, "modelmanager_requester_tokens_total", "counter", "Tokens by requester, model and kind.");
+        usage.forEach(u -> {
+            out.println("modelmanager_requester_tokens_total{" + labels(u) + ",kind=\"prompt\"} " + u.promptTokens());
+            out.println("modelmanager_requester_tokens_total{" + labels(u) + ",kind=\"generated\"} "
+                + u.generatedTokens());
+        });
+        header(out, "modelmanager_requester_cost_total", "counter",
+            "Cost at the catalog's token prices, by requester and model (models the catalog prices).");
+        usage.stream().filter(u -> u.cost() != null)
+            .forEach(u -> out.println("modelmanager_requester_cost_total{" + labels(u) + "} " + number(u.cost())));
+    }
+
+    private static String labels(dev.modelmanager.api.RequesterUsage u) {
+        return "requester=\"" + escape(u.requester()) + "\",model=\"" + escape(u.modelId()) + "\"";
     }
 
     static void write(ManagerStatus status, HttpCounters http, PrintWriter out) {

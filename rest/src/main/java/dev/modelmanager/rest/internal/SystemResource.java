@@ -32,6 +32,18 @@ final class SystemResource {
             .add("GET", "statistics", x -> x.write(200, Statistics.of(manager.status(), catalog.get())))
             .add("GET", "status", this::status)
             .add("GET", "providers/{name}/models", this::providerModels)
+            .add("GET", "usage", x -> x.write(200, Map.of("usage", manager.usage().stream().map(u -> {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("requester", u.requester());
+                v.put("model", u.modelId());
+                v.put("calls", u.calls());
+                v.put("failures", u.failures());
+                v.put("items", u.items());
+                v.put("prompt_tokens", u.promptTokens());
+                v.put("generated_tokens", u.generatedTokens());
+                v.put("cost", u.cost());
+                return v;
+            }).toList())))
             .add("POST", "models/save-state", x -> {
                 dev.modelmanager.api.StateSave saved = manager.saveState();
                 Map<String, Object> v = new LinkedHashMap<>();

@@ -113,6 +113,25 @@ class OperatorEndpointsTest {
         }
     }
 
+    @Test
+    void usageByRequesterIsServedAndExportedWithABoundedLabel() throws Exception {
+        try (RestServer rest = new RestServer()) {
+            rest.call("POST", "/api/v1/models", """
+                {"id": "docs", "requirement": {"model_type": "embedding", "name": "sentence-transformers/all-MiniLM-L6-v2",
+                 "dimension": 384}}""");
+            assertThat(rest.call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": [\"a\", \"b\"]}")
+                .statusCode()).isEqualTo(200);
+            JsonNode usage = RestServer.json(rest.call("GET", "/api/v1/usage", null)).get("usage");
+            assertThat(usage).hasSize(1);
+            assertThat(usage.get(0).get("requester").asText()).as("the test server holds the manager itself")
+                .isEqualTo("direct");
+            assertThat(usage.get(0).get("items").asLong()).isEqualTo(2);
+            String metrics = rest.call("GET", "/metrics", null).body();
+            assertThat(metrics).contains("modelmanager_requester_calls_total{requester=\"direct\",model=\"docs\"} 1")
+                .contains("modelmanager_requester_items_total{requester=\"direct\",model=\"docs\"} 2");
+        }
+    }
+
     private static CatalogEntry entry(String name) {
         return new CatalogEntry(name, "vllm", ModelType.TEXT_GENERATION, "served by endpoint vllm", null, null, null,
             null, Set.of("chat_completion"), null, null, false, Map.of("endpoint", "vllm"), "endpoint:vllm");

@@ -18,14 +18,14 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 /**
  * Counts each call once in its model's statistics, whatever batches it was split into or shared: its items (texts
  * embedded, classified or transformed; one generation) and tokens, read from its result. A caller that sees the
- * result also sees it counted.
+ * result also sees it counted, in total and for its requester (the bundle whose manager service it came through).
  */
 final class Accounting {
     private Accounting() {
     }
 
     /** Runs a blocking call that started at {@code start} and counts it, whether it answers or throws. */
-    static <R> R counted(ModelEntry entry, long start, Supplier<R> call) {
+    static <R> R counted(ModelEntry entry, String requester, long start, Supplier<R> call) {
         R result = null;
         ModelException failure = null;
         try {
@@ -35,20 +35,22 @@ final class Accounting {
             failure = e;
             throw e;
         } finally {
-            record(entry, start, result, failure);
+            record(entry, requester, start, result, failure);
         }
     }
 
     /** Counts a blocking call that started at {@code start}: its result, or ({@code null}) its failure. */
-    static void record(ModelEntry entry, long start, Object result, ModelException failure) {
-        record(entry, start, result, result == null, failure != null && failure.code() == ErrorCode.CANCELLED);
+    static void record(ModelEntry entry, String requester, long start, Object result, ModelException failure) {
+        record(entry, requester, start, result, result == null,
+            failure != null && failure.code() == ErrorCode.CANCELLED);
     }
 
     /**
      * Counts a call; {@code cancelled}: its caller cancelled it (a generation that ended {@code CANCELLED} counts
      * as cancelled too).
      */
-    static void record(ModelEntry entry, long start, Object result, boolean failed, boolean cancelled) {
+    static void record(ModelEntry entry, String requester, long start, Object result, boolean failed,
+                       boolean cancelled) {
         long items = 0;
         TokenUsage usage = null;
         FinishReason finish = null;
@@ -69,13 +71,13 @@ final class Accounting {
             usage = c.usage();
             finish = c.finishReason();
         }
-        entry.recordCall(failed, cancelled || finish == FinishReason.CANCELLED, System.nanoTime() - start, items,
+        entry.recordCall(requester, failed, cancelled || finish == FinishReason.CANCELLED, System.nanoTime() - start, items,
             usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens());
     }
 
     /** The accounting of an asynchronous call, run before its future completes. */
-    static <R> BiConsumer<R, ModelException> of(ModelEntry entry, long start) {
-        return (value, failure) -> record(entry, start, value, failure != null,
+    static <R> BiConsumer<R, ModelException> of(ModelEntry entry, String requester, long start) {
+        return (value, failure) -> record(entry, requester, start, value, failure != null,
             failure != null && failure.code() == ErrorCode.CANCELLED);
     }
 }

@@ -29,10 +29,14 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 public final class GenerationInference {
     private final CallRunner calls;
     private final Function<String, Binding> resolver;
+    private final String requester;
 
-    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver) {
+    /** @param requester whom its calls are counted for ({@code RequesterUsage.requester}) */
+    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
+                               String requester) {
         this.calls = new CallRunner(settings);
         this.resolver = resolver;
+        this.requester = requester;
     }
 
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
@@ -47,7 +51,7 @@ public final class GenerationInference {
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.GENERATE, generateBody(binding, prompt, options),
-                Accounting.of(entry, start));
+                Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -67,7 +71,7 @@ public final class GenerationInference {
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.CHAT, chatBody(binding, List.copyOf(messages), options),
-                Accounting.of(entry, start));
+                Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -82,7 +86,7 @@ public final class GenerationInference {
                 ModelEntry entry = binding.entry();
                 GenerationOptions effective = effective(options, binding.requirement());
                 return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) ->
-                    model.generate(prompt, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
+                    model.generate(prompt, effective, streaming(sink, abandoned)), Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -100,7 +104,7 @@ public final class GenerationInference {
                 GenerationOptions effective = effective(options, binding.requirement());
                 List<ChatMessage> copy = List.copyOf(messages);
                 return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) ->
-                    model.chat(copy, effective, streaming(sink, abandoned)), Accounting.of(entry, start));
+                    model.chat(copy, effective, streaming(sink, abandoned)), Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -116,7 +120,7 @@ public final class GenerationInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        return Accounting.counted(entry, start, () -> call.apply(binding));
+        return Accounting.counted(entry, requester, start, () -> call.apply(binding));
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.GenerationModel, GenerationResult> generateBody(

@@ -33,12 +33,15 @@ public final class RankingInference {
     private final CallRunner calls;
     private final Function<String, Binding> resolver;
     private final TextInference text;
+    private final String requester;
 
+    /** @param requester whom its calls are counted for; {@code text} counts for the same one */
     public RankingInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
-                            TextInference text) {
+                            TextInference text, String requester) {
         this.calls = new CallRunner(settings);
         this.resolver = resolver;
         this.text = text;
+        this.requester = requester;
     }
 
     // ------------------------------------------------------------------ pairs
@@ -48,7 +51,7 @@ public final class RankingInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        return Accounting.counted(entry, start, () -> TextInference.classification(binding,
+        return Accounting.counted(entry, requester, start, () -> TextInference.classification(binding,
             calls.call(entry, Operation.CLASSIFY, pairsBody(entry, List.copyOf(pairs))), start));
     }
 
@@ -59,7 +62,7 @@ public final class RankingInference {
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.CLASSIFY, pairsBody(entry, List.copyOf(pairs)),
-                Accounting.of(entry, start)).thenApply(values -> TextInference.classification(binding, values, start));
+                Accounting.of(entry, requester, start)).thenApply(values -> TextInference.classification(binding, values, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -103,7 +106,7 @@ public final class RankingInference {
                 EmbeddingOptions.DEFAULTS).vectors(), start);
         }
         checkCrossEncoder(entry);
-        return Accounting.counted(entry, start, () -> byRelevance(entry.id(), documents,
+        return Accounting.counted(entry, requester, start, () -> byRelevance(entry.id(), documents,
             calls.call(entry, Operation.CLASSIFY, pairsBody(entry, pairsOf(query, documents))), start));
     }
 
@@ -119,7 +122,7 @@ public final class RankingInference {
             }
             checkCrossEncoder(entry);
             return calls.submit(entry, Operation.CLASSIFY, pairsBody(entry, pairsOf(query, documents)),
-                Accounting.of(entry, start)).thenApply(values -> byRelevance(entry.id(), documents, values, start));
+                Accounting.of(entry, requester, start)).thenApply(values -> byRelevance(entry.id(), documents, values, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -186,7 +189,7 @@ public final class RankingInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        return Accounting.counted(entry, start,
+        return Accounting.counted(entry, requester, start,
             () -> calls.call(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels))));
     }
 
@@ -198,7 +201,7 @@ public final class RankingInference {
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.EMBED, zeroShot(entry, List.copyOf(texts), List.copyOf(labels)),
-                Accounting.of(entry, start));
+                Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }

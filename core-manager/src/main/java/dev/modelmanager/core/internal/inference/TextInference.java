@@ -42,10 +42,14 @@ public final class TextInference {
 
     private final CallRunner calls;
     private final Function<String, Binding> resolver;
+    private final String requester;
 
-    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver) {
+    /** @param requester whom its calls are counted for ({@code RequesterUsage.requester}) */
+    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
+                         String requester) {
         this.calls = new CallRunner(settings);
         this.resolver = resolver;
+        this.requester = requester;
     }
 
     // ------------------------------------------------------------------ embedding
@@ -64,7 +68,7 @@ public final class TextInference {
         ModelEntry entry = binding.entry();
         String prompt = prompt(options);
         long start = System.nanoTime();
-        return Accounting.counted(entry, start, () -> {
+        return Accounting.counted(entry, requester, start, () -> {
             CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
             return lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
                 : lookup.result(entry.id(), run(entry, Operation.EMBED, embedder(prompt), lookup.missing()), start);
@@ -88,7 +92,7 @@ public final class TextInference {
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
-        BiConsumer<EmbeddingResult, ModelException> accounting = Accounting.of(entry, start);
+        BiConsumer<EmbeddingResult, ModelException> accounting = Accounting.of(entry, requester, start);
         if (lookup.missing().isEmpty()) {
             EmbeddingResult all = lookup.result(entry.id(), List.of(), start);
             accounting.accept(all, null);
@@ -123,7 +127,7 @@ public final class TextInference {
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
         Distinct distinct = Distinct.of(texts);
-        return Accounting.counted(entry, start, () -> classification(binding,
+        return Accounting.counted(entry, requester, start, () -> classification(binding,
             distinct.expand(run(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts())), start));
     }
 
@@ -139,7 +143,7 @@ public final class TextInference {
         ModelEntry entry = binding.entry();
         Distinct distinct = Distinct.of(texts);
         return runAsync(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts(),
-            values -> classification(binding, distinct.expand(values), start), Accounting.of(entry, start));
+            values -> classification(binding, distinct.expand(values), start), Accounting.of(entry, requester, start));
     }
 
     /** The labels of each text, best first, without those below this id's threshold. */
@@ -166,7 +170,7 @@ public final class TextInference {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         long start = System.nanoTime();
-        return Accounting.counted(entry, start,
+        return Accounting.counted(entry, requester, start,
             () -> calls.call(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options)));
     }
 
@@ -178,7 +182,7 @@ public final class TextInference {
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
             return calls.submit(entry, Operation.TRANSFORM, transformBody(binding, List.copyOf(inputs), options),
-                Accounting.of(entry, start));
+                Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }

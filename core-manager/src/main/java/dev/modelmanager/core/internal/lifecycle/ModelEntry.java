@@ -51,6 +51,7 @@ public final class ModelEntry implements Budgeted {
     private volatile EmbeddingCache cache;
     private ScheduledFuture<?> idleTimer; // guarded by the lifecycle's lock
     private volatile long warmupMillis = -1;
+    private final RequesterCounters usage = new RequesterCounters();
 
     public ModelEntry(String id, ModelRequirement requirement, LifecycleContext ctx) {
         this.id = id;
@@ -188,15 +189,21 @@ public final class ModelEntry implements Budgeted {
      * Counts one call (items: texts embedded, classified or transformed, or 1 for a generation); a call its caller
      * cancelled is neither a success nor a failure.
      */
-    public void recordCall(boolean failed, boolean cancelled, long nanos, long items, long promptTokens,
-                           long generatedTokens) {
+    public void recordCall(String requester, boolean failed, boolean cancelled, long nanos, long items,
+                           long promptTokens, long generatedTokens) {
         stats.record(failed, cancelled, nanos, items, promptTokens, generatedTokens);
+        usage.record(requester, failed && !cancelled, items, promptTokens, generatedTokens);
         lastUsedMillis = System.currentTimeMillis();
         lastUsedOrder = System.nanoTime();
     }
 
     public ModelStats stats() {
         return stats.snapshot();
+    }
+
+    /** This model's calls by requester. */
+    public Map<String, RequesterCounters.Counts> usage() {
+        return usage.snapshot();
     }
 
     /** This model's embedding cache, or {@code null} when it caches nothing (created on first use). */

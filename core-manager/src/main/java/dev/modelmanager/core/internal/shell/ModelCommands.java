@@ -196,7 +196,7 @@ public final class ModelCommands {
         return table;
     }
 
-    @Descriptor("Statistics per model: calls, success rate, latency percentiles, items, tokens")
+    @Descriptor("Statistics per model (calls, success rate, latency percentiles, items, tokens), then by requester")
     public String stats() {
         TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS");
         for (ModelInfo m : manager.list()) {
@@ -205,7 +205,16 @@ public final class ModelCommands {
                 ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
                 s.items(), s.promptTokens() + "+" + s.generatedTokens());
         }
-        return table.isEmpty() ? "No models registered.\n" : table.toString();
+        if (table.isEmpty()) {
+            return "No models registered.\n";
+        }
+        TextTable usage = new TextTable("REQUESTER", "MODEL", "CALLS", "FAILED", "ITEMS", "TOKENS", "COST");
+        for (dev.modelmanager.api.RequesterUsage u : manager.usage()) {
+            usage.row(u.requester(), u.modelId(), u.calls(), u.failures(), u.items(),
+                u.promptTokens() + "+" + u.generatedTokens(),
+                u.cost() == null ? "-" : String.format(java.util.Locale.ROOT, "%.6f", u.cost()));
+        }
+        return table + (usage.isEmpty() ? "" : "\nBy requester:\n" + usage);
     }
 
     private static String ms(double seconds) {
