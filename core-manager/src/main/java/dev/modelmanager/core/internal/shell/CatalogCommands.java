@@ -32,8 +32,19 @@ public final class CatalogCommands {
         this.catalog = catalog;
     }
 
-    /** Gogo calls this when no method of the command takes the arguments given: the command's usage. */
+    /**
+     * Gogo calls this when no method of the command takes the arguments given: the command's usage. It also calls it
+     * for {@code query} and {@code compare} with any words: their {@code String...} takes them as well as this
+     * method's, at the same score, and Gogo then takes whichever {@code Class.getMethods()} lists first, an order the
+     * JVM leaves open (it changed with the bundles installed beside). So those words reach them from here too.
+     */
     public Object _main(String function, String... arguments) {
+        if (arguments.length > 0 && function.equalsIgnoreCase("query")) {
+            return query(arguments);
+        }
+        if (arguments.length > 0 && function.equalsIgnoreCase("compare")) {
+            return compare(arguments);
+        }
         throw CommandUsage.error(CatalogCommands.class, SCOPE, function);
     }
 
