@@ -1,0 +1,95 @@
+package dev.modelmanager.langchain4j;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.request.EmbeddingInput;
+import dev.langchain4j.model.embedding.request.EmbeddingRequest;
+import dev.langchain4j.model.embedding.response.EmbeddingResponse;
+import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
+import dev.modelmanager.api.EmbeddingModelRef;
+import dev.modelmanager.api.EmbeddingResult;
+
+/**
+ * A managed embedding model as a LangChain4j {@link EmbeddingModel}. An {@code embedAll} of any number of segments
+ * is one call of the manager, which batches, caches and schedules it as it does every other; failures are the
+ * manager's {@link dev.modelmanager.api.ModelException}s, unchanged. Per-call parameters (dimensions, input type)
+ * and non-text inputs are refused by LangChain4j with an {@code UnsupportedFeatureException}. The manager reports
+ * no token counts for embeddings, so responses carry none. Thread-safe.
+ */
+public final class ManagedEmbeddingModel implements EmbeddingModel, AutoCloseable {
+    private final EmbeddingModelRef handle;
+    private final boolean owned;
+    private volatile int dimension = -1;
+    private volatile String modelName;
+
+    ManagedEmbeddingModel(EmbeddingModelRef handle, boolean owned) {
+        this.handle = handle;
+        this.owned = owned;
+    }
+
+    /** The handle the calls go through. */
+    public EmbeddingModelRef handle() {
+        return handle;
+    }
+
+    @Override
+    public EmbeddingResponse doEmbed(EmbeddingRequest request) {
+        return response(handle.embed(texts(request)));
+    }
+
+    @Override
+    public CompletableFuture<EmbeddingResponse> doEmbedAsync(EmbeddingRequest request) {
+        return handle.embedAsync(texts(request)).thenApply(this::response).toCompletableFuture();
+    }
+
+    private static List<String> texts(EmbeddingRequest request) {
+        return request.inputs().stream().map(EmbeddingInput::text).toList();
+    }
+
+    private EmbeddingResponse response(EmbeddingResult result) {
+        List<Embedding> embeddings = result.vectors().stream().map(Embedding::from).toList();
+        if (!embeddings.isEmpty()) {
+            dimension = embeddings.get(0).dimension();
+        }
+        return EmbeddingResponse.builder().embeddings(embeddings)
+            .metadata(EmbeddingResponseMetadata.builder().modelName(modelName()).build()).build();
+    }
+
+    /** The vectors' dimension: from the last call, or from embedding one word once. */
+    @Override
+    public int dimension() {
+        int known = dimension;
+        if (known < 0) {
+            known = handle.embed("dimension").length;
+            dimension = known;
+        }
+        return known;
+    }
+
+    /** The model's name (its requirement's {@code name}, e.g. a Hub repository). */
+    @Override
+    public String modelName() {
+        String name = modelName;
+        if (name == null) {
+            name = handle.info().name();
+            modelName = name;
+        }
+        return name;
+    }
+
+    /** Releases the reference this adapter holds, if it holds one (see {@link ManagedModels}). */
+    @Override
+    public void close() {
+        if (owned) {
+            handle.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ManagedEmbeddingModel[" + handle.modelId() + "]";
+    }
+}
