@@ -265,6 +265,22 @@ public interface ModelManager {
     java.util.Map<String, String> aliases();
 
     /**
+     * Points an alias at the first of {@code policy}'s candidates that loads (as {@link #switchAlias}, waiting at
+     * most {@code timeout} for each), and from then on moves it between them by the policy: away from a target that
+     * fails or whose success rate falls below the threshold, and back when an earlier one recovers. A later
+     * {@code autoSwitch} replaces the policy; {@link #removeAlias} removes both; a manual {@link #switchAlias} keeps
+     * the policy, which may move the alias again.
+     *
+     * @return the target, loaded
+     * @throws ModelException {@link ErrorCode#NOT_REGISTERED} naming a candidate that is not registered,
+     *                        {@link ErrorCode#INVALID_INPUT}, or the last candidate's load failure when none loads
+     */
+    ModelInfo autoSwitch(String alias, AliasPolicy policy, Duration timeout);
+
+    /** The aliases that move on their own, with their policies, sorted by alias. */
+    java.util.Map<String, AliasPolicy> aliasPolicies();
+
+    /**
      * Runs {@code requests} standard calls on a model (a sentence to embed or classify, a short prompt to
      * complete or transform) one after another and reports what they took. Profiling calls count in the model's
      * statistics like any other.

@@ -31,7 +31,10 @@ public final class ModelEvents {
      * {@link #ITEMS_PER_SECOND}, {@link #TOKENS_PER_SECOND}, {@link #MEMORY_BYTES}, {@link #DURATION_MS}.
      */
     public static final String PROFILING_COMPLETED = TOPIC_PREFIX + "PROFILING_COMPLETED";
-    /** An alias now points at another model ({@link #ALIAS}, {@link #MODEL_ID}, {@link #PREVIOUS}). */
+    /**
+     * An alias now points at another model ({@link #ALIAS}, {@link #MODEL_ID}, {@link #PREVIOUS}; {@link #REASON}
+     * when its policy moved it on its own).
+     */
     public static final String ALIAS_CHANGED = TOPIC_PREFIX + "ALIAS_CHANGED";
     /** The alias concerned (String). */
     public static final String ALIAS = "alias";

@@ -239,6 +239,16 @@ final class BundleModelManager implements ModelManager {
     }
 
     @Override
+    public ModelInfo autoSwitch(String alias, dev.modelmanager.api.AliasPolicy policy, java.time.Duration timeout) {
+        return manager.autoSwitch(alias, policy, timeout);
+    }
+
+    @Override
+    public java.util.Map<String, dev.modelmanager.api.AliasPolicy> aliasPolicies() {
+        return manager.aliasPolicies();
+    }
+
+    @Override
     public List<dev.modelmanager.api.RequesterUsage> usage() {
         return manager.usage();
     }

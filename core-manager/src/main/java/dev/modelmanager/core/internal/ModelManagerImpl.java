@@ -91,6 +91,7 @@ public final class ModelManagerImpl implements ModelManager {
     private final RankingInference ranking;
     private final GenerationInference generation;
     private final UsageReport usage;
+    private final AliasWatch aliasWatch;
     private final java.util.concurrent.ConcurrentMap<String, Inference> byRequester =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final Optional<StatePersistence> persistence;
@@ -143,6 +144,8 @@ public final class ModelManagerImpl implements ModelManager {
         this.report = new StatusReport(registry, ctx);
         this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
         this.handles = new HandleRefs(registrations);
+        this.aliasWatch = new AliasWatch(registry, (alias, id, reason) -> routing.switchAlias(alias, id,
+            this.settings.loadTimeout(), reason), timer, lifecycle);
         persistence.ifPresent(this::restore);
         LOG.info("Model manager started ({})", settings);
         Map<String, Object> started = new java.util.HashMap<>();
@@ -201,6 +204,7 @@ public final class ModelManagerImpl implements ModelManager {
 
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
     public void close() {
+        aliasWatch.close();
         // Saved before the models unload, so that a restart loads again what was loaded.
         persistence.ifPresent(StatePersistence::close);
         Duration drain = settings.providerDrainTimeout();
@@ -495,6 +499,18 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public Map<String, String> aliases() {
         return java.util.Collections.unmodifiableSortedMap(registry.aliases());
+    }
+
+    @Override
+    public ModelInfo autoSwitch(String alias, dev.modelmanager.api.AliasPolicy policy, Duration timeout) {
+        ModelInfo target = routing.autoSwitch(alias, policy, timeout);
+        aliasWatch.tick(); // the window starts now: the candidates' counters as they are
+        return target;
+    }
+
+    @Override
+    public Map<String, dev.modelmanager.api.AliasPolicy> aliasPolicies() {
+        return java.util.Collections.unmodifiableSortedMap(registry.policies());
     }
 
     @Override

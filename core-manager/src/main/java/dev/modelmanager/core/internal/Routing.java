@@ -125,6 +125,11 @@ final class Routing {
     }
 
     ModelInfo switchAlias(String alias, String modelId, Duration timeout) {
+        return switchAlias(alias, modelId, timeout, null);
+    }
+
+    /** {@code reason}: why a policy moves the alias (for its event), or null for an operator's switch. */
+    ModelInfo switchAlias(String alias, String modelId, Duration timeout, String reason) {
         ModelIds.check("alias", alias);
         if (ModelManager.DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
             throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
@@ -146,7 +151,7 @@ final class Routing {
                 }
                 throw e;
             }
-            String previous = registry.alias(alias, modelId);
+            String previous = registry.alias(alias, modelId, reason);
             if (previous != null && !previous.equals(modelId)) {
                 try {
                     registrations.release(previous, holder, null);
@@ -157,6 +162,34 @@ final class Routing {
             persistence.ifPresent(StatePersistence::saveDurably);
             return loaded;
         }
+    }
+
+    /** Points the alias at the first candidate that loads, then lets the policy move it. */
+    ModelInfo autoSwitch(String alias, dev.modelmanager.api.AliasPolicy policy, Duration timeout) {
+        for (String candidate : policy.candidates()) {
+            if (!registry.contains(candidate)) {
+                throw new ModelException(ErrorCode.NOT_REGISTERED, candidate, "candidates: " + candidate
+                    + " is not a registered model id (register the candidates first)");
+            }
+        }
+        ModelException last = null;
+        for (String candidate : policy.candidates()) {
+            try {
+                ModelInfo target = switchAlias(alias, candidate, timeout,
+                    last == null ? "auto-switch: first candidate" : "auto-switch: " + last.getMessage());
+                registry.policy(alias, policy);
+                persistence.ifPresent(StatePersistence::saveDurably);
+                LOG.info("Alias {} moves on its own among {} (threshold {}, window {} s)", alias,
+                    policy.candidates(), policy.threshold(), policy.window().toSeconds());
+                return target;
+            } catch (ModelException e) {
+                if (e.code() == ErrorCode.INVALID_INPUT) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 
     boolean removeAlias(String alias) {

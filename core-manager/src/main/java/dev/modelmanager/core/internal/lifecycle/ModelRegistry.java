@@ -41,6 +41,7 @@ public final class ModelRegistry {
     private final ConcurrentHashMap<Identity, ModelEntry> identities = new ConcurrentHashMap<>();
     private final AtomicReference<String> defaultId = new AtomicReference<>();
     private final ConcurrentHashMap<String, String> aliases = new ConcurrentHashMap<>();
+    private final Map<String, dev.modelmanager.api.AliasPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
     private final EventPublisher events;
     private volatile NameListener listener;
 
@@ -274,14 +275,23 @@ public final class ModelRegistry {
 
     /** Points {@code alias} at {@code modelId}; returns the previous target, or {@code null}. */
     public String alias(String alias, String modelId) {
+        return alias(alias, modelId, null);
+    }
+
+    /** The same, saying why in the event ({@code reason}: what made a policy move it, or null). */
+    public String alias(String alias, String modelId, String reason) {
         String previous = aliases.put(alias, modelId);
         if (!modelId.equals(previous)) {
-            LOG.info("Alias {} now points at {} (was {})", alias, modelId, previous);
+            LOG.info("Alias {} now points at {} (was {}){}", alias, modelId, previous,
+                reason == null ? "" : ": " + reason);
             Map<String, Object> props = new java.util.HashMap<>();
             props.put(ModelEvents.ALIAS, alias);
             props.put(ModelEvents.MODEL_ID, modelId);
             if (previous != null) {
                 props.put(ModelEvents.PREVIOUS, previous);
+            }
+            if (reason != null) {
+                props.put(ModelEvents.REASON, reason);
             }
             events.post(ModelEvents.ALIAS_CHANGED, props);
         }
@@ -289,7 +299,17 @@ public final class ModelRegistry {
     }
 
     public String unalias(String alias) {
+        policies.remove(alias);
         return aliases.remove(alias);
+    }
+
+    /** The alias moves on its own by this policy from now on. */
+    public void policy(String alias, dev.modelmanager.api.AliasPolicy policy) {
+        policies.put(alias, policy);
+    }
+
+    public SortedMap<String, dev.modelmanager.api.AliasPolicy> policies() {
+        return new TreeMap<>(policies);
     }
 
     public SortedMap<String, String> aliases() {

@@ -67,6 +67,7 @@ public final class StatePersistence implements AutoCloseable {
     private volatile int lastModels;
     private volatile Instant lastWritten;
     private Map<String, String> savedAliases = Map.of();
+    private Map<String, Map<String, String>> savedPolicies = Map.of();
 
     public StatePersistence(StateStore store, ModelRegistry registry, LifecycleContext ctx) {
         this.store = store;
@@ -106,6 +107,7 @@ public final class StatePersistence implements AutoCloseable {
         }
         pendingDefault = state.defaultModel();
         savedAliases = state.aliases();
+        savedPolicies = state.aliasPolicies();
         return registrations;
     }
 
@@ -122,9 +124,19 @@ public final class StatePersistence implements AutoCloseable {
                 LOG.warn("Alias {} is not restored: its target {} is not registered", alias, target);
             }
         });
+        savedPolicies.forEach((alias, properties) -> {
+            if (registry.aliases().containsKey(alias)) {
+                try {
+                    registry.policy(alias, dev.modelmanager.api.AliasPolicy.parse(properties));
+                } catch (RuntimeException e) {
+                    LOG.warn("The auto-switch policy of alias {} is not restored: {}", alias, e.getMessage());
+                }
+            }
+        });
         LOG.info("Restored {} registration(s) and {} alias(es) from {}", registrations, savedAliases.size(),
             store.file());
         savedAliases = Map.of();
+        savedPolicies = Map.of();
         restoring = false;
         save();
         writer.every(CHECK_MILLIS, this::saveIfChanged);
@@ -257,13 +269,15 @@ public final class StatePersistence implements AutoCloseable {
             }
         }
         String defaultModel = registry.defaultId() != null ? registry.defaultId() : pendingDefault;
+        Map<String, Map<String, String>> policies = new TreeMap<>();
+        registry.policies().forEach((alias, policy) -> policies.put(alias, policy.toProperties()));
         return new StateStore.State(StateStore.VERSION, Instant.now().toString(), defaultModel, models, retained,
-            registry.aliases());
+            registry.aliases(), policies);
     }
 
     /** The state without its time stamp, to tell whether anything changed. */
     private static String fingerprint(StateStore.State state) {
         return new StateStore.State(state.version(), null, state.defaultModel(), state.models(), state.retainedStats(),
-            new TreeMap<>(state.aliases())).toString();
+            new TreeMap<>(state.aliases()), new TreeMap<>(state.aliasPolicies())).toString();
     }
 }

@@ -45,13 +45,18 @@ public final class StateStore {
         }
     }
 
-    /** The whole file. {@code retainedStats}: statistics of models no longer registered, by id. */
+    /**
+     * The whole file. {@code retainedStats}: statistics of models no longer registered, by id; {@code aliasPolicies}:
+     * the policies of aliases that move on their own ({@code AliasPolicy.toProperties}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record State(int version, String savedAt, String defaultModel, List<SavedModel> models,
-                 Map<String, ModelStats> retainedStats, Map<String, String> aliases) {
+                 Map<String, ModelStats> retainedStats, Map<String, String> aliases,
+                 Map<String, Map<String, String>> aliasPolicies) {
         public State {
             aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+            aliasPolicies = aliasPolicies == null ? Map.of() : Map.copyOf(aliasPolicies);
             models = models == null ? List.of() : List.copyOf(models);
             retainedStats = retainedStats == null ? Map.of() : Map.copyOf(retainedStats);
         }

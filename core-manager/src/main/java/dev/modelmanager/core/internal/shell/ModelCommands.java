@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -33,6 +34,7 @@ import dev.modelmanager.api.RequirementProperties;
     "osgi.command.function=devices",
     "osgi.command.function=alias",
     "osgi.command.function=unalias",
+    "osgi.command.function=autoswitch",
     "osgi.command.function=profile",
     "osgi.command.function=stats"
 })
@@ -223,9 +225,33 @@ public final class ModelCommands {
 
     @Descriptor("Lists the aliases and the models they point at")
     public String alias() {
-        TextTable table = new TextTable("ALIAS", "MODEL");
-        manager.aliases().forEach(table::row);
+        TextTable table = new TextTable("ALIAS", "MODEL", "AUTO-SWITCH");
+        Map<String, dev.modelmanager.api.AliasPolicy> policies = manager.aliasPolicies();
+        manager.aliases().forEach((alias, model) -> {
+            dev.modelmanager.api.AliasPolicy p = policies.get(alias);
+            table.row(alias, model, p == null ? "-" : String.join(" > ", p.candidates()) + String.format(
+                java.util.Locale.ROOT, " (below %.0f%% over %d s%s)", 100 * p.threshold(), p.window().toSeconds(),
+                p.switchBack() ? ", back when recovered" : ""));
+        });
         return table.isEmpty() ? "No aliases.\n" : table.toString();
+    }
+
+    @Descriptor("Points an alias at the first candidate that loads and moves it between them on its own: away from a "
+        + "failing one or one whose success rate is below the threshold, back when an earlier one recovers")
+    public String autoswitch(
+        @Descriptor("least success rate, 0..1") @Parameter(names = {"-t", "--threshold"}, absentValue = "0.7")
+        double threshold,
+        @Descriptor("sliding window in seconds") @Parameter(names = {"-w", "--window"}, absentValue = "60") int window,
+        @Descriptor("calls a window needs") @Parameter(names = {"-m", "--min-calls"}, absentValue = "5") int minCalls,
+        @Descriptor("stay on a later candidate") @Parameter(names = {"--no-switch-back"}, presentValue = "true",
+            absentValue = "false") boolean noSwitchBack,
+        @Descriptor("the alias, e.g. chat") String alias,
+        @Descriptor("model ids, most preferred first") String... candidates) {
+        dev.modelmanager.api.AliasPolicy policy = new dev.modelmanager.api.AliasPolicy(List.of(candidates), threshold,
+            java.time.Duration.ofSeconds(window), minCalls, !noSwitchBack);
+        ModelInfo m = manager.autoSwitch(alias, policy, java.time.Duration.ofSeconds(120));
+        return alias + " -> " + m.modelId() + " (" + m.status() + "), moving among " + String.join(" > ", candidates)
+            + "\n";
     }
 
     @Descriptor("Points an alias at a model without downtime: loads the model, flips the alias, releases the old one")
