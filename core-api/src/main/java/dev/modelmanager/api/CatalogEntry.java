@@ -25,11 +25,53 @@ import java.util.TreeSet;
  * @param isDefault             whether it is its provider's default model
  * @param metadata              anything else, as text
  * @param origin                where the definition comes from: {@code bundle:<symbolic name>/<entry>} or a file
+ * @param updatedAt             when the definition last changed: its {@code updated_at} when the file gives one,
+ *                              else when the catalog first saw this version of it; {@code null} until it is seen
  */
 public record CatalogEntry(String name, String provider, ModelType modelType, String description,
                            Integer contextWindow, Integer maxOutputTokens, Double inputPricePerMillion,
                            Double outputPricePerMillion, Set<String> capabilities, Integer dimension,
-                           LocalDate deprecated, boolean isDefault, Map<String, String> metadata, String origin) {
+                           LocalDate deprecated, boolean isDefault, Map<String, String> metadata, String origin,
+                           java.time.Instant updatedAt) {
+
+    /** A definition not yet seen by a catalog ({@code updatedAt} unknown). */
+    public CatalogEntry(String name, String provider, ModelType modelType, String description, Integer contextWindow,
+                        Integer maxOutputTokens, Double inputPricePerMillion, Double outputPricePerMillion,
+                        Set<String> capabilities, Integer dimension, LocalDate deprecated, boolean isDefault,
+                        Map<String, String> metadata, String origin) {
+        this(name, provider, modelType, description, contextWindow, maxOutputTokens, inputPricePerMillion,
+            outputPricePerMillion, capabilities, dimension, deprecated, isDefault, metadata, origin, null);
+    }
+
+    /** This definition, stamped. */
+    public CatalogEntry withUpdatedAt(java.time.Instant at) {
+        return new CatalogEntry(name, provider, modelType, description, contextWindow, maxOutputTokens,
+            inputPricePerMillion, outputPricePerMillion, capabilities, dimension, deprecated, isDefault, metadata,
+            origin, at);
+    }
+
+    /** The fields in which {@code other} defines the model differently (origin and time stamp aside). */
+    public java.util.List<String> differences(CatalogEntry other) {
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        diff(fields, "model_type", modelType, other.modelType);
+        diff(fields, "description", description, other.description);
+        diff(fields, "context_window", contextWindow, other.contextWindow);
+        diff(fields, "max_output_tokens", maxOutputTokens, other.maxOutputTokens);
+        diff(fields, "pricing.input_per_million", inputPricePerMillion, other.inputPricePerMillion);
+        diff(fields, "pricing.output_per_million", outputPricePerMillion, other.outputPricePerMillion);
+        diff(fields, "capabilities", capabilities, other.capabilities);
+        diff(fields, "dimension", dimension, other.dimension);
+        diff(fields, "deprecated", deprecated, other.deprecated);
+        diff(fields, "default", isDefault, other.isDefault);
+        diff(fields, "metadata", metadata, other.metadata);
+        return fields;
+    }
+
+    private static void diff(java.util.List<String> fields, String field, Object a, Object b) {
+        if (!java.util.Objects.equals(a, b)) {
+            fields.add(field);
+        }
+    }
     public CatalogEntry {
         capabilities = capabilities == null ? Set.of() : java.util.Collections.unmodifiableSet(new TreeSet<>(capabilities));
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));

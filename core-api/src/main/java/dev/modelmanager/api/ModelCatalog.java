@@ -51,4 +51,10 @@ public interface ModelCatalog {
      * their timeouts). Blocks until they answered.
      */
     CatalogDiscovery discover();
+
+    /**
+     * How a model's definitions changed since the catalog started (its files and bundles as they came, changed and
+     * went; what endpoints report is not versioned), oldest first; empty for an unknown name.
+     */
+    java.util.List<CatalogChange> history(String name);
 }

@@ -26,6 +26,7 @@ final class CatalogResource {
         routes.add("GET", "catalog", this::query)
             .add("GET", "catalog/compare", this::compare)
             .add("GET", "catalog/problems", x -> x.write(200, Map.of("problems", catalog().problems())))
+            .add("GET", "catalog/history", this::history)
             .add("POST", "models/discover", x -> x.write(200, discovery(catalog().discover())))
             .add("GET", "catalog/{name*}", x -> x.write(200, entry(catalog().find(x.param(0)).orElseThrow(() ->
                 ApiError.notFound("the catalog has no model " + x.param(0))))));
@@ -40,6 +41,25 @@ final class CatalogResource {
         v.put("failures", d.failures());
         v.put("entries", d.entries().stream().map(CatalogResource::entry).toList());
         return v;
+    }
+
+    /** {@code ?name=}: how that model's definitions changed (added, changed with the fields, removed). */
+    private void history(Routes.Exchange x) throws IOException {
+        String name = x.request().getParameter("name");
+        if (name == null || name.isBlank()) {
+            throw ApiError.badRequest("name", "name: the model name is required (?name=...)");
+        }
+        x.write(200, Map.of("name", name, "changes", catalog().history(name).stream().map(c -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("at", c.at().toString());
+            v.put("provider", c.provider());
+            v.put("change", c.kind());
+            v.put("fields", c.fields());
+            v.put("origin", c.origin());
+            v.put("before", c.before() == null ? null : entry(c.before()));
+            v.put("after", c.after() == null ? null : entry(c.after()));
+            return v;
+        }).toList()));
     }
 
     ModelCatalog catalog() {
@@ -100,6 +120,7 @@ final class CatalogResource {
         v.put("default", e.isDefault());
         v.put("metadata", e.metadata());
         v.put("origin", e.origin());
+        v.put("updated_at", e.updatedAt() == null ? null : e.updatedAt().toString());
         return v;
     }
 }

@@ -132,6 +132,30 @@ class OperatorEndpointsTest {
         }
     }
 
+    @Test
+    void catalogEntriesCarryUpdatedAtAndTheirHistory() throws Exception {
+        try (RestServer rest = new RestServer()) {
+            JsonNode entry = RestServer.json(rest.call("GET", "/api/v1/catalog/gpt-4o", null));
+            assertThat(entry.get("updated_at").asText()).isNotBlank();
+            rest.catalog.load("test.yaml", new java.io.StringReader("""
+                models:
+                  - name: gpt-4o
+                    provider: openai
+                    model_type: text_generation
+                    context_window: 256000
+                """));
+            JsonNode history = RestServer.json(rest.call("GET", "/api/v1/catalog/history?name=gpt-4o", null));
+            assertThat(history.get("changes")).extracting(c -> c.get("change").asText())
+                .containsExactly("added", "changed");
+            assertThat(history.at("/changes/1/fields")).extracting(JsonNode::asText)
+                .containsExactly("context_window", "capabilities");
+            assertThat(history.at("/changes/1/before/context_window").asInt()).isEqualTo(128000);
+            assertThat(RestServer.json(rest.call("GET", "/api/v1/catalog/history?name=small", null))
+                .at("/changes/1/change").asText()).as("gone from the file").isEqualTo("removed");
+            assertThat(rest.call("GET", "/api/v1/catalog/history", null).statusCode()).isEqualTo(400);
+        }
+    }
+
     private static CatalogEntry entry(String name) {
         return new CatalogEntry(name, "vllm", ModelType.TEXT_GENERATION, "served by endpoint vllm", null, null, null,
             null, Set.of("chat_completion"), null, null, false, Map.of("endpoint", "vllm"), "endpoint:vllm");

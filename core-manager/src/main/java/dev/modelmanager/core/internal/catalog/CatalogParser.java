@@ -42,7 +42,8 @@ import dev.modelmanager.api.ModelType;
  */
 public final class CatalogParser {
     private static final Set<String> KEYS = Set.of("name", "provider", "model_type", "description", "context_window",
-        "max_output_tokens", "pricing", "capabilities", "dimension", "deprecated", "default", "metadata");
+        "max_output_tokens", "pricing", "capabilities", "dimension", "deprecated", "default", "metadata",
+        "updated_at");
 
     /** A file that breaks the schema or is not YAML. */
     static final class CatalogException extends Exception {
@@ -173,9 +174,20 @@ public final class CatalogParser {
         if (dimension != null && modelType != ModelType.EMBEDDING) {
             throw error(fields.get("dimension"), at + ".dimension", "applies to embedding models only");
         }
+        java.time.Instant updatedAt = null;
+        String updated = text(fields, "updated_at", at, false);
+        if (updated != null) {
+            try {
+                updatedAt = updated.length() == 10 ? LocalDate.parse(updated).atStartOfDay(java.time.ZoneOffset.UTC)
+                    .toInstant() : java.time.OffsetDateTime.parse(updated).toInstant();
+            } catch (DateTimeParseException e) {
+                throw error(fields.get("updated_at"), at + ".updated_at", "must be a date (YYYY-MM-DD) or a date and "
+                    + "time with offset (2026-01-31T12:00:00Z), was '" + updated + "'");
+            }
+        }
         return new CatalogEntry(name, provider, modelType, text(fields, "description", at, false),
             positive(fields, "context_window", at), positive(fields, "max_output_tokens", at), input, output,
-            capabilities, dimension, deprecated, "true".equals(isDefault), metadata, origin);
+            capabilities, dimension, deprecated, "true".equals(isDefault), metadata, origin, updatedAt);
     }
 
     private Map<String, Node> map(Node node, String at) throws CatalogException {

@@ -68,6 +68,7 @@ public final class CatalogService implements ModelCatalog {
     /** Entries and problems by origin (a bundle entry or a file). */
     private final Map<String, List<CatalogEntry>> byOrigin = new ConcurrentHashMap<>();
     private final Map<String, String> problemsByOrigin = new ConcurrentHashMap<>();
+    private final CatalogVersions versions = new CatalogVersions();
     private final Map<Path, Long> seen = new ConcurrentHashMap<>();
     private BundleTracker<List<String>> tracker;
     private ScheduledExecutorService scanner;
@@ -161,18 +162,30 @@ public final class CatalogService implements ModelCatalog {
     public void load(String origin, Reader reader) {
         try {
             List<CatalogEntry> entries = CatalogParser.parse(reader, origin);
-            byOrigin.put(origin, entries);
+            byOrigin.put(origin, versions.replace(origin, byOrigin.get(origin), entries));
             problemsByOrigin.remove(origin);
             LOG.info("Catalog: {} entr{} from {}", entries.size(), entries.size() == 1 ? "y" : "ies", origin);
         } catch (CatalogParser.CatalogException e) {
-            byOrigin.remove(origin);
+            forgetEntries(origin);
             problem(origin, e.getMessage());
         }
     }
 
     public void forget(String origin) {
-        byOrigin.remove(origin);
+        forgetEntries(origin);
         problemsByOrigin.remove(origin);
+    }
+
+    private void forgetEntries(String origin) {
+        List<CatalogEntry> gone = byOrigin.remove(origin);
+        if (gone != null) {
+            versions.replace(origin, gone, List.of());
+        }
+    }
+
+    @Override
+    public List<dev.modelmanager.api.CatalogChange> history(String name) {
+        return versions.history(name);
     }
 
     private void problem(String origin, String message) {

@@ -13,14 +13,15 @@ import dev.modelmanager.api.CatalogEntry;
 import dev.modelmanager.api.ModelCatalog;
 import dev.modelmanager.api.ModelType;
 
-/** Gogo commands of scope {@code catalog}: list, show, query, compare, problems. */
+/** Gogo commands of scope {@code catalog}: list, show, query, compare, problems, history. */
 @Component(service = CatalogCommands.class, property = {
     "osgi.command.scope=catalog",
     "osgi.command.function=list",
     "osgi.command.function=show",
     "osgi.command.function=query",
     "osgi.command.function=compare",
-    "osgi.command.function=problems"
+    "osgi.command.function=problems",
+    "osgi.command.function=history"
 })
 public final class CatalogCommands {
     static final String SCOPE = "catalog";
@@ -59,9 +60,24 @@ public final class CatalogCommands {
         return String.format(Locale.ROOT, "name             : %s%nprovider         : %s%nmodel type       : %s%n"
                 + "description      : %s%ncontext window   : %s%nmax output       : %s%npricing (1M tok) : in %s, "
                 + "out %s%ncapabilities     : %s%ndimension        : %s%ndeprecated       : %s%ndefault          : %s%n"
-                + "metadata         : %s%norigin           : %s%n", e.name(), e.provider(), e.modelType(),
-            e.description(), e.contextWindow(), e.maxOutputTokens(), e.inputPricePerMillion(), e.outputPricePerMillion(),
-            String.join(", ", e.capabilities()), e.dimension(), e.deprecated(), e.isDefault(), e.metadata(), e.origin());
+                + "metadata         : %s%norigin           : %s%nupdated at       : %s%n", e.name(), e.provider(),
+            e.modelType(), e.description(), e.contextWindow(), e.maxOutputTokens(), e.inputPricePerMillion(),
+            e.outputPricePerMillion(), String.join(", ", e.capabilities()), e.dimension(), e.deprecated(), e.isDefault(),
+            e.metadata(), e.origin(), e.updatedAt() == null ? "-" : e.updatedAt());
+    }
+
+    @Descriptor("How a model's definitions changed since the start: added, changed (which fields), removed")
+    public String history(@Descriptor("the model name") String name) {
+        List<dev.modelmanager.api.CatalogChange> changes = catalog.history(name);
+        if (changes.isEmpty()) {
+            return "No catalog history for " + name + ".\n";
+        }
+        TextTable table = new TextTable("WHEN", "PROVIDER", "CHANGE", "FIELDS", "ORIGIN");
+        for (dev.modelmanager.api.CatalogChange c : changes) {
+            table.row(c.at(), c.provider(), c.kind(), c.fields().isEmpty() ? "-" : String.join(", ", c.fields()),
+                c.origin());
+        }
+        return table.toString();
     }
 
     @Descriptor("Queries the catalog: key=value conditions capability=<name> (repeatable), min_context=<tokens>, "
