@@ -96,7 +96,7 @@ class RegistrationTest {
         await("instance closed", () -> fixture.provider.open() == 0);
         await("unload announced", () -> fixture.events.topicsOf("docs").contains("UNLOADED"));
         assertThat(fixture.events.topicsOf("docs"))
-            .containsExactly("REGISTERED", "LOADING", "LOADED", "RELEASED", "UNLOADED");
+            .containsExactly("REGISTERED", "LOADING", "LOADED", "RELEASED", "EVICTED", "UNLOADED");
     }
 
     @Test
