@@ -19,7 +19,12 @@ public sealed interface ModelSource {
      * @param revision   branch, tag or commit; {@code main} by default
      * @param files      the files wanted (e.g. {@code onnx/model.onnx}); empty = what the provider asks for
      */
-    record Hub(String repository, String revision, List<String> files) implements ModelSource {
+    record Hub(String repository, String revision, List<String> files, String quant) implements ModelSource {
+        /** A repository's files, as named (or as the provider asks for them when none are). */
+        public Hub(String repository, String revision, List<String> files) {
+            this(repository, revision, files, null);
+        }
+
         public Hub {
             repository = requireText(repository, "source.repository");
             if (!repository.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?")) {
@@ -28,6 +33,15 @@ public sealed interface ModelSource {
             }
             revision = revision == null || revision.isBlank() ? "main" : revision.trim();
             files = List.copyOf(files == null ? List.of() : files);
+            quant = quant == null || quant.isBlank() ? null : quant.strip();
+            if (quant != null && !quant.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")) {
+                throw ModelException.invalidRequirement("quant", "must be a quantization tag such as Q4_K_M, was '"
+                    + quant + "'");
+            }
+            if (quant != null && !files.isEmpty()) {
+                throw ModelException.invalidRequirement("quant", "names the GGUF file by its quantization; give "
+                    + "either quant or files");
+            }
             for (String file : files) {
                 if (file.isBlank() || file.startsWith("/") || file.contains("..")) {
                     throw ModelException.invalidRequirement("source.files", "must be relative paths inside the repository, was '" + file + "'");
@@ -37,7 +51,8 @@ public sealed interface ModelSource {
 
         @Override
         public String describe() {
-            return "hub:" + repository + "@" + revision + (files.isEmpty() ? "" : " " + String.join(",", files));
+            return "hub:" + repository + "@" + revision + (quant == null ? "" : ":" + quant)
+                + (files.isEmpty() ? "" : " " + String.join(",", files));
         }
     }
 

@@ -50,6 +50,8 @@ public @interface RequirementConfig {
 
     String hub() default "";
 
+    String quant() default "";
+
     String revision() default "";
 
     String files() default "";

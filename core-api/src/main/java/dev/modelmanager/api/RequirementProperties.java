@@ -22,7 +22,8 @@ public final class RequirementProperties {
     /** The keys {@link #parse} accepts, besides {@code option.<key>}. */
     public static final List<String> KNOWN = List.of("model_type", "name", "dimension", "device", "batch_size",
         "cache_embeddings", "max_input_length", "max_output_length", "temperature", "top_k", "top_p", "streaming",
-        "num_labels", "threshold", "preload_workers", "hub", "revision", "files", "path", "jar", "bundle", "resources",
+        "num_labels", "threshold", "preload_workers", "hub", "revision", "files", "quant", "path", "jar", "bundle",
+        "resources",
         "endpoint", "remote_model", "provider", "priority", "pinned", "warmup", "idle_timeout");
 
     private RequirementProperties() {
@@ -58,7 +59,9 @@ public final class RequirementProperties {
         }
         String type = text(properties, "model_type");
         b.modelType(type == null ? null : ModelType.fromId(type));
-        b.name(text(properties, "name"));
+        String name = text(properties, "name");
+        HubShortForm shortName = HubShortForm.of(name);
+        b.name(shortName == null ? name : shortName.repository());
         b.dimension(integer(properties, "dimension"));
         if (text(properties, "device") != null) {
             b.device(text(properties, "device"));
@@ -89,7 +92,7 @@ public final class RequirementProperties {
         if (integer(properties, "idle_timeout") != null) {
             b.idleTimeout(Duration.ofSeconds(integer(properties, "idle_timeout")));
         }
-        b.source(source(properties));
+        b.source(source(properties, shortName));
         return b.build();
     }
 
@@ -118,6 +121,7 @@ public final class RequirementProperties {
         put(p, "hub", config.hub());
         put(p, "revision", config.revision());
         put(p, "files", config.files());
+        put(p, "quant", config.quant());
         put(p, "path", config.path());
         put(p, "jar", config.jar());
         put(p, "bundle", config.bundle());
@@ -179,12 +183,13 @@ public final class RequirementProperties {
         ModelSource source = r.source();
         if (source instanceof ModelSource.Hub hub) {
             boolean main = hub.revision() == null || hub.revision().equals("main");
-            if (!hub.repository().equals(r.name()) || !main || !hub.files().isEmpty()) {
+            if (!hub.repository().equals(r.name()) || !main || !hub.files().isEmpty() || hub.quant() != null) {
                 p.put("hub", hub.repository());
                 put(p, "revision", main ? null : hub.revision());
                 if (!hub.files().isEmpty()) {
                     p.put("files", String.join(",", hub.files()));
                 }
+                put(p, "quant", hub.quant());
             }
         } else if (source instanceof ModelSource.LocalPath local) {
             p.put("path", local.path());
@@ -226,9 +231,41 @@ public final class RequirementProperties {
             || key.equals("model_id") || key.equals("model.id") || key.startsWith("webconsole.");
     }
 
-    private static ModelSource source(Map<String, ?> p) {
+    /**
+     * {@code hf.co/<org>/<repo>:<quant>} (and {@code huggingface.co/...}), the form Ollama users know: a Hub
+     * repository and the quantization of its GGUF file ({@code Q4_K_M} when no tag is given).
+     */
+    record HubShortForm(String repository, String quant) {
+        static HubShortForm of(String value) {
+            if (value == null) {
+                return null;
+            }
+            String v = value.strip();
+            for (String prefix : List.of("https://huggingface.co/", "https://hf.co/", "huggingface.co/", "hf.co/")) {
+                if (v.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                    String rest = v.substring(prefix.length());
+                    int colon = rest.lastIndexOf(':');
+                    return colon < 0 ? new HubShortForm(rest, "Q4_K_M")
+                        : new HubShortForm(rest.substring(0, colon), rest.substring(colon + 1));
+                }
+            }
+            return null;
+        }
+    }
+
+    private static ModelSource source(Map<String, ?> p, HubShortForm shortName) {
+        String quant = text(p, "quant");
         if (text(p, "hub") != null) {
-            return new ModelSource.Hub(text(p, "hub"), text(p, "revision"), list(p, "files"));
+            HubShortForm hub = HubShortForm.of(text(p, "hub"));
+            return hub == null ? new ModelSource.Hub(text(p, "hub"), text(p, "revision"), list(p, "files"), quant)
+                : new ModelSource.Hub(hub.repository(), text(p, "revision"), list(p, "files"),
+                    quant != null ? quant : hub.quant());
+        }
+        if (shortName != null || quant != null && text(p, "path") == null && text(p, "jar") == null
+            && text(p, "bundle") == null && text(p, "endpoint") == null) {
+            String repository = shortName != null ? shortName.repository() : text(p, "name");
+            return new ModelSource.Hub(repository, text(p, "revision"), list(p, "files"),
+                quant != null ? quant : shortName.quant());
         }
         if (text(p, "path") != null) {
             return new ModelSource.LocalPath(text(p, "path"));

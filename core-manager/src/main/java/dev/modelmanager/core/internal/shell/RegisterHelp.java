@@ -29,6 +29,7 @@ final class RegisterHelp {
           hub                source: a Hugging Face Hub repository, org/name (default: name)
           revision           source: the Hub branch, tag or commit (default main)
           files              source: files of the Hub repository, comma separated (default: what the provider needs)
+          quant              source: the GGUF file of this quantization in the Hub repository, e.g. Q4_K_M (also name=hf.co/<repo>:<quant>)
           path               source: a model file or folder on this machine
           jar                source: a jar file holding the model's files as resources
           bundle             source: the symbolic name of a bundle holding them

@@ -332,7 +332,21 @@ public final class HubClient {
             && endpoint.getPort() == uri.getPort() && endpoint.getScheme().equalsIgnoreCase(uri.getScheme());
     }
 
-    private ModelException failure(int status, String errorCode, String what, String where) {
+    /** A GET of a Hub API URL answering text (JSON), with the token and the timeouts of every Hub call. */
+    HttpResponse<String> getText(URI uri) {
+        try {
+            return send(uri, "GET", Map.of("Accept", "application/json"), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The Hub's address, ending with '/'. */
+    URI endpoint() {
+        return endpoint;
+    }
+
+    ModelException failure(int status, String errorCode, String what, String where) {
         if (status == 404) {
             return new MissingException(switch (errorCode) {
                 case "EntryNotFound" -> "no file " + what + where;
@@ -363,7 +377,7 @@ public final class HubClient {
     }
 
     /** A revision is one path segment: {@code refs/pr/1} becomes {@code refs%2Fpr%2F1}, as the Hub expects. */
-    private static String encode(String segment) {
+    static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 

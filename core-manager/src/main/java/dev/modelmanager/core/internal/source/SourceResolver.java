@@ -37,6 +37,9 @@ public final class SourceResolver {
     }
 
     /** @param roots where callers the operator has not vouched for may name local files */
+    /** repository@revision:quant → the files of that quantization, as listed once. */
+    private final Map<String, List<String>> quantFiles = new java.util.concurrent.ConcurrentHashMap<>();
+
     public SourceResolver(HubClient hub, ResourceLocator resources, Path extractDir, ModelRoots roots) {
         this.hub = hub;
         this.resources = resources;
@@ -112,8 +115,7 @@ public final class SourceResolver {
             if (found.isEmpty()) {
                 return Optional.empty();
             }
-            Path main = h.files().size() == 1 ? found.get(h.files().get(0)) : null;
-            return Optional.of(new ModelFiles(root, main, found));
+            return Optional.of(new ModelFiles(root, mainFile(h, found), found));
         }
         return Optional.empty();
     }
@@ -127,9 +129,30 @@ public final class SourceResolver {
             .anyMatch(f -> hub.cached(h.repository(), h.revision(), f.path()).isEmpty());
     }
 
-    private static List<FileRequest> hubFiles(ModelSource.Hub source, List<FileRequest> wanted) {
+    /** The files a source names: those listed, or the GGUF file (or parts) of its quantization. */
+    private List<String> named(ModelSource.Hub source) {
+        if (source.quant() == null) {
+            return source.files();
+        }
+        String key = source.repository() + "@" + source.revision() + ":" + source.quant();
+        List<String> known = quantFiles.get(key);
+        if (known == null) {
+            known = GgufQuant.pick(source.repository(), source.quant(),
+                HubTree.files(hub, source.repository(), source.revision()));
+            quantFiles.put(key, known);
+        }
+        return known;
+    }
+
+    /** The file a provider loads when the source names one (the first part of a split GGUF). */
+    private Path mainFile(ModelSource.Hub source, Map<String, Path> found) {
+        List<String> named = named(source);
+        return named.size() == 1 || source.quant() != null && !named.isEmpty() ? found.get(named.get(0)) : null;
+    }
+
+    private List<FileRequest> hubFiles(ModelSource.Hub source, List<FileRequest> wanted) {
         Map<String, FileRequest> files = new LinkedHashMap<>();
-        source.files().forEach(f -> files.put(f, FileRequest.required(f)));
+        named(source).forEach(f -> files.put(f, FileRequest.required(f)));
         wanted.forEach(f -> files.merge(f.path(), f, (a, b) -> a.required() ? a : b));
         return new ArrayList<>(files.values());
     }
@@ -159,8 +182,7 @@ public final class SourceResolver {
                 // an optional file the repository (or the offline cache) does not have
             }
         }
-        Path main = source.files().size() == 1 ? found.get(source.files().get(0)) : null;
-        return new ModelFiles(root, main, found);
+        return new ModelFiles(root, mainFile(source, found), found);
     }
 
     private static Path rootOf(Path local, String repositoryPath) {

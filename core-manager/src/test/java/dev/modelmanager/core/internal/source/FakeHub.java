@@ -86,6 +86,41 @@ public final class FakeHub implements AutoCloseable {
         return this;
     }
 
+    /** {@code /api/models/{org}/{name}/tree/{revision}?recursive=true[&cursor=n]}: the files, paged. */
+    private void tree(HttpExchange ex, String path) throws IOException {
+        String[] parts = path.substring("/api/models/".length()).split("/");
+        String repo = parts[0] + "/" + parts[1];
+        Map<String, HubFile> files = repos.get(repo);
+        if (files == null) {
+            answer(ex, 404, Map.of("X-Error-Code", "RepoNotFound"));
+            return;
+        }
+        String query = ex.getRequestURI().getRawQuery();
+        int from = 0;
+        if (query != null && query.contains("cursor=")) {
+            from = Integer.parseInt(query.substring(query.indexOf("cursor=") + 7).split("&")[0]);
+        }
+        List<String> names = new java.util.ArrayList<>(new java.util.TreeSet<>(files.keySet()));
+        int to = Math.min(names.size(), from + treePageSize);
+        StringBuilder json = new StringBuilder("[");
+        for (int i = from; i < to; i++) {
+            String name = names.get(i);
+            json.append(i == from ? "" : ",").append("{\"type\":\"file\",\"path\":\"").append(name)
+                .append("\",\"size\":").append(files.get(name).content().length).append("}");
+        }
+        json.append("]");
+        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        if (to < names.size()) {
+            ex.getResponseHeaders().add("Link", "<" + endpoint() + path + "?recursive=true&cursor=" + to
+                + ">; rel=\"next\"");
+        }
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
     public long count(String method, String server) {
         return requests.stream().filter(r -> r.method().equals(method) && r.server().equals(server)).count();
     }
@@ -109,9 +144,16 @@ public final class FakeHub implements AutoCloseable {
         }
     }
 
+    /** Files per page of the tree API (the Hub pages with a Link header). */
+    volatile int treePageSize = 1000;
+
     private void hub(HttpExchange ex) throws IOException {
         record(ex, "hub");
         String path = ex.getRequestURI().getRawPath();
+        if (path.startsWith("/api/models/") && path.contains("/tree/")) {
+            tree(ex, path);
+            return;
+        }
         boolean cached = path.startsWith("/api/resolve-cache/models/");
         String[] parts = (cached ? path.substring("/api/resolve-cache/models/".length()) : path.substring(1)).split("/", 5);
         // /{org}/{name}/resolve/{rev}/{file} or /api/resolve-cache/models/{org}/{name}/{commit}/{file}

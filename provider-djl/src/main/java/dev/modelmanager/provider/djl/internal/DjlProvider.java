@@ -157,7 +157,8 @@ public final class DjlProvider implements ModelProvider {
             return ProviderFit.unsupported("runs local ONNX files, not remote models");
         }
         if (requirement.source() instanceof ModelSource.Hub hub
-            && hub.files().stream().anyMatch(f -> f.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf"))) {
+            && (hub.quant() != null
+                || hub.files().stream().anyMatch(f -> f.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")))) {
             return ProviderFit.unsupported("a GGUF file is not an ONNX model");
         }
         return ProviderFit.supported(50);

@@ -105,7 +105,9 @@ public final class LlamaCppProvider implements ModelProvider {
 
     private static Optional<String> ggufName(ModelSource source) {
         String name = null;
-        if (source instanceof ModelSource.Hub hub && hub.files().size() == 1) {
+        if (source instanceof ModelSource.Hub hub && hub.quant() != null) {
+            name = hub.repository() + ":" + hub.quant() + ".gguf"; // a quantization names a GGUF file
+        } else if (source instanceof ModelSource.Hub hub && hub.files().size() == 1) {
             name = hub.files().get(0);
         } else if (source instanceof ModelSource.LocalPath path) {
             name = path.path();
