@@ -24,6 +24,11 @@ public final class ModelEvents {
      * {@link #CAUSE_IDLE}; {@link #REASON} in words); an {@link #UNLOADED} event follows when it is unloaded.
      */
     public static final String EVICTED = TOPIC_PREFIX + "EVICTED";
+    /**
+     * Once a second while the model's files download: {@link #BYTES}, {@link #TOTAL_BYTES} (-1 unknown),
+     * {@link #BYTES_PER_SECOND}, {@link #ETA_SECONDS} (-1 unknown), {@link #PROGRESS} in words.
+     */
+    public static final String DOWNLOAD_PROGRESS = TOPIC_PREFIX + "DOWNLOAD_PROGRESS";
     /** A profiling run of the model began ({@link #REQUESTS}). */
     public static final String PROFILING_STARTED = TOPIC_PREFIX + "PROFILING_STARTED";
     /**
@@ -69,6 +74,16 @@ public final class ModelEvents {
     public static final String CAUSE_MAX_LOADED = "max_loaded_models";
     /** Evicted after its last reference went and its idle timeout passed. */
     public static final String CAUSE_IDLE = "idle";
+    /** Bytes downloaded so far (Long). */
+    public static final String BYTES = "bytes";
+    /** Bytes to download in all, -1 when the Hub did not say (Long). */
+    public static final String TOTAL_BYTES = "total.bytes";
+    /** Download rate (Long). */
+    public static final String BYTES_PER_SECOND = "bytes.per.second";
+    /** Seconds left at the current rate, -1 unknown (Long). */
+    public static final String ETA_SECONDS = "eta.seconds";
+    /** Progress in words, as {@code model:info} shows it (String). */
+    public static final String PROGRESS = "progress";
     /** Calls a profiling run makes or made (Integer). */
     public static final String REQUESTS = "requests";
     /** Calls of a profiling run that failed (Integer). */

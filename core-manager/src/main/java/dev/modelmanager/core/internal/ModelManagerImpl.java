@@ -92,6 +92,7 @@ public final class ModelManagerImpl implements ModelManager {
     private final GenerationInference generation;
     private final UsageReport usage;
     private final AliasWatch aliasWatch;
+    private final DownloadEvents downloadEvents;
     private final java.util.concurrent.ConcurrentMap<String, Inference> byRequester =
         new java.util.concurrent.ConcurrentHashMap<>();
     private final Optional<StatePersistence> persistence;
@@ -144,6 +145,7 @@ public final class ModelManagerImpl implements ModelManager {
         this.report = new StatusReport(registry, ctx);
         this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
         this.handles = new HandleRefs(registrations);
+        this.downloadEvents = new DownloadEvents(report::list, events, timer);
         this.aliasWatch = new AliasWatch(registry, (alias, id, reason) -> routing.switchAlias(alias, id,
             this.settings.loadTimeout(), reason), timer, lifecycle);
         persistence.ifPresent(this::restore);
@@ -205,6 +207,7 @@ public final class ModelManagerImpl implements ModelManager {
     /** Unloads every model, failing calls still running, and stops the manager's threads. */
     public void close() {
         aliasWatch.close();
+        downloadEvents.close();
         // Saved before the models unload, so that a restart loads again what was loaded.
         persistence.ifPresent(StatePersistence::close);
         Duration drain = settings.providerDrainTimeout();

@@ -69,11 +69,11 @@ class ModelCommandsTest {
     }
 
     @Test
-    void theShellRegistersLoadsRoutesAndReleases() {
+    void theShellRegistersLoadsRoutesAndReleases() throws Exception {
         assertThat(commands.register("story", "model_type=text_generation", "name=org/story", "temperature=0.5",
             "option.n_ctx=256")).isEqualTo("registered story (text_generation org/story, 1 reference(s), REGISTERED)\n");
         assertThat(fixture.manager.info("story").requesters()).containsExactly(ModelCommands.SHELL);
-        assertThat(commands.load("story")).isEqualTo("loaded story on cpu by test\n");
+        assertThat(commands.load(null, "story")).isEqualTo("loaded story on cpu by test\n");
         assertThat(commands._default()).isEqualTo("no default model\n");
         assertThat(commands._default("story")).isEqualTo("default: story\n");
         assertThat(commands.providers()).contains("test").contains("classification,embedding,text2text,text_generation");

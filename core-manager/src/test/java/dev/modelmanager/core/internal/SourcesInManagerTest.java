@@ -122,6 +122,31 @@ class SourcesInManagerTest {
     }
 
     @Test
+    void aDownloadShowsItsFiguresAndPostsProgressEventsOnceASecond() {
+        hub.chunkDelayMs = 70; // about 2.5 s for the weights
+        ModelManagerImpl manager = manager(null, false);
+        manager.register("bert", bert("org/bert"), "a");
+        await("figures in model:info", () -> {
+            java.util.Map<String, String> d = manager.info("bert").details();
+            return d.containsKey("download.eta") && Long.parseLong(d.get("download.bytes")) > 0;
+        });
+        assertThat(Long.parseLong(manager.info("bert").details().get("download.total"))).as("the weights being fetched")
+            .isGreaterThanOrEqualTo(WEIGHTS.length);
+        await("a progress event", Duration.ofSeconds(10), () -> fixture.events.events.stream()
+            .anyMatch(e -> e.getTopic().equals(dev.modelmanager.api.event.ModelEvents.DOWNLOAD_PROGRESS)
+                && "bert".equals(e.getProperty("model.id"))));
+        org.osgi.service.event.Event progress = fixture.events.events.stream()
+            .filter(e -> e.getTopic().equals(dev.modelmanager.api.event.ModelEvents.DOWNLOAD_PROGRESS)).findFirst()
+            .orElseThrow();
+        assertThat((Long) progress.getProperty("bytes")).isPositive();
+        assertThat((Long) progress.getProperty("total.bytes")).isIn((long) WEIGHTS.length,
+            (long) WEIGHTS.length + CONFIG.length);
+        assertThat((String) progress.getProperty("progress")).contains("onnx/model.onnx").contains("ETA");
+        await("prefetched", Duration.ofSeconds(20), () -> manager.info("bert").status() == ModelStatus.REGISTERED);
+        assertThat(manager.info("bert").details()).doesNotContainKey("download.bytes");
+    }
+
+    @Test
     void aGatedModelLoadsWithTheTokenWhichNeverShows() {
         ModelManagerImpl manager = manager("hf_top_secret", false);
         manager.register("private", bert("org/private"), "a");

@@ -35,6 +35,10 @@ public final class ModelInfos {
         EmbeddingCache embeddings = entry.cache();
         ModelStats stats = entry.stats();
         Map<String, String> details = pool == null ? Map.of() : details(pool);
+        if (s.status() == ModelStatus.DOWNLOADING) {
+            details = new TreeMap<>(details);
+            details.putAll(downloadFigures(req, sources));
+        }
         if (!otherNames.isEmpty() || pool != null && entry.warmupMillis() >= 0) {
             details = new TreeMap<>(details);
             if (!otherNames.isEmpty()) {
@@ -62,6 +66,32 @@ public final class ModelInfos {
         String text = sources.hub().downloads().stream().filter(d -> d.file().startsWith(prefix))
             .map(d -> d.file().substring(prefix.length()) + " " + d).collect(Collectors.joining("; "));
         return text.isEmpty() ? "checking " + hub.describe() : text;
+    }
+
+    /**
+     * The model's downloads summed: {@code download.bytes}, {@code download.total} (-1 unknown),
+     * {@code download.rate} (bytes/s), {@code download.eta} (seconds, -1 unknown).
+     */
+    private static Map<String, String> downloadFigures(ModelRequirement req, SourceResolver sources) {
+        if (!(req.source() instanceof ModelSource.Hub hub)) {
+            return Map.of();
+        }
+        String prefix = hub.repository() + "/";
+        long bytes = 0;
+        long total = 0;
+        double rate = 0;
+        boolean unknown = false;
+        for (dev.modelmanager.core.internal.source.DownloadProgress d : sources.hub().downloads()) {
+            if (d.file().startsWith(prefix)) {
+                bytes += d.bytes();
+                rate += d.rate();
+                unknown |= d.total() <= 0;
+                total += Math.max(0, d.total());
+            }
+        }
+        long eta = unknown || rate <= 0 ? -1 : (long) Math.ceil(Math.max(0, total - bytes) / rate);
+        return Map.of("download.bytes", Long.toString(bytes), "download.total", Long.toString(unknown ? -1 : total),
+            "download.rate", Long.toString((long) rate), "download.eta", Long.toString(eta));
     }
 
     private static Map<String, String> details(WorkerPool pool) {

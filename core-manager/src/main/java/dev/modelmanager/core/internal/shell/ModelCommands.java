@@ -3,6 +3,7 @@ package dev.modelmanager.core.internal.shell;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -154,14 +155,15 @@ public final class ModelCommands {
     }
 
     @Descriptor("Loads a model now and waits for it (60 s)")
-    public String load(@Descriptor("the model id, or 'default'") String modelId) {
-        return load(modelId, 60);
+    public String load(CommandSession session, @Descriptor("the model id, or 'default'") String modelId)
+        throws InterruptedException {
+        return load(session, modelId, 60);
     }
 
-    @Descriptor("Loads a model now and waits for it")
-    public String load(@Descriptor("the model id, or 'default'") String modelId,
-                       @Descriptor("seconds to wait") int seconds) {
-        ModelInfo m = manager.load(modelId, java.time.Duration.ofSeconds(seconds));
+    @Descriptor("Loads a model now and waits for it, showing its download and load as they go")
+    public String load(CommandSession session, @Descriptor("the model id, or 'default'") String modelId,
+                       @Descriptor("seconds to wait") int seconds) throws InterruptedException {
+        ModelInfo m = LoadProgress.await(manager, session, modelId, java.time.Duration.ofSeconds(seconds));
         return "loaded " + m.modelId() + " on " + m.device() + " by " + m.provider() + "\n";
     }
 

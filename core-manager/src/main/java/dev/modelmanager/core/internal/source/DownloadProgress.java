@@ -46,6 +46,13 @@ public final class DownloadProgress {
         return seconds <= 0 ? 0 : (bytes.get() - resumedFrom) / seconds;
     }
 
+    /** Seconds left at the current rate, or -1 when the total or the rate is unknown. */
+    public long etaSeconds() {
+        double rate = rate();
+        long left = total - bytes.get();
+        return total <= 0 || rate <= 0 ? -1 : (long) Math.ceil(Math.max(0, left) / rate);
+    }
+
     void add(long n) {
         long now = System.nanoTime();
         bytes.addAndGet(n);
@@ -60,7 +67,8 @@ public final class DownloadProgress {
         String done = mib(bytes.get());
         String of = total > 0 ? String.format(Locale.ROOT, "%.0f%% (%s of %s)", 100.0 * bytes.get() / total, done,
             mib(total)) : done;
-        return of + String.format(Locale.ROOT, ", %s/s", mib((long) rate()));
+        long eta = etaSeconds();
+        return of + String.format(Locale.ROOT, ", %s/s", mib((long) rate())) + (eta < 0 ? "" : ", ETA " + eta + " s");
     }
 
     private static String mib(long n) {

@@ -1,0 +1,66 @@
+package dev.modelmanager.core.internal;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.modelmanager.api.ModelInfo;
+import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.event.ModelEvents;
+import dev.modelmanager.core.internal.lifecycle.EventPublisher;
+
+/**
+ * Posts {@link ModelEvents#DOWNLOAD_PROGRESS} once a second for each model whose files are downloading (the figures
+ * {@code model:info} shows), so that a progress bar elsewhere needs no polling of its own.
+ */
+final class DownloadEvents implements AutoCloseable {
+    private final Supplier<List<ModelInfo>> models;
+    private final EventPublisher events;
+    private final ScheduledFuture<?> task;
+
+    DownloadEvents(Supplier<List<ModelInfo>> models, EventPublisher events, ScheduledExecutorService timer) {
+        this.models = models;
+        this.events = events;
+        this.task = timer.scheduleWithFixedDelay(this::post, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void post() {
+        try {
+            for (ModelInfo m : models.get()) {
+                if (m.status() != ModelStatus.DOWNLOADING) {
+                    continue;
+                }
+                Map<String, Object> p = new HashMap<>();
+                p.put(ModelEvents.MODEL_ID, m.modelId());
+                p.put(ModelEvents.MODEL_TYPE, m.modelType().id());
+                p.put(ModelEvents.MODEL_NAME, m.name());
+                p.put(ModelEvents.STATUS, m.status().name());
+                p.put(ModelEvents.BYTES, number(m, "download.bytes"));
+                p.put(ModelEvents.TOTAL_BYTES, number(m, "download.total"));
+                p.put(ModelEvents.BYTES_PER_SECOND, number(m, "download.rate"));
+                p.put(ModelEvents.ETA_SECONDS, number(m, "download.eta"));
+                p.put(ModelEvents.PROGRESS, m.progress());
+                events.post(ModelEvents.DOWNLOAD_PROGRESS, p);
+            }
+        } catch (RuntimeException e) {
+            // a model that went meanwhile; the next second tries again
+        }
+    }
+
+    private static long number(ModelInfo m, String key) {
+        try {
+            return Long.parseLong(m.details().getOrDefault(key, "-1"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        task.cancel(false);
+    }
+}
