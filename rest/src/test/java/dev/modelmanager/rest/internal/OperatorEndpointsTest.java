@@ -126,6 +126,10 @@ class OperatorEndpointsTest {
             assertThat(usage.get(0).get("requester").asText()).as("the test server holds the manager itself")
                 .isEqualTo("direct");
             assertThat(usage.get(0).get("items").asLong()).isEqualTo(2);
+            JsonNode models = RestServer.json(rest.call("GET", "/api/v1/usage", null)).get("models");
+            assertThat(models.get(0).get("model").asText()).isEqualTo("docs");
+            assertThat(models.get(0).get("calls").asLong()).isEqualTo(1);
+            assertThat(models.get(0).get("cost").isNull()).as("the catalog prices no such model").isTrue();
             String metrics = rest.call("GET", "/metrics", null).body();
             assertThat(metrics).contains("modelmanager_requester_calls_total{requester=\"direct\",model=\"docs\"} 1")
                 .contains("modelmanager_requester_items_total{requester=\"direct\",model=\"docs\"} 2");

@@ -202,23 +202,28 @@ public final class ModelCommands {
 
     @Descriptor("Statistics per model (calls, success rate, latency percentiles, items, tokens), then by requester")
     public String stats() {
-        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS");
+        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS",
+            "COST");
+        List<dev.modelmanager.api.RequesterUsage> usage = manager.usage();
         for (ModelInfo m : manager.list()) {
             dev.modelmanager.api.ModelStats s = m.stats();
+            List<Double> costs = usage.stream().filter(u -> u.modelId().equals(m.modelId()) && u.cost() != null)
+                .map(dev.modelmanager.api.RequesterUsage::cost).toList();
             table.row(m.modelId(), s.requests(), String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.successRate()),
                 ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
-                s.items(), s.promptTokens() + "+" + s.generatedTokens());
+                s.items(), s.promptTokens() + "+" + s.generatedTokens(), costs.isEmpty() ? "-"
+                    : String.format(java.util.Locale.ROOT, "%.6f", costs.stream().mapToDouble(Double::doubleValue).sum()));
         }
         if (table.isEmpty()) {
             return "No models registered.\n";
         }
-        TextTable usage = new TextTable("REQUESTER", "MODEL", "CALLS", "FAILED", "ITEMS", "TOKENS", "COST");
-        for (dev.modelmanager.api.RequesterUsage u : manager.usage()) {
-            usage.row(u.requester(), u.modelId(), u.calls(), u.failures(), u.items(),
+        TextTable byRequester = new TextTable("REQUESTER", "MODEL", "CALLS", "FAILED", "ITEMS", "TOKENS", "COST");
+        for (dev.modelmanager.api.RequesterUsage u : usage) {
+            byRequester.row(u.requester(), u.modelId(), u.calls(), u.failures(), u.items(),
                 u.promptTokens() + "+" + u.generatedTokens(),
                 u.cost() == null ? "-" : String.format(java.util.Locale.ROOT, "%.6f", u.cost()));
         }
-        return table + (usage.isEmpty() ? "" : "\nBy requester:\n" + usage);
+        return table + (byRequester.isEmpty() ? "" : "\nBy requester:\n" + byRequester);
     }
 
     private static String ms(double seconds) {
