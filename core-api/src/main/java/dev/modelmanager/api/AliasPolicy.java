@@ -47,6 +47,7 @@ public record AliasPolicy(List<String> candidates, double threshold, Duration wi
         if (window == null || window.compareTo(Duration.ofSeconds(1)) < 0) {
             throw ModelException.invalidInput(null, "window_seconds", "must be at least 1 second, was " + window);
         }
+        window = Duration.ofSeconds(window.toSeconds() + (window.toNanosPart() > 0 ? 1 : 0)); // whole seconds
         if (minCalls < 1) {
             throw ModelException.invalidInput(null, "min_calls", "must be at least 1, was " + minCalls);
         }
@@ -76,6 +77,7 @@ public record AliasPolicy(List<String> candidates, double threshold, Duration wi
     public static AliasPolicy parse(Map<String, ?> properties) {
         Object list = properties.get("candidates");
         List<String> candidates = list instanceof String[] array ? List.of(array)
+            : list instanceof java.util.Collection<?> c ? c.stream().map(String::valueOf).toList()
             : list == null ? List.of()
             : java.util.Arrays.stream(String.valueOf(list).split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .toList();

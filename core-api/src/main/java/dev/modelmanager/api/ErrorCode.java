@@ -48,6 +48,8 @@ public enum ErrorCode {
     SHUTTING_DOWN,
     /** What was asked needs a setting that is off (the field names it), e.g. a state save without {@code state.file}. */
     NOT_CONFIGURED,
+    /** The manager could not write its own files (its state): disk full, permissions. */
+    STORAGE_FAILED,
     /** A reference belongs to another bundle: only that bundle releases it (by releasing it or by stopping). */
     NOT_OWNER
 }

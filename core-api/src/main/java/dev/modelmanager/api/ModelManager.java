@@ -315,7 +315,8 @@ public interface ModelManager {
      * a durable point before a maintenance step.
      *
      * @throws ModelException {@link ErrorCode#NOT_CONFIGURED} (field {@code state.file}) when the manager keeps no
-     *                        state, {@link ErrorCode#TIMEOUT} when the write does not finish within 30 s
+     *                        state, {@link ErrorCode#STORAGE_FAILED} when the file cannot be written (disk full,
+     *                        permissions), {@link ErrorCode#TIMEOUT} when the write does not finish within 30 s
      */
     StateSave saveState();
 }

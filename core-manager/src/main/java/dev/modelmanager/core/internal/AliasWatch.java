@@ -34,9 +34,17 @@ final class AliasWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AliasWatch.class);
     static final Duration TICK = Duration.ofSeconds(1);
 
-    /** The interface to the switch, so that the watch does not depend on all of routing. */
+    /**
+     * The switch, so that the watch does not depend on all of routing: it must move the alias only if its target is
+     * still {@code from} and its policy still {@code policy} when the new target has loaded.
+     */
     interface Switcher {
-        void switchAlias(String alias, String modelId, String reason);
+        /** Answers whether it moved the alias. */
+        boolean switchAlias(String alias, String from, AliasPolicy policy, String modelId, String reason);
+    }
+
+    /** Why a candidate is not healthy; {@code byRate}: its success rate, not its status. */
+    record Problem(String text, boolean byRate) {
     }
 
     private record Sample(long nanos, long requests, long failures, long cancelled, boolean healthyStatus) {
@@ -49,6 +57,8 @@ final class AliasWatch implements AutoCloseable {
     /** When each model last stopped being healthy by status, or absent. */
     private final Map<String, Long> unhealthySince = new ConcurrentHashMap<>();
     private final Set<String> switching = ConcurrentHashMap.newKeySet();
+    /** alias → the candidates it left for their success rate (taken back only on evidence of recovery). */
+    private final Map<String, Set<String>> leftForRate = new ConcurrentHashMap<>();
     private final Supplier<Long> clock;
     private final ScheduledFuture<?> task;
 
@@ -65,11 +75,16 @@ final class AliasWatch implements AutoCloseable {
         this.task = timer.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void tick() {
+    /** One look at every policy (the timer's, and the caller's of autoSwitch to start the window): one at a time. */
+    synchronized void tick() {
         try {
             Map<String, AliasPolicy> policies = registry.policies();
+            Set<String> watched = new java.util.HashSet<>();
+            policies.values().forEach(p -> watched.addAll(p.candidates()));
+            samples.keySet().retainAll(watched);
+            unhealthySince.keySet().retainAll(watched);
+            leftForRate.keySet().retainAll(policies.keySet());
             if (policies.isEmpty()) {
-                samples.clear();
                 return;
             }
             long now = clock.get();
@@ -90,7 +105,9 @@ final class AliasWatch implements AutoCloseable {
         ModelEntry entry = registry.find(id).orElse(null);
         Deque<Sample> history = samples.computeIfAbsent(id, k -> new ArrayDeque<>());
         if (entry == null) {
-            history.clear();
+            synchronized (history) {
+                history.clear();
+            }
             return;
         }
         ModelStats s = entry.stats();
@@ -113,16 +130,30 @@ final class AliasWatch implements AutoCloseable {
     }
 
     /** Why the model is not healthy now over {@code window}, or null when it is. */
-    String problem(String id, AliasPolicy policy, long now) {
+    Problem problem(String id, AliasPolicy policy, long now) {
         ModelEntry entry = registry.find(id).orElse(null);
         if (entry == null) {
-            return id + " is not registered";
+            return new Problem(id + " is not registered", false);
         }
         ModelStatus status = entry.state().status();
         if (!healthyStatus(status)) {
             String reason = entry.state().reason();
-            return id + " is " + status + (reason == null ? "" : " (" + reason + ")");
+            return new Problem(id + " is " + status + (reason == null ? "" : " (" + reason + ")"), false);
         }
+        Rate rate = rate(id, policy, now);
+        if (rate != null && rate.finished() >= policy.minCalls() && rate.value() < policy.threshold()) {
+            return new Problem(String.format(java.util.Locale.ROOT, "%s succeeded %.0f%% of %d calls in %d s, below "
+                + "%.0f%%", id, 100 * rate.value(), rate.finished(), policy.window().toSeconds(),
+                100 * policy.threshold()), true);
+        }
+        return null;
+    }
+
+    /** Calls finished over the window and their success rate, or null without two samples. */
+    private record Rate(long finished, double value) {
+    }
+
+    private Rate rate(String id, AliasPolicy policy, long now) {
         Deque<Sample> history = samples.get(id);
         if (history == null) {
             return null;
@@ -138,21 +169,23 @@ final class AliasWatch implements AutoCloseable {
                 .orElse(history.peekFirst());
         }
         long finished = (last.requests() - first.requests()) - (last.cancelled() - first.cancelled());
-        if (finished < policy.minCalls()) {
-            return null;
-        }
-        double rate = 1.0 - (double) (last.failures() - first.failures()) / finished;
-        if (rate < policy.threshold()) {
-            return String.format(java.util.Locale.ROOT, "%s succeeded %.0f%% of %d calls in %d s, below %.0f%%", id,
-                100 * rate, finished, policy.window().toSeconds(), 100 * policy.threshold());
-        }
-        return null;
+        return new Rate(finished, finished == 0 ? 1.0 : 1.0 - (double) (last.failures() - first.failures()) / finished);
     }
 
-    /** Whether the model has been healthy by status for a whole window and its rate is good. */
-    private boolean recovered(String id, AliasPolicy policy, long now) {
+    /**
+     * Whether the model has been healthy by status for a whole window and its rate is good; one the alias left for
+     * its success rate must also show it: at least the policy's minimum of calls in the window, at the threshold
+     * (without them, taking it back would only send callers' calls to fail again, every window).
+     */
+    private boolean recovered(String alias, String id, AliasPolicy policy, long now) {
         if (problem(id, policy, now) != null || unhealthySince.containsKey(id)) {
             return false;
+        }
+        if (leftForRate.getOrDefault(alias, Set.of()).contains(id)) {
+            Rate rate = rate(id, policy, now);
+            if (rate == null || rate.finished() < policy.minCalls() || rate.value() < policy.threshold()) {
+                return false;
+            }
         }
         Deque<Sample> history = samples.get(id);
         if (history == null) {
@@ -170,21 +203,21 @@ final class AliasWatch implements AutoCloseable {
             return;
         }
         int at = policy.candidates().indexOf(current);
-        String problem = problem(current, policy, now);
+        Problem problem = problem(current, policy, now);
         String target = null;
         String reason = null;
         if (problem != null) {
             for (String candidate : policy.candidates()) {
                 if (!candidate.equals(current) && problem(candidate, policy, now) == null) {
                     target = candidate;
-                    reason = "auto-switch: " + problem;
+                    reason = "auto-switch: " + problem.text();
                     break;
                 }
             }
         } else if (policy.switchBack() && at != 0) {
             int until = at < 0 ? policy.candidates().size() : at;
             for (String candidate : policy.candidates().subList(0, until)) {
-                if (recovered(candidate, policy, now)) {
+                if (recovered(alias, candidate, policy, now)) {
                     target = candidate;
                     reason = "auto-switch back: " + candidate + " has been healthy for "
                         + policy.window().toSeconds() + " s";
@@ -197,13 +230,20 @@ final class AliasWatch implements AutoCloseable {
         }
         String chosen = target;
         String why = reason;
+        boolean byRate = problem != null && problem.byRate();
         if (!switching.add(alias)) {
             return; // the other thread got there first
         }
         try {
             lifecycle.execute(() -> {
                 try {
-                    switcher.switchAlias(alias, chosen, why);
+                    if (switcher.switchAlias(alias, current, policy, chosen, why)) {
+                        Set<String> left = leftForRate.computeIfAbsent(alias, a -> ConcurrentHashMap.newKeySet());
+                        left.remove(chosen);
+                        if (byRate) {
+                            left.add(current);
+                        }
+                    }
                 } catch (ModelException e) {
                     LOG.warn("Alias {} could not move to {}: {}", alias, chosen, e.getMessage());
                 } finally {

@@ -66,9 +66,11 @@ public final class DeclaredAlias {
             manager.autoSwitch(alias, policy, Duration.ofSeconds(120));
             LOG.info("Declared alias {} set up: {}", alias, manager.aliases().get(alias));
         } catch (ModelException e) {
-            if (e.code() == ErrorCode.NOT_REGISTERED && System.nanoTime() < deadline) {
-                LOG.debug("Declared alias {} waits for its candidates: {}", alias, e.getMessage());
-                thread.schedule(() -> setUp(policy, deadline), 2, TimeUnit.SECONDS);
+            // Candidates not registered yet (declared models come in any order), a provider not bound yet, a first
+            // download longer than the wait: tried again until the patience runs out.
+            if (e.code() != ErrorCode.INVALID_INPUT && System.nanoTime() < deadline) {
+                LOG.info("Declared alias {} not set up yet, tried again in 5 s: {}", alias, e.getMessage());
+                thread.schedule(() -> setUp(policy, deadline), 5, TimeUnit.SECONDS);
             } else {
                 LOG.warn("Declared alias {} could not be set up: {}", alias, e.getMessage());
             }

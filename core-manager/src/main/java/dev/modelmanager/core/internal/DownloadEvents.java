@@ -19,17 +19,27 @@ import dev.modelmanager.core.internal.lifecycle.EventPublisher;
  */
 final class DownloadEvents implements AutoCloseable {
     private final Supplier<List<ModelInfo>> models;
+    private final java.util.function.BooleanSupplier downloading;
     private final EventPublisher events;
     private final ScheduledFuture<?> task;
 
-    DownloadEvents(Supplier<List<ModelInfo>> models, EventPublisher events, ScheduledExecutorService timer) {
+    /**
+     * @param models      the models whose files are downloading now
+     * @param downloading whether any download runs (checked first: nothing else is asked while none does)
+     */
+    DownloadEvents(Supplier<List<ModelInfo>> models, java.util.function.BooleanSupplier downloading,
+                   EventPublisher events, ScheduledExecutorService timer) {
         this.models = models;
+        this.downloading = downloading;
         this.events = events;
         this.task = timer.scheduleWithFixedDelay(this::post, 1, 1, TimeUnit.SECONDS);
     }
 
     void post() {
         try {
+            if (!downloading.getAsBoolean()) {
+                return;
+            }
             for (ModelInfo m : models.get()) {
                 if (m.status() != ModelStatus.DOWNLOADING) {
                     continue;

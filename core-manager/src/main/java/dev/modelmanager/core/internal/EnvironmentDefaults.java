@@ -6,11 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The environment variables of the seed documents for the manager's own settings, below the configuration: a key
- * the configuration sets wins; a variable applies where it does not.
+ * The environment variables of the seed documents for the manager's own settings, below the configuration: where
+ * the configuration leaves a setting at its built-in default (Declarative Services hands the component its defaults
+ * as properties, so "not configured" and "configured to the default" look alike), the variable applies.
  * <ul>
- * <li>{@value #MAX_LOADED} → {@code max.loaded.models}</li>
- * <li>{@value #PERSISTENCE_PATH} → {@code state.file}</li>
+ * <li>{@value #MAX_LOADED} → {@code max.loaded.models} (default 0, no limit)</li>
+ * <li>{@value #PERSISTENCE_PATH} → {@code state.file} (default empty, no state kept)</li>
  * </ul>
  */
 final class EnvironmentDefaults {
@@ -18,43 +19,36 @@ final class EnvironmentDefaults {
     static final String PERSISTENCE_PATH = "MODEL_MANAGER_PERSISTENCE_PATH";
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentDefaults.class);
 
-    private final Map<String, ?> configured;
     private final Map<String, String> environment;
 
-    /**
-     * @param configured  the component's properties: the keys the configuration set
-     * @param environment the process environment
-     */
-    EnvironmentDefaults(Map<String, ?> configured, Map<String, String> environment) {
-        this.configured = configured;
+    EnvironmentDefaults(Map<String, String> environment) {
         this.environment = environment;
     }
 
-    /** {@code max.loaded.models}: the configuration's, else {@value #MAX_LOADED}, else {@code fallback}. */
-    int maxLoadedModels(int fallback) {
-        String value = variable("max.loaded.models", MAX_LOADED);
-        if (value == null) {
-            return fallback;
+    /** {@code max.loaded.models}: the configuration's when it sets a limit, else {@value #MAX_LOADED}, else 0. */
+    int maxLoadedModels(int configured) {
+        String value = variable(MAX_LOADED);
+        if (configured > 0 || value == null) {
+            return Math.max(0, configured);
         }
         try {
             return Math.max(0, Integer.parseInt(value.strip()));
         } catch (NumberFormatException e) {
-            LOG.warn("{}={} is not a number of models; max.loaded.models stays {}", MAX_LOADED, value, fallback);
-            return fallback;
+            LOG.warn("{}={} is not a number of models; max.loaded.models stays {}", MAX_LOADED, value, configured);
+            return Math.max(0, configured);
         }
     }
 
-    /** {@code state.file}: the configuration's, else {@value #PERSISTENCE_PATH}, else {@code fallback}. */
-    String stateFile(String fallback) {
-        String value = variable("state.file", PERSISTENCE_PATH);
-        return value == null ? fallback : value.strip();
+    /** {@code state.file}: the configuration's when it names one, else {@value #PERSISTENCE_PATH}, else none. */
+    String stateFile(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String value = variable(PERSISTENCE_PATH);
+        return value == null ? configured : value.strip();
     }
 
-    /** The variable's value when the configuration does not set {@code key} and the variable is set, else null. */
-    private String variable(String key, String name) {
-        if (configured.containsKey(key)) {
-            return null;
-        }
+    private String variable(String name) {
         String value = environment.get(name);
         return value == null || value.isBlank() ? null : value;
     }

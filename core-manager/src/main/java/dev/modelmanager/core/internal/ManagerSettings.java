@@ -86,16 +86,15 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
     }
 
     static ManagerSettings from(ManagerConfig config) {
-        return from(config, Map.of(), Map.of());
+        return from(config, Map.of());
     }
 
     /**
-     * @param configured  the keys the configuration sets (the component's properties); where it sets none, the
-     *                    environment variables of {@link EnvironmentDefaults} apply
-     * @param environment the process environment
+     * @param environment the process environment: where the configuration leaves a setting at its default, the
+     *                    variables of {@link EnvironmentDefaults} apply
      */
-    static ManagerSettings from(ManagerConfig config, Map<String, ?> configured, Map<String, String> environment) {
-        EnvironmentDefaults env = new EnvironmentDefaults(configured, environment);
+    static ManagerSettings from(ManagerConfig config, Map<String, String> environment) {
+        EnvironmentDefaults env = new EnvironmentDefaults(environment);
         String stateFile = env.stateFile(config.state_file());
         return new ManagerSettings(
             Duration.ofSeconds(config.idle_timeout_seconds()),

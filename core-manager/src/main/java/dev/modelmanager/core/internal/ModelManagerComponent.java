@@ -58,7 +58,7 @@ public final class ModelManagerComponent {
 
     @Activate
     public ModelManagerComponent(ManagerConfig config, BundleContext context, Map<String, Object> properties) {
-        ManagerSettings settings = ManagerSettings.from(config, properties, System.getenv());
+        ManagerSettings settings = ManagerSettings.from(config, System.getenv());
         this.manager = new ModelManagerImpl(stateless(context) ? settings.withStateFile(null) : settings,
             new BundleResourceLocator(context));
         this.services = new ModelServices(context, manager);
@@ -79,8 +79,8 @@ public final class ModelManagerComponent {
     }
 
     @Modified
-    void modified(ManagerConfig config, Map<String, Object> properties) {
-        manager.reconfigure(ManagerSettings.from(config, properties, System.getenv()));
+    void modified(ManagerConfig config) {
+        manager.reconfigure(ManagerSettings.from(config, System.getenv()));
     }
 
     @Deactivate

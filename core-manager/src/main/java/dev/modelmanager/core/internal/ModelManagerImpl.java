@@ -145,9 +145,10 @@ public final class ModelManagerImpl implements ModelManager {
         this.report = new StatusReport(registry, ctx);
         this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
         this.handles = new HandleRefs(registrations);
-        this.downloadEvents = new DownloadEvents(report::list, events, timer);
-        this.aliasWatch = new AliasWatch(registry, (alias, id, reason) -> routing.switchAlias(alias, id,
-            this.settings.loadTimeout(), reason), timer, lifecycle);
+        this.downloadEvents = new DownloadEvents(report::downloading, () -> !this.sources.hub().downloads().isEmpty(),
+            events, timer);
+        this.aliasWatch = new AliasWatch(registry, (alias, from, policy, id, reason) -> routing.switchAlias(alias, id,
+            this.settings.loadTimeout(), reason, new Routing.Expected(from, policy), null) != null, timer, lifecycle);
         persistence.ifPresent(this::restore);
         LOG.info("Model manager started ({})", settings);
         Map<String, Object> started = new java.util.HashMap<>();
@@ -519,6 +520,11 @@ public final class ModelManagerImpl implements ModelManager {
     @Override
     public List<RequesterUsage> usage() {
         return usage.list();
+    }
+
+    /** Aliases and the default (for the alias watch and tests). */
+    Routing routing() {
+        return routing;
     }
 
     /** The calls of one requester (a bundle's view of the manager), counted for it. */

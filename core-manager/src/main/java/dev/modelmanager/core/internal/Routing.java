@@ -130,6 +130,23 @@ final class Routing {
 
     /** {@code reason}: why a policy moves the alias (for its event), or null for an operator's switch. */
     ModelInfo switchAlias(String alias, String modelId, Duration timeout, String reason) {
+        return switchAlias(alias, modelId, timeout, reason, null, null);
+    }
+
+    /**
+     * What a switch was decided on: the alias's target then and its policy (the very object). A switch that finds
+     * either changed when it is ready to flip (the alias removed or pointed elsewhere, the policy replaced) is dropped.
+     */
+    record Expected(String target, dev.modelmanager.api.AliasPolicy policy) {
+    }
+
+    /**
+     * Loads the target first (outside the alias lock: a load may take minutes and no other alias waits for it), then
+     * flips the alias under the lock, and releases the previous target. With {@code expected}, answers {@code null}
+     * (and takes nothing) when the alias changed since the switch was decided; {@code underLock} runs with the flip.
+     */
+    ModelInfo switchAlias(String alias, String modelId, Duration timeout, String reason, Expected expected,
+                          Runnable underLock) {
         ModelIds.check("alias", alias);
         if (ModelManager.DEFAULT_MODEL.equals(alias) || registry.contains(alias)) {
             throw ModelException.invalidInput(alias, "alias", "'" + alias + "' is "
@@ -138,20 +155,27 @@ final class Routing {
         ModelEntry target = registry.find(modelId).orElseThrow(() -> new ModelException(ErrorCode.NOT_REGISTERED,
             modelId, "no model is registered under this id (an alias points at a model id, not at another alias)"));
         String holder = ModelManagerConstants.ALIAS_PREFIX + alias;
+        registrations.register(modelId, target.requirement(), holder, false, null);
+        ModelInfo loaded;
+        try {
+            loaded = load(modelId, timeout);
+        } catch (ModelException e) {
+            synchronized (aliasLock) {
+                releaseUnlessTarget(alias, modelId, holder);
+            }
+            throw e;
+        }
         synchronized (aliasLock) {
-            String current = registry.aliases().get(alias);
-            boolean added = !target.requesters().contains(holder);
-            registrations.register(modelId, target.requirement(), holder, false, null);
-            ModelInfo loaded;
-            try {
-                loaded = load(modelId, timeout);
-            } catch (ModelException e) {
-                if (added && !modelId.equals(current)) {
-                    registrations.release(modelId, holder, null);
-                }
-                throw e;
+            if (expected != null && !(java.util.Objects.equals(registry.aliases().get(alias), expected.target())
+                && registry.policies().get(alias) == expected.policy())) {
+                LOG.info("Alias {}: the move to {} is dropped, the alias changed meanwhile", alias, modelId);
+                releaseUnlessTarget(alias, modelId, holder);
+                return null;
             }
             String previous = registry.alias(alias, modelId, reason);
+            if (underLock != null) {
+                underLock.run();
+            }
             if (previous != null && !previous.equals(modelId)) {
                 try {
                     registrations.release(previous, holder, null);
@@ -161,6 +185,17 @@ final class Routing {
             }
             persistence.ifPresent(StatePersistence::saveDurably);
             return loaded;
+        }
+    }
+
+    /** The alias's reference on a model it did not end up pointing at goes (under the alias lock). */
+    private void releaseUnlessTarget(String alias, String modelId, String holder) {
+        if (!modelId.equals(registry.aliases().get(alias))) {
+            try {
+                registrations.release(modelId, holder, null);
+            } catch (ModelException gone) {
+                LOG.debug("Alias {}: {} was already gone", alias, modelId);
+            }
         }
     }
 
@@ -176,9 +211,8 @@ final class Routing {
         for (String candidate : policy.candidates()) {
             try {
                 ModelInfo target = switchAlias(alias, candidate, timeout,
-                    last == null ? "auto-switch: first candidate" : "auto-switch: " + last.getMessage());
-                registry.policy(alias, policy);
-                persistence.ifPresent(StatePersistence::saveDurably);
+                    last == null ? "auto-switch: first candidate" : "auto-switch: " + last.getMessage(), null,
+                    () -> registry.policy(alias, policy));
                 LOG.info("Alias {} moves on its own among {} (threshold {}, window {} s)", alias,
                     policy.candidates(), policy.threshold(), policy.window().toSeconds());
                 return target;

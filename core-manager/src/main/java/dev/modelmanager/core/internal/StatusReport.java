@@ -44,6 +44,13 @@ final class StatusReport {
         return registry.named().stream().map(n -> info(n.name(), n.entry())).toList();
     }
 
+    /** The models whose files are downloading now (others are not asked for their details). */
+    List<ModelInfo> downloading() {
+        return registry.named().stream()
+            .filter(n -> n.entry().state().status() == dev.modelmanager.api.ModelStatus.DOWNLOADING)
+            .map(n -> info(n.name(), n.entry())).toList();
+    }
+
     ManagerStatus status() {
         List<ModelInfo> models = list();
         List<ProviderInfo> providerInfos = new ArrayList<>();

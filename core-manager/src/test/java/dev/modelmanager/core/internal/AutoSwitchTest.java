@@ -121,6 +121,37 @@ class AutoSwitchTest {
     }
 
     @Test
+    void aCandidateLeftForItsSuccessRateIsNotTakenBackWithoutEvidenceThatItRecovered() throws Exception {
+        try (Fixture f = fixture(new TestModelProvider("a"))) {
+            f.manager.register("flaky", generation().name("test/flaky").provider("a")
+                .option(TestModelProvider.FAIL_INFERENCE, "CUDA error").build(), "t");
+            AliasPolicy policy = new AliasPolicy(List.of("flaky", "backup"), 0.7, Duration.ofSeconds(2), 3, true);
+            f.manager.autoSwitch("chat", policy, Duration.ofSeconds(10));
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> f.manager.generate("chat", "x", null)).isInstanceOf(ModelException.class);
+            }
+            await("the alias moved", Duration.ofSeconds(5), () -> "backup".equals(f.manager.aliases().get("chat")));
+            Thread.sleep(4500); // two windows: its failures aged out, but nothing shows it works again
+            assertThat(f.manager.aliases().get("chat")).as("no flapping back").isEqualTo("backup");
+        }
+    }
+
+    @Test
+    void aQueuedMoveIsDroppedWhenTheAliasIsRemovedMeanwhile() {
+        try (Fixture f = fixture(new TestModelProvider("a"))) {
+            f.manager.autoSwitch("chat", POLICY, Duration.ofSeconds(10));
+            AliasPolicy stale = f.manager.aliasPolicies().get("chat");
+            assertThat(f.manager.removeAlias("chat")).isTrue();
+            // What the watch would do with a decision taken before the removal:
+            assertThat(f.manager.routing().switchAlias("chat", "backup", Duration.ofSeconds(5), "auto-switch: test",
+                new Routing.Expected("primary", stale), null)).isNull();
+            assertThat(f.manager.aliases()).as("not brought back").doesNotContainKey("chat");
+            assertThat(f.manager.info("backup").requesters()).as("no reference left behind")
+                .doesNotContain("alias:chat");
+        }
+    }
+
+    @Test
     void candidatesMustBeRegisteredAndThePolicyValid() {
         try (Fixture f = fixture(new TestModelProvider("a"))) {
             assertThatThrownBy(() -> f.manager.autoSwitch("chat", AliasPolicy.of("primary", "nope"),

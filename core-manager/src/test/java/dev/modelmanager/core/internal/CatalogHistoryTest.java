@@ -66,6 +66,18 @@ class CatalogHistoryTest {
     }
 
     @Test
+    void theSameModelInTwoCatalogsHasAHistoryOfItsOwnInEach() {
+        CatalogService catalog = new CatalogService();
+        catalog.load("bundle:vendor/OSGI-INF/model-catalog/openai.yaml", new StringReader(V1));
+        catalog.load("etc/catalog/openai.yaml", new StringReader(V2));
+        catalog.load("bundle:vendor/OSGI-INF/model-catalog/openai.yaml", new StringReader(V1));
+        catalog.forget("etc/catalog/openai.yaml");
+        assertThat(catalog.history("gpt-4o-mini")).extracting(c -> c.kind() + " " + c.origin()).containsExactly(
+            "added bundle:vendor/OSGI-INF/model-catalog/openai.yaml", "added etc/catalog/openai.yaml",
+            "removed etc/catalog/openai.yaml");
+    }
+
+    @Test
     void aBadUpdatedAtIsRefusedNamingTheField() throws Exception {
         assertThatThrownBy(() -> CatalogParser.parse(new StringReader("""
             models:

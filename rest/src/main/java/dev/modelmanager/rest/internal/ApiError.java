@@ -49,6 +49,7 @@ final class ApiError extends RuntimeException {
             case CONFLICTING_REQUIREMENT -> new ApiError(409, "invalid_request_error", "conflicting_requirement", param,
                 e.getMessage());
             case NOT_CONFIGURED -> new ApiError(409, "invalid_request_error", "not_configured", param, e.getMessage());
+            case STORAGE_FAILED -> new ApiError(503, "server_error", "storage_failed", param, e.getMessage());
             case SOURCE_UNAVAILABLE, SOURCE_NOT_ALLOWED, INVALID_MODEL_FILE ->
                 new ApiError(422, "invalid_request_error", code.name().toLowerCase(java.util.Locale.ROOT), param,
                     e.getMessage());

@@ -63,10 +63,11 @@ final class MetricsServlet extends JsonServlet {
             out.println("modelmanager_requester_tokens_total{" + labels(u) + ",kind=\"generated\"} "
                 + u.generatedTokens());
         });
-        header(out, "modelmanager_requester_cost_total", "counter",
-            "Cost at the catalog's token prices, by requester and model (models the catalog prices).");
+        // A gauge: the tokens are priced at the catalog's prices of now, so a price change reprices what was used.
+        header(out, "modelmanager_requester_cost", "gauge",
+            "Cost of the tokens used at the catalog's current prices, by requester and model (priced models only).");
         usage.stream().filter(u -> u.cost() != null)
-            .forEach(u -> out.println("modelmanager_requester_cost_total{" + labels(u) + "} " + number(u.cost())));
+            .forEach(u -> out.println("modelmanager_requester_cost{" + labels(u) + "} " + number(u.cost())));
     }
 
     private static String labels(dev.modelmanager.api.RequesterUsage u) {

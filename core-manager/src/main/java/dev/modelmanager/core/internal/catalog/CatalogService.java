@@ -209,7 +209,7 @@ public final class CatalogService implements ModelCatalog {
     @Override
     public dev.modelmanager.api.CatalogDiscovery discover() {
         java.util.Set<String> before = keys(entries());
-        scan();
+        rescanNow();
         Map<String, String> failures = new java.util.TreeMap<>();
         for (dev.modelmanager.api.spi.CatalogSource source : sources) {
             try {
@@ -226,6 +226,23 @@ public final class CatalogService implements ModelCatalog {
         LOG.info("Catalog discovery: {} entries, {} new, {} gone, {} source(s) failed", now.size(), added.size(),
             gone.size(), failures.size());
         return new dev.modelmanager.api.CatalogDiscovery(now, added, gone, failures, java.time.Instant.now());
+    }
+
+    /** Reads the folder now, on the scanner's thread (one scan at a time), waiting for it. */
+    private void rescanNow() {
+        ScheduledExecutorService folder = scanner;
+        if (folder == null) {
+            scan();
+            return;
+        }
+        try {
+            folder.submit(this::scan).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Catalog folder {} not read again: {}", dir, e.toString());
+        }
     }
 
     private static java.util.Set<String> keys(List<CatalogEntry> entries) {

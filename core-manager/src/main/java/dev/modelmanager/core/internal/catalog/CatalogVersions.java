@@ -18,7 +18,7 @@ import dev.modelmanager.api.CatalogEntry;
 final class CatalogVersions {
     static final int KEPT = 100;
 
-    /** provider:name → the definition as it stands, stamped. */
+    /** origin|provider:name → the definition as it stands there, stamped (two catalogs may define one model). */
     private final Map<String, CatalogEntry> current = new HashMap<>();
     /** name → its changes, oldest first. */
     private final Map<String, List<CatalogChange>> changes = new HashMap<>();
@@ -32,7 +32,7 @@ final class CatalogVersions {
         List<CatalogEntry> stamped = new ArrayList<>(after.size());
         java.util.Set<String> still = new java.util.HashSet<>();
         for (CatalogEntry entry : after) {
-            String key = key(entry);
+            String key = key(origin, entry);
             still.add(key);
             CatalogEntry known = current.get(key);
             CatalogEntry next;
@@ -58,7 +58,7 @@ final class CatalogVersions {
         }
         if (before != null) {
             for (CatalogEntry old : before) {
-                String key = key(old);
+                String key = key(origin, old);
                 if (!still.contains(key) && current.remove(key) != null) {
                     record(new CatalogChange(now, old.provider(), old.name(), "removed", List.of(), origin, old, null));
                 }
@@ -79,7 +79,7 @@ final class CatalogVersions {
         }
     }
 
-    private static String key(CatalogEntry entry) {
-        return entry.provider() + ":" + entry.name();
+    private static String key(String origin, CatalogEntry entry) {
+        return origin + "|" + entry.provider() + ":" + entry.name();
     }
 }

@@ -39,7 +39,16 @@ public final class Profiler {
             model.modelType().id(), ModelEvents.MODEL_NAME, model.name(), ModelEvents.REQUESTS, requests);
         events.post(ModelEvents.PROFILING_STARTED, about);
         long started = System.nanoTime();
-        ProfileResult result = measure(model, requests);
+        ProfileResult result;
+        try {
+            result = measure(model, requests);
+        } catch (RuntimeException e) {
+            Map<String, Object> failed = new HashMap<>(about);
+            failed.put(ModelEvents.REASON, e.toString());
+            failed.put(ModelEvents.DURATION_MS, (System.nanoTime() - started) / 1_000_000);
+            events.post(ModelEvents.PROFILING_COMPLETED, failed);
+            throw e;
+        }
         Map<String, Object> done = new HashMap<>(about);
         done.put(ModelEvents.REQUESTS, result.requests());
         done.put(ModelEvents.FAILURES, result.failures());

@@ -23,20 +23,20 @@ public final class EventPublisher {
     private final Object lock = new Object();
     // Guarded by lock; null once an Event Admin was bound. Topic and properties, not Event: outside OSGi the
     // Event Admin classes may not be on the class path at all.
-    private List<Pending> early = new ArrayList<>();
+    private List<Pending> early = new ArrayList<>(); // guarded by lock
 
     private record Pending(String topic, Map<String, Object> properties) {
     }
 
     public void bind(EventAdmin admin) {
-        List<Pending> waiting;
         synchronized (lock) {
-            this.eventAdmin = admin;
-            waiting = early;
+            // The kept events go first, before any posted from now on (those wait for the lock meanwhile).
+            List<Pending> waiting = early;
             early = null;
-        }
-        if (waiting != null) {
-            waiting.forEach(event -> send(admin, event.topic(), event.properties()));
+            if (waiting != null) {
+                waiting.forEach(event -> send(admin, event.topic(), event.properties()));
+            }
+            this.eventAdmin = admin;
         }
     }
 
@@ -66,7 +66,7 @@ public final class EventPublisher {
                 }
             }
         }
-        send(admin, topic, props);
+        send(admin, topic, props); // postEvent is asynchronous: never waits for the handlers
     }
 
     private static void send(EventAdmin admin, String topic, Map<String, Object> properties) {

@@ -50,10 +50,15 @@ public final class RequesterCounters {
         if (c != null) {
             return c;
         }
-        if (byRequester.size() >= RequesterUsage.MAX_PER_MODEL) {
-            return byRequester.computeIfAbsent(RequesterUsage.OTHER, k -> new Counters());
+        synchronized (byRequester) { // a new requester (rare): the bound holds however many arrive at once
+            c = byRequester.get(requester);
+            if (c != null) {
+                return c;
+            }
+            long own = byRequester.keySet().stream().filter(k -> !k.equals(RequesterUsage.OTHER)).count();
+            return byRequester.computeIfAbsent(own >= RequesterUsage.MAX_PER_MODEL ? RequesterUsage.OTHER : requester,
+                k -> new Counters());
         }
-        return byRequester.computeIfAbsent(requester, k -> new Counters());
     }
 
     /** Every requester's counts, by name. */

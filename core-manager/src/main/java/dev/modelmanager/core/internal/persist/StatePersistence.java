@@ -185,7 +185,7 @@ public final class StatePersistence implements AutoCloseable {
     /**
      * Writes now and waits (an operator's save): where it was written, how many models it holds, when.
      *
-     * @throws ModelException {@link ErrorCode#TIMEOUT} after {@code wait}, {@link ErrorCode#NOT_CONFIGURED} naming
+     * @throws ModelException {@link ErrorCode#TIMEOUT} after {@code wait}, {@link ErrorCode#STORAGE_FAILED} naming
      *                        {@code state.file} when the file cannot be written
      */
     public StateSave saveNow(Duration wait) {
@@ -200,7 +200,7 @@ public final class StatePersistence implements AutoCloseable {
                 + " within " + wait.toSeconds() + " s");
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause() instanceof UncheckedIOException io ? io.getCause() : e.getCause();
-            throw new ModelException(ErrorCode.NOT_CONFIGURED, null, "state.file", "state.file: "
+            throw new ModelException(ErrorCode.STORAGE_FAILED, null, "state.file", "state.file: "
                 + store.file() + " cannot be written: " + cause, cause);
         }
         return new StateSave(store.file().toAbsolutePath().toString(), lastModels, lastWritten);

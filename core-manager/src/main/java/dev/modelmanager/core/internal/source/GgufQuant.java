@@ -33,7 +33,7 @@ final class GgufQuant {
      */
     static List<String> pick(String repository, String quant, List<String> files) {
         String wanted = quant.toLowerCase(Locale.ROOT);
-        Pattern word = Pattern.compile("(?i)(?<![a-z0-9])" + Pattern.quote(wanted) + "(?![a-z0-9])");
+        Pattern word = Pattern.compile("(?i)(?<![a-z0-9])" + Pattern.quote(wanted) + "(?![a-z0-9_])");
         Map<String, List<String>> models = new TreeMap<>();
         for (String file : files) {
             String name = file.substring(file.lastIndexOf('/') + 1);

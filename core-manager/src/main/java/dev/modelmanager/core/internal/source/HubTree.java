@@ -69,10 +69,20 @@ final class HubTree {
                 throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, "the Hub's file list of " + repository
                     + " could not be read (" + e.getMessage() + "); is " + hub.settings().endpoint() + " a Hugging Face Hub?");
             }
+            URI current = uri;
             uri = response.headers().firstValue("Link").map(NEXT::matcher).filter(Matcher::find)
-                .map(m -> URI.create(m.group(1))).orElse(null);
+                .map(m -> current.resolve(m.group(1))).orElse(null);
+        }
+        if (uri != null) {
+            throw new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, repository + " lists more than " + MAX_PAGES
+                + " pages of files; name the file with files= instead of quant=");
         }
         return List.copyOf(files);
+    }
+
+    /** The files the cache holds for the revision, never asking the Hub. */
+    static Optional<List<String>> cachedFiles(HubClient hub, String repository, String revision) {
+        return cached(hub, repository, revision);
     }
 
     /** The files the cache holds for the revision (its snapshot), if it knows the revision. */

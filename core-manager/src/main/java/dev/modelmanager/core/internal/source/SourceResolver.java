@@ -37,8 +37,10 @@ public final class SourceResolver {
     }
 
     /** @param roots where callers the operator has not vouched for may name local files */
-    /** repository@revision:quant → the files of that quantization, as listed once. */
-    private final Map<String, List<String>> quantFiles = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long a quantization's listing is trusted before the Hub is asked again (a new commit may move files). */
+    static final int QUANT_TTL_MINUTES = 10;
+    /** repository@revision:quant → the files of that quantization, as last listed. */
+    private final Map<String, Listed> quantFiles = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SourceResolver(HubClient hub, ResourceLocator resources, Path extractDir, ModelRoots roots) {
         this.hub = hub;
@@ -100,7 +102,7 @@ public final class SourceResolver {
             return Optional.of(resolveLocal(p, wanted));
         }
         if (source instanceof ModelSource.Hub h) {
-            List<FileRequest> files = hubFiles(h, wanted);
+            List<FileRequest> files = hubFiles(h, wanted, false);
             Map<String, Path> found = new LinkedHashMap<>();
             Path root = null;
             for (FileRequest file : files) {
@@ -115,7 +117,7 @@ public final class SourceResolver {
             if (found.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new ModelFiles(root, mainFile(h, found), found));
+            return Optional.of(new ModelFiles(root, mainFile(h, found, false), found));
         }
         return Optional.empty();
     }
@@ -125,34 +127,60 @@ public final class SourceResolver {
         if (!(source instanceof ModelSource.Hub h)) {
             return false;
         }
-        return hubFiles(h, wanted).stream().filter(FileRequest::required)
+        List<FileRequest> files = hubFiles(h, wanted, false);
+        return files.isEmpty() && h.quant() != null || files.stream().filter(FileRequest::required)
             .anyMatch(f -> hub.cached(h.repository(), h.revision(), f.path()).isEmpty());
     }
 
     /** The files a source names: those listed, or the GGUF file (or parts) of its quantization. */
     private List<String> named(ModelSource.Hub source) {
+        return named(source, true);
+    }
+
+    /**
+     * @param ask whether the Hub may be asked for the repository's files (else only what is known: a listing of the
+     *            last {@value #QUANT_TTL_MINUTES} minutes, or the cache's files for the revision)
+     */
+    private List<String> named(ModelSource.Hub source, boolean ask) {
         if (source.quant() == null) {
             return source.files();
         }
         String key = source.repository() + "@" + source.revision() + ":" + source.quant();
-        List<String> known = quantFiles.get(key);
-        if (known == null) {
-            known = GgufQuant.pick(source.repository(), source.quant(),
-                HubTree.files(hub, source.repository(), source.revision()));
-            quantFiles.put(key, known);
+        Listed known = quantFiles.get(key);
+        if (known != null && System.nanoTime() - known.at() < java.util.concurrent.TimeUnit.MINUTES.toNanos(
+            QUANT_TTL_MINUTES)) {
+            return known.files();
         }
-        return known;
+        if (!ask) {
+            return HubTree.cachedFiles(hub, source.repository(), source.revision())
+                .map(files -> GgufQuant.pick(source.repository(), source.quant(), files)).orElse(List.of());
+        }
+        List<String> files = GgufQuant.pick(source.repository(), source.quant(),
+            HubTree.files(hub, source.repository(), source.revision()));
+        if (quantFiles.size() > 1000) {
+            quantFiles.clear();
+        }
+        quantFiles.put(key, new Listed(files, System.nanoTime()));
+        return files;
+    }
+
+    /** A quantization's files as the Hub listed them, and when. */
+    private record Listed(List<String> files, long at) {
     }
 
     /** The file a provider loads when the source names one (the first part of a split GGUF). */
-    private Path mainFile(ModelSource.Hub source, Map<String, Path> found) {
-        List<String> named = named(source);
+    private Path mainFile(ModelSource.Hub source, Map<String, Path> found, boolean ask) {
+        List<String> named = named(source, ask);
         return named.size() == 1 || source.quant() != null && !named.isEmpty() ? found.get(named.get(0)) : null;
     }
 
     private List<FileRequest> hubFiles(ModelSource.Hub source, List<FileRequest> wanted) {
+        return hubFiles(source, wanted, true);
+    }
+
+    private List<FileRequest> hubFiles(ModelSource.Hub source, List<FileRequest> wanted, boolean ask) {
         Map<String, FileRequest> files = new LinkedHashMap<>();
-        named(source).forEach(f -> files.put(f, FileRequest.required(f)));
+        named(source, ask).forEach(f -> files.put(f, FileRequest.required(f)));
         wanted.forEach(f -> files.merge(f.path(), f, (a, b) -> a.required() ? a : b));
         return new ArrayList<>(files.values());
     }
@@ -182,7 +210,7 @@ public final class SourceResolver {
                 // an optional file the repository (or the offline cache) does not have
             }
         }
-        return new ModelFiles(root, mainFile(source, found), found);
+        return new ModelFiles(root, mainFile(source, found, true), found);
     }
 
     private static Path rootOf(Path local, String repositoryPath) {

@@ -94,6 +94,10 @@ class GgufQuantTest {
             .hasMessageContaining("several GGUF models").hasMessageContaining("a-Q4_0.gguf, b-Q4_0.gguf");
         assertThat(GgufQuant.pick(REPO, "q4_k_m", List.of("Q4_K_M/model-Q4_K_M.gguf", "model-Q4_K_S.gguf")))
             .as("case-insensitive, a word of the name, in a folder").containsExactly("Q4_K_M/model-Q4_K_M.gguf");
+        assertThat(GgufQuant.pick(REPO, "Q6_K", List.of("m-Q6_K.gguf", "m-Q6_K_L.gguf")))
+            .as("a shorter tag is not a prefix of a longer one").containsExactly("m-Q6_K.gguf");
+        assertThatThrownBy(() -> GgufQuant.pick(REPO, "Q4_0", List.of("m-Q4_0_4_4.gguf")))
+            .hasMessageContaining("no GGUF file of quantization Q4_0");
     }
 
     @Test

@@ -7,7 +7,8 @@ import org.osgi.service.metatype.annotations.Option;
 
 /** One remote endpoint (factory PID {@code dev.modelmanager.remote.endpoint}). */
 @ObjectClassDefinition(id = "dev.modelmanager.remote.endpoint", name = "OSGi Model Manager: remote endpoint",
-    description = "A server that serves models over HTTP: an OpenAI-compatible server, Ollama or Anthropic. Models "
+    description = "A server that serves models over HTTP: an OpenAI-compatible server, Ollama, Anthropic, Hugging Face "
+        + "text-embeddings-inference or a KServe v2 server (Triton, KServe, Seldon, OpenVINO Model Server). Models "
         + "name it as their source: endpoint=<name> remote_model=<its model name>.")
 @interface EndpointConfig {
     @AttributeDefinition(name = "Name", required = false,
@@ -15,11 +16,14 @@ import org.osgi.service.metatype.annotations.Option;
     String name() default "";
 
     @AttributeDefinition(name = "Kind", options = {@Option(value = "openai", label = "OpenAI-compatible"),
-        @Option(value = "ollama", label = "Ollama"), @Option(value = "anthropic", label = "Anthropic")})
+        @Option(value = "ollama", label = "Ollama"), @Option(value = "anthropic", label = "Anthropic"),
+        @Option(value = "tei", label = "Hugging Face text-embeddings-inference"),
+        @Option(value = "kserve", label = "KServe Open Inference Protocol v2 (Triton, KServe, Seldon, OpenVINO)")})
     String kind() default "openai";
 
     @AttributeDefinition(name = "Base URL", description = "e.g. http://127.0.0.1:8000 (OpenAI-compatible; /v1 is "
-        + "added unless the URL ends with it), http://127.0.0.1:11434 (Ollama), https://api.anthropic.com")
+        + "added unless the URL ends with it), http://127.0.0.1:11434 (Ollama), https://api.anthropic.com, "
+        + "http://127.0.0.1:8080 (TEI), http://127.0.0.1:8000 (Triton's HTTP port, KServe v2)")
     String base_url();
 
     @AttributeDefinition(name = "API key file", required = false,

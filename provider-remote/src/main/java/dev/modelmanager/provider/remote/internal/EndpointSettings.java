@@ -24,13 +24,17 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
 
     /** The protocols spoken. */
     enum Kind {
-        OPENAI, OLLAMA, ANTHROPIC;
+        OPENAI, OLLAMA, ANTHROPIC,
+        /** Hugging Face text-embeddings-inference: {@code /embed}, {@code /predict}, {@code /rerank}, {@code /info}. */
+        TEI,
+        /** The KServe Open Inference Protocol v2 (Triton, KServe, Seldon MLServer, OpenVINO Model Server). */
+        KSERVE;
 
         static Kind parse(String value) {
             try {
                 return valueOf(value.strip().toUpperCase(Locale.ROOT));
             } catch (RuntimeException e) {
-                throw ModelException.invalidRequirement("kind", "must be openai, ollama or anthropic, was " + value);
+                throw ModelException.invalidRequirement("kind", "must be openai, ollama, anthropic, tei or kserve, was " + value);
             }
         }
     }

@@ -32,6 +32,8 @@ abstract class Protocol {
             case OPENAI -> new OpenAiProtocol(endpoint);
             case OLLAMA -> new OllamaProtocol(endpoint);
             case ANTHROPIC -> new AnthropicProtocol(endpoint);
+            case TEI -> new TeiProtocol(endpoint);
+            case KSERVE -> new KServeProtocol(endpoint);
         };
     }
 
@@ -51,6 +53,15 @@ abstract class Protocol {
     /** Readies a model (Ollama loads it); fails with a clear reason when the endpoint does not have it. */
     abstract Map<String, String> load(String modelId, String model, ModelType type);
 
+    /**
+     * {@link #load(String, String, ModelType)} with the whole requirement, for protocols that read its options (TEI,
+     * KServe). An instance serves the one model it loaded: what loading learned (tensor names, batch limits) stays
+     * in it.
+     */
+    Map<String, String> load(String modelId, String model, dev.modelmanager.api.ModelRequirement requirement) {
+        return load(modelId, model, requirement.modelType());
+    }
+
     /** Releases what {@link #load} took on the endpoint (Ollama unloads the model). */
     void unload(String modelId, String model) {
     }
@@ -61,10 +72,43 @@ abstract class Protocol {
 
     abstract List<float[]> embed(String modelId, String model, List<String> texts);
 
-    abstract Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options,
-                             TokenSink sink);
+    Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options,
+                    TokenSink sink) {
+        throw unsupported(modelId, "chat");
+    }
 
-    abstract Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink);
+    Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink) {
+        throw unsupported(modelId, "text generation");
+    }
+
+    /** Every label's score for each text, in the model's label order. */
+    List<List<dev.modelmanager.api.LabelScore>> classify(String modelId, String model, List<String> texts) {
+        throw unsupported(modelId, "classification");
+    }
+
+    /** Every label's score for each pair (a cross-encoder's query and document), in the model's label order. */
+    List<List<dev.modelmanager.api.LabelScore>> classifyPairs(String modelId, String model,
+                                                              List<dev.modelmanager.api.TextPair> pairs) {
+        throw unsupported(modelId, "classification of text pairs");
+    }
+
+    protected ModelException unsupported(String modelId, String what) {
+        return new ModelException(ErrorCode.CAPABILITY_MISSING, modelId, "endpoint '" + endpoint.name() + "' ("
+            + endpoint.settings().kind().name().toLowerCase(java.util.Locale.ROOT) + ") does not serve " + what);
+    }
+
+    /** A boolean provider option ({@code true}/{@code false}), or the default when it is not given. */
+    static boolean flag(Map<String, String> options, String key, boolean otherwise) {
+        String value = options.get(key);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw ModelException.invalidRequirement("options." + key, "must be true or false, was " + value);
+        };
+    }
 
     // ------------------------------------------------------------------ shared request building
 

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.LabelScore;
+import dev.modelmanager.api.TextPair;
 import dev.modelmanager.api.spi.ChatModel;
+import dev.modelmanager.api.spi.ClassificationModel;
 import dev.modelmanager.api.spi.Completion;
 import dev.modelmanager.api.spi.EmbeddingModel;
 import dev.modelmanager.api.spi.GenerationModel;
@@ -101,6 +104,23 @@ abstract class RemoteModel implements LoadedModel {
         @Override
         public List<float[]> embed(List<String> texts) {
             return protocol.embed(modelId, model, texts);
+        }
+    }
+
+    /** A classification model on an endpoint (TEI, KServe); pairs where the endpoint's model reads them. */
+    static final class Classifier extends RemoteModel implements ClassificationModel {
+        Classifier(String modelId, String model, RemoteEndpoint endpoint, Protocol protocol, Map<String, String> facts) {
+            super(modelId, model, endpoint, protocol, facts);
+        }
+
+        @Override
+        public List<List<LabelScore>> classify(List<String> texts) {
+            return protocol.classify(modelId, model, texts);
+        }
+
+        @Override
+        public List<List<LabelScore>> classifyPairs(List<TextPair> pairs) {
+            return protocol.classifyPairs(modelId, model, pairs);
         }
     }
 

@@ -34,15 +34,16 @@ import dev.modelmanager.api.spi.ProviderFit;
 
 /**
  * The {@code remote} provider: models whose source is {@code endpoint=<name> remote_model=<model>}, served by a
- * configured endpoint (OpenAI-compatible, Ollama, Anthropic). Remote models take no local memory (estimate and
- * measurement are 0). Ollama models that are pinned or have a priority above 0 are pinged before the server's
+ * configured endpoint (OpenAI-compatible, Ollama, Anthropic, Hugging Face text-embeddings-inference, KServe v2).
+ * Remote models take no local memory (estimate and measurement are 0). Ollama models that are pinned or have a priority above 0 are pinged before the server's
  * keep-alive runs out, so the server does not unload them.
  */
-@ProvideModelTypes(provider = RemoteProvider.NAME, value = {"embedding", "text_generation"})
+@ProvideModelTypes(provider = RemoteProvider.NAME, value = {"embedding", "text_generation", "classification"})
 @Component(service = {ModelProvider.class, dev.modelmanager.api.spi.CatalogSource.class}, property = {
     ModelManagerConstants.PROVIDER_NAME + "=remote",
     ModelManagerConstants.PROVIDER_MODEL_TYPES + "=embedding",
-    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation"
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=text_generation",
+    ModelManagerConstants.PROVIDER_MODEL_TYPES + "=classification"
 })
 public final class RemoteProvider implements ModelProvider, dev.modelmanager.api.spi.CatalogSource {
     /** How long what an endpoint said it serves is kept before it is asked again. */
@@ -67,11 +68,19 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindEndpoint(EndpointComponent component) {
-        configured.add(component.endpoint().name());
-        add(component.endpoint());
+        synchronized (configured) { // against environment(): a configured endpoint is never replaced by it
+            configured.add(component.endpoint().name());
+            add(component.endpoint());
+        }
     }
 
     void unbindEndpoint(EndpointComponent component) {
+        synchronized (configured) {
+            unbind(component);
+        }
+    }
+
+    private void unbind(EndpointComponent component) {
         String name = component.endpoint().name();
         if (endpoints.remove(name, component.endpoint())) {
             configured.remove(name);
@@ -104,12 +113,15 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
         }
         for (EndpointSettings settings : declared) {
             RemoteEndpoint endpoint = new RemoteEndpoint(settings);
-            fromEnvironment.put(settings.name(), endpoint);
-            if (configured.contains(settings.name())) {
-                LOG.info("Remote endpoint {} from the environment not used: a configuration declares it", settings.name());
-            } else {
-                LOG.info("Remote endpoint from the environment: {}", settings);
-                add(endpoint);
+            synchronized (configured) {
+                fromEnvironment.put(settings.name(), endpoint);
+                if (configured.contains(settings.name())) {
+                    LOG.info("Remote endpoint {} from the environment not used: a configuration declares it",
+                        settings.name());
+                } else {
+                    LOG.info("Remote endpoint from the environment: {}", settings);
+                    add(endpoint);
+                }
             }
         }
     }
@@ -153,26 +165,36 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
             for (Map.Entry<String, String> m : Protocol.of(endpoint).typedModels().entrySet()) {
                 String model = m.getKey();
                 ModelType type = null;
+                boolean reranker = "reranker".equals(m.getValue());
                 try {
-                    type = m.getValue() == null ? null : ModelType.fromId(m.getValue());
+                    type = m.getValue() == null ? null
+                        : reranker ? ModelType.CLASSIFICATION : ModelType.fromId(m.getValue());
                 } catch (RuntimeException unknown) {
                     // guessed below
                 }
                 boolean guessed = type == null;
                 if (guessed) {
-                    type = model.toLowerCase(java.util.Locale.ROOT).contains("embed")
-                        && endpoint.settings().kind() != EndpointSettings.Kind.ANTHROPIC
-                        ? ModelType.EMBEDDING : ModelType.TEXT_GENERATION;
+                    EndpointSettings.Kind kind = endpoint.settings().kind();
+                    boolean embed = model.toLowerCase(java.util.Locale.ROOT).contains("embed");
+                    type = kind == EndpointSettings.Kind.KSERVE || kind == EndpointSettings.Kind.TEI
+                        ? (embed ? ModelType.EMBEDDING : ModelType.CLASSIFICATION)
+                        : embed && kind != EndpointSettings.Kind.ANTHROPIC ? ModelType.EMBEDDING
+                        : ModelType.TEXT_GENERATION;
                 }
                 Map<String, String> metadata = new java.util.HashMap<>();
                 metadata.put("endpoint", endpoint.name());
                 if (guessed) {
                     metadata.put("type_guessed", "true");
                 }
+                if (reranker) {
+                    metadata.put("reranker", "true");
+                }
                 entries.add(new dev.modelmanager.api.CatalogEntry(model, endpoint.name(), type,
                     "served by endpoint " + endpoint.name() + " (" + endpoint.settings().kind().name()
                         .toLowerCase(java.util.Locale.ROOT) + ")", null, null, null, null,
                     type == ModelType.EMBEDDING ? java.util.Set.of("embeddings")
+                        : reranker ? java.util.Set.of("classification", "rerank")
+                        : type == ModelType.CLASSIFICATION ? java.util.Set.of("classification")
                         : java.util.Set.of("chat_completion", "streaming"), null,
                     null, false, metadata, "endpoint:" + endpoint.name()));
             }
@@ -196,7 +218,7 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
      * Adds an endpoint with default timeouts, retries and circuit breaker (for embedders outside OSGi and tests;
      * inside OSGi, configurations add them).
      *
-     * @param kind {@code openai}, {@code ollama} or {@code anthropic}
+     * @param kind {@code openai}, {@code ollama}, {@code anthropic}, {@code tei} or {@code kserve}
      */
     public void addEndpoint(String name, String kind, String baseUrl, String apiKey) {
         add(new RemoteEndpoint(EndpointSettings.of(name, EndpointSettings.Kind.parse(kind), baseUrl, apiKey)));
@@ -214,7 +236,7 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
 
     @Override
     public Set<ModelType> modelTypes() {
-        return Set.of(ModelType.EMBEDDING, ModelType.TEXT_GENERATION);
+        return Set.of(ModelType.EMBEDDING, ModelType.TEXT_GENERATION, ModelType.CLASSIFICATION);
     }
 
     /** Endpoints whose circuit is open, if any. */
@@ -263,7 +285,7 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
                 + "' is no longer configured");
         }
         Protocol protocol = Protocol.of(endpoint);
-        Map<String, String> facts = protocol.load(request.modelId(), remote.model(), requirement.modelType());
+        Map<String, String> facts = protocol.load(request.modelId(), remote.model(), requirement);
         RemoteModel model;
         if (requirement.modelType() == ModelType.EMBEDDING) {
             int dimension = protocol.embed(request.modelId(), remote.model(), List.of("dimension")).get(0).length;
@@ -274,6 +296,8 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
                         + endpoint.name() + "' gives " + dimension, null);
             }
             model = new RemoteModel.Embedder(request.modelId(), remote.model(), endpoint, protocol, facts, dimension);
+        } else if (requirement.modelType() == ModelType.CLASSIFICATION) {
+            model = new RemoteModel.Classifier(request.modelId(), remote.model(), endpoint, protocol, facts);
         } else {
             model = new RemoteModel.Generator(request.modelId(), remote.model(), endpoint, protocol, facts);
         }
