@@ -78,6 +78,25 @@ class WebConsoleAccessIT {
     }
 
     @Test
+    void onLoopbackWithoutAKeyAnotherSitesFormCannotDriveTheConsole() throws Exception {
+        try (DistributionServer server = new DistributionServer("e2e-webconsole-csrf").start(Map.of())) {
+            assertThat(server.get("/system/console/bundles").statusCode()).as("open on loopback").isEqualTo(200);
+            // What a page of another site would make the browser post: install a bundle from anywhere.
+            HttpResponse<String> install = server.send("POST", "/system/console/bundles?action=install", null,
+                "Origin", "https://attacker.example", "Sec-Fetch-Site", "cross-site");
+            assertThat(install.statusCode()).as(install.body()).isEqualTo(403);
+            assertThat(install.body()).contains("another site");
+            HttpResponse<String> config = server.send("POST", "/system/console/configMgr/dev.modelmanager.rest", null,
+                "Origin", "http://localhost:3000");
+            assertThat(config.statusCode()).as("another origin on this machine too").isEqualTo(403);
+            HttpResponse<String> api = server.send("POST", "/api/v1/models/minilm/unload", null,
+                "Origin", "https://attacker.example");
+            assertThat(api.statusCode()).as("the REST API has the same rule").isEqualTo(403);
+            assertThat(server.get("/api/v1/models/minilm").body()).contains("LOADED");
+        }
+    }
+
+    @Test
     void listeningBeyondLoopbackWithoutAKeyTheConsoleServesNothing() throws Exception {
         try (DistributionServer server = new DistributionServer("e2e-webconsole-exposed")) {
             server.start(Map.of("MODELMANAGER_OPTS", "-Dorg.osgi.service.http.port=" + server.port

@@ -16,6 +16,21 @@ public interface ApiAccess {
      */
     Verdict check(String presentedKey);
 
+    /**
+     * Decides for a request a browser may have sent: as {@link #check(String)}, and besides refuses
+     * {@link Verdict#FOREIGN_ORIGIN} a request that changes something (any method but {@code GET}, {@code HEAD},
+     * {@code OPTIONS}) sent from another origin ({@code Origin} not this {@code Host}, or {@code Sec-Fetch-Site}
+     * {@code cross-site}/{@code same-site}: a form another page posts), and {@link Verdict#FOREIGN_HOST}, while no key is
+     * configured, a request whose {@code Host} is no loopback name (DNS rebinding: another site's name made to resolve
+     * to this machine). Clients that are no browsers send none of these headers and are judged by the key alone.
+     *
+     * @param method    the request's method
+     * @param host      its {@code Host} header, or {@code null}
+     * @param origin    its {@code Origin} header, or {@code null}
+     * @param fetchSite its {@code Sec-Fetch-Site} header, or {@code null}
+     */
+    Verdict check(String presentedKey, String method, String host, String origin, String fetchSite);
+
     /** Whether a request is served, and if not the status and message to answer with. */
     enum Verdict {
         /** The key matches, or no key is configured and the server listens on loopback addresses only. */
@@ -30,7 +45,12 @@ public interface ApiAccess {
         /** A key is configured and the request carries none. */
         MISSING_KEY(401, "an API key is required"),
         /** A key is configured and the request carries another. */
-        INVALID_KEY(401, "the API key is not valid");
+        INVALID_KEY(401, "the API key is not valid"),
+        /** A request that changes something, sent by a page of another origin. */
+        FOREIGN_ORIGIN(403, "a request from another site or origin may not change anything here"),
+        /** No key is configured and the request names this server by a name that is not a loopback one. */
+        FOREIGN_HOST(403, "without an API key this server answers only requests for localhost or a loopback address "
+            + "(Host header)");
 
         private final int status;
         private final String message;

@@ -35,7 +35,7 @@ final class AccessFilter extends HttpFilter {
         throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         try {
-            if (!path.startsWith("/health")) {
+            if (!path.equals("/health") && !path.startsWith("/health/")) {
                 check(request);
             }
             chain.doFilter(request, response);
@@ -55,7 +55,8 @@ final class AccessFilter extends HttpFilter {
         } else if (request.getHeader("x-api-key") != null) {
             given = request.getHeader("x-api-key").strip();
         }
-        ApiAccess.Verdict verdict = rules.check(given);
+        ApiAccess.Verdict verdict = rules.check(given, request.getMethod(), request.getHeader("Host"),
+            request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"));
         switch (verdict) {
             case ALLOWED -> {
             }
@@ -67,6 +68,9 @@ final class AccessFilter extends HttpFilter {
                 "an API key is required: send 'Authorization: Bearer <key>'");
             case INVALID_KEY -> throw new ApiError(401, "authentication_error", "invalid_api_key", null,
                 verdict.message());
+            case FOREIGN_ORIGIN -> throw new ApiError(403, "permission_error", "foreign_origin", null,
+                verdict.message());
+            case FOREIGN_HOST -> throw new ApiError(403, "permission_error", "foreign_host", null, verdict.message());
             default -> throw new IllegalStateException("unknown verdict " + verdict);
         }
     }

@@ -23,6 +23,47 @@ final class AccessRules implements ApiAccess {
     }
 
     @Override
+    public Verdict check(String presentedKey, String method, String host, String origin, String fetchSite) {
+        boolean changes = !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
+        if (changes && (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none")
+            || origin != null && !sameOrigin(origin, host))) {
+            return Verdict.FOREIGN_ORIGIN;
+        }
+        Verdict verdict = check(presentedKey);
+        RestSettings current = settings.get();
+        if (verdict == Verdict.ALLOWED && current != null && current.apiKey() == null && host != null
+            && !loopbackName(host)) {
+            return Verdict.FOREIGN_HOST;
+        }
+        return verdict;
+    }
+
+    /** {@code localhost}, {@code 127.x.x.x} or {@code [::1]}, with or without a port; no name is looked up. */
+    static boolean loopbackName(String host) {
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && h.substring(1, end).equals("::1");
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        return name.equals("localhost") || name.endsWith(".localhost")
+            || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    private static boolean sameOrigin(String origin, String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            String authority = java.net.URI.create(origin.strip()).getRawAuthority();
+            return authority != null && authority.equalsIgnoreCase(host.strip());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
     public Verdict check(String presentedKey) {
         RestSettings current = settings.get();
         if (current == null) {

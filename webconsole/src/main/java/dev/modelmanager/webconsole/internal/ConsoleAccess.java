@@ -42,7 +42,10 @@ public final class ConsoleAccess implements SecurityProvider {
 
     @Override
     public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
-        ApiAccess.Verdict verdict = access.check(presentedKey(request));
+        // Every console request, not only the Models page's actions: the console's own pages install bundles and
+        // change configurations, so a form another site posts, or a rebound host name, is refused for all of them.
+        ApiAccess.Verdict verdict = access.check(presentedKey(request), request.getMethod(), request.getHeader("Host"),
+            request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"));
         if (verdict == ApiAccess.Verdict.ALLOWED) {
             return ID;
         }
