@@ -59,7 +59,7 @@ class ManagerEventsTest {
             f.manager.register("story", generation().build(), "t");
             f.manager.generate("story", "a b", null);
             f.manager.release("story", "t");
-            await("evicted", () -> f.events.topicsOf("story").contains("EVICTED"));
+            await("evicted and unloaded", () -> f.events.topicsOf("story").contains("UNLOADED"));
             Event evicted = f.events.events.stream().filter(e -> e.getTopic().equals(ModelEvents.EVICTED))
                 .findFirst().orElseThrow();
             assertThat(evicted.getProperty(ModelEvents.CAUSE)).isEqualTo(ModelEvents.CAUSE_IDLE);
