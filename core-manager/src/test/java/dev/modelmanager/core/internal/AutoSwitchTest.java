@@ -32,7 +32,7 @@ import dev.modelmanager.testsupport.TestModelProvider;
  */
 class AutoSwitchTest {
     private static final AliasPolicy POLICY = new AliasPolicy(List.of("primary", "backup"), 0.7,
-        Duration.ofSeconds(2), 3, true);
+        Duration.ofSeconds(3), 3, true);
 
     private static Fixture fixture(TestModelProvider a) {
         Fixture f = new Fixture(Fixture.SETTINGS.builder().providerWait(Duration.ofMillis(300)).build(), a);
@@ -96,7 +96,7 @@ class AutoSwitchTest {
             f.manager.bindProvider(a, Map.of("service.id", 3L));
             await("back to primary", Duration.ofSeconds(10), () -> "primary".equals(f.manager.aliases().get("chat")));
             assertThat((String) aliasEvents(f).get(1).getProperty(ModelEvents.REASON)).contains("auto-switch back")
-                .contains("healthy for 2 s");
+                .contains("healthy for 3 s");
             assertThat(f.manager.generate("chat", "a", null).text()).isNotNull();
         }
     }
