@@ -59,7 +59,8 @@ class WebConsoleAccessIT {
             assertThat(DistributionServer.json(unload).at("/result").asText()).isEqualTo("unloaded");
 
             // The health check servlet: the model manager's checks by default, as JSON, without a CORS header.
-            HttpResponse<String> health = server.get("/system/health");
+            assertThat(server.get("/system/health").statusCode()).as("behind the key too").isEqualTo(401);
+            HttpResponse<String> health = server.get("/system/health", "Authorization", "Bearer " + KEY);
             assertThat(health.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
             JsonNode results = DistributionServer.json(health).get("results");
             assertThat(results.findValuesAsText("name")).contains("Model Manager", "Model minilm", "Model stories");

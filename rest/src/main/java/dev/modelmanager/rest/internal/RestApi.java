@@ -79,7 +79,7 @@ public final class RestApi {
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
             props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*",
-                    ModelStatusServlet.PATH},
+                    ModelStatusServlet.PATH, "/system/health", "/system/health/*", "/system/health.*"},
                 "osgi.http.whiteboard.filter.name", "modelmanager-access"));
         register(context, Servlet.class, new ManagementServlet(manager, () -> settings, () -> catalog),
             props(PATTERN, "/api/v1/*", NAME, "modelmanager-api"));
