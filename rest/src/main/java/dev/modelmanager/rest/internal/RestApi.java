@@ -79,7 +79,9 @@ public final class RestApi {
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
             props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*",
-                    ModelStatusServlet.PATH, "/system/health", "/system/health/*", "/system/health.*"},
+                    ModelStatusServlet.PATH},
+                // the Felix Health Check servlet: /system/health, .json, .txt, .verbose.txt, /tag,tag.json, ...
+                "osgi.http.whiteboard.filter.regex", "/system/health(\\..*|/.*)?",
                 "osgi.http.whiteboard.filter.name", "modelmanager-access"));
         register(context, Servlet.class, new ManagementServlet(manager, () -> settings, () -> catalog),
             props(PATTERN, "/api/v1/*", NAME, "modelmanager-api"));
