@@ -88,7 +88,8 @@ public final class LangChain4jServices {
         withdraw(model);
     }
 
-    private <R extends ModelRef> void publish(ServiceReference<R> model, List<Published<?, R>> services) {
+    /** Publish and withdraw one at a time: a model's unbind racing its bind must not leave its services behind. */
+    private synchronized <R extends ModelRef> void publish(ServiceReference<R> model, List<Published<?, R>> services) {
         if (!active) {
             return;
         }
@@ -118,7 +119,7 @@ public final class LangChain4jServices {
         }
     }
 
-    private void withdraw(ServiceReference<?> model) {
+    private synchronized void withdraw(ServiceReference<?> model) {
         List<ServiceRegistration<?>> registrations = published.remove(model);
         if (registrations != null) {
             unregister(registrations);
@@ -136,7 +137,7 @@ public final class LangChain4jServices {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         active = false;
         published.keySet().forEach(this::withdraw);
     }
