@@ -72,4 +72,13 @@ public class ModelException extends RuntimeException {
     public String getMessage() {
         return (modelId == null ? "" : "model '" + modelId + "': ") + super.getMessage() + " [" + code + "]";
     }
+
+    /**
+     * The message alone: what a shell prints for a failed command is an operator's sentence, not a Java class name
+     * (the code in brackets says what kind of failure it is; stack traces still name the class).
+     */
+    @Override
+    public String toString() {
+        return getMessage();
+    }
 }
