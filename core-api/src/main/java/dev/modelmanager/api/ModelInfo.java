@@ -75,4 +75,10 @@ public record ModelInfo(
     public int referenceCount() {
         return requesters.size();
     }
+
+    /** Whether it is to be preloaded and has not settled yet (readiness waits for it). */
+    public boolean preloading() {
+        return preloadWorkers > 0 && (status == ModelStatus.REGISTERED || status == ModelStatus.DOWNLOADING
+            || status == ModelStatus.LOADING);
+    }
 }

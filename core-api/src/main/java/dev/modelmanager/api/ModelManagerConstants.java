@@ -59,6 +59,27 @@ public final class ModelManagerConstants {
      * @param pid                 the configuration's {@code service.pid}
      * @param fileInstallFileName its {@code felix.fileinstall.filename} property, or {@code null}
      */
+    /**
+     * The names of the declared models (configurations of {@value #MODEL_FACTORY_PID}) that no {@code config:}
+     * requester of {@code models} holds yet: what readiness waits for.
+     *
+     * @param fileInstallFileNameByPid each declaration's {@code service.pid} and its {@code felix.fileinstall.filename}
+     *                                 (or {@code null})
+     */
+    public static java.util.List<String> unregisteredDeclarations(java.util.Map<String, ?> fileInstallFileNameByPid,
+                                                                 java.util.List<ModelInfo> models) {
+        java.util.Set<String> requesters = new java.util.HashSet<>();
+        models.forEach(m -> requesters.addAll(m.requesters()));
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        fileInstallFileNameByPid.forEach((pid, file) -> {
+            String name = configurationName(pid, file);
+            if (!requesters.contains(CONFIG_PREFIX + name)) {
+                missing.add(name);
+            }
+        });
+        return missing;
+    }
+
     public static String configurationName(String pid, Object fileInstallFileName) {
         int tilde = pid.indexOf('~');
         if (tilde >= 0) {

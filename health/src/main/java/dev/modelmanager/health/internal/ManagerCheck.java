@@ -1,6 +1,5 @@
 package dev.modelmanager.health.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -81,7 +80,7 @@ public final class ManagerCheck implements HealthCheck {
                 log.warn("provider {}: {}", provider.name(), provider.problem());
             }
         }
-        List<String> preloading = status.models().stream().filter(ManagerCheck::stillPreloading)
+        List<String> preloading = status.models().stream().filter(ModelInfo::preloading)
             .map(ModelInfo::modelId).toList();
         if (!preloading.isEmpty()) {
             log.temporarilyUnavailable("not ready: preloading {}", String.join(", ", preloading));
@@ -105,11 +104,6 @@ public final class ManagerCheck implements HealthCheck {
         return new Result(log);
     }
 
-    private static boolean stillPreloading(ModelInfo m) {
-        return m.preloadWorkers() > 0 && (m.status() == ModelStatus.REGISTERED
-            || m.status() == ModelStatus.DOWNLOADING || m.status() == ModelStatus.LOADING);
-    }
-
     /** Configurations of {@code dev.modelmanager.model} whose model no {@code config:} requester holds yet. */
     private List<String> declaredButMissing() {
         ConfigurationAdmin admin = configurations;
@@ -122,17 +116,12 @@ public final class ManagerCheck implements HealthCheck {
             if (declared == null) {
                 return List.of();
             }
-            List<String> requesters = manager.list().stream().map(ModelInfo::requesters).flatMap(List::stream)
-                .toList();
-            List<String> missing = new ArrayList<>();
+            java.util.Map<String, Object> fileNames = new java.util.LinkedHashMap<>();
             for (Configuration c : declared) {
-                String name = ModelManagerConstants.configurationName(c.getPid(),
+                fileNames.put(c.getPid(),
                     c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename"));
-                if (!requesters.contains(ModelManagerConstants.CONFIG_PREFIX + name)) {
-                    missing.add(name);
-                }
             }
-            return missing;
+            return ModelManagerConstants.unregisteredDeclarations(fileNames, manager.list());
         } catch (Exception e) {
             LOG.debug("Could not list declared models: {}", e.toString());
             return List.of();

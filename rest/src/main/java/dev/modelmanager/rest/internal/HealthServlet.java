@@ -43,7 +43,7 @@ final class HealthServlet extends JsonServlet {
             throw ApiError.notFound("see /health, /health/live, /health/ready");
         }
         ManagerStatus status = manager.status();
-        List<String> preloading = status.models().stream().filter(HealthServlet::stillPreloading)
+        List<String> preloading = status.models().stream().filter(ModelInfo::preloading)
             .map(ModelInfo::modelId).toList();
         List<String> undeclared = declaredButMissing.get();
         List<String> failed = status.models().stream().filter(m -> m.status() == ModelStatus.FAILED)
@@ -63,10 +63,5 @@ final class HealthServlet extends JsonServlet {
             response.setHeader("Retry-After", Long.toString(settings.get().retryAfterUnavailableSeconds()));
         }
         Json.write(response, unready ? 503 : 200, v);
-    }
-
-    private static boolean stillPreloading(ModelInfo m) {
-        return m.preloadWorkers() > 0 && (m.status() == ModelStatus.REGISTERED || m.status() == ModelStatus.DOWNLOADING
-            || m.status() == ModelStatus.LOADING);
     }
 }

@@ -28,7 +28,6 @@ import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.rest.access.ApiAccess;
@@ -220,20 +219,20 @@ public final class RestApi {
             if (configs == null) {
                 return List.of();
             }
-            List<String> requesters = manager.list().stream().map(ModelInfo::requesters).flatMap(List::stream).toList();
-            List<String> missing = new ArrayList<>();
-            for (Configuration c : configs) {
-                String name = ModelManagerConstants.configurationName(c.getPid(),
-                    c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename"));
-                if (!requesters.contains(ModelManagerConstants.CONFIG_PREFIX + name)) {
-                    missing.add(name);
-                }
-            }
-            return missing;
+            return ModelManagerConstants.unregisteredDeclarations(fileNames(configs), manager.list());
         } catch (Exception e) {
             LOG.debug("Could not list declared models: {}", e.toString());
             return List.of();
         }
+    }
+
+    /** Each configuration's pid and File Install file name (or null), in order. */
+    static java.util.Map<String, Object> fileNames(Configuration[] configs) {
+        java.util.Map<String, Object> names = new java.util.LinkedHashMap<>();
+        for (Configuration c : configs) {
+            names.put(c.getPid(), c.getProperties() == null ? null : c.getProperties().get("felix.fileinstall.filename"));
+        }
+        return names;
     }
 
     private <S> void register(BundleContext context, Class<S> type, S service, Dictionary<String, Object> props) {
