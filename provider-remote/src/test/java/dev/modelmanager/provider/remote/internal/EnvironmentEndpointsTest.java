@@ -4,7 +4,6 @@ import static dev.modelmanager.provider.remote.internal.FakeServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,35 +16,29 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelSource;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.core.internal.ManagerSettings;
 import dev.modelmanager.core.internal.ModelManagerImpl;
-import dev.modelmanager.core.internal.source.HubSettings;
 
 /**
  * {@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}/{@code CLAUDE_API_KEY} and {@code LLAMA_CPP_BASE_URL} declare
  * endpoints; a configuration of the same name wins, and the environment's endpoint is back when it goes.
  */
 class EnvironmentEndpointsTest {
+    private RemoteFixture fixture;
     private FakeServer server;
     private ModelManagerImpl manager;
     private RemoteProvider provider;
 
     @BeforeEach
     void start() throws Exception {
-        server = new FakeServer();
-        ManagerSettings s = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
-            .withHub(new HubSettings("http://127.0.0.1:9", null, Files.createTempDirectory("hub"), true, false,
-                Duration.ofSeconds(1), Duration.ofSeconds(5)), Files.createTempDirectory("work"));
-        manager = new ModelManagerImpl(s);
-        provider = new RemoteProvider();
-        manager.bindProvider(provider, Map.of("service.id", 1L));
+        fixture = new RemoteFixture();
+        server = fixture.server;
+        manager = fixture.manager;
+        provider = fixture.provider;
     }
 
     @AfterEach
     void stop() {
-        manager.close();
-        provider.deactivate();
-        server.close();
+        fixture.close();
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,33 +34,28 @@ import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelSource;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.api.ModelType;
-import dev.modelmanager.core.internal.ManagerSettings;
 import dev.modelmanager.core.internal.ModelManagerImpl;
-import dev.modelmanager.core.internal.source.HubSettings;
 
 /** The three protocols and the reliability rules, against local servers that follow the documented wire formats. */
 class RemoteProviderTest {
+    private RemoteFixture fixture;
     private FakeServer server;
     private ModelManagerImpl manager;
     private RemoteProvider provider;
-    private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private List<Duration> sleeps;
 
     @BeforeEach
     void start() throws Exception {
-        server = new FakeServer();
-        ManagerSettings s = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
-            .withHub(new HubSettings("http://127.0.0.1:9", null, Files.createTempDirectory("hub"), true, false,
-                Duration.ofSeconds(1), Duration.ofSeconds(5)), Files.createTempDirectory("work"));
-        manager = new ModelManagerImpl(s);
-        provider = new RemoteProvider();
-        manager.bindProvider(provider, Map.of("service.id", 1L));
+        fixture = new RemoteFixture();
+        server = fixture.server;
+        manager = fixture.manager;
+        provider = fixture.provider;
+        sleeps = fixture.sleeps;
     }
 
     @AfterEach
     void stop() {
-        manager.close();
-        provider.deactivate();
-        server.close();
+        fixture.close();
     }
 
     private RemoteEndpoint endpoint(EndpointSettings settings) {
