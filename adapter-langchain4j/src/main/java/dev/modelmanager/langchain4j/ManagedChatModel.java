@@ -17,21 +17,12 @@ import dev.modelmanager.langchain4j.internal.ChatResponses;
  * {@code UnsupportedFeatureException} naming them; the manager's failures are its
  * {@link dev.modelmanager.api.ModelException}s, unchanged. Thread-safe.
  */
-public final class ManagedChatModel implements ChatModel, AutoCloseable {
-    private final GeneratorRef handle;
-    private final boolean owned;
+public final class ManagedChatModel extends ManagedModel<GeneratorRef> implements ChatModel {
     private final ChatRequestParameters defaults;
-    private volatile String modelName;
 
     ManagedChatModel(GeneratorRef handle, boolean owned, ChatRequestParameters defaults) {
-        this.handle = handle;
-        this.owned = owned;
+        super(handle, owned);
         this.defaults = defaults;
-    }
-
-    /** The handle the calls go through. */
-    public GeneratorRef handle() {
-        return handle;
     }
 
     @Override
@@ -42,38 +33,16 @@ public final class ManagedChatModel implements ChatModel, AutoCloseable {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         String name = modelName();
-        return ChatResponses.of(handle.chat(ChatRequests.messages(handle.modelId(), request.messages()),
-            ChatRequests.options(handle.modelId(), name, request.parameters())), name);
+        return ChatResponses.of(handle().chat(ChatRequests.messages(handle().modelId(), request.messages()),
+            ChatRequests.options(handle().modelId(), name, request.parameters())), name);
     }
 
     @Override
     public CompletableFuture<ChatResponse> doChatAsync(ChatRequest request) {
         String name = modelName();
-        return handle.chatAsync(ChatRequests.messages(handle.modelId(), request.messages()),
-                ChatRequests.options(handle.modelId(), name, request.parameters()))
+        return handle().chatAsync(ChatRequests.messages(handle().modelId(), request.messages()),
+                ChatRequests.options(handle().modelId(), name, request.parameters()))
             .thenApply(result -> ChatResponses.of(result, name)).toCompletableFuture();
     }
 
-    /** The model's name (its requirement's {@code name}). */
-    public String modelName() {
-        String name = modelName;
-        if (name == null) {
-            name = handle.info().name();
-            modelName = name;
-        }
-        return name;
-    }
-
-    /** Releases the reference this adapter holds, if it holds one (see {@link ManagedModels}). */
-    @Override
-    public void close() {
-        if (owned) {
-            handle.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "ManagedChatModel[" + handle.modelId() + "]";
-    }
 }

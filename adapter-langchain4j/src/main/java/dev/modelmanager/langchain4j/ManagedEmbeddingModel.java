@@ -19,30 +19,21 @@ import dev.modelmanager.api.EmbeddingResult;
  * and non-text inputs are refused by LangChain4j with an {@code UnsupportedFeatureException}. The manager reports
  * no token counts for embeddings, so responses carry none. Thread-safe.
  */
-public final class ManagedEmbeddingModel implements EmbeddingModel, AutoCloseable {
-    private final EmbeddingModelRef handle;
-    private final boolean owned;
+public final class ManagedEmbeddingModel extends ManagedModel<EmbeddingModelRef> implements EmbeddingModel {
     private volatile int dimension = -1;
-    private volatile String modelName;
 
     ManagedEmbeddingModel(EmbeddingModelRef handle, boolean owned) {
-        this.handle = handle;
-        this.owned = owned;
-    }
-
-    /** The handle the calls go through. */
-    public EmbeddingModelRef handle() {
-        return handle;
+        super(handle, owned);
     }
 
     @Override
     public EmbeddingResponse doEmbed(EmbeddingRequest request) {
-        return response(handle.embed(texts(request)));
+        return response(handle().embed(texts(request)));
     }
 
     @Override
     public CompletableFuture<EmbeddingResponse> doEmbedAsync(EmbeddingRequest request) {
-        return handle.embedAsync(texts(request)).thenApply(this::response).toCompletableFuture();
+        return handle().embedAsync(texts(request)).thenApply(this::response).toCompletableFuture();
     }
 
     private static List<String> texts(EmbeddingRequest request) {
@@ -63,33 +54,10 @@ public final class ManagedEmbeddingModel implements EmbeddingModel, AutoCloseabl
     public int dimension() {
         int known = dimension;
         if (known < 0) {
-            known = handle.embed("dimension").length;
+            known = handle().embed("dimension").length;
             dimension = known;
         }
         return known;
     }
 
-    /** The model's name (its requirement's {@code name}, e.g. a Hub repository). */
-    @Override
-    public String modelName() {
-        String name = modelName;
-        if (name == null) {
-            name = handle.info().name();
-            modelName = name;
-        }
-        return name;
-    }
-
-    /** Releases the reference this adapter holds, if it holds one (see {@link ManagedModels}). */
-    @Override
-    public void close() {
-        if (owned) {
-            handle.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "ManagedEmbeddingModel[" + handle.modelId() + "]";
-    }
 }

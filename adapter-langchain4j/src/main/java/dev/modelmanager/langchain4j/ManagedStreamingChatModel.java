@@ -32,23 +32,14 @@ import dev.modelmanager.langchain4j.internal.ChatResponses;
  * serve (tools, JSON response formats, non-text content, penalties) is refused before any work by an
  * {@code UnsupportedFeatureException} thrown from {@code chat}. Thread-safe.
  */
-public final class ManagedStreamingChatModel implements StreamingChatModel, AutoCloseable {
+public final class ManagedStreamingChatModel extends ManagedModel<GeneratorRef> implements StreamingChatModel {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedStreamingChatModel.class);
 
-    private final GeneratorRef handle;
-    private final boolean owned;
     private final ChatRequestParameters defaults;
-    private volatile String modelName;
 
     ManagedStreamingChatModel(GeneratorRef handle, boolean owned, ChatRequestParameters defaults) {
-        this.handle = handle;
-        this.owned = owned;
+        super(handle, owned);
         this.defaults = defaults;
-    }
-
-    /** The handle the calls go through. */
-    public GeneratorRef handle() {
-        return handle;
     }
 
     @Override
@@ -59,12 +50,12 @@ public final class ManagedStreamingChatModel implements StreamingChatModel, Auto
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         String name = modelName();
-        List<ChatMessage> messages = ChatRequests.messages(handle.modelId(), request.messages());
-        GenerationOptions options = ChatRequests.options(handle.modelId(), name, request.parameters());
+        List<ChatMessage> messages = ChatRequests.messages(handle().modelId(), request.messages());
+        GenerationOptions options = ChatRequests.options(handle().modelId(), name, request.parameters());
         Stream stream = new Stream(handler);
         CompletableFuture<GenerationResult> running;
         try {
-            running = handle.streamChat(messages, options, stream::piece);
+            running = handle().streamChat(messages, options, stream::piece);
         } catch (ModelException e) {
             handler.onError(e);
             return;
@@ -90,28 +81,6 @@ public final class ManagedStreamingChatModel implements StreamingChatModel, Auto
         return e;
     }
 
-    /** The model's name (its requirement's {@code name}). */
-    public String modelName() {
-        String name = modelName;
-        if (name == null) {
-            name = handle.info().name();
-            modelName = name;
-        }
-        return name;
-    }
-
-    /** Releases the reference this adapter holds, if it holds one (see {@link ManagedModels}). */
-    @Override
-    public void close() {
-        if (owned) {
-            handle.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "ManagedStreamingChatModel[" + handle.modelId() + "]";
-    }
 
     /** One streamed answer: its handler and the handle that cancels it. */
     private static final class Stream implements StreamingHandle {
