@@ -76,6 +76,17 @@ public record ModelInfo(
         return requesters.size();
     }
 
+    /**
+     * A whole-number detail, e.g. {@code download.bytes}; -1 when the model has no such detail or it is no number.
+     */
+    public long detailNumber(String key) {
+        try {
+            return Long.parseLong(details.getOrDefault(key, "-1"));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Whether it is to be preloaded and has not settled yet (readiness waits for it). */
     public boolean preloading() {
         return preloadWorkers > 0 && (status == ModelStatus.REGISTERED || status == ModelStatus.DOWNLOADING

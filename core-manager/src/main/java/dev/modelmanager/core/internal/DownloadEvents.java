@@ -49,23 +49,15 @@ final class DownloadEvents implements AutoCloseable {
                 p.put(ModelEvents.MODEL_TYPE, m.modelType().id());
                 p.put(ModelEvents.MODEL_NAME, m.name());
                 p.put(ModelEvents.STATUS, m.status().name());
-                p.put(ModelEvents.BYTES, number(m, "download.bytes"));
-                p.put(ModelEvents.TOTAL_BYTES, number(m, "download.total"));
-                p.put(ModelEvents.BYTES_PER_SECOND, number(m, "download.rate"));
-                p.put(ModelEvents.ETA_SECONDS, number(m, "download.eta"));
+                p.put(ModelEvents.BYTES, m.detailNumber("download.bytes"));
+                p.put(ModelEvents.TOTAL_BYTES, m.detailNumber("download.total"));
+                p.put(ModelEvents.BYTES_PER_SECOND, m.detailNumber("download.rate"));
+                p.put(ModelEvents.ETA_SECONDS, m.detailNumber("download.eta"));
                 p.put(ModelEvents.PROGRESS, m.progress());
                 events.post(ModelEvents.DOWNLOAD_PROGRESS, p);
             }
         } catch (RuntimeException e) {
             // a model that went meanwhile; the next second tries again
-        }
-    }
-
-    private static long number(ModelInfo m, String key) {
-        try {
-            return Long.parseLong(m.details().getOrDefault(key, "-1"));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

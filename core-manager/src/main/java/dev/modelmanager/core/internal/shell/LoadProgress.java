@@ -78,10 +78,10 @@ final class LoadProgress {
     static String line(ModelInfo m, long elapsedMillis) {
         String elapsed = String.format(Locale.ROOT, "%.0f s", elapsedMillis / 1000.0);
         if (m.status() == ModelStatus.DOWNLOADING) {
-            long bytes = figure(m, "download.bytes");
-            long total = figure(m, "download.total");
-            long rate = figure(m, "download.rate");
-            long eta = figure(m, "download.eta");
+            long bytes = m.detailNumber("download.bytes");
+            long total = m.detailNumber("download.total");
+            long rate = m.detailNumber("download.rate");
+            long eta = m.detailNumber("download.eta");
             StringBuilder line = new StringBuilder(m.modelId()).append(" downloading ");
             if (total > 0) {
                 int filled = (int) Math.min(BAR, BAR * bytes / total);
@@ -99,14 +99,6 @@ final class LoadProgress {
         }
         return m.modelId() + " " + m.status().name().toLowerCase(Locale.ROOT) + " (" + elapsed + ")"
             + (m.provider() == null ? "" : " by " + m.provider());
-    }
-
-    private static long figure(ModelInfo m, String key) {
-        try {
-            return Long.parseLong(m.details().getOrDefault(key, "-1"));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private static String mib(long bytes) {
