@@ -23,4 +23,25 @@ public record RequesterUsage(String requester, String modelId, long calls, long 
     public static final int MAX_PER_MODEL = 32;
     /** The requester of calls made on the manager itself, outside a bundle's service. */
     public static final String DIRECT = "direct";
+    /** The requester of {@link #perModel} rows: every requester of the model. */
+    public static final String ALL = "*";
+
+    /**
+     * Each model's totals over its requesters, sorted by model ({@code requester} {@value #ALL}); the cost is the sum
+     * of the priced rows, {@code null} when none is priced.
+     */
+    public static java.util.List<RequesterUsage> perModel(java.util.List<RequesterUsage> usage) {
+        java.util.Map<String, RequesterUsage> totals = new java.util.TreeMap<>();
+        for (RequesterUsage u : usage) {
+            totals.merge(u.modelId(), new RequesterUsage(ALL, u.modelId(), u.calls(), u.failures(), u.items(),
+                u.promptTokens(), u.generatedTokens(), u.cost()), RequesterUsage::plus);
+        }
+        return java.util.List.copyOf(totals.values());
+    }
+
+    private RequesterUsage plus(RequesterUsage other) {
+        Double sum = cost == null ? other.cost : other.cost == null ? cost : Double.valueOf(cost + other.cost);
+        return new RequesterUsage(requester, modelId, calls + other.calls, failures + other.failures,
+            items + other.items, promptTokens + other.promptTokens, generatedTokens + other.generatedTokens, sum);
+    }
 }

@@ -46,43 +46,25 @@ final class SystemResource {
     /** Who used what, by requester and model, and each model's totals (with its cost where the catalog prices it). */
     private void usage(Routes.Exchange x) throws IOException {
         List<dev.modelmanager.api.RequesterUsage> usage = manager.usage();
-        Map<String, Map<String, Object>> byModel = new java.util.TreeMap<>();
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (dev.modelmanager.api.RequesterUsage u : usage) {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("requester", u.requester());
-            v.put("model", u.modelId());
-            counts(v, u.calls(), u.failures(), u.items(), u.promptTokens(), u.generatedTokens(), u.cost());
-            rows.add(v);
-            Map<String, Object> m = byModel.computeIfAbsent(u.modelId(), id -> {
-                Map<String, Object> t = new LinkedHashMap<>();
-                t.put("model", id);
-                counts(t, 0, 0, 0, 0, 0, null);
-                return t;
-            });
-            Double sofar = (Double) m.get("cost");
-            Double cost = sofar;
-            if (u.cost() != null) {
-                cost = Double.valueOf((sofar == null ? 0.0 : sofar.doubleValue()) + u.cost().doubleValue());
-            }
-            counts(m, (Long) m.get("calls") + u.calls(), (Long) m.get("failures") + u.failures(),
-                (Long) m.get("items") + u.items(), (Long) m.get("prompt_tokens") + u.promptTokens(),
-                (Long) m.get("generated_tokens") + u.generatedTokens(), cost);
-        }
         Map<String, Object> v = new LinkedHashMap<>();
-        v.put("usage", rows);
-        v.put("models", List.copyOf(byModel.values()));
+        v.put("usage", usage.stream().map(u -> usage(u, true)).toList());
+        v.put("models", dev.modelmanager.api.RequesterUsage.perModel(usage).stream().map(u -> usage(u, false)).toList());
         x.write(200, v);
     }
 
-    private static void counts(Map<String, Object> v, long calls, long failures, long items, long prompt,
-                               long generated, Double cost) {
-        v.put("calls", calls);
-        v.put("failures", failures);
-        v.put("items", items);
-        v.put("prompt_tokens", prompt);
-        v.put("generated_tokens", generated);
-        v.put("cost", cost);
+    private static Map<String, Object> usage(dev.modelmanager.api.RequesterUsage u, boolean withRequester) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        if (withRequester) {
+            v.put("requester", u.requester());
+        }
+        v.put("model", u.modelId());
+        v.put("calls", u.calls());
+        v.put("failures", u.failures());
+        v.put("items", u.items());
+        v.put("prompt_tokens", u.promptTokens());
+        v.put("generated_tokens", u.generatedTokens());
+        v.put("cost", u.cost());
+        return v;
     }
 
     /** A provider's models: those it serves now and those the catalog lists for it. */

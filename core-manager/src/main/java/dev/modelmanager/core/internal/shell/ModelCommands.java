@@ -205,14 +205,16 @@ public final class ModelCommands {
         TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS",
             "COST");
         List<dev.modelmanager.api.RequesterUsage> usage = manager.usage();
+        Map<String, Double> costs = new java.util.HashMap<>();
+        dev.modelmanager.api.RequesterUsage.perModel(usage).stream().filter(u -> u.cost() != null)
+            .forEach(u -> costs.put(u.modelId(), u.cost()));
         for (ModelInfo m : manager.list()) {
             dev.modelmanager.api.ModelStats s = m.stats();
-            List<Double> costs = usage.stream().filter(u -> u.modelId().equals(m.modelId()) && u.cost() != null)
-                .map(dev.modelmanager.api.RequesterUsage::cost).toList();
+            Double cost = costs.get(m.modelId());
             table.row(m.modelId(), s.requests(), String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.successRate()),
                 ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
-                s.items(), s.promptTokens() + "+" + s.generatedTokens(), costs.isEmpty() ? "-"
-                    : String.format(java.util.Locale.ROOT, "%.6f", costs.stream().mapToDouble(Double::doubleValue).sum()));
+                s.items(), s.promptTokens() + "+" + s.generatedTokens(), cost == null ? "-"
+                    : String.format(java.util.Locale.ROOT, "%.6f", cost));
         }
         if (table.isEmpty()) {
             return "No models registered.\n";
