@@ -123,6 +123,7 @@ final class OpenAiFormat {
         v.put("prompt_tokens", u.promptTokens());
         v.put("completion_tokens", u.completionTokens());
         v.put("total_tokens", u.totalTokens());
+        v.put("prompt_tokens_details", Map.of("cached_tokens", u.cachedPromptTokens()));
         return v;
     }
 

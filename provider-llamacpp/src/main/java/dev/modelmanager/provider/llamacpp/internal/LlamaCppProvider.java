@@ -131,7 +131,7 @@ public final class LlamaCppProvider implements ModelProvider {
         if (requirement.source() instanceof ModelSource.LocalPath path && Files.isRegularFile(Path.of(path.path()))) {
             try {
                 GgufFile gguf = GgufReader.read(Path.of(path.path()));
-                Shape shape = shape(requirement, gguf);
+                Shape shape = shape(requirement, gguf, device);
                 return MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()).total();
             } catch (IOException e) {
                 return -1;
@@ -140,18 +140,53 @@ public final class LlamaCppProvider implements ModelProvider {
         return -1;
     }
 
-    /** Context per slot and slot count for a requirement on a model. */
-    record Shape(int contextPerSlot, int slots) {
+    /**
+     * Context per slot and slot count for a requirement on a model, and why when they are fewer than asked.
+     *
+     * @param note {@code null}, or why the slots or the context are fewer than the defaults
+     */
+    record Shape(int contextPerSlot, int slots, String note) {
     }
 
-    Shape shape(ModelRequirement requirement, GgufFile gguf) {
-        int slots = intOption(requirement, "n_parallel", requirement.modelType() == ModelType.EMBEDDING ? 1 : settings.parallel());
+    /** The smallest context per slot the provider shrinks to for memory's sake. */
+    static final int MIN_FITTED_CONTEXT = 512;
+
+    /**
+     * The requirement's slots ({@code n_parallel}) and context per slot ({@code n_ctx}), else the provider's defaults
+     * (capped at the context the model was trained for); where they come from defaults and the weights plus the KV
+     * cache of every slot would not fit the device's free memory, fewer slots (down to one), then a smaller context
+     * per slot (halving, down to {@link #MIN_FITTED_CONTEXT}). What the requirement states is never changed: the
+     * manager's budget then decides whether it fits.
+     */
+    Shape shape(ModelRequirement requirement, GgufFile gguf, DeviceInfo device) {
+        boolean slotsAsked = requirement.options().containsKey("n_parallel");
+        boolean contextAsked = requirement.options().containsKey("n_ctx")
+            || (requirement.maxInputLength() != null && requirement.modelType() == ModelType.EMBEDDING);
+        int slots = Math.max(1, intOption(requirement, "n_parallel",
+            requirement.modelType() == ModelType.EMBEDDING ? 1 : settings.parallel()));
         int trained = gguf.contextLength() > 0 ? (int) Math.min(Integer.MAX_VALUE, gguf.contextLength()) : settings.contextSize();
         int wanted = intOption(requirement, "n_ctx", Math.min(trained, settings.contextSize()));
         if (requirement.maxInputLength() != null && requirement.modelType() == ModelType.EMBEDDING) {
             wanted = Math.min(wanted, requirement.maxInputLength());
         }
-        return new Shape(Math.max(16, wanted), Math.max(1, slots));
+        int context = Math.max(16, wanted);
+        long free = device == null ? -1 : device.freeMemoryBytes();
+        if (free <= 0) {
+            return new Shape(context, slots, null);
+        }
+        int askedSlots = slots;
+        int askedContext = context;
+        while (!slotsAsked && slots > 1 && MemoryEstimate.of(gguf, context, slots).total() > free) {
+            slots--;
+        }
+        while (!contextAsked && context > MIN_FITTED_CONTEXT && MemoryEstimate.of(gguf, context, slots).total() > free) {
+            context = Math.max(MIN_FITTED_CONTEXT, context / 2);
+        }
+        String note = slots == askedSlots && context == askedContext ? null
+            : String.format(Locale.ROOT, "%d slots of %d tokens (defaults %d of %d) to fit %d MiB free on %s; set "
+                + "options n_parallel and n_ctx to choose", slots, context, askedSlots, askedContext, free >> 20,
+                device.id());
+        return new Shape(context, slots, note);
     }
 
     @Override
@@ -163,7 +198,7 @@ public final class LlamaCppProvider implements ModelProvider {
         GgufCheck.Checked checked = GgufCheck.check(request.modelId(), requirement, request.files());
         Path file = checked.file();
         GgufFile gguf = checked.gguf();
-        Shape shape = shape(requirement, gguf);
+        Shape shape = shape(requirement, gguf, request.device());
         MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots());
         ModelParameters params = new ModelParameters().setModel(file.toString())
             .setCtxSize(shape.contextPerSlot() * shape.slots()).setParallel(shape.slots())
@@ -206,7 +241,7 @@ public final class LlamaCppProvider implements ModelProvider {
             ? new LlamaEmbedder(request.modelId(), model, gguf, measured, estimate, facts, release)
             : new LlamaGenerator(request.modelId(), model, gguf, measured, estimate, facts, release,
                 requirement.maxOutputLength() != null ? requirement.maxOutputLength() : settings.maxOutputLength(),
-                shape.contextPerSlot());
+                shape.contextPerSlot(), shape.slots());
     }
 
     /**
@@ -265,6 +300,9 @@ public final class LlamaCppProvider implements ModelProvider {
         facts.put("context.trained", Long.toString(gguf.contextLength()));
         facts.put("context.per.slot", Integer.toString(shape.contextPerSlot()));
         facts.put("slots", Integer.toString(shape.slots()));
+        if (shape.note() != null) {
+            facts.put("slots.note", shape.note());
+        }
         facts.put("chat.template", gguf.chatTemplate().isPresent() ? "from the model file"
             : "none in the model file; llama.cpp's ChatML fallback is used");
         return facts;

@@ -9,6 +9,7 @@ import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.Pair;
+import de.kherud.llama.SlotPin;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationOptions;
@@ -22,19 +23,57 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufFile;
 
 /**
  * Text generation and chat on a loaded GGUF model. Every call streams token by token from llama.cpp's server
- * loop (several calls run at once in its parallel slots, with the prompt cache on); when the sink answers
- * {@code false} the native task is cancelled at once. A call generates at most what its slot's context has room
- * for after the prompt (finishing with {@code length}); a prompt that fills the context is refused.
+ * loop: calls run at once in its parallel slots, sharing each decode step (continuous batching), and the manager
+ * gives the model as many calls at once as it has slots ({@link #concurrency()}). Each call is pinned to the slot
+ * the {@link SlotTable} picks, the one already holding the longest prefix of its prompt, with the prompt cache on: a
+ * conversation's next turn computes only what is new, and its usage says how many prompt tokens were cached. When
+ * the sink answers {@code false} the native task is cancelled at once. A call without a maximum generates at most
+ * what its slot's context has room for after the prompt (finishing with {@code length}); a maximum that does not fit
+ * beside the prompt, and a prompt that fills the context, are refused naming the numbers.
  */
 final class LlamaGenerator extends LlamaInstance implements GenerationModel, ChatModel {
     private final int defaultMaxOutput;
     private final int contextPerSlot;
+    private final SlotTable slots;
+    private final int bos;
 
     LlamaGenerator(String modelId, LlamaModel model, GgufFile gguf, long measuredBytes, MemoryEstimate estimate,
-                   Map<String, String> facts, Runnable release, int defaultMaxOutput, int contextPerSlot) {
+                   Map<String, String> facts, Runnable release, int defaultMaxOutput, int contextPerSlot, int slots) {
         super(modelId, model, gguf, measuredBytes, estimate, facts, release);
         this.defaultMaxOutput = defaultMaxOutput;
         this.contextPerSlot = contextPerSlot;
+        this.slots = new SlotTable(slots);
+        this.bos = addsBos(gguf) ? gguf.number("tokenizer.ggml.bos_token_id").map(Long::intValue).orElse(-1) : -1;
+    }
+
+    /** One call per slot: llama.cpp decodes them together. */
+    @Override
+    public int concurrency() {
+        return slots.slots();
+    }
+
+    /**
+     * Whether llama.cpp puts a begin-of-text token before a completion's prompt: the file's
+     * {@code tokenizer.ggml.add_bos_token}, else llama.cpp's default for the tokenizer (SentencePiece: yes).
+     */
+    private static boolean addsBos(GgufFile gguf) {
+        Object flag = gguf.metadata().get("tokenizer.ggml.add_bos_token");
+        if (flag instanceof Boolean b) {
+            return b;
+        }
+        return "llama".equals(gguf.string("tokenizer.ggml.model").orElse(""));
+    }
+
+    /** The prompt's tokens as llama.cpp's server tokenizes a completion's prompt (special tokens parsed, BOS added). */
+    private int[] promptTokens(String prompt) {
+        int[] text = model.encode(prompt);
+        if (bos < 0 || (text.length > 0 && text[0] == bos)) {
+            return text;
+        }
+        int[] ids = new int[text.length + 1];
+        ids[0] = bos;
+        System.arraycopy(text, 0, ids, 1, text.length);
+        return ids;
     }
 
     @Override
@@ -65,13 +104,20 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
     }
 
     private Completion run(String prompt, GenerationOptions options, TokenSink sink) {
-        int promptTokens = model.encode(prompt).length;
+        int[] promptIds = promptTokens(prompt);
+        int promptTokens = promptIds.length;
         if (promptTokens >= contextPerSlot) {
             throw ModelException.invalidInput(modelId, "prompt", "has " + promptTokens + " tokens; the model's "
                 + "context per slot holds " + contextPerSlot + " (prompt and output together; option n_ctx)");
         }
-        int asked = options.maxOutputLength() != null ? options.maxOutputLength() : defaultMaxOutput;
-        int max = Math.min(asked, contextPerSlot - promptTokens);
+        Integer asked = options.maxOutputLength();
+        if (asked != null && (long) promptTokens + asked > contextPerSlot) {
+            throw ModelException.invalidInput(modelId, "max_output_length", "the prompt's " + promptTokens
+                + " tokens and max_output_length " + asked + " exceed the model's context per slot of " + contextPerSlot
+                + " tokens; at most " + (contextPerSlot - promptTokens) + " can be generated after this prompt"
+                + " (option n_ctx sets the context per slot)");
+        }
+        int max = asked != null ? asked : Math.min(defaultMaxOutput, contextPerSlot - promptTokens);
         InferenceParameters params = new InferenceParameters(prompt).setNPredict(max).setCachePrompt(true);
         if (options.temperature() != null) {
             params.setTemperature(options.temperature().floatValue());
@@ -91,26 +137,56 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         if (!options.stop().isEmpty()) {
             params.setStopStrings(options.stop().toArray(String[]::new));
         }
+        SlotTable.Lease lease = slots.acquire(promptIds);
+        if (lease != null) {
+            SlotPin.pin(params, lease.slot());
+        }
         StringBuilder text = new StringBuilder();
+        int heldText = 0; // the text whose tokens the slot's cache holds: all but the last piece
         int tokens = 0;
         FinishReason reason = FinishReason.STOP;
-        LlamaIterator it = model.generate(params).iterator();
-        while (it.hasNext()) {
-            LlamaOutput out = it.next();
-            if (out.text.isEmpty()) {
-                continue;
+        boolean done = false;
+        try {
+            LlamaIterator it = model.generate(params).iterator();
+            while (it.hasNext()) {
+                LlamaOutput out = it.next();
+                if (out.text.isEmpty()) {
+                    continue;
+                }
+                tokens++;
+                heldText = text.length();
+                text.append(out.text);
+                if (!sink.accept(out.text)) {
+                    it.cancel();
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
             }
-            tokens++;
-            text.append(out.text);
-            if (!sink.accept(out.text)) {
-                it.cancel();
-                reason = FinishReason.CANCELLED;
-                break;
+            done = true;
+        } finally {
+            if (lease != null) {
+                if (done) {
+                    slots.release(lease, held(promptIds, text.substring(0, heldText)));
+                } else {
+                    slots.forget(lease);
+                }
             }
         }
         if (reason == FinishReason.STOP && tokens >= max) {
             reason = FinishReason.LENGTH;
         }
-        return new Completion(text.toString(), reason, new TokenUsage(promptTokens, tokens));
+        return new Completion(text.toString(), reason,
+            new TokenUsage(promptTokens, tokens, lease == null ? 0 : lease.cachedTokens()));
+    }
+
+    /** What a slot's KV cache holds after a completion: its prompt's tokens, then those of the output it decoded. */
+    private int[] held(int[] prompt, String output) {
+        if (output.isEmpty()) {
+            return prompt;
+        }
+        int[] out = model.encode(output);
+        int[] all = java.util.Arrays.copyOf(prompt, prompt.length + out.length);
+        System.arraycopy(out, 0, all, prompt.length, out.length);
+        return all;
     }
 }

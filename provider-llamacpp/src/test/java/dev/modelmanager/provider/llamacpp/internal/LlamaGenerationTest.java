@@ -104,7 +104,8 @@ class LlamaGenerationTest {
 
     @Test
     void cancellingAStreamStopsTheNativeWorkEarly() throws Exception {
-        GenerationOptions longRun = GenerationOptions.builder().temperature(0.0).maxOutputLength(5000).build();
+        GenerationOptions longRun = GenerationOptions.builder().temperature(0.0).maxOutputLength(2000)
+            .extra("ignore_eos", "true").build();
         long start = System.nanoTime();
         String five = stream("Once upon a time", longRun, 5).get(30, TimeUnit.SECONDS);
         assertThat(five).isNotEmpty();
@@ -113,20 +114,28 @@ class LlamaGenerationTest {
             Thread.sleep(10);
         }
         assertThat(manager.info("stories").inFlight()).as("the generation stopped").isZero();
-        // A full 5000-token run takes seconds; the cancelled one returned well before.
+        // A full 2000-token run takes seconds; the cancelled one returned well before.
         GenerationResult after = manager.generate("stories", "Once upon a time", GREEDY);
         assertThat(after.usage().completionTokens()).isEqualTo(20);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
-    void aGenerationStopsWhereItsSlotsContextEndsAndAPromptThatFillsItIsRefused() {
+    void aGenerationStopsWhereItsSlotsContextEndsAndWhatCannotFitIsRefusedNamingTheNumbers() {
         manager.register("short", ModelRequirement.builder(ModelType.TEXT_GENERATION, "stories260K")
             .path(STORIES.toString()).option("n_ctx", "64").option("n_parallel", "1").build(), "test");
         try {
             GenerationOptions endless = GenerationOptions.builder().temperature(0.0).maxOutputLength(1_000_000_000)
                 .extra("ignore_eos", "true").build();
-            GenerationResult capped = manager.generate("short", "Once upon a time", endless);
+            assertThatThrownBy(() -> manager.generate("short", "Once upon a time", endless))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                    assertThat(e.field()).isEqualTo("max_output_length");
+                })
+                .hasMessageMatching("(?s).*the prompt's \\d+ tokens and max_output_length 1000000000 exceed the "
+                    + "model's context per slot of 64 tokens.*");
+            GenerationOptions unbounded = GenerationOptions.builder().temperature(0.0).extra("ignore_eos", "true").build();
+            GenerationResult capped = manager.generate("short", "Once upon a time", unbounded);
             assertThat(capped.finishReason()).isEqualTo(dev.modelmanager.api.FinishReason.LENGTH);
             assertThat(capped.usage().promptTokens() + capped.usage().completionTokens()).isLessThanOrEqualTo(64);
             assertThat(capped.usage().completionTokens()).isGreaterThan(32);
