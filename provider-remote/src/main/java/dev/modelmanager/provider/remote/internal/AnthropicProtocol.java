@@ -82,8 +82,13 @@ final class AnthropicProtocol extends Protocol {
             JsonNode event = parse(data, modelId, endpoint.name());
             String kind = type != null ? type : event.path("type").asText();
             switch (kind) {
-                case "message_start" -> progress.promptTokens = event.path("message").path("usage").path("input_tokens")
-                    .asInt();
+                case "message_start" -> {
+                    // input_tokens leaves out what the prompt cache read or wrote: the prompt is all three
+                    JsonNode usage = event.path("message").path("usage");
+                    progress.cachedPromptTokens = usage.path("cache_read_input_tokens").asInt();
+                    progress.promptTokens = usage.path("input_tokens").asInt() + progress.cachedPromptTokens
+                        + usage.path("cache_creation_input_tokens").asInt();
+                }
                 case "content_block_delta" -> {
                     JsonNode delta = event.path("delta");
                     if ("text_delta".equals(delta.path("type").asText()) && !progress.emit(delta.path("text").asText(),

@@ -134,6 +134,7 @@ final class OpenAiProtocol extends Protocol {
             if (usage.isObject()) {
                 progress.promptTokens = usage.path("prompt_tokens").asInt();
                 progress.completionTokens = usage.path("completion_tokens").asInt();
+                progress.cachedPromptTokens = usage.path("prompt_tokens_details").path("cached_tokens").asInt();
             }
             for (JsonNode choice : chunk.path("choices")) {
                 JsonNode text = piece.apply(choice);

@@ -149,6 +149,8 @@ abstract class Protocol {
         FinishReason finish;
         int promptTokens;
         int completionTokens;
+        /** Of the prompt's tokens, those the server says it read from its cache. */
+        int cachedPromptTokens;
         boolean done;
         int pieces;
 
@@ -164,7 +166,8 @@ abstract class Protocol {
 
         Completion completion() {
             return new Completion(text.toString(), finish == null ? FinishReason.STOP : finish,
-                new TokenUsage(promptTokens, completionTokens > 0 ? completionTokens : pieces));
+                new TokenUsage(Math.max(0, promptTokens), Math.max(0, completionTokens > 0 ? completionTokens : pieces),
+                    Math.max(0, Math.min(cachedPromptTokens, promptTokens))));
         }
     }
 

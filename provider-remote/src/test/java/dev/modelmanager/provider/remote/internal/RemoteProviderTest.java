@@ -127,7 +127,8 @@ class RemoteProviderTest {
                 "data: {\"choices\": [{\"index\": 0, \"delta\": {\"role\": \"assistant\", \"content\": \"Hel\"}}]}",
                 "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"lo\"}, \"finish_reason\": null}]}",
                 "data: {\"choices\": [{\"index\": 0, \"delta\": {}, \"finish_reason\": \"length\"}]}",
-                "data: {\"choices\": [], \"usage\": {\"prompt_tokens\": 7, \"completion_tokens\": 2}}",
+                "data: {\"choices\": [], \"usage\": {\"prompt_tokens\": 7, \"completion_tokens\": 2, "
+                    + "\"prompt_tokens_details\": {\"cached_tokens\": 4}}}",
                 "data: [DONE]"))
             .on("POST /v1/completions", (r, x) -> sse(x,
                 "data: {\"choices\": [{\"index\": 0, \"text\": \" upon\"}]}",
@@ -153,6 +154,7 @@ class RemoteProviderTest {
         assertThat(chat.text()).isEqualTo("Hello");
         assertThat(chat.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(chat.usage().promptTokens()).isEqualTo(7);
+        assertThat(chat.usage().cachedPromptTokens()).isEqualTo(4);
         assertThat(chat.usage().completionTokens()).isEqualTo(2);
         FakeServer.Request sent = server.requests("POST /v1/chat/completions").get(0);
         assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-secret");
@@ -267,7 +269,8 @@ class RemoteProviderTest {
     @Test
     void anthropicMessagesStreamWithTheirEventsAndHeaders() {
         server.on("POST /v1/messages", (r, x) -> sse(x,
-            "event: message_start\ndata: {\"type\": \"message_start\", \"message\": {\"usage\": {\"input_tokens\": 12}}}",
+            "event: message_start\ndata: {\"type\": \"message_start\", \"message\": {\"usage\": {\"input_tokens\": 12, "
+                + "\"cache_read_input_tokens\": 30, \"cache_creation_input_tokens\": 5}}}",
             "event: content_block_start\ndata: {\"type\": \"content_block_start\", \"index\": 0}",
             "event: ping\ndata: {\"type\": \"ping\"}",
             "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"delta\": {\"type\": \"text_delta\", "
@@ -282,7 +285,8 @@ class RemoteProviderTest {
         GenerationResult r = manager.chat("claude", List.of(ChatMessage.system("Answer in French."),
             ChatMessage.user("Hello")), GenerationOptions.DEFAULTS);
         assertThat(r.text()).isEqualTo("Bonjour !");
-        assertThat(r.usage().promptTokens()).isEqualTo(12);
+        assertThat(r.usage().promptTokens()).as("uncached, read from and written to the cache").isEqualTo(47);
+        assertThat(r.usage().cachedPromptTokens()).isEqualTo(30);
         assertThat(r.usage().completionTokens()).isEqualTo(3);
         FakeServer.Request sent = server.requests("POST /v1/messages").get(0);
         assertThat(sent.header("x-api-key")).isEqualTo("sk-ant-secret");
