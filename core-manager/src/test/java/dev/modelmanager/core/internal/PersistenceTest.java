@@ -12,6 +12,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.api.ModelStatus;
 import dev.modelmanager.testsupport.TestModelProvider;
 
@@ -99,6 +103,43 @@ class PersistenceTest {
         Files.delete(model);
         try (Fixture after = new Fixture(settings, new TestModelProvider())) {
             assertThat(after.manager.list()).extracting(m -> m.modelId()).containsExactly("docs");
+        }
+    }
+
+    @Test
+    void tokenTimesAreKeptAndAFileWrittenBeforeThemStillLoads() throws Exception {
+        try (Fixture before = new Fixture(settings, new TestModelProvider())) {
+            before.manager.register("story", generation().build(), "shell");
+            before.manager.generate("story", "one two three", null);
+        }
+        Path file = dir.resolve("state.json");
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            ModelStats stats = after.manager.info("story").stats();
+            assertThat(stats.timeToFirstTokenCount()).isEqualTo(1);
+            assertThat(stats.interTokenLatencyCount()).isEqualTo(2);
+        }
+
+        // The file as the version before token times wrote it: statistics without the four fields.
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode state = (ObjectNode) json.readTree(file.toFile());
+        ObjectNode saved = (ObjectNode) state.get("models").get(0).get("stats");
+        assertThat(saved.has("timeToFirstTokenBuckets")).isTrue();
+        assertThat(saved.has("timeToFirstTokenCount")).as("derived, not saved").isFalse();
+        saved.remove(List.of("timeToFirstTokenSeconds", "timeToFirstTokenBuckets", "interTokenLatencySeconds",
+            "interTokenLatencyBuckets"));
+        Files.writeString(file, json.writeValueAsString(state));
+
+        try (Fixture older = new Fixture(settings, new TestModelProvider())) {
+            ModelStats stats = older.manager.info("story").stats();
+            assertThat(stats.requests()).as("the rest of the statistics came back").isEqualTo(1);
+            assertThat(stats.generatedTokens()).isEqualTo(3);
+            assertThat(stats.timeToFirstTokenCount()).isZero();
+            assertThat(stats.interTokenLatencyCount()).isZero();
+            older.manager.generate("story", "four five", null);
+            assertThat(older.manager.info("story").stats().timeToFirstTokenCount()).isEqualTo(1);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("corrupt"));
         }
     }
 }

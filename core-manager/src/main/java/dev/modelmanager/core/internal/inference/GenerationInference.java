@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,11 +21,13 @@ import dev.modelmanager.core.internal.exec.GenerationStream;
 import dev.modelmanager.core.internal.exec.Instance;
 import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
+import dev.modelmanager.core.internal.lifecycle.TokenClock;
 
 /**
  * Text generation: a prompt or a conversation, answered whole (blocking on the caller's thread when a slot is free,
  * or asynchronously) or streamed as a {@link GenerationStream}. The provider's sink answers {@code false} once the
- * caller is gone, which stops the model's work.
+ * caller is gone, which stops the model's work, and times each piece it hands on ({@link TokenClock}: time to first
+ * token from the moment the call reached the manager, then the gaps between tokens).
  */
 public final class GenerationInference {
     private final CallRunner calls;
@@ -40,8 +43,10 @@ public final class GenerationInference {
     }
 
     public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
+        long start = System.nanoTime();
         Inputs.prompt(modelId, prompt);
-        return blocking(modelId, b -> calls.call(b.entry(), Operation.GENERATE, generateBody(b, prompt, options)));
+        return blocking(modelId, start,
+            b -> calls.call(b.entry(), Operation.GENERATE, generateBody(b, prompt, options, start)));
     }
 
     public CompletableFuture<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
@@ -50,7 +55,7 @@ public final class GenerationInference {
             Inputs.prompt(modelId, prompt);
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
-            return calls.submit(entry, Operation.GENERATE, generateBody(binding, prompt, options),
+            return calls.submit(entry, Operation.GENERATE, generateBody(binding, prompt, options, start),
                 Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -58,9 +63,10 @@ public final class GenerationInference {
     }
 
     public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
+        long start = System.nanoTime();
         Inputs.messages(modelId, messages);
         List<ChatMessage> copy = List.copyOf(messages);
-        return blocking(modelId, b -> calls.call(b.entry(), Operation.CHAT, chatBody(b, copy, options)));
+        return blocking(modelId, start, b -> calls.call(b.entry(), Operation.CHAT, chatBody(b, copy, options, start)));
     }
 
     public CompletableFuture<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
@@ -70,7 +76,7 @@ public final class GenerationInference {
             Inputs.messages(modelId, messages);
             Binding binding = resolver.apply(modelId);
             ModelEntry entry = binding.entry();
-            return calls.submit(entry, Operation.CHAT, chatBody(binding, List.copyOf(messages), options),
+            return calls.submit(entry, Operation.CHAT, chatBody(binding, List.copyOf(messages), options, start),
                 Accounting.of(entry, requester, start));
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
@@ -86,7 +92,8 @@ public final class GenerationInference {
                 ModelEntry entry = binding.entry();
                 GenerationOptions effective = effective(options, binding.requirement());
                 return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) ->
-                    model.generate(prompt, effective, streaming(sink, abandoned)), Accounting.of(entry, requester, start));
+                    model.generate(prompt, effective, streaming(sink, abandoned, entry.tokenClock(start))),
+                    Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -104,39 +111,57 @@ public final class GenerationInference {
                 GenerationOptions effective = effective(options, binding.requirement());
                 List<ChatMessage> copy = List.copyOf(messages);
                 return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) ->
-                    model.chat(copy, effective, streaming(sink, abandoned)), Accounting.of(entry, requester, start));
+                    model.chat(copy, effective, streaming(sink, abandoned, entry.tokenClock(start))),
+                    Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }, calls.settings().streamStallTimeout());
     }
 
-    private static TokenSink streaming(TokenSink sink, java.util.function.BooleanSupplier abandoned) {
-        return piece -> !abandoned.getAsBoolean() && sink.accept(piece);
+    /** The caller's sink, timing each piece it is handed; none once the call is abandoned. */
+    private static TokenSink streaming(TokenSink sink, BooleanSupplier abandoned, TokenClock clock) {
+        return piece -> {
+            if (abandoned.getAsBoolean()) {
+                return false;
+            }
+            clock.tick();
+            return sink.accept(piece);
+        };
     }
 
-    /** Runs a blocking call on the resolved model and counts it. */
-    private GenerationResult blocking(String modelId, Function<Binding, GenerationResult> call) {
+    /** The sink of a generation answered whole: it times each piece and stops once the call is abandoned. */
+    private static TokenSink whole(BooleanSupplier abandoned, TokenClock clock) {
+        return piece -> {
+            if (abandoned.getAsBoolean()) {
+                return false;
+            }
+            clock.tick();
+            return true;
+        };
+    }
+
+    /** Runs a blocking call that reached the manager at {@code start} on the resolved model, and counts it. */
+    private GenerationResult blocking(String modelId, long start, Function<Binding, GenerationResult> call) {
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
-        long start = System.nanoTime();
         return Accounting.counted(entry, requester, start, () -> call.apply(binding));
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.GenerationModel, GenerationResult> generateBody(
-        Binding binding, String prompt, GenerationOptions options) {
+        Binding binding, String prompt, GenerationOptions options, long start) {
         ModelEntry entry = binding.entry();
         GenerationOptions effective = effective(options, binding.requirement());
         return (model, worker, abandoned) -> timed(entry.id(), worker,
-            () -> model.generate(prompt, effective, piece -> !abandoned.getAsBoolean()));
+            () -> model.generate(prompt, effective, whole(abandoned, entry.tokenClock(start))));
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.ChatModel, GenerationResult> chatBody(
-        Binding binding, List<ChatMessage> messages, GenerationOptions options) {
+        Binding binding, List<ChatMessage> messages, GenerationOptions options, long start) {
         ModelEntry entry = binding.entry();
         GenerationOptions effective = effective(options, binding.requirement());
         return (model, worker, abandoned) -> timed(entry.id(), worker,
-            () -> model.chat(messages, effective, piece -> !abandoned.getAsBoolean()));
+            () -> model.chat(messages, effective, whole(abandoned, entry.tokenClock(start))));
     }
 
     /** The caller's options with the requirement's defaults filled in. */

@@ -1,27 +1,20 @@
 package dev.modelmanager.core.internal.lifecycle;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.modelmanager.api.ModelStats;
 
 /** The live, lock-free counters behind one model's {@link ModelStats}. */
 public final class CallStats {
-    private static final double[] BOUNDS = ModelStats.LATENCY_BOUNDS_SECONDS.stream().mapToDouble(Double::doubleValue)
-        .toArray();
-
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder items = new LongAdder();
     private final LongAdder promptTokens = new LongAdder();
     private final LongAdder generatedTokens = new LongAdder();
-    private final DoubleAdder latency = new DoubleAdder();
-    /** Per bucket, not cumulative; the last one is everything over the last bound. */
-    private final AtomicLongArray buckets = new AtomicLongArray(BOUNDS.length + 1);
+    private final DurationHistogram latency;
+    private final DurationHistogram timeToFirstToken;
+    private final DurationHistogram interTokenLatency;
 
     /** Counters that start from {@code restored} (statistics kept across a restart). */
     public CallStats(ModelStats restored) {
@@ -31,13 +24,12 @@ public final class CallStats {
         items.add(restored.items());
         promptTokens.add(restored.promptTokens());
         generatedTokens.add(restored.generatedTokens());
-        latency.add(restored.latencySeconds());
-        long previous = 0;
-        for (int i = 0; i < buckets.length(); i++) {
-            long cumulative = restored.latencyBuckets().get(i);
-            buckets.set(i, Math.max(0, cumulative - previous));
-            previous = cumulative;
-        }
+        latency = new DurationHistogram(ModelStats.LATENCY_BOUNDS_SECONDS, restored.latencyBuckets(),
+            restored.latencySeconds());
+        timeToFirstToken = new DurationHistogram(ModelStats.TIME_TO_FIRST_TOKEN_BOUNDS_SECONDS,
+            restored.timeToFirstTokenBuckets(), restored.timeToFirstTokenSeconds());
+        interTokenLatency = new DurationHistogram(ModelStats.INTER_TOKEN_LATENCY_BOUNDS_SECONDS,
+            restored.interTokenLatencyBuckets(), restored.interTokenLatencySeconds());
     }
 
     /** Counts a call: failed, cancelled by its caller, or neither (a success). */
@@ -51,13 +43,17 @@ public final class CallStats {
         items.add(itemCount);
         promptTokens.add(prompt);
         generatedTokens.add(generated);
-        double seconds = nanos / 1e9;
-        latency.add(seconds);
-        int bucket = 0;
-        while (bucket < BOUNDS.length && seconds > BOUNDS[bucket]) {
-            bucket++;
-        }
-        buckets.incrementAndGet(bucket);
+        latency.record(nanos);
+    }
+
+    /** Counts a generation's time to its first token. */
+    void firstToken(long nanos) {
+        timeToFirstToken.record(nanos);
+    }
+
+    /** Counts one gap between two consecutive tokens of a generation. */
+    void interToken(long nanos) {
+        interTokenLatency.record(nanos);
     }
 
     public long requests() {
@@ -69,13 +65,9 @@ public final class CallStats {
     }
 
     public ModelStats snapshot() {
-        List<Long> cumulative = new ArrayList<>(buckets.length());
-        long sum = 0;
-        for (int i = 0; i < buckets.length(); i++) {
-            sum += buckets.get(i);
-            cumulative.add(sum);
-        }
-        return new ModelStats(requests.sum(), failures.sum(), cancelled.sum(), items.sum(), promptTokens.sum(), generatedTokens.sum(),
-            latency.sum(), cumulative);
+        return new ModelStats(requests.sum(), failures.sum(), cancelled.sum(), items.sum(), promptTokens.sum(),
+            generatedTokens.sum(), latency.sumSeconds(), latency.cumulative(),
+            timeToFirstToken.sumSeconds(), timeToFirstToken.cumulative(),
+            interTokenLatency.sumSeconds(), interTokenLatency.cumulative());
     }
 }

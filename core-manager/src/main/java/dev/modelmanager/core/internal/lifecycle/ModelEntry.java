@@ -201,6 +201,11 @@ public final class ModelEntry implements Budgeted {
         return stats.snapshot();
     }
 
+    /** The token times of one generation that reached the manager at {@code startNanos} ({@link System#nanoTime}). */
+    public TokenClock tokenClock(long startNanos) {
+        return new TokenClock(stats, startNanos);
+    }
+
     /** This model's calls by requester. */
     public Map<String, RequesterCounters.Counts> usage() {
         return usage.snapshot();
