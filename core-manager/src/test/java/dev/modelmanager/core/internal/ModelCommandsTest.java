@@ -90,4 +90,27 @@ class ModelCommandsTest {
             e -> assertThat(e.field()).isEqualTo("name"));
         assertThatThrownBy(() -> commands.register("x", "nonsense")).hasMessageContaining("expected key=value");
     }
+
+    @Test
+    void statsShowTimeToFirstTokenAndInterTokenLatencyForModelsThatGenerated() {
+        fixture.manager.register("docs", embedding().build(), "bundle.a");
+        fixture.manager.embed("docs", List.of("x"));
+        fixture.manager.register("story", Fixture.generation()
+            .option(dev.modelmanager.testsupport.TestModelProvider.TOKEN_DELAY_MS, "30").build(), "bundle.a");
+        fixture.manager.generate("story", "one two three", null);
+
+        List<String> lines = commands.stats().lines().toList();
+        assertThat(lines.get(0)).contains("P99 MS  TTFT P50/P95 MS  ITL P50/P95 MS  ITEMS");
+        int ttft = lines.get(0).indexOf("TTFT");
+        int itl = lines.get(0).indexOf("ITL");
+        String docs = lines.stream().filter(l -> l.startsWith("docs ")).findFirst().orElseThrow();
+        String story = lines.stream().filter(l -> l.startsWith("story ")).findFirst().orElseThrow();
+        assertThat(docs.substring(ttft, itl).trim()).as("an embedding model never generated").isEqualTo("-");
+        assertThat(docs.substring(itl).trim()).startsWith("- ");
+        // Each token waits 30 ms: both figures are p50/p95 in milliseconds, from the (25, 50] ms bucket up.
+        assertThat(story.substring(ttft, itl).trim()).matches("\\d+\\.\\d/\\d+\\.\\d");
+        assertThat(story.substring(itl).trim().split("\\s+")[0]).matches("\\d+\\.\\d/\\d+\\.\\d");
+        double ttftP50 = Double.parseDouble(story.substring(ttft, itl).trim().split("/")[0]);
+        assertThat(ttftP50).isGreaterThanOrEqualTo(25.0);
+    }
 }

@@ -200,10 +200,11 @@ public final class ModelCommands {
         return table;
     }
 
-    @Descriptor("Statistics per model (calls, success rate, latency percentiles, items, tokens), then by requester")
+    @Descriptor("Statistics per model (calls, success rate, latency percentiles, time to first token and inter-token "
+        + "latency p50/p95, items, tokens), then by requester")
     public String stats() {
-        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "ITEMS", "TOKENS",
-            "COST");
+        TextTable table = new TextTable("MODEL", "CALLS", "SUCCESS", "P50 MS", "P95 MS", "P99 MS", "TTFT P50/P95 MS",
+            "ITL P50/P95 MS", "ITEMS", "TOKENS", "COST");
         List<dev.modelmanager.api.RequesterUsage> usage = manager.usage();
         Map<String, Double> costs = new java.util.HashMap<>();
         dev.modelmanager.api.RequesterUsage.perModel(usage).stream().filter(u -> u.cost() != null)
@@ -213,6 +214,10 @@ public final class ModelCommands {
             Double cost = costs.get(m.modelId());
             table.row(m.modelId(), s.requests(), String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.successRate()),
                 ms(s.latencyQuantileSeconds(0.5)), ms(s.latencyQuantileSeconds(0.95)), ms(s.latencyQuantileSeconds(0.99)),
+                s.timeToFirstTokenCount() == 0 ? "-" : ms(s.timeToFirstTokenQuantileSeconds(0.5)) + "/"
+                    + ms(s.timeToFirstTokenQuantileSeconds(0.95)),
+                s.interTokenLatencyCount() == 0 ? "-" : ms(s.interTokenLatencyQuantileSeconds(0.5)) + "/"
+                    + ms(s.interTokenLatencyQuantileSeconds(0.95)),
                 s.items(), s.promptTokens() + "+" + s.generatedTokens(), cost == null ? "-"
                     : String.format(java.util.Locale.ROOT, "%.6f", cost));
         }
