@@ -28,6 +28,8 @@ import dev.modelmanager.api.ModelRequirement;
  * (as sent), or {@code auto} (the default: a row of two or more values in [0, 1] that sum to 1 is taken as
  * probabilities, any other row, a single value included, as logits)</li>
  * <li>{@code version}: the model version to call ({@code /v2/models/{m}/versions/{v}})</li>
+ * <li>{@code max_batch_size}: the most texts one {@code /infer} carries (0: no limit); default Triton's
+ * {@code max_batch_size} from {@code GET /v2/models/{m}/config} when the server has that extension</li>
  * </ul>
  */
 record KServeModel(String path, String input, long[] inputShape, String pairInput, String output, int width,
@@ -38,6 +40,7 @@ record KServeModel(String path, String input, long[] inputShape, String pairInpu
     static final String LABELS = "labels";
     static final String SCORES = "scores";
     static final String VERSION = "version";
+    static final String MAX_BATCH = "max_batch_size";
 
     /** What a classifier's output holds. */
     enum Scores { AUTO, LOGITS, PROBABILITIES }

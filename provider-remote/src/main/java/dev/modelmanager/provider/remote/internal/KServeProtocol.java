@@ -28,10 +28,14 @@ import dev.modelmanager.api.TextPair;
  * {@code BYTES} tensor and reads one floating point output of shape {@code [n, width]}: an embedding model's
  * vectors, or a classifier's scores (label names from option {@code labels}). Discovery asks the repository index
  * ({@code POST /v2/repository/index}), else {@code GET /v2/models}; a server with neither lists nothing, and the
- * configured models are used as they are. See {@link KServeModel} for the options.
+ * configured models are used as they are. A call of more texts than the model's batch limit (option
+ * {@code max_batch_size}, else Triton's model configuration) is sent in slices of that many, their rows joined in
+ * order. See {@link KServeModel} for the options.
  */
 final class KServeProtocol extends Protocol {
     private volatile KServeModel spec;
+    /** The most texts one {@code /infer} carries; 0: no limit. */
+    private volatile int maxBatch;
 
     KServeProtocol(RemoteEndpoint endpoint) {
         super(endpoint);
@@ -95,8 +99,11 @@ final class KServeProtocol extends Protocol {
         ready(modelId, path + "/ready", "model '" + model + "' is not ready");
         JsonNode metadata = endpoint.json("GET", path, null, modelId);
         KServeModel s = KServeModel.from(metadata, requirement, path, modelId, endpoint.name());
+        int batch = maxBatch(modelId, path, requirement);
         spec = s;
+        maxBatch = batch;
         Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("kserve.max_batch_size", batch == 0 ? "none" : Integer.toString(batch));
         facts.put("kserve.input", s.input() + " " + Tensors.text(s.inputShape()));
         if (s.pairInput() != null) {
             facts.put("kserve.input.pair", s.pairInput());
@@ -110,6 +117,45 @@ final class KServeProtocol extends Protocol {
             facts.put("kserve.labels", s.labels().isEmpty() ? "(LABEL_<i>)" : String.join(",", s.labels()));
         }
         return facts;
+    }
+
+    /**
+     * The option {@code max_batch_size}, else the {@code max_batch_size} of Triton's model configuration (the
+     * {@code /config} extension; other servers answer 404 and set no limit), else 0: no limit.
+     */
+    private int maxBatch(String modelId, String path, ModelRequirement requirement) {
+        String option = requirement.options().get(KServeModel.MAX_BATCH);
+        if (option != null) {
+            try {
+                int n = Integer.parseInt(option.strip());
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw ModelException.invalidRequirement("option." + KServeModel.MAX_BATCH, "must be a whole number >= 0 "
+                + "(0: no limit), was " + option);
+        }
+        try {
+            return Math.max(0, endpoint.json("GET", path + "/config", null, modelId).path("max_batch_size").asInt(0));
+        } catch (ModelException noConfig) {
+            unreachable(noConfig); // else: the server has no configuration extension
+            return 0;
+        }
+    }
+
+    /** Runs {@code call} on slices of at most {@link #maxBatch} items, joining the answers in order. */
+    private <T, R> List<R> sliced(List<T> items, java.util.function.Function<List<T>, List<R>> call) {
+        int limit = maxBatch;
+        if (limit <= 0 || items.size() <= limit) {
+            return call.apply(items);
+        }
+        List<R> out = new ArrayList<>(items.size());
+        for (int from = 0; from < items.size(); from += limit) {
+            out.addAll(call.apply(items.subList(from, Math.min(items.size(), from + limit))));
+        }
+        return out;
     }
 
     /** A readiness check: any 2xx is ready unless its body says {@code "ready": false}. */
@@ -168,13 +214,13 @@ final class KServeProtocol extends Protocol {
     @Override
     List<float[]> embed(String modelId, String model, List<String> texts) {
         KServeModel s = loaded(modelId);
-        return List.of(infer(modelId, s, texts, null, s.width()).values());
+        return sliced(texts, part -> List.of(infer(modelId, s, part, null, s.width()).values()));
     }
 
     @Override
     List<List<LabelScore>> classify(String modelId, String model, List<String> texts) {
         KServeModel s = loaded(modelId);
-        return s.scores(infer(modelId, s, texts, null, s.width()), modelId, endpoint.name());
+        return sliced(texts, part -> s.scores(infer(modelId, s, part, null, s.width()), modelId, endpoint.name()));
     }
 
     @Override
@@ -185,12 +231,14 @@ final class KServeProtocol extends Protocol {
                 + endpoint.name() + "' has one BYTES input, so it cannot read text pairs (set option "
                 + KServeModel.PAIR_INPUT + " to the second input's name)");
         }
-        List<String> first = new ArrayList<>(pairs.size());
-        List<String> second = new ArrayList<>(pairs.size());
-        pairs.forEach(p -> {
-            first.add(p.text());
-            second.add(p.textPair());
+        return sliced(pairs, part -> {
+            List<String> first = new ArrayList<>(part.size());
+            List<String> second = new ArrayList<>(part.size());
+            part.forEach(p -> {
+                first.add(p.text());
+                second.add(p.textPair());
+            });
+            return s.scores(infer(modelId, s, first, second, s.width()), modelId, endpoint.name());
         });
-        return s.scores(infer(modelId, s, first, second, s.width()), modelId, endpoint.name());
     }
 }

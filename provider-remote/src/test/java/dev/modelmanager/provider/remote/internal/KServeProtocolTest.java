@@ -122,6 +122,30 @@ class KServeProtocolTest {
     }
 
     @Test
+    void callsLargerThanTritonsMaxBatchSizeAreSentInSlicesAndJoinedInOrder() {
+        embedder();
+        f.server.on("GET /v2/models/emb/config", (r, x) -> json(x, 200, "{\"name\": \"emb\", \"max_batch_size\": 2}"));
+        f.endpoint("triton", EndpointSettings.Kind.KSERVE, 1, 5);
+        f.manager.register("e", remote(ModelType.EMBEDDING, "triton", "emb").build(), "t");
+        List<String> texts = List.of("a", "bb", "ccc", "dddd", "eeeee");
+        List<float[]> vectors = f.manager.embed("e", texts).vectors();
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(vectors.get(i)).containsExactly(i + 1, 'a' + i, 1);
+        }
+        assertThat(f.manager.info("e").details()).containsEntry("kserve.max_batch_size", "2");
+        assertThat(f.server.requests("POST /v2/models/emb/infer")).extracting(q -> q.json().path("inputs").get(0)
+            .path("data").size()).endsWith(2, 2, 1).allMatch(n -> n <= 2);
+
+        // the option wins (0: no limit); a server without the configuration extension sets none
+        f.manager.register("whole", remote(ModelType.EMBEDDING, "triton", "emb").option("max_batch_size", "0").build(),
+            "t");
+        assertThat(f.manager.embed("whole", List.of("x1", "x2", "x3", "x4", "x5", "x6")).vectors()).hasSize(6);
+        List<FakeServer.Request> sent = f.server.requests("POST /v2/models/emb/infer");
+        assertThat(sent.get(sent.size() - 1).json().path("inputs").get(0).path("data").size()).isEqualTo(6);
+        assertThat(f.manager.info("whole").details()).containsEntry("kserve.max_batch_size", "none");
+    }
+
+    @Test
     void discoveryFallsBackToTheModelListThenToNothing() {
         AtomicReference<String> models = new AtomicReference<>("{\"models\": [\"a\", \"b\"]}");
         f.server.on("GET /v2/models", (r, x) -> {
