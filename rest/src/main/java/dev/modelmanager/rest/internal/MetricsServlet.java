@@ -12,14 +12,16 @@ import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.api.ModelStatus;
+import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.ProviderInfo;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code GET /metrics} in the Prometheus text format (version 0.0.4): per model its state, calls, failures,
- * items, tokens, a latency histogram, calls running and queued, memory, embedding cache; providers; and the
- * HTTP requests this bundle answered.
+ * items, tokens, a latency histogram, calls running and queued, memory, embedding cache; for models that generate,
+ * histograms of the time to first token and the inter-token latency; providers; and the HTTP requests this bundle
+ * answered.
  */
 final class MetricsServlet extends JsonServlet {
     private static final long serialVersionUID = 1L;
@@ -100,16 +102,24 @@ final class MetricsServlet extends JsonServlet {
         header(out, "modelmanager_model_request_duration_seconds", "histogram", "Call latency.");
         for (ModelInfo m : status.models()) {
             ModelStats s = m.stats();
-            String labels = labels(m);
-            for (int i = 0; i < ModelStats.LATENCY_BOUNDS_SECONDS.size(); i++) {
-                out.println("modelmanager_model_request_duration_seconds_bucket{" + labels + ",le=\""
-                    + ModelStats.LATENCY_BOUNDS_SECONDS.get(i) + "\"} " + s.latencyBuckets().get(i));
-            }
-            out.println("modelmanager_model_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} "
-                + s.latencyBuckets().get(s.latencyBuckets().size() - 1));
-            out.println("modelmanager_model_request_duration_seconds_sum{" + labels + "} "
-                + number(s.latencySeconds()));
-            out.println("modelmanager_model_request_duration_seconds_count{" + labels + "} " + s.requests());
+            histogram(out, "modelmanager_model_request_duration_seconds", labels(m), ModelStats.LATENCY_BOUNDS_SECONDS,
+                s.latencyBuckets(), s.latencySeconds());
+        }
+        List<ModelInfo> generating = status.models().stream()
+            .filter(m -> m.modelType() == ModelType.TEXT_GENERATION || m.stats().timeToFirstTokenCount() > 0).toList();
+        header(out, "modelmanager_time_to_first_token_seconds", "histogram",
+            "Time from a generation reaching the manager (queue and load included) to its first token.");
+        for (ModelInfo m : generating) {
+            ModelStats s = m.stats();
+            histogram(out, "modelmanager_time_to_first_token_seconds", labels(m),
+                ModelStats.TIME_TO_FIRST_TOKEN_BOUNDS_SECONDS, s.timeToFirstTokenBuckets(), s.timeToFirstTokenSeconds());
+        }
+        header(out, "modelmanager_inter_token_latency_seconds", "histogram",
+            "Time between two consecutive tokens of a generation.");
+        for (ModelInfo m : generating) {
+            ModelStats s = m.stats();
+            histogram(out, "modelmanager_inter_token_latency_seconds", labels(m),
+                ModelStats.INTER_TOKEN_LATENCY_BOUNDS_SECONDS, s.interTokenLatencyBuckets(), s.interTokenLatencySeconds());
         }
         header(out, "modelmanager_model_in_flight", "gauge", "Calls running or queued on the model's workers.");
         status.models().forEach(m -> sample(out, "modelmanager_model_in_flight", m, m.inFlight()));
@@ -158,6 +168,18 @@ final class MetricsServlet extends JsonServlet {
                 + e.getValue());
         }
         out.flush();
+    }
+
+    /** One histogram's samples: cumulative buckets (the last one {@code +Inf}), the sum, and the count. */
+    private static void histogram(PrintWriter out, String name, String labels, List<Double> bounds, List<Long> buckets,
+                                  double sumSeconds) {
+        for (int i = 0; i < bounds.size(); i++) {
+            out.println(name + "_bucket{" + labels + ",le=\"" + bounds.get(i) + "\"} " + buckets.get(i));
+        }
+        long count = buckets.get(buckets.size() - 1);
+        out.println(name + "_bucket{" + labels + ",le=\"+Inf\"} " + count);
+        out.println(name + "_sum{" + labels + "} " + number(sumSeconds));
+        out.println(name + "_count{" + labels + "} " + count);
     }
 
     private static void header(PrintWriter out, String name, String type, String help) {

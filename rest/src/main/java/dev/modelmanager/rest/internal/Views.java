@@ -60,6 +60,13 @@ final class Views {
         v.put("latency_p50_seconds", s.latencyQuantileSeconds(0.5));
         v.put("latency_p95_seconds", s.latencyQuantileSeconds(0.95));
         v.put("latency_p99_seconds", s.latencyQuantileSeconds(0.99));
+        // null, not 0, while no generation produced a token (or two): nothing was measured yet.
+        boolean firstTokens = s.timeToFirstTokenCount() > 0;
+        boolean gaps = s.interTokenLatencyCount() > 0;
+        v.put("time_to_first_token_p50_seconds", firstTokens ? s.timeToFirstTokenQuantileSeconds(0.5) : null);
+        v.put("time_to_first_token_p95_seconds", firstTokens ? s.timeToFirstTokenQuantileSeconds(0.95) : null);
+        v.put("inter_token_latency_p50_seconds", gaps ? s.interTokenLatencyQuantileSeconds(0.5) : null);
+        v.put("inter_token_latency_p95_seconds", gaps ? s.interTokenLatencyQuantileSeconds(0.95) : null);
         return v;
     }
 
