@@ -165,11 +165,7 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
             done = true;
         } finally {
             if (lease != null) {
-                if (done) {
-                    slots.release(lease, held(promptIds, text.substring(0, heldText)));
-                } else {
-                    slots.forget(lease);
-                }
+                release(lease, done, prompt, text.substring(0, heldText), promptIds);
             }
         }
         if (reason == FinishReason.STOP && tokens >= max) {
@@ -179,14 +175,20 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
             new TokenUsage(promptTokens, tokens, lease == null ? 0 : lease.cachedTokens()));
     }
 
-    /** What a slot's KV cache holds after a completion: its prompt's tokens, then those of the output it decoded. */
-    private int[] held(int[] prompt, String output) {
-        if (output.isEmpty()) {
-            return prompt;
+    /**
+     * Gives a slot back holding its prompt's tokens and those of {@code output} (the output its cache took in, as the
+     * next turn's prompt carries it after this one: tokenised together, the way that prompt will be), or holding
+     * nothing known after a failure.
+     */
+    private void release(SlotTable.Lease lease, boolean done, String prompt, String output, int[] promptIds) {
+        if (!done) {
+            slots.forget(lease);
+            return;
         }
-        int[] out = model.encode(output);
-        int[] all = java.util.Arrays.copyOf(prompt, prompt.length + out.length);
-        System.arraycopy(out, 0, all, prompt.length, out.length);
-        return all;
+        try {
+            slots.release(lease, output.isEmpty() ? promptIds : promptTokens(prompt + output));
+        } catch (RuntimeException e) {
+            slots.forget(lease);
+        }
     }
 }
