@@ -112,14 +112,16 @@ final class MetricsServlet extends JsonServlet {
         for (ModelInfo m : generating) {
             ModelStats s = m.stats();
             histogram(out, "modelmanager_time_to_first_token_seconds", labels(m),
-                ModelStats.TIME_TO_FIRST_TOKEN_BOUNDS_SECONDS, s.timeToFirstTokenBuckets(), s.timeToFirstTokenSeconds());
+                ModelStats.TIME_TO_FIRST_TOKEN_BOUNDS_SECONDS, s.timeToFirstTokenBuckets(),
+                s.timeToFirstTokenSeconds());
         }
         header(out, "modelmanager_inter_token_latency_seconds", "histogram",
             "Time between two consecutive tokens of a generation.");
         for (ModelInfo m : generating) {
             ModelStats s = m.stats();
             histogram(out, "modelmanager_inter_token_latency_seconds", labels(m),
-                ModelStats.INTER_TOKEN_LATENCY_BOUNDS_SECONDS, s.interTokenLatencyBuckets(), s.interTokenLatencySeconds());
+                ModelStats.INTER_TOKEN_LATENCY_BOUNDS_SECONDS, s.interTokenLatencyBuckets(),
+                s.interTokenLatencySeconds());
         }
         header(out, "modelmanager_model_in_flight", "gauge", "Calls running or queued on the model's workers.");
         status.models().forEach(m -> sample(out, "modelmanager_model_in_flight", m, m.inFlight()));
