@@ -34,6 +34,19 @@ final class ApiError extends RuntimeException {
             method + " is not supported on " + path);
     }
 
+    /**
+     * The view of a manager failure on the OpenAI-compatible face, whose requests name the output limit
+     * {@code max_tokens}: a failure about the manager's {@code max_output_length} names that instead.
+     */
+    static ApiError openAi(ModelException e) {
+        ApiError error = of(e);
+        if (!"max_output_length".equals(error.param)) {
+            return error;
+        }
+        return new ApiError(error.status, error.type, error.code, "max_tokens",
+            error.getMessage().replace("max_output_length", "max_tokens"));
+    }
+
     /** The HTTP view of a manager failure. */
     static ApiError of(ModelException e) {
         ErrorCode code = e.code();

@@ -77,7 +77,7 @@ final class EventStream {
                     response.flushBuffer();
                     subscription[0].request(1);
                 } else if (event instanceof Throwable t) {
-                    ApiError error = t instanceof ModelException me ? ApiError.of(me)
+                    ApiError error = t instanceof ModelException me ? ApiError.openAi(me)
                         : new ApiError(500, "server_error", "internal_error", null, String.valueOf(t.getMessage()));
                     if (!started) {
                         throw error;

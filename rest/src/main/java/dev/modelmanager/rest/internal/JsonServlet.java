@@ -34,7 +34,7 @@ abstract class JsonServlet extends HttpServlet {
         } catch (ApiError e) {
             Json.error(response, e, settings.get());
         } catch (ModelException e) {
-            Json.error(response, ApiError.of(e), settings.get());
+            Json.error(response, error(e), settings.get());
         } catch (IOException e) {
             // The client went away while we answered; nothing to tell it.
             LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
@@ -45,6 +45,11 @@ abstract class JsonServlet extends HttpServlet {
         } finally {
             Json.drainUnread(request);
         }
+    }
+
+    /** The HTTP view of a manager failure on this face. */
+    protected ApiError error(ModelException e) {
+        return ApiError.of(e);
     }
 
     /**

@@ -37,6 +37,11 @@ final class OpenAiServlet extends JsonServlet {
     }
 
     @Override
+    protected ApiError error(dev.modelmanager.api.ModelException e) {
+        return ApiError.openAi(e);
+    }
+
+    @Override
     protected void handle(String method, List<String> path, HttpServletRequest request, HttpServletResponse response)
         throws IOException {
         routes.dispatch(method, path, request, response, settings);
