@@ -13,14 +13,26 @@ import java.util.List;
  * @param embeddingCache   the embedding caches of all models together
  * @param devices          the devices models can run on (the CPU always; GPUs from providers), GPUs first
  * @param memory           per device: the memory budget and what models hold of it
+ * @param deviceProblems   why device providers report no devices, one sentence each (e.g. {@code no NVIDIA GPU:
+ *                         libnvidia-ml.so.1 not found and nvidia-smi not on PATH}); empty when none says so
  */
 public record ManagerStatus(int registeredModels, int loadedModels, String defaultModel,
                             List<ProviderInfo> providers, List<ModelInfo> models, CacheStats embeddingCache,
-                            List<dev.modelmanager.api.spi.DeviceInfo> devices, List<MemoryUsage> memory) {
+                            List<dev.modelmanager.api.spi.DeviceInfo> devices, List<MemoryUsage> memory,
+                            List<String> deviceProblems) {
     public ManagerStatus {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         devices = devices == null ? List.of() : List.copyOf(devices);
         memory = memory == null ? List.of() : List.copyOf(memory);
+        deviceProblems = deviceProblems == null ? List.of() : List.copyOf(deviceProblems);
+    }
+
+    /** The status without device problems (the constructor before they were reported). */
+    public ManagerStatus(int registeredModels, int loadedModels, String defaultModel, List<ProviderInfo> providers,
+                         List<ModelInfo> models, CacheStats embeddingCache,
+                         List<dev.modelmanager.api.spi.DeviceInfo> devices, List<MemoryUsage> memory) {
+        this(registeredModels, loadedModels, defaultModel, providers, models, embeddingCache, devices, memory,
+            List.of());
     }
 }
