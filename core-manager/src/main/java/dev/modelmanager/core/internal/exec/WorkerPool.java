@@ -7,12 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -39,7 +34,9 @@ import dev.modelmanager.api.spi.LoadedModel;
  * least busy instance (ties to the one idle longest) or, with round-robin, to the next one.
  *
  * <p>No provider code runs under the pool's lock or on the timer thread: closing instances and growing happen on
- * the lifecycle executor.
+ * the lifecycle executor. The pool is a façade over its parts: {@link Slots} (the admission state),
+ * {@link SlotRunner} (running calls that hold a slot, and the pool's threads) and {@link PoolGrowth} (growing and
+ * shrinking).
  */
 public final class WorkerPool {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -105,40 +102,28 @@ public final class WorkerPool {
     private final String id;
     private final String modelId;
     private final Config config;
-    private final Grower grower;
     private final Closer closer;
     private final ScheduledExecutorService timer;
     private final Executor lifecycle;
-    private final ThreadPoolExecutor executor;
     private final Map<String, MicroBatcher<?, ?>> batchers = new ConcurrentHashMap<>();
-    private final ScheduledFuture<?> shrinking;
 
     private final Slots slots;
+    private final SlotRunner runner;
+    private final PoolGrowth growth;
     private final boolean combines;
-    /** An unload asked running calls to stop: long calls (generations) see themselves abandoned. */
-    private volatile boolean stopping;
 
     public WorkerPool(String id, String modelId, Instance first, Config config, Grower grower, Closer closer,
                       ScheduledExecutorService timer, Executor lifecycle) {
         this.id = id;
         this.modelId = modelId;
         this.config = config;
-        this.grower = grower;
         this.closer = closer;
         this.timer = timer;
         this.lifecycle = lifecycle;
         this.slots = new Slots(modelId, first, config, grower != null);
         this.combines = combines(first.model());
-        int capacity = config.concurrency();
-        this.executor = new ThreadPoolExecutor(capacity, capacity, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-            DaemonThreads.named("modelmanager-" + id));
-        this.executor.allowCoreThreadTimeOut(true);
-        if (timer != null && config.max() > config.min() && config.idle().toMillis() > 0) {
-            long every = Math.max(50, config.idle().toMillis() / 2);
-            shrinking = timer.scheduleWithFixedDelay(this::shrink, every, every, TimeUnit.MILLISECONDS);
-        } else {
-            shrinking = null;
-        }
+        this.runner = new SlotRunner(id, modelId, slots, config.concurrency());
+        this.growth = new PoolGrowth(modelId, slots, runner, config, grower, closer, timer, lifecycle);
     }
 
     public String id() {
@@ -242,10 +227,6 @@ public final class WorkerPool {
         return (MicroBatcher<C, V>) b;
     }
 
-    Executor executor() {
-        return executor;
-    }
-
     ScheduledExecutorService timer() {
         return timer;
     }
@@ -275,7 +256,7 @@ public final class WorkerPool {
 
     /** See {@link Slots#enqueue}; a waiter that must wait makes the pool grow when it may. */
     RuntimeException enqueue(Waiter w, boolean evenDraining) {
-        return slots.enqueue(w, evenDraining, this::growOne);
+        return slots.enqueue(w, evenDraining, growth::growOne);
     }
 
     /** Takes a waiter out of the queue if it is still there (it timed out or was cancelled). */
@@ -307,24 +288,7 @@ public final class WorkerPool {
 
     /** Runs a call on an instance whose slot the caller holds, on the caller's thread, and gives the slot back. */
     public <R> R runInline(Instance instance, Job<R> job) {
-        R value;
-        try {
-            value = job.run(instance, this::abandonedInline);
-        } catch (Throwable e) {
-            ModelException revoked = slots.revokedWith();
-            throw revoked != null ? revoked : Failures.ofModel(e, modelId);
-        } finally {
-            release(instance);
-        }
-        ModelException revoked = slots.revokedWith();
-        if (revoked != null) {
-            throw revoked;
-        }
-        return value;
-    }
-
-    private boolean abandonedInline() {
-        return stopping || slots.revokedWith() != null || Thread.currentThread().isInterrupted();
+        return runner.runInline(instance, job);
     }
 
     /**
@@ -358,102 +322,24 @@ public final class WorkerPool {
 
     /** Runs a granted asynchronous call: off the books first, then its result to its caller. */
     <R> void runGranted(Instance instance, AsyncCall<R> call) {
-        R value = null;
-        Throwable failure = null;
-        try {
-            if (call.isAbandoned()) {
-                failure = new ModelException(ErrorCode.CANCELLED, modelId, "the call was cancelled before it ran");
-            } else {
-                value = call.job().run(instance, () -> stopping || slots.revokedWith() != null || call.isAbandoned());
-            }
-        } catch (Throwable e) {
-            failure = e;
-        }
-        R v = value;
-        Throwable f = failure;
-        finish(instance, () -> {
-            ModelException revoked = slots.revokedWith();
-            call.complete(revoked != null || f != null ? null : v,
-                revoked != null ? revoked : f == null ? null : Failures.ofModel(f, modelId));
-        });
+        runner.runGranted(instance, call);
     }
 
-    /**
-     * Gives a slot back, then delivers a call's result: a caller who has its result finds the pool idle, and an
-     * unload still waits until the result was delivered.
-     */
+    /** See {@link SlotRunner#finish}. */
     void finish(Instance instance, Runnable deliver) {
-        slots.beginDelivery();
-        slots.release(instance);
-        try {
-            deliver.run();
-        } finally {
-            slots.endDelivery();
-        }
+        runner.finish(instance, deliver);
     }
 
     /** Runs {@code task} on the pool's threads; a shut-down executor runs it on the caller's thread instead. */
     void dispatch(Runnable task) {
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException e) {
-            task.run();
-        }
+        runner.dispatch(task);
     }
 
     // ------------------------------------------------------------------ growing and shrinking
 
     /** Loads more instances now, up to {@code count} in all (preloading several workers). */
     public void growTo(int count) {
-        int wanted = slots.mayGrow(count - size());
-        for (int i = 0; i < wanted; i++) {
-            growOne();
-        }
-    }
-
-    /** Asks for one more instance; the slots already count it as growing. */
-    private void growOne() {
-        List<String> devices = Arrays.stream(slots.instances()).map(Instance::device).toList();
-        grower.grow(devices).whenComplete((instance, error) -> {
-            boolean added = slots.grown(instance);
-            if (added) {
-                resize();
-                LOG.info("Worker pool of {} grew to {} instance(s): {}", modelId, size(), describe());
-            } else if (instance != null) {
-                closer.close(instance);
-            } else {
-                LOG.info("Worker pool of {} could not grow: {}", modelId, error == null ? "no instance"
-                    : Failures.unwrap(error, modelId).getMessage());
-            }
-        });
-    }
-
-    /** The pool's threads follow its slots. */
-    private void resize() {
-        int capacity = slots.capacity();
-        if (capacity > executor.getMaximumPoolSize()) {
-            executor.setMaximumPoolSize(capacity);
-            executor.setCorePoolSize(capacity);
-        } else {
-            executor.setCorePoolSize(capacity);
-            executor.setMaximumPoolSize(capacity);
-        }
-    }
-
-    /** Closes instances idle for the idle period, down to the minimum. Runs on the timer: closing goes elsewhere. */
-    private void shrink() {
-        List<Instance> idleOnes = slots.shrink(config.idle().toNanos());
-        if (!idleOnes.isEmpty()) {
-            resize();
-        }
-        for (Instance i : idleOnes) {
-            LOG.info("Worker pool of {}: instance {} on {} idle, closing it", modelId, i.id(), i.device());
-            try {
-                lifecycle.execute(() -> closer.close(i));
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                closer.close(i); // the manager stops: the instance must still go
-            }
-        }
+        growth.growTo(count);
     }
 
     // ------------------------------------------------------------------ leaving
@@ -493,7 +379,7 @@ public final class WorkerPool {
     /** As {@link #drainAndClose(Duration, boolean)}; calls still there after {@code timeout} fail with {@code late}. */
     public boolean drainAndClose(Duration timeout, boolean stopRunning, ModelException late) {
         if (stopRunning) {
-            stopping = true;
+            runner.stopRunning();
         }
         slots.stopAccepting();
         boolean drained = slots.awaitDrained(System.nanoTime() + timeout.toNanos(), this::batched);
@@ -518,10 +404,8 @@ public final class WorkerPool {
         if (all == null) {
             return;
         }
-        if (shrinking != null) {
-            shrinking.cancel(false);
-        }
-        executor.shutdown();
+        growth.stop();
+        runner.shutdown();
         for (Instance i : all) {
             closer.close(i);
         }
