@@ -134,6 +134,13 @@ public @interface ManagerConfig {
             + "corrected to what the model reports after.")
     String memory_budget() default "infinity";
 
+    @AttributeDefinition(name = "GPU memory fraction",
+        description = "A GPU's budget: this fraction (0 to 1) of the memory free on it for the manager's models, "
+            + "measured (the GPU's free memory now plus what the manager's models hold there, never more than while "
+            + "they held nothing there), and within memory.budget where that is smaller. 0 = GPUs follow "
+            + "memory.budget alone.")
+    double gpu_memory_fraction() default 0.8;
+
     @AttributeDefinition(name = "Over budget",
         description = "evict: unload idle, unpinned models of equal or lower priority (lowest priority, then least "
             + "recently used, first) to make room; refuse: fail the load with INSUFFICIENT_MEMORY.")

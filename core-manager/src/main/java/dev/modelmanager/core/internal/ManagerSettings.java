@@ -43,6 +43,8 @@ import dev.modelmanager.core.internal.source.ModelRoots;
  * @param providerWait         how long calls to a model whose provider left wait for one to come (an update)
  * @param modelRoots           the folders listed in {@code model.roots}: where callers the operator has not vouched
  *                             for may name model files, besides {@code modelmanager.home/models} and the Hub cache
+ * @param gpuMemoryFraction    a GPU's budget as a fraction of the memory free on it for the manager's models (0: GPUs
+ *                             follow {@code memoryBudget} alone)
  */
 public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int workerConcurrency,
                               Duration providerDrainTimeout, Duration unloadDrainTimeout,
@@ -51,14 +53,14 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
                               MemoryLimit memoryBudget, boolean evictWhenFull, int maxLoadedModels,
                               Duration queueTimeout, int maxWorkers, boolean roundRobin, Duration batchDelay,
                               Duration providerCallTimeout, CallLimits limits, Duration providerWait,
-                              List<Path> modelRoots)
+                              List<Path> modelRoots, double gpuMemoryFraction)
     implements LifecycleSettings, BudgetSettings, InferenceSettings {
 
     public static final ManagerSettings DEFAULTS = new ManagerSettings(Duration.ofMinutes(5), Duration.ofMinutes(10),
         4, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(5),
         HubSettings.from(null, null, null, false, false, System.getenv()), defaultWorkDir(""), CacheSettings.DEFAULTS,
         256, null, true, MemoryLimit.INFINITY, true, 0, Duration.ofMinutes(5), 1, false, Duration.ZERO,
-        Duration.ofSeconds(10), CallLimits.DEFAULTS, Duration.ofSeconds(30), List.of());
+        Duration.ofSeconds(10), CallLimits.DEFAULTS, Duration.ofSeconds(30), List.of(), 0.8);
 
     public ManagerSettings {
         requireNonNegative("idle_timeout", idleTimeout);
@@ -83,6 +85,9 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             throw new IllegalArgumentException("hub settings, work folder, cache settings and call limits are required");
         }
         modelRoots = List.copyOf(modelRoots == null ? List.of() : modelRoots);
+        if (!(gpuMemoryFraction >= 0 && gpuMemoryFraction <= 1)) {
+            throw new IllegalArgumentException("gpu_memory_fraction must be between 0 and 1, was " + gpuMemoryFraction);
+        }
     }
 
     static ManagerSettings from(ManagerConfig config) {
@@ -121,7 +126,8 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Duration.ofSeconds(Math.max(1, config.provider_call_timeout_seconds())),
             new CallLimits(Math.max(1, config.limits_inputs_per_call()), Math.max(1, config.limits_chars_per_input())),
             Duration.ofSeconds(Math.max(0, config.provider_wait_seconds())),
-            ModelRoots.parse(config.model_roots()));
+            ModelRoots.parse(config.model_roots()),
+            config.gpu_memory_fraction());
     }
 
     /** The model roots: those listed, then {@code modelmanager.home/models}, then the Hub cache. */
@@ -182,6 +188,10 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         return builder().memoryBudget(budget).evictWhenFull(evict).maxLoadedModels(maxLoaded).build();
     }
 
+    public ManagerSettings withGpuMemoryFraction(double value) {
+        return builder().gpuMemoryFraction(value).build();
+    }
+
     public ManagerSettings withQueueTimeout(Duration value) {
         return builder().queueTimeout(value).build();
     }
@@ -224,6 +234,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         private CallLimits limits;
         private Duration providerWait;
         private List<Path> modelRoots;
+        private double gpuMemoryFraction;
 
         private Builder(ManagerSettings s) {
             idleTimeout = s.idleTimeout;
@@ -249,6 +260,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             limits = s.limits;
             providerWait = s.providerWait;
             modelRoots = s.modelRoots;
+            gpuMemoryFraction = s.gpuMemoryFraction;
         }
 
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
@@ -274,12 +286,13 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
         public Builder limits(CallLimits v) { limits = v; return this; }
         public Builder providerWait(Duration v) { providerWait = v; return this; }
         public Builder modelRoots(List<Path> v) { modelRoots = v; return this; }
+        public Builder gpuMemoryFraction(double v) { gpuMemoryFraction = v; return this; }
 
         public ManagerSettings build() {
             return new ManagerSettings(idleTimeout, loadTimeout, workerConcurrency, providerDrainTimeout,
                 unloadDrainTimeout, streamStallTimeout, hub, workDir, cache, queueCapacity, stateFile, microBatching,
                 memoryBudget, evictWhenFull, maxLoadedModels, queueTimeout, maxWorkers, roundRobin, batchDelay,
-                providerCallTimeout, limits, providerWait, modelRoots);
+                providerCallTimeout, limits, providerWait, modelRoots, gpuMemoryFraction);
         }
     }
 

@@ -79,6 +79,6 @@ final class StatusReport {
             .map(u -> new MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
             .toList();
         return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
-            deviceList, memory);
+            deviceList, memory, ctx.devices().problems());
     }
 }

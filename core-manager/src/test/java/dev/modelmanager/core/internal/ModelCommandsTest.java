@@ -69,6 +69,26 @@ class ModelCommandsTest {
     }
 
     @Test
+    void devicesSayWhyADeviceProviderReportsNone() {
+        fixture.manager.bindDeviceProvider(new dev.modelmanager.api.spi.DeviceProvider() {
+            @Override
+            public List<dev.modelmanager.api.spi.DeviceInfo> devices() {
+                return List.of();
+            }
+
+            @Override
+            public String unavailableReason() {
+                return "no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH";
+            }
+        });
+        String devices = commands.devices();
+        assertThat(devices.lines().toList()).hasSize(3).last()
+            .isEqualTo("no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH");
+        assertThat(fixture.manager.status().deviceProblems())
+            .containsExactly("no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH");
+    }
+
+    @Test
     void theShellRegistersLoadsRoutesAndReleases() throws Exception {
         assertThat(commands.register("story", "model_type=text_generation", "name=org/story", "temperature=0.5",
             "option.n_ctx=256")).isEqualTo("registered story (text_generation org/story, 1 reference(s), REGISTERED)\n");

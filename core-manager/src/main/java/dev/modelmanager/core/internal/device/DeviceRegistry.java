@@ -52,6 +52,25 @@ public final class DeviceRegistry {
     }
 
     /**
+     * Why device providers report no devices ({@link DeviceProvider#unavailableReason()}), one sentence each, in the
+     * order they were bound; a provider that fails to answer is reported as such.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (DeviceProvider provider : providers) {
+            try {
+                String reason = provider.unavailableReason();
+                if (reason != null && !reason.isBlank()) {
+                    problems.add(reason.strip());
+                }
+            } catch (RuntimeException e) {
+                problems.add(provider.getClass().getName() + " failed to report its state: " + e);
+            }
+        }
+        return problems;
+    }
+
+    /**
      * The first device matching the selector ({@code auto} takes the best GPU, else the CPU); when none matches,
      * the CPU, with a note saying why.
      */

@@ -27,6 +27,12 @@ import dev.modelmanager.api.spi.DeviceInfo;
  * of higher priority than the model loading; lowest priority first, then least recently used. The same applies to
  * {@code max.loaded.models}. Reservations are taken under one lock, so two loads racing for the last memory cannot
  * both pass. Models that take no local memory (remote ones) count for neither.
+ *
+ * <p>A GPU's budget is also bounded by what it reports free: {@code gpu.memory.fraction} of the memory free for the
+ * manager's models, that is its free memory now plus what they hold there (their own allocations must not shrink
+ * their budget), and never more than that fraction of what was free the last time they held nothing there (between
+ * a reservation and the provider's allocation, free memory still counts the memory being reserved). Other
+ * processes taking memory lower it; memory they give back raises it once the manager's models leave the GPU.
  */
 public final class MemoryBudget {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryBudget.class);
@@ -106,6 +112,8 @@ public final class MemoryBudget {
     private final List<Reservation> reservations = new ArrayList<>();
     /** Each device's budget as last computed (devices report their total memory when reserving); guarded by this. */
     private final Map<String, Long> budgets = new java.util.HashMap<>();
+    /** Per GPU, the fraction of its free memory while the manager's models held nothing there; guarded by this. */
+    private final Map<String, Long> gpuCeilings = new java.util.HashMap<>();
     private final Supplier<? extends BudgetSettings> settings;
 
     /** A model to unload, and whether memory or the model count made room for another one. */
@@ -139,7 +147,7 @@ public final class MemoryBudget {
                                             List<Victim> victims, List<CompletableFuture<Boolean>> evictions) {
         BudgetSettings s = settings.get();
         long wanted = Math.max(0, estimate);
-        long budget = s.memoryBudget().on(device.totalMemoryBytes());
+        long budget = budgetFor(device, s);
         budgets.put(device.id(), budget);
         int maxLoaded = s.maxLoadedModels();
         while (true) {
@@ -156,7 +164,7 @@ public final class MemoryBudget {
             if (victim == null) {
                 String why = !memoryFits
                     ? "needs " + mib(wanted) + " on " + device.id() + " but " + mib(Math.max(0, budget - reserved))
-                        + " of the " + mib(budget) + " budget (memory.budget=" + s.memoryBudget().text() + ") is free"
+                        + " of the " + mib(budget) + " budget (" + settingsText(device, s) + ") is free"
                     : "max.loaded.models (" + maxLoaded + ") models are loaded";
                 throw new ModelException(ErrorCode.INSUFFICIENT_MEMORY, entry.id(), why
                     + (s.evictWhenFull() ? "; no idle, unpinned model of equal or lower priority to unload" : ""));
@@ -210,6 +218,33 @@ public final class MemoryBudget {
         return false;
     }
 
+    /**
+     * The budget on a device: {@code memory.budget} of its total memory, and on a GPU that reports its free memory
+     * no more than {@code gpu.memory.fraction} of the memory free for the manager's models (see the class comment).
+     */
+    private long budgetFor(DeviceInfo device, BudgetSettings s) {
+        long limit = s.memoryBudget().on(device.totalMemoryBytes());
+        double fraction = s.gpuMemoryFraction();
+        if (!device.isGpu() || fraction <= 0 || device.freeMemoryBytes() < 0) {
+            return limit;
+        }
+        long held = reserved(device.id());
+        long available = (long) ((device.freeMemoryBytes() + held) * fraction);
+        if (held == 0) {
+            gpuCeilings.put(device.id(), available);
+        }
+        return Math.min(limit, Math.min(available, gpuCeilings.getOrDefault(device.id(), available)));
+    }
+
+    private static String settingsText(DeviceInfo device, BudgetSettings s) {
+        String text = "memory.budget=" + s.memoryBudget().text();
+        if (device.isGpu() && s.gpuMemoryFraction() > 0 && device.freeMemoryBytes() >= 0) {
+            text += ", gpu.memory.fraction=" + s.gpuMemoryFraction() + " of " + mib(device.freeMemoryBytes())
+                + " free on the device and what models hold there";
+        }
+        return text;
+    }
+
     private long budgetOn(String device) {
         return budgets.getOrDefault(device, Long.MAX_VALUE);
     }
@@ -225,8 +260,7 @@ public final class MemoryBudget {
                     models++;
                 }
             }
-            byDevice.put(d.id(), new Usage(d.id(), settings.get().memoryBudget().on(d.totalMemoryBytes()), reserved,
-                models));
+            byDevice.put(d.id(), new Usage(d.id(), budgetFor(d, settings.get()), reserved, models));
         }
         return List.copyOf(byDevice.values());
     }

@@ -295,7 +295,8 @@ public final class ModelCommands {
             bytes(p.memoryBytes()));
     }
 
-    @Descriptor("Lists the devices models can run on: id, name, memory, parallelism, and the loaded models on each")
+    @Descriptor("Lists the devices models can run on: id, name, memory, parallelism, and the loaded models on each; "
+        + "then why a device provider reports no devices (no GPU driver, CUDA_VISIBLE_DEVICES), if one says so")
     public String devices() {
         ManagerStatus status = manager.status();
         TextTable table = new TextTable("DEVICE", "NAME", "MEMORY TOTAL", "MEMORY FREE", "PARALLELISM", "MODELS");
@@ -305,7 +306,11 @@ public final class ModelCommands {
             table.row(d.id(), d.name(), bytes(d.totalMemoryBytes()), bytes(d.freeMemoryBytes()), d.parallelism(),
                 models.isEmpty() ? "-" : models);
         }
-        return table.toString();
+        StringBuilder out = new StringBuilder(table.toString());
+        for (String problem : status.deviceProblems()) {
+            out.append(problem).append('\n');
+        }
+        return out.toString();
     }
 
     public static String bytes(long n) {
