@@ -18,8 +18,9 @@ final class AsyncCall<R> extends Waiter implements Runnable {
     private final BiConsumer<? super R, ? super ModelException> before;
     private volatile ScheduledFuture<?> expiry;
 
-    AsyncCall(WorkerPool pool, WorkerPool.Job<R> job, CompletableFuture<R> result,
+    AsyncCall(WorkerPool pool, Object requester, WorkerPool.Job<R> job, CompletableFuture<R> result,
               BiConsumer<? super R, ? super ModelException> before) {
+        super(requester);
         this.pool = pool;
         this.job = job;
         this.result = result;

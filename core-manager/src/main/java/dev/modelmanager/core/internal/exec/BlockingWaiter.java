@@ -16,7 +16,8 @@ final class BlockingWaiter extends Waiter {
     private volatile Instance grantedTo;
     private volatile RuntimeException failure;
 
-    BlockingWaiter(WorkerPool pool) {
+    BlockingWaiter(WorkerPool pool, Object requester) {
+        super(requester);
         this.pool = pool;
     }
 

@@ -453,8 +453,15 @@ public final class MicroBatcher<C, V> {
         return keep;
     }
 
-    /** A batch waiting in the pool's queue for a slot. */
+    /**
+     * A batch waiting in the pool's queue for a slot. The batcher is its requester: its callers already take turns
+     * in it, and in the pool's queue its batches (one waits at a time) take turns with the other requesters' calls.
+     */
     private final class BatchTask extends Waiter {
+        BatchTask() {
+            super(MicroBatcher.this);
+        }
+
         @Override
         void granted() {
             Instance i = instance;

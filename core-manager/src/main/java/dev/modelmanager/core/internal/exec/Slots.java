@@ -1,6 +1,5 @@
 package dev.modelmanager.core.internal.exec;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,11 +11,12 @@ import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 
 /**
- * The admission state of a {@link WorkerPool}: its instances, the slots in use on each, and the FIFO queue of
- * waiters, all under one short lock that no I/O, provider code or caller's code ever runs under. A free slot goes
- * to the least busy instance (ties to the one idle longest) or, with round-robin, to the next one; a slot given back
- * goes straight to the oldest waiter. The queue holds exactly {@code queueCapacity} waiters: the check and the add
- * are one step. Waiters are told outside the lock.
+ * The admission state of a {@link WorkerPool}: its instances, the slots in use on each, and the queue of waiters,
+ * all under one short lock that no I/O, provider code or caller's code ever runs under. A free slot goes to the least
+ * busy instance (ties to the one idle longest) or, with round-robin, to the next one; a slot given back goes straight
+ * to the next waiter: requesters take turns, each one's waiters first come, first served ({@link FairQueue}). The
+ * queue holds exactly {@code queueCapacity} waiters, whoever they wait for: the check and the add are one step.
+ * Waiters are told outside the lock.
  */
 final class Slots {
     private final String modelId;
@@ -25,7 +25,7 @@ final class Slots {
     private final Object lock = new Object();
     /** Replaced (never changed in place) under the lock, read without it. */
     private volatile Instance[] instances;
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    private final FairQueue<Waiter> queue = new FairQueue<>();
     private int busy;
     private int capacity;
     private int growing;
@@ -101,7 +101,7 @@ final class Slots {
         }
     }
 
-    /** Gives a slot back; the oldest waiter, if any, gets it at once. */
+    /** Gives a slot back; the next waiter, if any, gets it at once. */
     void release(Instance instance) {
         Waiter granted;
         synchronized (lock) {
@@ -146,7 +146,7 @@ final class Slots {
         return chosen;
     }
 
-    /** Hands a free slot to the oldest waiter; returns it (to be told outside the lock), or {@code null}. */
+    /** Hands a free slot to the next waiter in turn; returns it (to be told outside the lock), or {@code null}. */
     private Waiter grantLocked() {
         if (queue.isEmpty() || busy >= capacity) {
             return null;
@@ -181,7 +181,7 @@ final class Slots {
                 return new ModelException(ErrorCode.OVERLOADED, modelId, "its queue is full (" + capacity
                     + " running, " + config.queueCapacity() + " waiting); try again later");
             } else {
-                queue.add(w);
+                w.place = queue.offer(w.requester, w);
                 growNow = mayGrowLocked(1) > 0;
             }
         }
@@ -199,7 +199,7 @@ final class Slots {
     /** Takes a waiter out of the queue if it is still there (it timed out or was cancelled). */
     boolean withdraw(Waiter w) {
         synchronized (lock) {
-            if (w.state != Waiter.WAITING || !queue.remove(w)) {
+            if (w.state != Waiter.WAITING || !queue.remove(w.place)) {
                 return false;
             }
             w.state = Waiter.WITHDRAWN;
@@ -298,8 +298,7 @@ final class Slots {
         synchronized (lock) {
             revokedWith = reason;
             accepting = false;
-            dropped = new ArrayList<>(queue);
-            queue.clear();
+            dropped = queue.clear();
             dropped.forEach(w -> w.state = Waiter.WITHDRAWN);
             lock.notifyAll();
         }

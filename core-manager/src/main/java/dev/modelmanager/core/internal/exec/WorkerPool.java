@@ -27,7 +27,8 @@ import dev.modelmanager.api.spi.LoadedModel;
  *
  * <p>A blocking call that finds a free slot runs on the caller's own thread: no hand-off, no timer, one short
  * critical section to take the slot and one to give it back. Only when every slot is busy does a call wait, in one
- * FIFO queue of exactly {@code queueCapacity} places; a freed slot goes straight to the oldest waiter (a blocking
+ * queue of exactly {@code queueCapacity} places where requesters take turns ({@link FairQueue}: round-robin between
+ * requesters, first come, first served within one); a freed slot goes straight to the next waiter (a blocking
  * caller is woken to run it itself, an asynchronous one is dispatched to the pool's threads), and the queue-timeout
  * timer is armed only for a waiter that can time out that way. While calls wait, the pool asks for another instance,
  * up to its maximum; instances idle for the idle period close again, down to the minimum. Each call goes to the
@@ -249,7 +250,7 @@ public final class WorkerPool {
         return slots.tryAcquire();
     }
 
-    /** Gives a slot back; the oldest waiter, if any, gets it at once. */
+    /** Gives a slot back; the next waiter in turn, if any, gets it at once. */
     public void release(Instance instance) {
         slots.release(instance);
     }
@@ -270,13 +271,15 @@ public final class WorkerPool {
      * Runs a call and waits for it: on the caller's thread at once when a slot is free, else after waiting its turn
      * (at most the queue timeout; interruption withdraws it).
      *
+     * @param requester whom the call waits as, should it wait: requesters take turns, each one's calls first come,
+     *                  first served (compared with {@code equals})
      * @throws NotAccepting  when the pool no longer takes calls
      * @throws ModelException the call's failure, {@code OVERLOADED}, {@code TIMEOUT}, {@code CANCELLED}
      */
-    public <R> R call(Job<R> job) {
+    public <R> R call(Object requester, Job<R> job) {
         Instance instance = tryAcquire();
         if (instance == null) {
-            BlockingWaiter ticket = new BlockingWaiter(this);
+            BlockingWaiter ticket = new BlockingWaiter(this, requester);
             RuntimeException refused = enqueue(ticket, false);
             if (refused != null) {
                 throw refused;
@@ -296,11 +299,12 @@ public final class WorkerPool {
      * {@code before} (the caller's accounting, may be {@code null}) saw it. A caller that cancels {@code result}
      * abandons the call.
      *
+     * @param requester whom the call waits as, as for {@link #call}
      * @return {@code false} when the pool no longer takes calls (look the model up again; {@code result} is untouched)
      */
-    public <R> boolean submit(Job<R> job, CompletableFuture<R> result,
+    public <R> boolean submit(Object requester, Job<R> job, CompletableFuture<R> result,
                               BiConsumer<? super R, ? super ModelException> before) {
-        AsyncCall<R> call = new AsyncCall<>(this, job, result, before);
+        AsyncCall<R> call = new AsyncCall<>(this, requester, job, result, before);
         RuntimeException refused = enqueue(call, false);
         if (refused instanceof NotAccepting) {
             return false;
@@ -314,7 +318,7 @@ public final class WorkerPool {
     /** Runs a call on an instance whose slot the caller took ({@link #tryAcquire}), on the pool's threads. */
     public <R> void dispatch(Instance instance, Job<R> job, CompletableFuture<R> result,
                              BiConsumer<? super R, ? super ModelException> before) {
-        AsyncCall<R> call = new AsyncCall<>(this, job, result, before);
+        AsyncCall<R> call = new AsyncCall<>(this, null, job, result, before); // granted: it never waits
         call.instance = instance;
         call.state = Waiter.GRANTED;
         dispatch(call);

@@ -21,7 +21,8 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  * Runs one call on a model: find its worker pool (loading the model once if needed, bounded by the load timeout),
  * run the call on it, and retry on the next pool when the one found stopped taking calls meanwhile. A blocking call
  * on a loaded model with a free slot runs on the caller's thread and allocates no future; an asynchronous call
- * completes the one future its caller holds.
+ * completes the one future its caller holds. Its calls wait in a busy pool's queue as {@link #queuedAs}: requesters
+ * take turns there, each one's calls first come, first served.
  */
 final class CallRunner {
     /** Attempts before giving up on a model whose pools keep going away under the call. */
@@ -34,9 +35,19 @@ final class CallRunner {
     }
 
     private final Supplier<? extends InferenceSettings> settings;
+    private final Object queuedAs;
 
-    CallRunner(Supplier<? extends InferenceSettings> settings) {
+    /**
+     * @param queuedAs whom its calls wait as when a model's slots are all busy (the requester, or a client of it);
+     *                 compared with {@code equals}
+     */
+    CallRunner(Supplier<? extends InferenceSettings> settings, Object queuedAs) {
         this.settings = settings;
+        this.queuedAs = queuedAs;
+    }
+
+    Object queuedAs() {
+        return queuedAs;
     }
 
     InferenceSettings settings() {
@@ -50,7 +61,7 @@ final class CallRunner {
         for (int attempt = 1; ; attempt++) {
             WorkerPool pool = awaitPool(entry);
             try {
-                return pool.call(job);
+                return pool.call(queuedAs, job);
             } catch (WorkerPool.NotAccepting e) {
                 if (attempt >= ATTEMPTS) {
                     throw keptUnloading(entry);
@@ -77,7 +88,7 @@ final class CallRunner {
         withPool(entry, (pool, error) -> {
             if (error != null) {
                 fail(result, before, error);
-            } else if (!pool.submit(job, result, before)) {
+            } else if (!pool.submit(queuedAs, job, result, before)) {
                 if (attempt >= ATTEMPTS) {
                     fail(result, before, keptUnloading(entry));
                 } else {

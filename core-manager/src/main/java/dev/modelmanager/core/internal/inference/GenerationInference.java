@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.ErrorCode;
@@ -34,10 +33,12 @@ public final class GenerationInference {
     private final Function<String, Binding> resolver;
     private final String requester;
 
-    /** @param requester whom its calls are counted for ({@code RequesterUsage.requester}) */
-    public GenerationInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
-                               String requester) {
-        this.calls = new CallRunner(settings);
+    /**
+     * @param calls     runs its calls (and says whom they wait as in a model's queue)
+     * @param requester whom its calls are counted for ({@code RequesterUsage.requester})
+     */
+    GenerationInference(CallRunner calls, Function<String, Binding> resolver, String requester) {
+        this.calls = calls;
         this.resolver = resolver;
         this.requester = requester;
     }

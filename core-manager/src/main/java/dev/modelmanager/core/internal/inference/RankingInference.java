@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.modelmanager.api.Classification;
 import dev.modelmanager.api.ClassificationResult;
@@ -35,10 +34,9 @@ public final class RankingInference {
     private final TextInference text;
     private final String requester;
 
-    /** @param requester whom its calls are counted for; {@code text} counts for the same one */
-    public RankingInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
-                            TextInference text, String requester) {
-        this.calls = new CallRunner(settings);
+    /** @param requester whom its calls are counted for; {@code text} counts for the same one (and uses {@code calls}) */
+    RankingInference(CallRunner calls, Function<String, Binding> resolver, TextInference text, String requester) {
+        this.calls = calls;
         this.resolver = resolver;
         this.text = text;
         this.requester = requester;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import dev.modelmanager.api.Classification;
 import dev.modelmanager.api.ClassificationResult;
@@ -44,10 +43,12 @@ public final class TextInference {
     private final Function<String, Binding> resolver;
     private final String requester;
 
-    /** @param requester whom its calls are counted for ({@code RequesterUsage.requester}) */
-    public TextInference(Supplier<? extends InferenceSettings> settings, Function<String, Binding> resolver,
-                         String requester) {
-        this.calls = new CallRunner(settings);
+    /**
+     * @param calls     runs its calls (and says whom they wait as in a model's queue)
+     * @param requester whom its calls are counted for ({@code RequesterUsage.requester})
+     */
+    TextInference(CallRunner calls, Function<String, Binding> resolver, String requester) {
+        this.calls = calls;
         this.resolver = resolver;
         this.requester = requester;
     }
