@@ -26,6 +26,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * completes exceptionally with one. The model id {@value #DEFAULT_MODEL} routes to the model chosen with
  * {@link #setDefault}.
  *
+ * <p>When every worker of a model is busy, calls wait their turn, and requesters take turns: a freed worker goes
+ * to the next requester with waiting calls (round-robin), its oldest call first, so a bundle with 50 calls waiting
+ * does not crowd out one with a single call. Each bundle is one requester ({@link #forClient} makes finer ones).
+ *
  * <p>Thread-safe. Looking a model up takes no lock, so a slow load of one model never delays calls to another.
  */
 @ProviderType
@@ -202,6 +206,22 @@ public interface ModelManager {
     /** {@link #classifyZeroShot}, without blocking. */
     CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
                                                                 List<String> candidateLabels);
+
+    /**
+     * This manager, with its inference calls taking turns as one client of the caller: for a bundle that serves
+     * callers of its own (the REST faces, whose callers are HTTP clients), which would otherwise get one turn for all
+     * of them. Calls made through the answer wait as a requester of their own ({@code client} of this bundle) and are
+     * still counted for the bundle ({@link #usage()}); everything else (registrations, references, handles) is this
+     * manager's. Cheap (no lookup, no lock): take one per call.
+     *
+     * <p>The default implementation answers this manager itself.
+     *
+     * @param client a stable, non-secret name of the client (an address, an account name; never a key or password);
+     *               {@code null} or blank for none, which answers this manager
+     */
+    default ModelManager forClient(String client) {
+        return this;
+    }
 
     // ---------------------------------------------------------------- lifecycle and routing
 

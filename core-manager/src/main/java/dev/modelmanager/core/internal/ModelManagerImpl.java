@@ -532,6 +532,18 @@ public final class ModelManagerImpl implements ModelManager {
         return byRequester.computeIfAbsent(requester, r -> Inference.of(() -> this.settings, registry::bind, r));
     }
 
+    /** The calls of one client of a requester: counted for the requester, taking turns as the client. */
+    Inference inference(String requester, String client) {
+        return Inference.of(() -> this.settings, registry::bind, requester, client);
+    }
+
+    /** Calls counted for {@code direct}, taking turns in a busy model's queue as {@code client}. */
+    @Override
+    public ModelManager forClient(String client) {
+        return client == null || client.isBlank() ? this
+            : new ClientModelManager(this, inference(RequesterUsage.DIRECT, client));
+    }
+
     @Override
     public StateSave saveState() {
         return persistence.orElseThrow(() -> new ModelException(ErrorCode.NOT_CONFIGURED, null, "state.file",
