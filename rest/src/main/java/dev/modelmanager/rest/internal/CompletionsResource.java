@@ -43,10 +43,11 @@ final class CompletionsResource {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         requireGenerating(model);
+        ModelManager calls = ClientTurns.of(manager, x.request());
         if (!stream) {
             // Not streamed: a client that leaves cancels the generation (it would otherwise run for nobody).
             GenerationResult r = ClientGone.await(x.request(), response,
-                manager.chatAsync(model, messages, options).toCompletableFuture());
+                calls.chatAsync(model, messages, options).toCompletableFuture());
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
             message.put("content", r.text());
@@ -60,7 +61,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, manager.streamChat(model, messages, options), new EventStream.ChunkWriter() {
+        EventStream.send(response, calls.streamChat(model, messages, options), new EventStream.ChunkWriter() {
             private boolean first = true;
 
             @Override
@@ -108,9 +109,10 @@ final class CompletionsResource {
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         requireGenerating(model);
+        ModelManager calls = ClientTurns.of(manager, x.request());
         if (!stream) {
             GenerationResult r = ClientGone.await(x.request(), response,
-                manager.generateAsync(model, prompt, options).toCompletableFuture());
+                calls.generateAsync(model, prompt, options).toCompletableFuture());
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);
             choice.put("text", r.text());
@@ -121,7 +123,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, manager.stream(model, prompt, options), chunk -> {
+        EventStream.send(response, calls.stream(model, prompt, options), chunk -> {
             List<Object> out = new ArrayList<>(2);
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);

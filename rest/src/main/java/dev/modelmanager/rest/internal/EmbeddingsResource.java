@@ -46,7 +46,8 @@ final class EmbeddingsResource {
         String prompt = Json.text(body, "prompt_name", false);
         // A client that leaves cancels what of its texts has not run yet.
         EmbeddingResult result = ClientGone.await(x.request(), x.response(),
-            manager.embedAsync(model, input, new EmbeddingOptions(prompt)).toCompletableFuture());
+            ClientTurns.of(manager, x.request()).embedAsync(model, input, new EmbeddingOptions(prompt))
+                .toCompletableFuture());
         List<Map<String, Object>> data = new ArrayList<>(result.embeddings().size());
         for (int i = 0; i < result.embeddings().size(); i++) {
             Embedding e = result.embeddings().get(i);

@@ -41,7 +41,7 @@ final class RerankResource {
             throw ApiError.badRequest("top_n", "top_n: must be at least 1, was " + topN);
         }
         boolean returnDocuments = Json.bool(body, "return_documents", true);
-        RerankResult result = manager.rerank(model, query, documents);
+        RerankResult result = ClientTurns.of(manager, x.request()).rerank(model, query, documents);
         List<Map<String, Object>> results = new ArrayList<>();
         for (RerankResult.Ranked r : result.results()) {
             if (topN != null && results.size() >= topN) {

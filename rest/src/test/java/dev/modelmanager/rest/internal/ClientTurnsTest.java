@@ -1,0 +1,194 @@
+package dev.modelmanager.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+
+import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationOptions;
+import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.RequesterUsage;
+import dev.modelmanager.api.TokenUsage;
+import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.DeviceInfo;
+import dev.modelmanager.api.spi.GenerationModel;
+import dev.modelmanager.api.spi.LoadRequest;
+import dev.modelmanager.api.spi.LoadedModel;
+import dev.modelmanager.api.spi.ModelProvider;
+import dev.modelmanager.api.spi.ProviderFit;
+import dev.modelmanager.api.spi.TokenSink;
+
+/**
+ * Two HTTP clients share a busy model fairly: every REST call comes through the bundle's one view of the manager, and
+ * each client (its address) takes turns of its own, so the 2 completions of one run between the 10 of the other
+ * instead of after them; what they used is still counted for the bundle. The model has one worker, and its first
+ * call holds it until every request waits, so the order the model ran the prompts in is the order of the turns.
+ */
+class ClientTurnsTest {
+
+    /** Generates its prompt back, recording prompts in the order they run; every call waits for the gate. */
+    static final class OrderedProvider implements ModelProvider {
+        final List<String> ran = new CopyOnWriteArrayList<>();
+        final CountDownLatch gate = new CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "ordered";
+        }
+
+        @Override
+        public Set<ModelType> modelTypes() {
+            return Set.of(ModelType.TEXT_GENERATION);
+        }
+
+        @Override
+        public ProviderFit assess(ModelRequirement requirement) {
+            return ProviderFit.supported(100); // over the test provider's 10
+        }
+
+        @Override
+        public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
+            return 1024;
+        }
+
+        @Override
+        public LoadedModel load(LoadRequest request) {
+            String device = request.device().id();
+            return new Generator(device);
+        }
+
+        private final class Generator implements LoadedModel, GenerationModel {
+            private final String device;
+
+            Generator(String device) {
+                this.device = device;
+            }
+
+            @Override
+            public String device() {
+                return device;
+            }
+
+            @Override
+            public long memoryBytes() {
+                return 1024;
+            }
+
+            @Override
+            public Completion generate(String prompt, GenerationOptions options, TokenSink sink) throws Exception {
+                ran.add(prompt);
+                if (!gate.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never opened the gate");
+                }
+                sink.accept(prompt);
+                return new Completion(prompt, FinishReason.STOP, new TokenUsage(1, 1));
+            }
+
+            @Override
+            public void close() {
+            }
+        }
+    }
+
+    /** A completion request sent from {@code from}, its answer read later. */
+    private static Socket send(String from, int port, String prompt) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(20_000);
+        byte[] body = ("{\"model\": \"story\", \"prompt\": \"" + prompt + "\"}").getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
+    private static String answer(Socket socket) throws IOException {
+        try (socket; InputStream in = socket.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static boolean canSendFrom(String address) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting for: %s", what).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void twoClientsTakeTurnsOnABusyModelAndCountForTheBundle() throws Exception {
+        // Linux answers the whole of 127.0.0.0/8 on the loopback device; elsewhere 127.0.0.2 may not exist.
+        assumeTrue(canSendFrom("127.0.0.2"), "127.0.0.2 is not a local address here");
+        OrderedProvider provider = new OrderedProvider();
+        try (RestServer server = new RestServer(s -> s.withQueue(1, 50))) {
+            server.manager.bindProvider(provider, Map.of("service.id", 2L));
+            server.manager.register("story", ModelRequirement.builder(ModelType.TEXT_GENERATION, "ggml-org/models")
+                .build(), "t");
+            server.manager.load("story", Duration.ofSeconds(10));
+            int port = java.net.URI.create(server.base).getPort();
+            List<Socket> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) {
+                    open.add(send("127.0.0.1", port, "a" + i));
+                    int sent = i + 1;
+                    await("a's call " + i, () -> server.manager.info("story").inFlight() == sent);
+                }
+                for (int i = 0; i < 2; i++) {
+                    open.add(send("127.0.0.2", port, "b" + i));
+                    int sent = 11 + i;
+                    await("b's call " + i, () -> server.manager.info("story").inFlight() == sent);
+                }
+                provider.gate.countDown();
+                for (Socket s : open) {
+                    assertThat(answer(s)).startsWith("HTTP/1.1 200");
+                }
+            } finally {
+                provider.gate.countDown();
+                for (Socket s : open) {
+                    s.close();
+                }
+            }
+            List<String> expected = new ArrayList<>(List.of("a0", "a1", "b0", "a2", "b1"));
+            for (int i = 3; i < 10; i++) {
+                expected.add("a" + i);
+            }
+            assertThat(provider.ran).as("127.0.0.2's calls ran 3rd and 5th of 12, not after 127.0.0.1's 10")
+                .containsExactlyElementsOf(expected);
+            assertThat(server.manager.usage().stream().filter(u -> u.modelId().equals("story")))
+                .extracting(RequesterUsage::requester).as("counted for the bundle (here the manager itself)")
+                .containsExactly(RequesterUsage.DIRECT);
+        }
+    }
+}
