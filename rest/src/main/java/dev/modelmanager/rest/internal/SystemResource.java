@@ -87,7 +87,8 @@ final class SystemResource {
 
     private void devices(Routes.Exchange x) throws IOException {
         ManagerStatus status = manager.status();
-        x.write(200, Map.of("devices", status.devices().stream().map(d -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("devices", status.devices().stream().map(d -> {
             Map<String, Object> v = new LinkedHashMap<>();
             v.put("id", d.id());
             v.put("name", d.name());
@@ -98,7 +99,10 @@ final class SystemResource {
             v.put("models", status.models().stream().filter(m -> d.id().equals(m.device()))
                 .map(ModelInfo::modelId).toList());
             return v;
-        }).toList()));
+        }).toList());
+        // Why a device provider reports no devices, e.g. "no NVIDIA GPU: libnvidia-ml.so.1 not found and ...".
+        body.put("problems", status.deviceProblems());
+        x.write(200, body);
     }
 
     private void status(Routes.Exchange x) throws IOException {
@@ -121,6 +125,7 @@ final class SystemResource {
             return u;
         }).toList());
         v.put("providers", s.providers().stream().map(Views::provider).toList());
+        v.put("device_problems", s.deviceProblems());
         v.put("models", Views.models(s.models()));
         return v;
     }

@@ -127,6 +127,22 @@ class RestFacesTest {
         JsonNode devices = json(call("GET", "/api/v1/devices", null)).get("devices");
         assertThat(devices.get(devices.size() - 1).get("id").asText()).isEqualTo("cpu");
         assertThat(devices.get(devices.size() - 1).get("models")).extracting(JsonNode::asText).contains("story");
+        assertThat(json(call("GET", "/api/v1/devices", null)).get("problems")).isEmpty();
+        manager.bindDeviceProvider(new dev.modelmanager.api.spi.DeviceProvider() {
+            @Override
+            public List<dev.modelmanager.api.spi.DeviceInfo> devices() {
+                return List.of();
+            }
+
+            @Override
+            public String unavailableReason() {
+                return "no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH";
+            }
+        });
+        assertThat(json(call("GET", "/api/v1/devices", null)).get("problems")).extracting(JsonNode::asText)
+            .containsExactly("no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH");
+        assertThat(json(call("GET", "/api/v1/status", null)).get("device_problems")).extracting(JsonNode::asText)
+            .containsExactly("no NVIDIA GPU: libnvidia-ml.so.1 not found and nvidia-smi not on PATH");
 
         JsonNode providers = json(call("GET", "/api/v1/providers", null));
         assertThat(providers.get("providers").get(0).get("name").asText()).isEqualTo("test");
