@@ -21,7 +21,7 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  * Runs one call on a model: find its worker pool (loading the model once if needed, bounded by the load timeout),
  * run the call on it, and retry on the next pool when the one found stopped taking calls meanwhile. A blocking call
  * on a loaded model with a free slot runs on the caller's thread and allocates no future; an asynchronous call
- * completes the one future its caller holds. Its calls wait in a busy pool's queue as {@link #queuedAs}: requesters
+ * completes the one future its caller holds. Its calls wait in a busy pool's queue as {@code queuedAs}: requesters
  * take turns there, each one's calls first come, first served.
  */
 final class CallRunner {
@@ -44,10 +44,6 @@ final class CallRunner {
     CallRunner(Supplier<? extends InferenceSettings> settings, Object queuedAs) {
         this.settings = settings;
         this.queuedAs = queuedAs;
-    }
-
-    Object queuedAs() {
-        return queuedAs;
     }
 
     InferenceSettings settings() {
