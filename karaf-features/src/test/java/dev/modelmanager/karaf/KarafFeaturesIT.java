@@ -99,7 +99,8 @@ class KarafFeaturesIT {
         KarafInstance.Output whole = karaf.client(COMMAND, "feature:install modelmanager");
         assertThat(whole.failed()).as("feature:install modelmanager: %s", whole.text()).isFalse();
         assertThat(karaf.bundles()).contains("Active dev.modelmanager.provider.llamacpp",
-            "Active dev.modelmanager.provider.remote", "Active dev.modelmanager.rest");
+            "Active dev.modelmanager.provider.remote", "Active dev.modelmanager.rest",
+            "Active dev.modelmanager.device.nvidia");
         JsonNode providers = waitForProviders(karaf, 3, Duration.ofSeconds(30));
         assertThat(providers.findValuesAsText("name")).containsExactlyInAnyOrder("djl", "llamacpp", "remote");
         uninstall(karaf, "modelmanager", booted);
