@@ -31,6 +31,16 @@ public interface ModelProvider {
     }
 
     /**
+     * Whether it can run models on {@code device} at all (a GPU needs an engine build with GPU support). The manager
+     * offers a provider only devices it runs on: {@code auto} takes the best of those, and a device asked for by name
+     * that the provider cannot use falls back to the CPU with a note saying why. Must be cheap. The default: every
+     * device.
+     */
+    default boolean runsOn(DeviceInfo device) {
+        return true;
+    }
+
+    /**
      * Whether, and how well, it can serve a requirement. Must be cheap: no loading, no network. The manager picks
      * the supporting provider with the highest score.
      */

@@ -83,7 +83,27 @@ public final class DeviceRegistry {
      * fewest of {@code inUse} (the devices of the pool's instances so far).
      */
     public Choice choose(DeviceSelector selector, List<String> inUse) {
-        List<DeviceInfo> matching = devices().stream().filter(d -> selector.matches(d.id())).toList();
+        return choose(selector, inUse, d -> true, null);
+    }
+
+    /**
+     * As {@link #choose(DeviceSelector, List)}, among the devices {@code usable} accepts (those a provider runs on;
+     * the CPU always is): a device the selector matches that the provider cannot use falls back to the CPU with a
+     * note naming {@code who}.
+     */
+    public Choice choose(DeviceSelector selector, List<String> inUse, java.util.function.Predicate<DeviceInfo> usable,
+                         String who) {
+        List<DeviceInfo> all = devices();
+        List<DeviceInfo> matching = all.stream().filter(d -> selector.matches(d.id()))
+            .filter(d -> "cpu".equals(d.id()) || usable.test(d)).toList();
+        if (matching.isEmpty() && !"auto".equals(selector.toString())) {
+            java.util.Optional<DeviceInfo> unusable = all.stream().filter(d -> selector.matches(d.id())).findFirst();
+            if (unusable.isPresent()) {
+                DeviceInfo cpu = all.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
+                return new Choice(cpu, "asked for " + selector + ", but " + (who == null ? "the provider" : who)
+                    + " cannot run on " + unusable.get().id() + "; running on cpu");
+            }
+        }
         if (!matching.isEmpty()) {
             DeviceInfo best = matching.get(0);
             for (DeviceInfo d : matching) {

@@ -2,6 +2,7 @@ package dev.modelmanager.core.internal.lifecycle;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ final class ModelLoader {
                 entry.lifecycle().noProvider(epoch, chosen);
                 return;
             }
-            device = ctx.devices().choose(req.device());
+            device = ctx.devices().choose(req.device(), List.of(), runsOn(chosen.chosen()), provider(chosen.chosen()));
             estimate = ctx.providers().estimate(chosen.chosen(), req, device.device());
             int go = entry.lifecycle().loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
             if (go == EntryLifecycle.STALE) {
@@ -179,6 +180,21 @@ final class ModelLoader {
         return files;
     }
 
+    /** The devices a provider runs on (a failing answer: the CPU only). */
+    private static Predicate<dev.modelmanager.api.spi.DeviceInfo> runsOn(ProviderRegistry.Bound provider) {
+        return device -> {
+            try {
+                return provider.provider().runsOn(device);
+            } catch (RuntimeException e) {
+                return false;
+            }
+        };
+    }
+
+    private static String provider(ProviderRegistry.Bound provider) {
+        return "the " + provider.name() + " provider";
+    }
+
     /**
      * Loads one more instance for a worker pool, on the matching device that holds fewest of its instances, with its
      * own memory reservation. Fails (and the pool stays as it is) when the budget has no room, the provider fails,
@@ -192,7 +208,8 @@ final class ModelLoader {
                 if (!entry.lifecycle().current(epoch)) {
                     throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
                 }
-                DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse);
+                DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse, runsOn(provider),
+                    provider(provider));
                 long estimate = ctx.providers().estimate(provider, req, device.device());
                 result.complete(loadInstance(entry, epoch, req, provider, device, estimate,
                     entry.id() + "#" + entry.nextInstance(), false));

@@ -148,6 +148,12 @@ public final class DjlProvider implements ModelProvider {
         return Set.of(ModelType.EMBEDDING, ModelType.CLASSIFICATION, ModelType.TEXT2TEXT);
     }
 
+    /** The CPU; a GPU only with an ONNX Runtime build that has the CUDA execution provider (the bundled one has not). */
+    @Override
+    public boolean runsOn(DeviceInfo device) {
+        return !device.isGpu() || device.id().startsWith("cuda") && cudaAvailable();
+    }
+
     @Override
     public ProviderFit assess(ModelRequirement requirement) {
         if (!modelTypes().contains(requirement.modelType())) {

@@ -82,6 +82,15 @@ public final class LlamaCppProvider implements ModelProvider {
         return Set.of(ModelType.TEXT_GENERATION, ModelType.EMBEDDING);
     }
 
+    /**
+     * The CPU; a GPU only with a llama.cpp library of one's own ({@code native.library.path}): the bundled one is a
+     * CPU build.
+     */
+    @Override
+    public boolean runsOn(DeviceInfo device) {
+        return !device.isGpu() || !LlamaNatives.bundledCpuOnly(settings);
+    }
+
     @Override
     public String unavailableReason() {
         return unavailable;

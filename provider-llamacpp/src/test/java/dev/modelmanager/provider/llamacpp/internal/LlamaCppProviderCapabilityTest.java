@@ -12,4 +12,13 @@ class LlamaCppProviderCapabilityTest {
     void theManifestCapabilityMatchesTheProvider() {
         assertThat(ProviderCapabilities.mismatches(new LlamaCppProvider(LlamaCppSettings.defaults()))).isEmpty();
     }
+
+    @Test
+    void theBundledCpuBuildRunsOnTheCpuOnly() {
+        var provider = new LlamaCppProvider(LlamaCppSettings.defaults());
+        assertThat(provider.runsOn(new dev.modelmanager.api.spi.DeviceInfo("cpu", "cpu", 1L << 34, 1L << 33, 2)))
+            .isTrue();
+        assertThat(provider.runsOn(new dev.modelmanager.api.spi.DeviceInfo("cuda:0", "GPU", 1L << 34, 1L << 33, 1)))
+            .as("no GPU build of the engine here").isFalse();
+    }
 }

@@ -239,6 +239,12 @@ public final class RemoteProvider implements ModelProvider, dev.modelmanager.api
         return Set.of(ModelType.EMBEDDING, ModelType.TEXT_GENERATION, ModelType.CLASSIFICATION);
     }
 
+    /** Its models run on the endpoint's machine: no local GPU is theirs. */
+    @Override
+    public boolean runsOn(DeviceInfo device) {
+        return !device.isGpu();
+    }
+
     /** Endpoints whose circuit is open, if any. */
     @Override
     public String unavailableReason() {
