@@ -130,7 +130,7 @@ class DistributionIT {
             "-c", "model:info tiny", "-c", "model:release tiny");
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("registered tiny (text_generation stories260K")
-            .contains(reference.group(1)).contains("4 prompt + 40 generated tokens]")
+            .contains(reference.group(1)).contains("5 prompt + 40 generated tokens]") // BOS and 4 words, as llama.cpp counts
             .contains("provider                : llamacpp").contains("memory.estimate.error");
     }
 

@@ -175,6 +175,14 @@ class ServerIT {
         // "default" routes to the current model.
         assertThat(client.chat().completions().create(params.toBuilder().model("default").build())
             .choices().get(0).message().content().orElseThrow()).isEqualTo(expected);
+
+        // The next turn of the conversation finds the first in its slot's cache.
+        ChatCompletion second = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny")
+            .addUserMessage("Once upon a time").addAssistantMessage(expected).addUserMessage("What happened next?")
+            .maxCompletionTokens(8).temperature(0.0).build());
+        long prompt = second.usage().orElseThrow().promptTokens();
+        long cached = second.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens().orElseThrow();
+        assertThat(cached).as("cached prompt tokens of turn 2 (of %d)", prompt).isPositive().isLessThan(prompt);
     }
 
     @Test
@@ -187,6 +195,12 @@ class ServerIT {
             "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": \"ten\"}");
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(json(wrongType).get("error").get("param").asText()).isEqualTo("max_tokens");
+        HttpResponse<String> beyondContext = send("POST", "/v1/chat/completions",
+            "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 1000000000}");
+        assertThat(beyondContext.statusCode()).isEqualTo(400);
+        assertThat(json(beyondContext).get("error").get("param").asText()).isEqualTo("max_tokens");
+        assertThat(json(beyondContext).get("error").get("message").asText())
+            .contains("max_tokens 1000000000 exceed the model's context per slot");
         HttpResponse<String> unknown = send("POST", "/v1/embeddings", "{\"model\": \"nope\", \"input\": \"a\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("error").get("code").asText()).isEqualTo("model_not_found");
