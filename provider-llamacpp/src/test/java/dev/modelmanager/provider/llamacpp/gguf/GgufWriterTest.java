@@ -125,6 +125,11 @@ class GgufWriterTest {
      */
     @Test
     void llamaCppLoadsF16AndQ8WeightsAndComputesWithThem() throws Exception {
+        // java-llama.cpp extracts its library into this folder (set by the build), which a clean checkout lacks
+        String natives = System.getProperty("de.kherud.llama.tmpdir");
+        if (natives != null) {
+            Files.createDirectories(Path.of(natives));
+        }
         for (GgufWriter.Type type : List.of(GgufWriter.Type.F16, GgufWriter.Type.Q8_0)) {
             Path file = dir.resolve("counter-" + type + ".gguf");
             counter(type).write(file);
