@@ -180,7 +180,7 @@ class DjlModelsTest {
     }
 
     @Test
-    void aGpuTheOnnxRuntimeBuildCannotUseFallsBackToCpuAndSaysWhy() {
+    void aGpuTheOnnxRuntimeBuildCannotUseIsDeclinedAndTheModelRunsOnTheCpuSayingWhy() {
         ModelManagerImpl withGpu = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
         try {
             // A device provider reporting a GPU, as a GPU-capable provider bundle would.
@@ -190,7 +190,16 @@ class DjlModelsTest {
             withGpu.register("sentiment", ModelRequirement.builder(ModelType.CLASSIFICATION, "tiny-bert-sentiment")
                 .device("cuda").path(MODELS.resolve("tiny-bert-sentiment").toString()).build(), "test");
             assertThat(withGpu.classify("sentiment", List.of("a lovely day")).device()).isEqualTo("cpu");
-            assertThat(withGpu.info("sentiment").details().get("device.note"))
+            // The provider declines the GPU (runsOn), so the manager keeps the model on the CPU and says why.
+            assertThat(withGpu.info("sentiment").deviceNote())
+                .isEqualTo("asked for cuda, but the djl provider cannot run on cuda:0; running on cpu");
+            assertThat(withGpu.status().memory()).filteredOn(m -> m.device().equals("cuda:0"))
+                .allSatisfy(m -> assertThat(m.reservedBytes()).isZero());
+            // Handed a GPU anyway, the provider itself falls back and notes it.
+            Map<String, String> details = new java.util.HashMap<>();
+            assertThat(DjlProvider.device(new dev.modelmanager.api.spi.DeviceInfo("cuda:0", "test GPU", 1L << 34,
+                1L << 34, 1), details)).isEqualTo("cpu");
+            assertThat(details.get("device.note"))
                 .contains("cuda:0 was chosen, but this ONNX Runtime build has no CUDA execution provider");
         } finally {
             withGpu.close();
