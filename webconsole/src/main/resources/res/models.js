@@ -116,7 +116,14 @@
                 ? (m.cache.hitRate * 100).toFixed(1) + '% (' + m.cache.hits + '/' + (m.cache.hits + m.cache.misses)
                     + ', ' + m.cache.size + ' held)'
                 : '-';
-            cell(tr).textContent = m.requests ? ms(m.latencyMeanMs) + ' / ' + ms(m.latencyP95Ms) : '-';
+            var latency = cell(tr);
+            latency.appendChild(el('div', null, m.requests ? ms(m.latencyMeanMs) + ' / ' + ms(m.latencyP95Ms) : '-'));
+            if (m.ttftP50Ms !== null && m.ttftP50Ms !== undefined) {
+                latency.appendChild(el('div', 'mm-sub', 'first token ' + ms(m.ttftP50Ms) + ' / ' + ms(m.ttftP95Ms)));
+            }
+            if (m.itlP50Ms !== null && m.itlP50Ms !== undefined) {
+                latency.appendChild(el('div', 'mm-sub', 'between tokens ' + ms(m.itlP50Ms) + ' / ' + ms(m.itlP95Ms)));
+            }
             cell(tr).textContent = m.requests + (m.failures ? ' (' + m.failures + ' failed)' : '');
 
             var actions = cell(tr, 'mm-actions');

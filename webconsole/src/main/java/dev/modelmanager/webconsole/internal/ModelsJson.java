@@ -78,9 +78,34 @@ final class ModelsJson {
         field("latencyMeanMs").number(stats.meanLatencySeconds() * 1000).append(',');
         field("latencyP50Ms").number(stats.latencyQuantileSeconds(0.5) * 1000).append(',');
         field("latencyP95Ms").number(stats.latencyQuantileSeconds(0.95) * 1000).append(',');
+        // generations only: time to first token and between tokens (null for a model that never generated)
+        boolean generated = stats.timeToFirstTokenCount() > 0;
+        quantiles("ttft", generated, stats.timeToFirstTokenQuantileSeconds(0.5),
+            stats.timeToFirstTokenQuantileSeconds(0.95));
+        boolean gaps = stats.interTokenLatencyCount() > 0;
+        quantiles("itl", gaps, stats.interTokenLatencyQuantileSeconds(0.5),
+            stats.interTokenLatencyQuantileSeconds(0.95));
         field("loadedAt").string(instant(m.loadedAt())).append(',');
         field("lastUsed").string(instant(m.lastUsed()));
         out.append('}');
+    }
+
+    /** {@code <name>P50Ms} and {@code <name>P95Ms}, or nulls when nothing was measured. */
+    private void quantiles(String name, boolean measured, double p50Seconds, double p95Seconds) {
+        field(name + "P50Ms");
+        if (measured) {
+            number(p50Seconds * 1000);
+        } else {
+            out.append("null");
+        }
+        out.append(',');
+        field(name + "P95Ms");
+        if (measured) {
+            number(p95Seconds * 1000);
+        } else {
+            out.append("null");
+        }
+        out.append(',');
     }
 
     private static String instant(Instant value) {

@@ -60,7 +60,23 @@ class ModelsPluginTest {
             assertThat(embedder.get("cache").get("hitRate").asDouble()).isEqualTo(0.5);
             assertThat(embedder.get("requests").asLong()).isEqualTo(2);
             assertThat(embedder.get("latencyP95Ms").asDouble()).isGreaterThanOrEqualTo(0);
+            assertThat(embedder.get("ttftP50Ms").isNull()).as("an embedder never generated a token").isTrue();
+            assertThat(embedder.get("itlP95Ms").isNull()).isTrue();
             assertThat(embedder.get("memoryBytes").asLong()).isPositive();
+        }
+    }
+
+    @Test
+    void aGeneratorShowsItsTimeToFirstTokenAndBetweenTokens() throws Exception {
+        try (PluginServer server = new PluginServer()) {
+            server.manager.register("writer", ModelRequirement.builder(dev.modelmanager.api.ModelType.TEXT_GENERATION,
+                "org/writer").build(), "host");
+            server.manager.generate("writer", "one two three", null);
+            JsonNode writer = JSON.readTree(server.call("GET", "/console/models/data.json", null).body())
+                .get("models").get(0);
+            assertThat(writer.get("ttftP50Ms").asDouble()).isPositive();
+            assertThat(writer.get("ttftP95Ms").asDouble()).isGreaterThanOrEqualTo(writer.get("ttftP50Ms").asDouble());
+            assertThat(writer.get("itlP50Ms").isNumber()).isTrue();
         }
     }
 
