@@ -96,14 +96,6 @@ public final class DeviceRegistry {
         List<DeviceInfo> all = devices();
         List<DeviceInfo> matching = all.stream().filter(d -> selector.matches(d.id()))
             .filter(d -> "cpu".equals(d.id()) || usable.test(d)).toList();
-        if (matching.isEmpty() && !"auto".equals(selector.toString())) {
-            java.util.Optional<DeviceInfo> unusable = all.stream().filter(d -> selector.matches(d.id())).findFirst();
-            if (unusable.isPresent()) {
-                DeviceInfo cpu = all.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
-                return new Choice(cpu, "asked for " + selector + ", but " + (who == null ? "the provider" : who)
-                    + " cannot run on " + unusable.get().id() + "; running on cpu");
-            }
-        }
         if (!matching.isEmpty()) {
             DeviceInfo best = matching.get(0);
             for (DeviceInfo d : matching) {
@@ -113,17 +105,11 @@ public final class DeviceRegistry {
             }
             return new Choice(best, null);
         }
-        return chooseFallback(selector);
-    }
-
-    private Choice chooseFallback(DeviceSelector selector) {
-        List<DeviceInfo> devices = devices();
-        for (DeviceInfo device : devices) {
-            if (selector.matches(device.id())) {
-                return new Choice(device, null);
-            }
-        }
-        DeviceInfo cpu = devices.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
-        return new Choice(cpu, "asked for " + selector + ", which is not available; running on cpu");
+        DeviceInfo cpu = all.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
+        String note = all.stream().filter(d -> selector.matches(d.id())).findFirst()
+            .map(unusable -> "asked for " + selector + ", but " + (who == null ? "the provider" : who)
+                + " cannot run on " + unusable.id() + "; running on cpu")
+            .orElse("asked for " + selector + ", which is not available; running on cpu");
+        return new Choice(cpu, note);
     }
 }
