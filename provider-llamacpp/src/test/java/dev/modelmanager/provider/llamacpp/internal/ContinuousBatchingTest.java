@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.modelmanager.api.ChatMessage;
-import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelRequirement;
@@ -157,40 +154,7 @@ class ContinuousBatchingTest {
         return new DeviceInfo("cpu", "test cpu", 1L << 40, free, 2);
     }
 
-    /** Streams a generation; cancels after {@code cancelAfter} chunks when positive. Completes with the text. */
     static CompletableFuture<String> stream(String model, String prompt, GenerationOptions options, int cancelAfter) {
-        CompletableFuture<String> done = new CompletableFuture<>();
-        List<String> pieces = new CopyOnWriteArrayList<>();
-        manager.stream(model, prompt, options).subscribe(new Flow.Subscriber<>() {
-            Flow.Subscription subscription;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                s.request(1);
-            }
-
-            @Override
-            public void onNext(GenerationChunk chunk) {
-                pieces.add(chunk.text());
-                if (cancelAfter > 0 && pieces.size() == cancelAfter) {
-                    subscription.cancel();
-                    done.complete(String.join("", pieces));
-                } else {
-                    subscription.request(1);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(String.join("", pieces));
-            }
-        });
-        return done;
+        return LlamaGenerationTest.stream(manager, model, prompt, options, cancelAfter);
     }
 }

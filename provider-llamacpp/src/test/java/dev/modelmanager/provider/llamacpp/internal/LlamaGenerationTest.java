@@ -218,9 +218,15 @@ class LlamaGenerationTest {
 
     /** Streams a generation; cancels after {@code cancelAfter} chunks when positive. Completes with the text. */
     static CompletableFuture<String> stream(String prompt, GenerationOptions options, int cancelAfter) {
+        return stream(manager, "stories", prompt, options, cancelAfter);
+    }
+
+    /** As {@link #stream(String, GenerationOptions, int)}, on {@code model} of {@code on}. */
+    static CompletableFuture<String> stream(ModelManagerImpl on, String model, String prompt, GenerationOptions options,
+                                            int cancelAfter) {
         CompletableFuture<String> done = new CompletableFuture<>();
         List<String> pieces = new CopyOnWriteArrayList<>();
-        manager.stream("stories", prompt, options).subscribe(new Flow.Subscriber<>() {
+        on.stream(model, prompt, options).subscribe(new Flow.Subscriber<>() {
             Flow.Subscription subscription;
 
             @Override
