@@ -8,32 +8,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.modelmanager.api.FinishReason;
-import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelManager;
-import dev.modelmanager.api.ModelRequirement;
-import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.RequesterUsage;
-import dev.modelmanager.api.TokenUsage;
-import dev.modelmanager.api.spi.Completion;
-import dev.modelmanager.api.spi.DeviceInfo;
-import dev.modelmanager.api.spi.GenerationModel;
-import dev.modelmanager.api.spi.LoadRequest;
-import dev.modelmanager.api.spi.LoadedModel;
-import dev.modelmanager.api.spi.ModelProvider;
-import dev.modelmanager.api.spi.ProviderFit;
-import dev.modelmanager.api.spi.TokenSink;
+import dev.modelmanager.testsupport.OrderedProvider;
 import dev.modelmanager.core.internal.lifecycle.Owner;
 
 /**
@@ -47,70 +32,7 @@ import dev.modelmanager.core.internal.lifecycle.Owner;
  */
 class FairTurnsTest {
 
-    /** Generates its prompt back as one token, recording prompts in the order they run; the first waits for a gate. */
-    static final class OrderedProvider implements ModelProvider {
-        final List<String> ran = new CopyOnWriteArrayList<>();
-        final CountDownLatch gate = new CountDownLatch(1);
-
-        @Override
-        public String name() {
-            return "ordered";
-        }
-
-        @Override
-        public Set<ModelType> modelTypes() {
-            return Set.of(ModelType.TEXT_GENERATION);
-        }
-
-        @Override
-        public ProviderFit assess(ModelRequirement requirement) {
-            return ProviderFit.supported(10);
-        }
-
-        @Override
-        public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
-            return 1024;
-        }
-
-        @Override
-        public LoadedModel load(LoadRequest request) {
-            return new Model(request.device().id());
-        }
-
-        private final class Model implements LoadedModel, GenerationModel {
-            private final String device;
-
-            Model(String device) {
-                this.device = device;
-            }
-
-            @Override
-            public String device() {
-                return device;
-            }
-
-            @Override
-            public long memoryBytes() {
-                return 1024;
-            }
-
-            @Override
-            public Completion generate(String prompt, GenerationOptions options, TokenSink sink) throws Exception {
-                ran.add(prompt);
-                if (!gate.await(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never opened the gate");
-                }
-                sink.accept(prompt);
-                return new Completion(prompt, FinishReason.STOP, new TokenUsage(1, 1));
-            }
-
-            @Override
-            public void close() {
-            }
-        }
-    }
-
-    private final OrderedProvider provider = new OrderedProvider();
+    private final OrderedProvider provider = new OrderedProvider(10);
     private ModelManagerImpl manager;
 
     @BeforeEach

@@ -14,28 +14,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
-import dev.modelmanager.api.FinishReason;
-import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.RequesterUsage;
-import dev.modelmanager.api.TokenUsage;
-import dev.modelmanager.api.spi.Completion;
-import dev.modelmanager.api.spi.DeviceInfo;
-import dev.modelmanager.api.spi.GenerationModel;
-import dev.modelmanager.api.spi.LoadRequest;
-import dev.modelmanager.api.spi.LoadedModel;
-import dev.modelmanager.api.spi.ModelProvider;
-import dev.modelmanager.api.spi.ProviderFit;
-import dev.modelmanager.api.spi.TokenSink;
+import dev.modelmanager.testsupport.OrderedProvider;
 
 /**
  * Two HTTP clients share a busy model fairly: every REST call comes through the bundle's one view of the manager, and
@@ -44,70 +31,6 @@ import dev.modelmanager.api.spi.TokenSink;
  * call holds it until every request waits, so the order the model ran the prompts in is the order of the turns.
  */
 class ClientTurnsTest {
-
-    /** Generates its prompt back, recording prompts in the order they run; every call waits for the gate. */
-    static final class OrderedProvider implements ModelProvider {
-        final List<String> ran = new CopyOnWriteArrayList<>();
-        final CountDownLatch gate = new CountDownLatch(1);
-
-        @Override
-        public String name() {
-            return "ordered";
-        }
-
-        @Override
-        public Set<ModelType> modelTypes() {
-            return Set.of(ModelType.TEXT_GENERATION);
-        }
-
-        @Override
-        public ProviderFit assess(ModelRequirement requirement) {
-            return ProviderFit.supported(100); // over the test provider's 10
-        }
-
-        @Override
-        public long estimateMemory(ModelRequirement requirement, DeviceInfo device) {
-            return 1024;
-        }
-
-        @Override
-        public LoadedModel load(LoadRequest request) {
-            String device = request.device().id();
-            return new Generator(device);
-        }
-
-        private final class Generator implements LoadedModel, GenerationModel {
-            private final String device;
-
-            Generator(String device) {
-                this.device = device;
-            }
-
-            @Override
-            public String device() {
-                return device;
-            }
-
-            @Override
-            public long memoryBytes() {
-                return 1024;
-            }
-
-            @Override
-            public Completion generate(String prompt, GenerationOptions options, TokenSink sink) throws Exception {
-                ran.add(prompt);
-                if (!gate.await(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never opened the gate");
-                }
-                sink.accept(prompt);
-                return new Completion(prompt, FinishReason.STOP, new TokenUsage(1, 1));
-            }
-
-            @Override
-            public void close() {
-            }
-        }
-    }
 
     /** A completion request sent from {@code from}, its answer read later. */
     private static Socket send(String from, int port, String prompt) throws IOException {
@@ -151,7 +74,7 @@ class ClientTurnsTest {
     void twoClientsTakeTurnsOnABusyModelAndCountForTheBundle() throws Exception {
         // Linux answers the whole of 127.0.0.0/8 on the loopback device; elsewhere 127.0.0.2 may not exist.
         assumeTrue(canSendFrom("127.0.0.2"), "127.0.0.2 is not a local address here");
-        OrderedProvider provider = new OrderedProvider();
+        OrderedProvider provider = new OrderedProvider(100);
         try (RestServer server = new RestServer(s -> s.withQueue(1, 50))) {
             server.manager.bindProvider(provider, Map.of("service.id", 2L));
             server.manager.register("story", ModelRequirement.builder(ModelType.TEXT_GENERATION, "ggml-org/models")
