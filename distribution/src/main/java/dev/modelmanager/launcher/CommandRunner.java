@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.osgi.framework.BundleContext;
@@ -26,12 +27,22 @@ final class CommandRunner {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Path directory;
 
     CommandRunner(BundleContext context, InputStream in, PrintStream out, PrintStream err) {
+        this(context, in, out, err, null);
+    }
+
+    /**
+     * @param directory the session's current directory, against which commands take relative paths (the folder of
+     *                  the process that sent them); {@code null}: this process's working directory
+     */
+    CommandRunner(BundleContext context, InputStream in, PrintStream out, PrintStream err, Path directory) {
         this.context = context;
         this.in = in;
         this.out = out;
         this.err = err;
+        this.directory = directory;
     }
 
     /** Runs every command in order, stopping at the first failure. */
@@ -54,6 +65,9 @@ final class CommandRunner {
             Method format = sessionType.getMethod("format", Object.class, int.class);
             Method close = sessionType.getMethod("close");
             Object session = create.invoke(processor, in, out, err);
+            if (directory != null) {
+                sessionType.getMethod("currentDir", Path.class).invoke(session, directory);
+            }
             try {
                 for (String command : commands) {
                     if (!runOne(session, execute, format, command)) {

@@ -26,11 +26,15 @@ import org.osgi.framework.BundleContext;
  * writable by its owner only: no network port, no password to leak. The client sends its commands; the server
  * runs them through Gogo as a local {@code -c} would and streams back what they print, then the exit status.
  * <p>
- * Frames: the client writes an int (number of commands) and each command as UTF; the server answers frames of a
- * byte ({@code 'O'} out, {@code 'E'} err, {@code 'X'} exit) and an int (length, or the exit status for X).
+ * Frames: the client writes {@link #VERSION} (a negative int), its working directory as UTF (the commands take
+ * relative paths against it, as they would when run by the client itself), an int (number of commands) and each
+ * command as UTF; the server answers frames of a byte ({@code 'O'} out, {@code 'E'} err, {@code 'X'} exit) and an
+ * int (length, or the exit status for X).
  */
 final class ShellSocket implements AutoCloseable {
     static final String FILE = "shell.sock";
+    /** The first int a client sends: the protocol's version, negative so that it is never a command count. */
+    static final int VERSION = -2;
 
     private final ServerSocketChannel server;
     private final Path path;
@@ -79,8 +83,12 @@ final class ShellSocket implements AutoCloseable {
     private static void serve(SocketChannel client, BundleContext context) {
         try (client; DataInputStream in = new DataInputStream(Channels.newInputStream(client));
              DataOutputStream frames = new DataOutputStream(Channels.newOutputStream(client))) {
+            if (in.readInt() != VERSION) {
+                return;
+            }
+            Path directory = directory(in.readUTF());
             int count = in.readInt();
-            if (count < 0 || count > 10_000) {
+            if (directory == null || count < 0 || count > 10_000) {
                 return;
             }
             List<String> commands = new ArrayList<>(count);
@@ -89,7 +97,8 @@ final class ShellSocket implements AutoCloseable {
             }
             PrintStream out = new PrintStream(new Framed(frames, 'O'), true, StandardCharsets.UTF_8);
             PrintStream err = new PrintStream(new Framed(frames, 'E'), true, StandardCharsets.UTF_8);
-            int status = new CommandRunner(context, InputStream.nullInputStream(), out, err).runAll(commands);
+            int status = new CommandRunner(context, InputStream.nullInputStream(), out, err, directory)
+                .runAll(commands);
             out.flush();
             err.flush();
             synchronized (frames) {
@@ -121,6 +130,8 @@ final class ShellSocket implements AutoCloseable {
         }
         try (channel; DataOutputStream request = new DataOutputStream(Channels.newOutputStream(channel));
              DataInputStream frames = new DataInputStream(Channels.newInputStream(channel))) {
+            request.writeInt(VERSION);
+            request.writeUTF(Path.of("").toAbsolutePath().toString());
             request.writeInt(commands.size());
             for (String command : commands) {
                 request.writeUTF(command);
@@ -141,6 +152,16 @@ final class ShellSocket implements AutoCloseable {
         } catch (IOException e) {
             err.println("modelmanager: the running instance stopped answering: " + e.getMessage());
             return Launcher.COMMAND_FAILED;
+        }
+    }
+
+    /** The client's folder, if it is an absolute path (else the connection is refused). */
+    private static Path directory(String given) {
+        try {
+            Path path = Path.of(given);
+            return path.isAbsolute() ? path.normalize() : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
         }
     }
 

@@ -62,10 +62,19 @@ class DistributionIT {
     /** With {@code input} as its standard input: what the interactive shell reads as typed lines. */
     static Run modelmanager(Path home, java.util.Map<String, String> environment, java.io.File input, String... args)
         throws Exception {
+        return modelmanager(home, environment, input, null, args);
+    }
+
+    /** Run from {@code directory} (its working directory; {@code null}: the test's). */
+    static Run modelmanager(Path home, java.util.Map<String, String> environment, java.io.File input, Path directory,
+                            String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/modelmanager").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         builder.environment().putAll(environment);
         Path out = Files.createTempFile("mm-out", ".txt");
         Path err = Files.createTempFile("mm-err", ".txt");

@@ -57,6 +57,11 @@ final class DistributionServer implements AutoCloseable {
         return DistributionIT.modelmanager(home, environment(), args);
     }
 
+    /** Runs {@code bin/modelmanager} with these arguments from {@code directory} as its working directory. */
+    DistributionIT.Run runIn(Path directory, String... args) throws Exception {
+        return DistributionIT.modelmanager(home, environment(), new File("/dev/null"), directory, args);
+    }
+
     /**
      * Runs the interactive shell ({@code bin/modelmanager} without arguments), which reads these lines from its
      * standard input as if typed (JLine falls back to a dumb terminal), then {@code exit}.

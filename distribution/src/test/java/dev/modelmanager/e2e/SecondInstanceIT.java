@@ -46,6 +46,22 @@ class SecondInstanceIT {
         }
     }
 
+    @Test
+    void aForwardedCommandTakesRelativePathsAgainstTheFolderItWasTypedIn() throws Exception {
+        Path folder = Files.createTempDirectory("mm-forwarded");
+        Files.copy(Path.of(System.getProperty("shared.models")).resolve("stories260K.gguf"),
+            folder.resolve("stories260K.gguf"));
+        try (DistributionServer server = new DistributionServer("e2e-forwarded").start(Map.of())) {
+            DistributionIT.Run registered = server.runIn(folder, "-c",
+                "model:register fwd model_type=text_generation name=stories260K path=stories260K.gguf");
+            assertThat(registered.status()).as(registered.err()).isZero();
+            assertThat(registered.out()).contains("registered fwd");
+            DistributionIT.Run info = server.run("-c", "model:info fwd");
+            assertThat(info.out()).as("kept absolute, in the folder the command came from")
+                .contains(folder.toRealPath().resolve("stories260K.gguf").toString());
+        }
+    }
+
     /** Every file under data/ with its size, but those the running server writes as it likes (state, log). */
     private static Map<String, Long> files(Path data) throws IOException {
         Map<String, Long> files = new TreeMap<>();

@@ -4,6 +4,7 @@ import static dev.modelmanager.core.internal.Fixture.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -90,7 +91,7 @@ class ModelCommandsTest {
 
     @Test
     void theShellRegistersLoadsRoutesAndReleases() throws Exception {
-        assertThat(commands.register("story", "model_type=text_generation", "name=org/story", "temperature=0.5",
+        assertThat(commands.register(null, "story", "model_type=text_generation", "name=org/story", "temperature=0.5",
             "option.n_ctx=256")).isEqualTo("registered story (text_generation org/story, 1 reference(s), REGISTERED)\n");
         assertThat(fixture.manager.info("story").requesters()).containsExactly(ModelCommands.SHELL);
         assertThat(commands.load(null, "story")).isEqualTo("loaded story on cpu by test\n");
@@ -106,9 +107,22 @@ class ModelCommandsTest {
         assertThat(commands.info("vectors")).contains("embedding cache : 1 vectors, 1 hits, 1 misses (50% hits)");
         assertThat(commands.cache("clear", "all")).isEqualTo("cleared every embedding cache\n");
         assertThat(fixture.manager.info("vectors").cache().size()).isZero();
-        assertThatThrownBy(() -> commands.register("x", "model_type=embedding")).isInstanceOfSatisfying(ModelException.class,
+        assertThatThrownBy(() -> commands.register(null, "x", "model_type=embedding")).isInstanceOfSatisfying(ModelException.class,
             e -> assertThat(e.field()).isEqualTo("name"));
-        assertThatThrownBy(() -> commands.register("x", "nonsense")).hasMessageContaining("expected key=value");
+        assertThatThrownBy(() -> commands.register(null, "x", "nonsense")).hasMessageContaining("expected key=value");
+    }
+
+    @Test
+    void aRelativePathIsTakenAgainstTheSessionsCurrentDirectory(@org.junit.jupiter.api.io.TempDir Path folder)
+        throws Exception {
+        Path file = java.nio.file.Files.writeString(folder.resolve("story.gguf"), "x");
+        org.apache.felix.service.command.CommandSession session = (org.apache.felix.service.command.CommandSession)
+            java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {org.apache.felix.service.command.CommandSession.class},
+                (proxy, method, args) -> method.getName().equals("currentDir") && args == null ? folder : null);
+        commands.register(session, "here", "model_type=text_generation", "name=story", "path=story.gguf");
+        assertThat(fixture.manager.info("here").source()).contains(file.toString());
+        commands.release("here");
     }
 
     @Test

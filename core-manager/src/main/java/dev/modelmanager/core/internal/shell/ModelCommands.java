@@ -15,6 +15,7 @@ import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ProviderInfo;
 import dev.modelmanager.api.RequirementProperties;
+import dev.modelmanager.core.internal.source.SourcePaths;
 
 /**
  * Gogo commands of scope {@code model}. Each returns its text rather than printing it, so that scripts can
@@ -134,7 +135,7 @@ public final class ModelCommands {
     }
 
     @Descriptor(RegisterHelp.TEXT)
-    public String register(@Descriptor("the model id") String modelId,
+    public String register(CommandSession session, @Descriptor("the model id") String modelId,
                            @Descriptor("key=value pairs, the keys above") String... properties) {
         Map<String, Object> map = new java.util.LinkedHashMap<>();
         for (String property : properties) {
@@ -144,9 +145,25 @@ public final class ModelCommands {
             }
             map.put(property.substring(0, eq).strip(), property.substring(eq + 1).strip());
         }
-        dev.modelmanager.api.Registration r = manager.register(modelId, RequirementProperties.parse(map), SHELL);
+        dev.modelmanager.api.Registration r = manager.register(modelId, inDirectory(RequirementProperties.parse(map),
+            session), SHELL);
         return (r.newRegistration() ? "registered " : "already registered ") + r.modelId() + " (" + r.modelType() + " "
             + r.modelName() + ", " + r.referenceCount() + " reference(s), " + r.status() + ")\n";
+    }
+
+    /**
+     * The requirement with its relative paths taken against the session's current directory: where the person typing
+     * is ({@code cd} at the prompt; the caller's folder for a {@code -c} command forwarded to a running instance),
+     * not where the instance was started.
+     */
+    static dev.modelmanager.api.ModelRequirement inDirectory(dev.modelmanager.api.ModelRequirement requirement,
+                                                            CommandSession session) {
+        java.nio.file.Path dir = session == null ? null : session.currentDir();
+        if (dir == null || requirement.source() == null) {
+            return requirement;
+        }
+        dev.modelmanager.api.ModelSource placed = SourcePaths.absolute(requirement.source(), dir);
+        return placed.equals(requirement.source()) ? requirement : requirement.toBuilder().source(placed).build();
     }
 
     @Descriptor("Releases the shell's reference to a model")
