@@ -177,8 +177,10 @@ public final class ModelManagerImpl implements ModelManager {
         int restored = 0;
         for (StatePersistence.Saved saved : keeper.restore()) {
             try {
+                // A REST registration meets today's model roots again (they may have changed since).
                 registrations.register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
-                    saved.requester(), true, null);
+                    saved.requester(), saved.confined() ? Registrations.Origin.CONFINED : Registrations.Origin.CALLER,
+                    null);
                 restored++;
             } catch (ModelException e) {
                 LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),

@@ -94,6 +94,7 @@ final class Registrations {
         }
         Registration registration = registry.register(modelId, requirement, requesterId, owner,
             id -> new ModelEntry(id, requirement, ctx));
+        persistence.ifPresent(p -> p.confined(modelId, requesterId, origin == Origin.CONFINED));
         persisted(registration, requesterId);
         return registration;
     }

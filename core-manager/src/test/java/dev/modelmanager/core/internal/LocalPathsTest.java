@@ -108,4 +108,26 @@ class LocalPathsTest {
                 .doesNotContain(System.getProperty("user.dir"));
         }
     }
+    @Test
+    void aRestoredRestRegistrationMeetsTodaysModelRootsAgain() throws Exception {
+        Path file = Files.writeString(Files.createDirectories(roots.resolve("stories")).resolve("r.gguf"), "x");
+        Path other = Files.createDirectories(dir.resolve("elsewhere"));
+        ManagerSettings saving = Fixture.SETTINGS.withStateFile(dir.resolve("state.json"));
+        try (Fixture before = new Fixture(saving.withModelRoots(List.of(roots)), new TestModelProvider())) {
+            before.manager.registerConfined("r", story("stories/r.gguf").build(), "shell");
+            before.manager.register("op", story(file.toString()).build(), "durable:operator");
+        }
+        assertThat(Files.readString(dir.resolve("state.json"))).containsPattern("\"confined\"\\s*:\\s*\\[\\s*\"shell\"\\s*]");
+        // The roots still hold the file: both come back.
+        try (Fixture same = new Fixture(saving.withModelRoots(List.of(roots)), new TestModelProvider())) {
+            assertThat(same.manager.info("r").source()).isEqualTo("path:" + file);
+            assertThat(same.manager.info("op").source()).isEqualTo("path:" + file);
+        }
+        // The operator narrowed the roots: the REST caller's registration (a confined caller, even under the requester
+        // id "shell") is not restored; the operator's own still is.
+        try (Fixture narrowed = new Fixture(saving.withModelRoots(List.of(other)), new TestModelProvider())) {
+            assertThat(narrowed.manager.list()).extracting(dev.modelmanager.api.ModelInfo::modelId)
+                .containsExactly("op");
+        }
+    }
 }

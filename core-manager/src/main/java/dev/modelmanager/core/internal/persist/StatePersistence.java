@@ -52,8 +52,11 @@ public final class StatePersistence implements AutoCloseable {
     /** How long an operator's call waits for its change to reach the disk. */
     private static final Duration DURABLE_WAIT = Duration.ofSeconds(10);
 
-    /** A registration to restore: the model, its requirement as properties, and the durable requester. */
-    public record Saved(String modelId, Map<String, String> requirement, String requester) {
+    /**
+     * A registration to restore: the model, its requirement as properties, the durable requester, and whether it was
+     * registered by a confined caller (REST: its local paths are checked against today's model roots again).
+     */
+    public record Saved(String modelId, Map<String, String> requirement, String requester, boolean confined) {
     }
 
     private final StateStore store;
@@ -61,6 +64,7 @@ public final class StatePersistence implements AutoCloseable {
     private final LifecycleContext ctx;
     private final StateWriter writer;
     private final Set<String> pendingLoads = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> confinedRequesters = new ConcurrentHashMap<>();
     private volatile String pendingDefault;
     private volatile boolean restoring;
     private String lastFingerprint = ""; // the writer's thread only
@@ -101,7 +105,8 @@ public final class StatePersistence implements AutoCloseable {
             }
             for (String requester : model.requesters()) {
                 if (ModelManagerConstants.isDurableRequester(requester)) {
-                    registrations.add(new Saved(model.id(), model.requirement(), requester));
+                    registrations.add(new Saved(model.id(), model.requirement(), requester,
+                        wasConfined(model, requester)));
                 }
             }
         }
@@ -109,6 +114,33 @@ public final class StatePersistence implements AutoCloseable {
         savedAliases = state.aliases();
         savedPolicies = state.aliasPolicies();
         return registrations;
+    }
+
+    /**
+     * Whether a saved registration came from a confined caller: as the file says, or, in a file written before that
+     * was kept, when the requester is the REST API's ({@code rest}, {@code rest:...}).
+     */
+    private static boolean wasConfined(StateStore.SavedModel model, String requester) {
+        if (model.confined() != null) {
+            return model.confined().contains(requester);
+        }
+        return requester.equals(ModelManagerConstants.REST_REQUESTER)
+            || requester.startsWith(ModelManagerConstants.REST_REQUESTER + ":");
+    }
+
+    /**
+     * Who registered: a confined caller (REST) is kept with the model, so that a restore confines it again; anyone
+     * else registering under that requester id clears the mark.
+     */
+    public void confined(String modelId, String requester, boolean confined) {
+        if (confined) {
+            confinedRequesters.computeIfAbsent(modelId, k -> ConcurrentHashMap.newKeySet()).add(requester);
+        } else {
+            confinedRequesters.computeIfPresent(modelId, (k, set) -> {
+                set.remove(requester);
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     /** The saved registrations are back: restore the aliases whose targets are, write, and start the check. */
@@ -255,9 +287,12 @@ public final class StatePersistence implements AutoCloseable {
             EntryState s = entry.state();
             boolean loaded = s.pool() != null || s.status() == ModelStatus.LOADING;
             // A model's statistics go with its first name only (the others name the same model).
+            List<String> requesters = entry.requesters(named.name());
+            Set<String> confined = confinedRequesters.getOrDefault(named.name(), Set.of());
             models.add(new StateStore.SavedModel(named.name(), RequirementProperties.format(named.requirement()),
-                entry.requesters(named.name()), loaded || pendingLoads.contains(named.name()),
-                counted.add(entry) ? entry.stats() : null));
+                requesters, loaded || pendingLoads.contains(named.name()),
+                counted.add(entry) ? entry.stats() : null,
+                requesters.stream().filter(confined::contains).sorted().toList()));
             retained.remove(named.name());
         }
         // Loads still waiting for their model's registration stay wanted across another restart.

@@ -34,14 +34,24 @@ public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     static final int VERSION = 1;
 
-    /** One registered model as it was saved. */
+    /**
+     * One registered model as it was saved. {@code confined}: the requesters among {@code requesters} who registered
+     * it as callers the operator has not vouched for (REST), whose local paths must lie under the model roots again
+     * when they are restored; absent in files written before it was kept.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SavedModel(String id, Map<String, String> requirement, List<String> requesters, boolean loaded,
-                      ModelStats stats) {
+                      ModelStats stats, List<String> confined) {
         public SavedModel {
             requesters = requesters == null ? List.of() : List.copyOf(requesters);
             requirement = requirement == null ? Map.of() : Map.copyOf(requirement);
+            confined = confined == null || confined.isEmpty() ? null : List.copyOf(confined);
+        }
+
+        public SavedModel(String id, Map<String, String> requirement, List<String> requesters, boolean loaded,
+                          ModelStats stats) {
+            this(id, requirement, requesters, loaded, stats, null);
         }
     }
 
