@@ -16,7 +16,11 @@ final class Inputs {
         }
         count(modelId, field, texts.size(), "texts", limits);
         for (int i = 0; i < texts.size(); i++) {
-            text(modelId, field + "[" + i + "]", texts.get(i), limits);
+            String text = texts.get(i);
+            // The field's name is built only for a text that is refused: a bulk call checks thousands.
+            if (text == null || text.length() > limits.charsPerInput()) {
+                text(modelId, field + "[" + i + "]", text, limits);
+            }
         }
     }
 
