@@ -30,6 +30,7 @@ abstract class JsonServlet extends HttpServlet {
     @Override
     protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
+            ClientTurns.identify(request, settings.get().trustedProxies());
             handle(request.getMethod(), segments(request), request, response);
         } catch (ApiError e) {
             Json.error(response, e, settings.get());

@@ -14,9 +14,10 @@ package dev.modelmanager.rest.internal;
  *                               unloaded under the call: a slot frees within a batch, the model loads again at once
  * @param retryAfterUnavailableSeconds {@code Retry-After} of the other 503s: no provider serves the model yet, its
  *                               provider left, the manager is stopping, the catalog is not running, not ready yet
+ * @param trustedProxies         the reverse proxies whose forwarded client addresses are taken for turns
  */
 record RestSettings(String apiKey, String keyProblem, long maxRequestBytes, String requester,
-                    long retryAfterBusySeconds, long retryAfterUnavailableSeconds) {
+                    long retryAfterBusySeconds, long retryAfterUnavailableSeconds, TrustedProxies trustedProxies) {
     static final RestSettings DEFAULTS = new RestSettings(null, 1 << 20, "rest");
 
     RestSettings {
@@ -27,6 +28,18 @@ record RestSettings(String apiKey, String keyProblem, long maxRequestBytes, Stri
         if (retryAfterBusySeconds < 1 || retryAfterUnavailableSeconds < 1) {
             throw new IllegalArgumentException("retry.after.*.seconds must be >= 1");
         }
+        trustedProxies = trustedProxies == null ? TrustedProxies.NONE : trustedProxies;
+    }
+
+    RestSettings(String apiKey, String keyProblem, long maxRequestBytes, String requester,
+                 long retryAfterBusySeconds, long retryAfterUnavailableSeconds) {
+        this(apiKey, keyProblem, maxRequestBytes, requester, retryAfterBusySeconds, retryAfterUnavailableSeconds,
+            TrustedProxies.NONE);
+    }
+
+    RestSettings withTrustedProxies(TrustedProxies proxies) {
+        return new RestSettings(apiKey, keyProblem, maxRequestBytes, requester, retryAfterBusySeconds,
+            retryAfterUnavailableSeconds, proxies);
     }
 
     RestSettings(String apiKey, long maxRequestBytes, String requester) {
@@ -42,6 +55,6 @@ record RestSettings(String apiKey, String keyProblem, long maxRequestBytes, Stri
     public String toString() {
         return "RestSettings[apiKey=" + (apiKey == null ? keyProblem == null ? "none" : "unavailable" : "set")
             + ", maxRequestBytes=" + maxRequestBytes + ", requester=" + requester + ", retryAfter="
-            + retryAfterBusySeconds + "s/" + retryAfterUnavailableSeconds + "s]";
+            + retryAfterBusySeconds + "s/" + retryAfterUnavailableSeconds + "s, trustedProxies=" + trustedProxies + "]";
     }
 }
