@@ -25,7 +25,8 @@ import java.util.TreeMap;
  * @param device          {@code device}: {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}
  * @param batchSize       {@code batch_size}: the most items run in one batch (1..4096)
  * @param cacheEmbeddings {@code cache_embeddings}: whether embeddings may be served from the cache
- * @param maxInputLength  {@code max_input_length}: tokens; longer inputs are truncated
+ * @param maxInputLength  {@code max_input_length}: tokens; longer inputs are truncated (embeddings say so, or refuse
+ *                        them: {@link EmbeddingOptions#truncate})
  * @param maxOutputLength {@code max_output_length}: default most tokens generated (generation, text2text)
  * @param temperature     {@code temperature}: default sampling temperature, 0 = greedy (generation, text2text)
  * @param topK            {@code top_k}: default top-k sampling cut-off, 0 = off (generation, text2text)
@@ -42,7 +43,9 @@ import java.util.TreeMap;
  * @param warmup          {@code warmup}: one standard call right after each instance loads, before it takes calls
  *                        (the first user call does not pay for lazy initialisation)
  * @param idleTimeout     how long an unreferenced or unused model stays loaded; {@code null} = manager default
- * @param options         provider-specific options (e.g. {@code n_ctx}, {@code n_gpu_layers})
+ * @param options         provider-specific options (e.g. {@code n_ctx}, {@code n_gpu_layers}); the manager itself reads
+ *                        {@value EmbeddingOptions#TRUNCATE_OPTION} ({@code true}/{@code false}: an embedding call's
+ *                        default for {@link EmbeddingOptions#truncate})
  */
 public record ModelRequirement(
     ModelType modelType,
@@ -124,6 +127,12 @@ public record ModelRequirement(
         appliesTo("top_k", topK, modelType, generating);
         appliesTo("top_p", topP, modelType, generating);
         appliesTo("streaming", streaming ? Boolean.TRUE : null, modelType, Set.of(ModelType.TEXT_GENERATION));
+        String truncate = options.get(EmbeddingOptions.TRUNCATE_OPTION);
+        if (truncate != null && !truncate.isBlank() && !Set.of("true", "false", "yes", "no", "1", "0")
+            .contains(truncate.strip().toLowerCase(java.util.Locale.ROOT))) {
+            throw ModelException.invalidRequirement("options." + EmbeddingOptions.TRUNCATE_OPTION,
+                "must be true or false, was " + truncate);
+        }
     }
 
     private static void positive(String field, Integer value) {

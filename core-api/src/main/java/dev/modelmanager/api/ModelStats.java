@@ -18,7 +18,8 @@ import java.util.List;
  * @param cancelled                calls their callers cancelled (or abandoned) before the answer: neither successes
  *                                 nor failures
  * @param items                    texts embedded, classified or transformed (a generation counts one)
- * @param promptTokens             prompt tokens of generation calls
+ * @param promptTokens             tokens read: the prompts of generation calls, and embedded texts where the
+ *                                 provider counts them (not those answered from the embedding cache)
  * @param generatedTokens          tokens generated
  * @param latencySeconds           the sum of all call latencies, seconds
  * @param latencyBuckets           for each bound of {@link #LATENCY_BOUNDS_SECONDS}, the calls that took at most that

@@ -63,6 +63,8 @@ class ModelRequirementTest {
         assertInvalid(() -> embedding().hub("not a repo", null).build(), "source.repository", "org/name");
         assertInvalid(() -> embedding().hub("org/name", "main", "../etc/passwd").build(), "source.files", "relative");
         assertInvalid(() -> embedding().path(" ").build(), "source.path", "empty");
+        assertInvalid(() -> embedding().option("truncate", "sometimes").build(), "options.truncate", "true or false");
+        assertThat(embedding().option("truncate", "false").build().options()).containsEntry("truncate", "false");
     }
 
     @ParameterizedTest
