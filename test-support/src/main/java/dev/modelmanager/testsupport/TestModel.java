@@ -155,19 +155,54 @@ public abstract class TestModel implements LoadedModel {
 
         @Override
         public List<float[]> embed(List<String> texts, String promptName) throws InterruptedException {
-            if (promptName == null) {
-                return embed(texts);
-            }
-            String prompt = prompts().get(promptName);
-            if (prompt == null) {
-                throw dev.modelmanager.api.ModelException.invalidInput(null, "prompt_name", "no prompt '" + promptName
-                    + "'");
-            }
-            return embed(texts.stream().map(t -> prompt + t).toList());
+            return embedEncoded(texts, promptName).vectors();
         }
 
         @Override
         public List<float[]> embed(List<String> texts) throws InterruptedException {
+            return embedEncoded(texts, null).vectors();
+        }
+
+        /**
+         * Tokens are words plus two (as BERT's {@code [CLS]} and {@code [SEP]}); a text longer than the requirement's
+         * {@code max_input_length} is embedded by its first words, as a real model reads only its start. Counted as
+         * {@link TestModelProvider#COUNT_TOKENS} says.
+         */
+        @Override
+        public Encoded embedEncoded(List<String> texts, String promptName) throws InterruptedException {
+            String prompt = "";
+            if (promptName != null) {
+                prompt = prompts().get(promptName);
+                if (prompt == null) {
+                    throw dev.modelmanager.api.ModelException.invalidInput(null, "prompt_name", "no prompt '"
+                        + promptName + "'");
+                }
+            }
+            int max = requirement.maxInputLength() == null ? Integer.MAX_VALUE : requirement.maxInputLength();
+            int[] tokens = new int[texts.size()];
+            int[] cut = new int[texts.size()];
+            List<String> read = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                String text = prompt + texts.get(i);
+                List<String> words = words(text);
+                int n = words.size() + 2;
+                if (n > max) {
+                    text = String.join(" ", words.subList(0, Math.max(0, max - 2)));
+                    cut[i] = n - max;
+                    n = max;
+                }
+                tokens[i] = n;
+                read.add(text);
+            }
+            List<float[]> vectors = vectors(read);
+            return switch (requirement.options().getOrDefault(TestModelProvider.COUNT_TOKENS, "words")) {
+                case "none" -> Encoded.uncounted(vectors);
+                case "total" -> Encoded.totalOnly(vectors, java.util.Arrays.stream(tokens).asLongStream().sum());
+                default -> Encoded.counted(vectors, tokens, cut);
+            };
+        }
+
+        private List<float[]> vectors(List<String> texts) throws InterruptedException {
             check();
             batches.started(texts.size());
             try {

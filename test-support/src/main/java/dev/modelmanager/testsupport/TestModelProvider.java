@@ -44,6 +44,11 @@ public class TestModelProvider implements ModelProvider {
     public static final String CONCURRENCY = "concurrency";
     /** Option: named prompts of an embedder, {@code name=text;name=text}. */
     public static final String PROMPTS = "prompts";
+    /**
+     * Option: how an embedder counts tokens (words plus two, truncated at {@code max_input_length}): {@code words}
+     * (default) per text, {@code total} for the whole call only (as OpenAI's {@code usage}), {@code none} not at all.
+     */
+    public static final String COUNT_TOKENS = "count_tokens";
 
     private final String name;
     private final AtomicInteger loads = new AtomicInteger();

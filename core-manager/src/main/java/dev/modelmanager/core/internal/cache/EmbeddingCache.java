@@ -10,10 +10,18 @@ import dev.modelmanager.api.CacheStats;
 
 /**
  * One model's embeddings by text: at most {@code maxSize} vectors, each kept {@code ttl} after it was computed
- * (Caffeine: size-bounded with near-LRU eviction, expiry on a ticker that tests can drive).
+ * (Caffeine: size-bounded with near-LRU eviction, expiry on a ticker that tests can drive), each with the token
+ * counts it was computed with.
  */
 public final class EmbeddingCache {
-    private final Cache<String, float[]> cache;
+    /**
+     * A cached vector with what the model read of its text ({@code dev.modelmanager.api.Embedding#UNKNOWN} where the
+     * provider could not tell).
+     */
+    public record Entry(float[] vector, int tokens, int truncatedTokens) {
+    }
+
+    private final Cache<String, Entry> cache;
 
     public EmbeddingCache(long maxSize, Duration ttl, Ticker ticker) {
         // Maintenance (eviction) on the calling thread: exact bounds, and no use of the shared ForkJoin pool.
@@ -21,13 +29,13 @@ public final class EmbeddingCache {
             .recordStats().build();
     }
 
-    /** The cached vector, or {@code null}; counts a hit or a miss. */
-    public float[] get(String text) {
+    /** The cached entry, or {@code null}; counts a hit or a miss. */
+    public Entry get(String text) {
         return cache.getIfPresent(text);
     }
 
-    public void put(String text, float[] vector) {
-        cache.put(text, vector);
+    public void put(String text, Entry entry) {
+        cache.put(text, entry);
     }
 
     public void clear() {

@@ -1,6 +1,7 @@
 package dev.modelmanager.core.internal.inference;
 
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.modelmanager.api.ClassificationResult;
@@ -17,7 +18,8 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
  * Counts each call once in its model's statistics, whatever batches it was split into or shared: its items (texts
- * embedded, classified or transformed; one generation) and tokens, read from its result. A caller that sees the
+ * embedded, classified or transformed; one generation) and tokens (a generation's; the tokens the model read of
+ * embedded texts, where the provider counts them, not those answered from the cache), read from its result. A caller that sees the
  * result also sees it counted, in total and for its requester (the bundle whose manager service it came through).
  */
 final class Accounting {
@@ -26,6 +28,14 @@ final class Accounting {
 
     /** Runs a blocking call that started at {@code start} and counts it, whether it answers or throws. */
     static <R> R counted(ModelEntry entry, String requester, long start, Supplier<R> call) {
+        return counted(entry, requester, start, call, NOTHING_READ);
+    }
+
+    /**
+     * As {@link #counted(ModelEntry, String, long, Supplier)}, for a call whose result does not say what the model
+     * read: {@code read} does, once the result is made (an embedding call's tokens read).
+     */
+    static <R> R counted(ModelEntry entry, String requester, long start, Supplier<R> call, LongSupplier read) {
         R result = null;
         ModelException failure = null;
         try {
@@ -35,9 +45,12 @@ final class Accounting {
             failure = e;
             throw e;
         } finally {
-            record(entry, requester, start, result, failure);
+            record(entry, requester, start, result, result == null,
+                failure != null && failure.code() == ErrorCode.CANCELLED, read);
         }
     }
+
+    private static final LongSupplier NOTHING_READ = () -> 0;
 
     /** Counts a blocking call that started at {@code start}: its result, or ({@code null}) its failure. */
     static void record(ModelEntry entry, String requester, long start, Object result, ModelException failure) {
@@ -51,6 +64,11 @@ final class Accounting {
      */
     static void record(ModelEntry entry, String requester, long start, Object result, boolean failed,
                        boolean cancelled) {
+        record(entry, requester, start, result, failed, cancelled, NOTHING_READ);
+    }
+
+    private static void record(ModelEntry entry, String requester, long start, Object result, boolean failed,
+                               boolean cancelled, LongSupplier read) {
         long items = 0;
         TokenUsage usage = null;
         FinishReason finish = null;
@@ -72,12 +90,18 @@ final class Accounting {
             finish = c.finishReason();
         }
         entry.recordCall(requester, failed, cancelled || finish == FinishReason.CANCELLED, System.nanoTime() - start, items,
-            usage == null ? 0 : usage.promptTokens(), usage == null ? 0 : usage.completionTokens());
+            usage != null ? usage.promptTokens() : result == null ? 0 : read.getAsLong(),
+            usage == null ? 0 : usage.completionTokens());
     }
 
     /** The accounting of an asynchronous call, run before its future completes. */
     static <R> BiConsumer<R, ModelException> of(ModelEntry entry, String requester, long start) {
+        return of(entry, requester, start, NOTHING_READ);
+    }
+
+    /** As {@link #of(ModelEntry, String, long)}, with what the model read where the result does not say it. */
+    static <R> BiConsumer<R, ModelException> of(ModelEntry entry, String requester, long start, LongSupplier read) {
         return (value, failure) -> record(entry, requester, start, value, failure != null,
-            failure != null && failure.code() == ErrorCode.CANCELLED);
+            failure != null && failure.code() == ErrorCode.CANCELLED, read);
     }
 }

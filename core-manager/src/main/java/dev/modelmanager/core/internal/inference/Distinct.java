@@ -33,12 +33,20 @@ final class Distinct {
             : new Distinct(List.copyOf(distinct), index);
     }
 
+    /** Whether some text was given more than once. */
+    boolean repeats() {
+        return index != null;
+    }
+
     /** The texts to compute. */
     List<String> texts() {
         return texts;
     }
 
-    /** One value per caller's text, in the caller's order, from one value per {@link #texts()}. */
+    /**
+     * One value per caller's text, in the caller's order, from one value per {@link #texts()}: a repeated text gets
+     * the same value object each time.
+     */
     <V> List<V> expand(List<V> values) {
         if (index == null) {
             return values;

@@ -56,6 +56,24 @@ final class Inputs {
         }
     }
 
+    /**
+     * {@code result} when the model truncated none of its texts; else the refusal of the first one truncated, naming it
+     * ({@code field[i]}), its tokens and the most the model reads (a truncated text was cut to exactly that).
+     */
+    static dev.modelmanager.api.EmbeddingResult untruncated(String modelId, String field,
+                                                            dev.modelmanager.api.EmbeddingResult result) {
+        List<dev.modelmanager.api.Embedding> embeddings = result.embeddings();
+        for (int i = 0; i < embeddings.size(); i++) {
+            dev.modelmanager.api.Embedding e = embeddings.get(i);
+            if (e.truncated()) {
+                throw ModelException.invalidInput(modelId, field + "[" + i + "]", "has " + e.untruncatedTokens()
+                    + " tokens, more than the " + e.tokens() + " the model reads (its maximum input length); shorten "
+                    + "it, or let the model read its start (truncate: true)");
+            }
+        }
+        return result;
+    }
+
     static void prompt(String modelId, String prompt) {
         if (prompt == null) {
             throw ModelException.invalidInput(modelId, "prompt", "must not be null");

@@ -35,7 +35,8 @@ import dev.modelmanager.core.internal.lifecycle.ModelEntry;
  * {@code ...Async} method answers a future and never throws.
  */
 public final class TextInference {
-    private static final MicroBatcher.Runner<EmbeddingModel, float[]> EMBED = EmbeddingModel::embed;
+    private static final MicroBatcher.Runner<EmbeddingModel, EncodedText> EMBED =
+        (model, texts) -> EncodedText.of(model.embedEncoded(texts, null));
     private static final MicroBatcher.Runner<ClassificationModel, List<LabelScore>> CLASSIFY =
         ClassificationModel::classify;
 
@@ -61,19 +62,23 @@ public final class TextInference {
 
     /**
      * Embeds texts, with the model's prompt {@code options.promptName()} when given: the cache keeps vectors per
-     * prompt, and only texts with the same prompt are batched together.
+     * prompt, and only texts with the same prompt are batched together. A text the model truncated fails the call
+     * when the options (or the requirement's {@code truncate} option) say not to truncate; it was embedded (and
+     * cached) all the same, so that the texts of other callers batched with it are not failed too.
      */
     public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
         Inputs.texts(modelId, "texts", texts, calls.settings().limits());
         Binding binding = resolver.apply(modelId);
         ModelEntry entry = binding.entry();
         String prompt = prompt(options);
+        boolean truncate = truncates(options, binding);
         long start = System.nanoTime();
+        CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
         return Accounting.counted(entry, requester, start, () -> {
-            CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
-            return lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
+            EmbeddingResult result = lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
                 : lookup.result(entry.id(), run(entry, Operation.EMBED, embedder(prompt), lookup.missing()), start);
-        });
+            return truncate ? result : Inputs.untruncated(entry.id(), "texts", result);
+        }, lookup::tokensRead);
     }
 
     public CompletableFuture<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
@@ -85,38 +90,64 @@ public final class TextInference {
         ModelEntry entry;
         CachedEmbeddings lookup;
         String prompt;
+        boolean truncate;
         try {
             Inputs.texts(modelId, "texts", texts, calls.settings().limits());
-            entry = resolver.apply(modelId).entry();
+            Binding binding = resolver.apply(modelId);
+            entry = binding.entry();
             prompt = prompt(options);
+            truncate = truncates(options, binding);
             lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
         } catch (ModelException e) {
             return CompletableFuture.failedFuture(e);
         }
-        BiConsumer<EmbeddingResult, ModelException> accounting = Accounting.of(entry, requester, start);
+        BiConsumer<EmbeddingResult, ModelException> accounting = Accounting.of(entry, requester, start,
+            lookup::tokensRead);
+        Function<List<Done<EncodedText>>, EmbeddingResult> assemble = values -> {
+            EmbeddingResult result = lookup.result(entry.id(), values, start);
+            return truncate ? result : Inputs.untruncated(entry.id(), "texts", result);
+        };
         if (lookup.missing().isEmpty()) {
-            EmbeddingResult all = lookup.result(entry.id(), List.of(), start);
+            EmbeddingResult all;
+            try {
+                all = assemble.apply(List.of());
+            } catch (ModelException e) {
+                accounting.accept(null, e);
+                return CompletableFuture.failedFuture(e);
+            }
             accounting.accept(all, null);
             return CompletableFuture.completedFuture(all);
         }
-        return runAsync(entry, Operation.EMBED, embedder(prompt), lookup.missing(),
-            values -> lookup.result(entry.id(), values, start), accounting);
+        return runAsync(entry, Operation.EMBED, embedder(prompt), lookup.missing(), assemble, accounting);
     }
 
     private static String prompt(EmbeddingOptions options) {
         return options == null ? null : options.promptName();
     }
 
+    /**
+     * Whether texts longer than the model reads are embedded truncated: as the call says, else as the id's
+     * requirement option {@code truncate} says, else yes.
+     */
+    private static boolean truncates(EmbeddingOptions options, Binding binding) {
+        if (options != null && options.truncate() != null) {
+            return options.truncate();
+        }
+        String option = binding.requirement().options().get(EmbeddingOptions.TRUNCATE_OPTION);
+        return option == null || option.isBlank()
+            || !java.util.Set.of("false", "no", "0").contains(option.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** The provider call for texts with one prompt; each prompt has a batcher of its own. */
-    private static MicroBatcher.Runner<EmbeddingModel, float[]> embedder(String prompt) {
+    private static MicroBatcher.Runner<EmbeddingModel, EncodedText> embedder(String prompt) {
         return prompt == null ? EMBED : new PromptedEmbed(prompt);
     }
 
     /** Embedding with a named prompt; equal for the same prompt, so that its batcher is found again. */
-    private record PromptedEmbed(String prompt) implements MicroBatcher.Runner<EmbeddingModel, float[]> {
+    private record PromptedEmbed(String prompt) implements MicroBatcher.Runner<EmbeddingModel, EncodedText> {
         @Override
-        public List<float[]> run(EmbeddingModel model, List<String> texts) throws Exception {
-            return model.embed(texts, prompt);
+        public List<EncodedText> run(EmbeddingModel model, List<String> texts) throws Exception {
+            return EncodedText.of(model.embedEncoded(texts, prompt));
         }
     }
 
