@@ -59,10 +59,19 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
 
     @Override
     public List<float[]> embed(List<String> texts, String promptName) {
+        return embedEncoded(texts, promptName).vectors();
+    }
+
+    @Override
+    public Encoded embedEncoded(List<String> texts, String promptName) {
         return model.call(() -> embedNow(texts, promptName));
     }
 
-    private List<float[]> embedNow(List<String> texts, String promptName) {
+    /**
+     * The vectors with each text's tokens (its encoding's length: what the model reads, prompt and special tokens
+     * included) and, for a text its encoding cut, how many tokens were cut (counted again untruncated).
+     */
+    private Encoded embedNow(List<String> texts, String promptName) {
         String name = promptName != null ? promptName : spec.defaultPrompt();
         String prompt = null;
         if (name != null) {
@@ -74,10 +83,19 @@ final class DjlEmbedder extends DjlInstance implements EmbeddingModel {
         }
         int promptTokens = prompt != null && !spec.includePrompt() ? tokens.count(prompt) - 1 : 0;
         List<Encoding> encoded = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            encoded.add(tokens.encoding(prompt == null ? text : prompt + text));
+        int[] read = new int[texts.size()];
+        int[] cut = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
+            String input = prompt == null ? texts.get(i) : prompt + texts.get(i);
+            Encoding encoding = tokens.encoding(input);
+            encoded.add(encoding);
+            read[i] = encoding.getIds().length;
+            if (encoding.exceedMaxLength()) {
+                cut[i] = Math.max(0, tokens.untruncatedCount(input) - read[i]);
+            }
         }
-        return Batches.run(model, encoded, alone, (wide, batch) -> vectors(wide, batch, promptTokens));
+        return Encoded.counted(Batches.run(model, encoded, alone, (wide, batch) -> vectors(wide, batch, promptTokens)),
+            read, cut);
     }
 
     /** One run of some texts: their pooled, normalised vectors, in the batch's order. */

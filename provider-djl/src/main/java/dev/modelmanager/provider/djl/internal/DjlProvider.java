@@ -226,7 +226,8 @@ public final class DjlProvider implements ModelProvider {
             details.put("max.input.length", Integer.toString(maxInput));
         }
         config.text("model_type").ifPresent(t -> details.put("architecture", t));
-        Tokens tokens = new Tokens(files.require("tokenizer.json"), maxInput, spec != null && spec.lowerCase());
+        Tokens tokens = new Tokens(files.require("tokenizer.json"), maxInput, spec != null && spec.lowerCase(),
+            req.modelType() == ModelType.EMBEDDING);
         try {
             return switch (req.modelType()) {
                 case EMBEDDING -> embedder(req, files, tokens, spec, details);

@@ -12,22 +12,34 @@ import dev.modelmanager.api.ModelException;
 
 /**
  * A Hugging Face {@code tokenizer.json}, truncating at a maximum length, unpadded (a {@link TokenBatch} pads);
- * lower-casing first when the model says {@code do_lower_case}. Thread-safe.
+ * lower-casing first when the model says {@code do_lower_case}. How long a truncated text was is counted, when
+ * asked, by a second, untruncating tokenizer of the same file, used only for texts the first one cut (a text that
+ * fits costs nothing more: the truncating encoding says whether it cut anything). Thread-safe.
  */
 final class Tokens implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final boolean lowerCase;
+    /** Counts the tokens of texts longer than the maximum; {@code null} when not asked to. */
+    private final HuggingFaceTokenizer untruncated;
 
     Tokens(Path file, int maxLength) {
-        this(file, maxLength, false);
+        this(file, maxLength, false, false);
     }
 
-    Tokens(Path file, int maxLength, boolean lowerCase) {
+    /** @param countTruncated whether {@link #untruncatedCount} is used (embedding models report truncation) */
+    Tokens(Path file, int maxLength, boolean lowerCase, boolean countTruncated) {
         this.lowerCase = lowerCase;
+        HuggingFaceTokenizer truncating = null;
         try {
-            this.tokenizer = OnnxModel.withBundleLoader(() -> HuggingFaceTokenizer.builder().optTokenizerPath(file)
+            truncating = OnnxModel.withBundleLoader(() -> HuggingFaceTokenizer.builder().optTokenizerPath(file)
                 .optMaxLength(maxLength).optTruncation(true).optPadding(false).build());
+            this.tokenizer = truncating;
+            this.untruncated = !countTruncated ? null : OnnxModel.withBundleLoader(() -> HuggingFaceTokenizer
+                .builder().optTokenizerPath(file).optTruncation(false).optPadding(false).build());
         } catch (Exception e) {
+            if (truncating != null) {
+                truncating.close();
+            }
             // A tokenizer.json that parses as JSON (checked before) but that the tokenizers library refuses.
             // Its own message may quote the file; the position is enough here, the cause goes to the log.
             java.util.regex.Matcher at = java.util.regex.Pattern.compile("line \\d+ column \\d+")
@@ -52,6 +64,17 @@ final class Tokens implements AutoCloseable {
         return encoding(text).getIds().length;
     }
 
+    /**
+     * How many tokens {@code text} takes without truncation, special tokens included: for a text whose
+     * {@link #encoding} was cut ({@link Encoding#exceedMaxLength()}).
+     */
+    int untruncatedCount(String text) {
+        if (untruncated == null) {
+            throw new IllegalStateException("made without countTruncated");
+        }
+        return untruncated.encode(cased(text)).getIds().length;
+    }
+
     /** input_ids, attention_mask and token_type_ids of one text, shaped [1, n]. */
     Map<String, OnnxModel.LongInput> encode(String text) {
         return TokenBatch.of(List.of(encoding(text))).inputs();
@@ -68,5 +91,8 @@ final class Tokens implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+        if (untruncated != null) {
+            untruncated.close();
+        }
     }
 }
