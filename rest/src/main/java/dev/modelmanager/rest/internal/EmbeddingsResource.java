@@ -14,13 +14,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelmanager.api.Embedding;
 import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.EmbeddingResult;
+import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelManager;
 
 /**
- * {@code POST /v1/embeddings}, as OpenAI's: float or base64 vectors, {@code dimensions} checked; and
- * {@code prompt_name}, as text-embeddings-inference takes it: the model's named prompt before each input.
+ * {@code POST /v1/embeddings}, as OpenAI's: float or base64 vectors, {@code dimensions} checked, {@code usage} the
+ * tokens the model reads of the inputs (0 where the provider cannot tell); and, as text-embeddings-inference takes
+ * them, {@code prompt_name} (the model's named prompt before each input) and {@code truncate} ({@code false}: an
+ * input longer than the model reads is refused, naming {@code input[i]}, instead of embedded by its start). Truncated
+ * inputs are listed in {@code truncated_inputs} and counted in the {@value #TRUNCATED_HEADER} header, where the
+ * provider can tell; OpenAI's clients ignore both.
  */
 final class EmbeddingsResource {
+    /** How many inputs the model read only the start of. */
+    static final String TRUNCATED_HEADER = "X-Truncated-Inputs";
+
     private final ModelManager manager;
 
     EmbeddingsResource(ModelManager manager) {
@@ -44,10 +52,16 @@ final class EmbeddingsResource {
         }
         Integer dimensions = Json.integer(body, "dimensions");
         String prompt = Json.text(body, "prompt_name", false);
-        // A client that leaves cancels what of its texts has not run yet.
-        EmbeddingResult result = ClientGone.await(x.request(), x.response(),
-            ClientTurns.of(manager, x.request()).embedAsync(model, input, new EmbeddingOptions(prompt))
-                .toCompletableFuture());
+        Boolean truncate = body.hasNonNull("truncate") ? Json.bool(body, "truncate", true) : null;
+        EmbeddingResult result;
+        try {
+            // A client that leaves cancels what of its texts has not run yet.
+            result = ClientGone.await(x.request(), x.response(),
+                ClientTurns.of(manager, x.request()).embedAsync(model, input, new EmbeddingOptions(prompt, truncate))
+                    .toCompletableFuture());
+        } catch (ModelException e) {
+            throw asInput(e);
+        }
         List<Map<String, Object>> data = new ArrayList<>(result.embeddings().size());
         for (int i = 0; i < result.embeddings().size(); i++) {
             Embedding e = result.embeddings().get(i);
@@ -65,9 +79,24 @@ final class EmbeddingsResource {
         v.put("object", "list");
         v.put("data", data);
         v.put("model", result.modelId());
-        // The manager does not count embedding tokens; the fields are there because clients expect them.
-        v.put("usage", Map.of("prompt_tokens", 0, "total_tokens", 0));
+        // Clients expect numbers: 0 where the provider cannot tell.
+        long tokens = Math.max(0, result.totalTokens());
+        v.put("usage", Map.of("prompt_tokens", tokens, "total_tokens", tokens));
+        if (result.truncationKnown()) {
+            v.put("truncated_inputs", result.truncatedIndices());
+            x.response().setHeader(TRUNCATED_HEADER, Integer.toString(result.truncatedCount()));
+        }
         x.write(200, v);
+    }
+
+    /** The manager names the texts {@code texts[i]}; this request names them {@code input[i]}. */
+    private static ModelException asInput(ModelException e) {
+        String field = e.field();
+        if (field == null || !field.startsWith("texts")) {
+            return e;
+        }
+        String reason = e.reason().startsWith("texts") ? "input" + e.reason().substring("texts".length()) : e.reason();
+        return new ModelException(e.code(), e.modelId(), "input" + field.substring("texts".length()), reason, e);
     }
 
     private static String base64(float[] vector) {

@@ -94,7 +94,8 @@ final class MetricsServlet extends JsonServlet {
         status.models().forEach(m -> sample(out, "modelmanager_model_cancelled_total", m, m.stats().cancelled()));
         header(out, "modelmanager_model_items_total", "counter", "Texts embedded, classified or transformed; generations.");
         status.models().forEach(m -> sample(out, "modelmanager_model_items_total", m, m.stats().items()));
-        header(out, "modelmanager_model_prompt_tokens_total", "counter", "Prompt tokens of generations.");
+        header(out, "modelmanager_model_prompt_tokens_total", "counter",
+            "Tokens read: prompts of generations, texts embedded where the provider counts them.");
         status.models().forEach(m -> sample(out, "modelmanager_model_prompt_tokens_total", m, m.stats().promptTokens()));
         header(out, "modelmanager_model_generated_tokens_total", "counter", "Tokens generated.");
         status.models().forEach(m -> sample(out, "modelmanager_model_generated_tokens_total", m,

@@ -105,7 +105,7 @@ class RestFuzzTest {
         return List.of(
             new Endpoint("POST", f -> "/v1/embeddings", f -> body("model", f.pick(List.of("docs", "clf")), "input",
                 f.chance(0.5) ? "hello" : List.of("a", "b")), List.of("model", "input", "encoding_format", "dimensions",
-                "prompt_name", "user")),
+                "prompt_name", "truncate", "user")),
             new Endpoint("POST", f -> "/v1/chat/completions", f -> body("model", f.pick(List.of("story", "writer",
                 "t2t")), "messages", List.of(Map.of("role", "user", "content", "one two three"))), List.of("model",
                 "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k", "seed", "stop",
