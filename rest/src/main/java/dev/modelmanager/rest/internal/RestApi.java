@@ -2,7 +2,6 @@ package dev.modelmanager.rest.internal;
 
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
@@ -30,6 +29,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.internal.secrets.Secret;
+import dev.modelmanager.internal.secrets.SecretFolder;
+import dev.modelmanager.internal.secrets.SecretKeys;
+import dev.modelmanager.internal.secrets.SecretSource;
 import dev.modelmanager.rest.access.ApiAccess;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
@@ -38,7 +41,7 @@ import jakarta.servlet.Servlet;
  * Puts the REST faces on the OSGi Servlet Whiteboard: {@code /api/v1/*} (management), {@code /v1/*}
  * (OpenAI-compatible), {@code /health}, {@code /metrics}, the access filter in front of them, and the fallback that
  * answers every other path and the HTTP server's error pages in the same JSON. The API key is read from where the
- * configuration points ({@link ApiKeySource}); an inline key is moved out of Config Admin. The access rules are also
+ * configuration points ({@link SecretSource}); an inline key is moved out of Config Admin ({@link SecretFolder}). The access rules are also
  * an {@link ApiAccess} service, for other bundles' pages on the same server.
  */
 @Component(configurationPid = RestApi.PID, service = {})
@@ -68,12 +71,12 @@ public final class RestApi {
         }
     }
     private volatile RestSettings settings;
-    private final Path secrets;
+    private final SecretFolder secrets;
     private volatile boolean inlineKeyPending;
 
     @Activate
     public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context) {
-        this.secrets = secretsFolder(context);
+        this.secrets = SecretFolder.of(context);
         modified(config);
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
@@ -105,20 +108,25 @@ public final class RestApi {
 
     @Modified
     void modified(RestConfig config) {
-        ApiKeySource.Resolved key = ApiKeySource.resolve(config.api_key(), config.api_key_file(), config.api_key_env(),
-            System.getenv(), "MODELMANAGER_API_KEY");
-        if (key.problem() != null) {
+        Secret key = apiKey(config, System.getenv());
+        if (key.unreadable()) {
             LOG.error("The REST API key ({}) {}: every call but /health is refused until it can be read", key.origin(),
                 key.problem());
         }
-        settings = new RestSettings(key.key(), key.problem(), config.max_request_bytes(), config.requester(),
+        settings = new RestSettings(key.value(), key.problem(), config.max_request_bytes(), config.requester(),
             config.retry_after_busy_seconds(), config.retry_after_unavailable_seconds());
         inlineKeyPending = config.api_key() != null && !config.api_key().isBlank();
         if (inlineKeyPending) {
             moveInlineKey();
         } else if (secrets != null) {
-            ApiKeySource.forgetMoved(PID, secrets, config.api_key_file());
+            secrets.forgetMoved(SecretKeys.API_KEY, PID, config.api_key_file());
         }
+    }
+
+    /** The key: {@code api.key.file}, else {@code api.key.env}, else {@code api.key}, else MODELMANAGER_API_KEY. */
+    static Secret apiKey(RestConfig config, Map<String, String> environment) {
+        return SecretSource.resolve(SecretKeys.API_KEY, config.api_key(), config.api_key_file(), config.api_key_env(),
+            environment, "MODELMANAGER_API_KEY");
     }
 
     /** An inline key leaves Config Admin for a private file (when Config Admin is there to update). */
@@ -126,18 +134,8 @@ public final class RestApi {
         ConfigurationAdmin admin = configAdmin;
         if (admin != null && secrets != null && inlineKeyPending) {
             inlineKeyPending = false;
-            ApiKeySource.moveInline(admin, PID, secrets);
+            secrets.moveInline(admin, SecretKeys.API_KEY, PID);
         }
-    }
-
-    /** {@code <modelmanager.home>/data/secrets} in the distribution, else the bundle's own data area. */
-    private static Path secretsFolder(BundleContext context) {
-        String home = context.getProperty("modelmanager.home");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "data", "secrets");
-        }
-        java.io.File data = context.getDataFile("secrets");
-        return data == null ? null : data.toPath();
     }
 
     @Deactivate

@@ -1,6 +1,5 @@
 package dev.modelmanager.provider.remote.internal;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
@@ -14,6 +13,9 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.modelmanager.internal.secrets.SecretFolder;
+import dev.modelmanager.internal.secrets.SecretKeys;
 
 /**
  * One endpoint declared by configuration (factory PID {@code dev.modelmanager.remote.endpoint}, e.g. the file
@@ -30,7 +32,7 @@ public final class EndpointComponent {
     private final RemoteEndpoint endpoint;
 
     /**
-     * @param admin   Config Admin, to move an inline {@code api.key} out of the configuration ({@link ApiKeySource})
+     * @param admin   Config Admin, to move an inline {@code api.key} out of the configuration ({@link SecretFolder})
      * @param context where the moved key goes when there is no {@code modelmanager.home}
      */
     @Activate
@@ -38,31 +40,18 @@ public final class EndpointComponent {
                              @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) {
         this.endpoint = new RemoteEndpoint(EndpointSettings.from(config, configurationName(properties), System.getenv()));
         LOG.info("Remote endpoint configured: {}", endpoint.settings());
-        Path secrets = secretsFolder(context);
+        SecretFolder secrets = SecretFolder.of(context);
         Object pid = properties.get(Constants.SERVICE_PID);
         if (secrets != null && pid != null) {
             if (config.api_key() != null && !config.api_key().isBlank()) {
                 if (admin != null) {
                     // The configuration changes to name the file: this component is replaced by one that reads it.
-                    ApiKeySource.moveInline(admin, String.valueOf(pid), secrets);
+                    secrets.moveInline(admin, SecretKeys.API_KEY, String.valueOf(pid));
                 }
             } else {
-                ApiKeySource.forgetMoved(String.valueOf(pid), secrets, config.api_key_file());
+                secrets.forgetMoved(SecretKeys.API_KEY, String.valueOf(pid), config.api_key_file());
             }
         }
-    }
-
-    /** {@code <modelmanager.home>/data/secrets} in the distribution, else the bundle's own data area. */
-    private static Path secretsFolder(BundleContext context) {
-        if (context == null) {
-            return null;
-        }
-        String home = context.getProperty("modelmanager.home");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "data", "secrets");
-        }
-        java.io.File data = context.getDataFile("secrets");
-        return data == null ? null : data.toPath();
     }
 
     RemoteEndpoint endpoint() {

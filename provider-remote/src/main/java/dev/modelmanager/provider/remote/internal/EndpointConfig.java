@@ -66,7 +66,10 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Circuit open (s)", description = "How long calls fail at once before one is tried again.")
     long circuit_open_seconds() default 30;
 
-    @AttributeDefinition(name = "Headers", required = false, description = "Extra headers, each 'Name: value'.")
+    @AttributeDefinition(name = "Headers", required = false, description = "Extra headers, each 'Name: value'. "
+        + "Their values are never logged or shown by the provider, but Config Admin keeps and prints them like any "
+        + "configuration: a credential belongs in api.key.file (sent as Authorization: Bearer, x-api-key for "
+        + "Anthropic), not here.")
     String[] headers() default {};
 
     @AttributeDefinition(name = "Keep-alive (min)",

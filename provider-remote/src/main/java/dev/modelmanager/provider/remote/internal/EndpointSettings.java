@@ -7,15 +7,19 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.internal.secrets.Secret;
+import dev.modelmanager.internal.secrets.SecretKeys;
+import dev.modelmanager.internal.secrets.SecretSource;
 
 /**
- * One endpoint's settings as values. {@link #toString()} never shows the key.
+ * One endpoint's settings as values. {@link #toString()} never shows the key, nor the value of any extra header (one
+ * may well be {@code Authorization: Bearer ...}): only the headers' names.
  *
  * @param name      what requirements call it
  * @param kind      its protocol
  * @param baseUrl   its address, without a trailing slash
  * @param apiKey    the key, or {@code null}
- * @param headers   extra headers
+ * @param headers   extra headers, sent as given; their values are never printed
  */
 record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Duration connectTimeout,
                         Duration readTimeout, int maxConcurrency, int retries, Duration backoff, Duration maxBackoff,
@@ -57,19 +61,22 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     }
 
     static EndpointSettings from(EndpointConfig c, String configurationName, Map<String, String> environment) {
-        ApiKeySource.Resolved resolved = ApiKeySource.resolve(c.api_key(), c.api_key_file(), c.api_key_env(),
+        Secret resolved = SecretSource.resolve(SecretKeys.API_KEY, c.api_key(), c.api_key_file(), c.api_key_env(),
             environment, null);
-        if (resolved.problem() != null) {
+        if (resolved.unreadable()) {
             // Calling without the key would only earn 401s: the endpoint is refused, saying which setting is wrong.
-            String field = resolved.origin().startsWith("file") ? ApiKeySource.FILE : ApiKeySource.ENV;
-            throw ModelException.invalidRequirement(field, resolved.origin() + ": " + resolved.problem());
+            throw ModelException.invalidRequirement(resolved.property(), resolved.describeProblem());
         }
-        String key = resolved.key();
+        String key = resolved.value();
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String header : c.headers() == null ? new String[0] : c.headers()) {
+        String[] lines = c.headers() == null ? new String[0] : c.headers();
+        for (int i = 0; i < lines.length; i++) {
+            String header = lines[i];
             int colon = header.indexOf(':');
             if (colon <= 0) {
-                throw ModelException.invalidRequirement("headers", "each header must be 'Name: value', was " + header);
+                // Not the line itself: it may be a credential without its name.
+                throw ModelException.invalidRequirement("headers", "each header must be 'Name: value'; header " + (i + 1)
+                    + " of " + lines.length + " has no name before a colon");
             }
             headers.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
         }
@@ -106,6 +113,12 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     @Override
     public String toString() {
         return "Endpoint[" + name + ", " + kind.name().toLowerCase(Locale.ROOT) + ", " + baseUrl + ", key="
-            + (apiKey == null ? "none" : "set") + "]";
+            + (apiKey == null ? "none" : "set") + (headers.isEmpty() ? "" : ", headers=" + maskedHeaders()) + "]";
+    }
+
+    /** The extra headers' names, each value masked: {@code [Authorization: ***, X-Tenant: ***]}. */
+    String maskedHeaders() {
+        return headers.keySet().stream().sorted().map(h -> h + ": ***")
+            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 }

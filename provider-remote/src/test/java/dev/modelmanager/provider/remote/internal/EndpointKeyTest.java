@@ -60,4 +60,21 @@ class EndpointKeyTest {
             .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.field()).isEqualTo("api.key.env"))
             .hasMessageContaining("NOT_SET_ANYWHERE");
     }
+
+    @Test
+    void extraHeaderValuesAreSentButNeverShown() {
+        EndpointSettings settings = EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
+            "headers", new String[] {"Authorization: Bearer sk-in-a-header", "X-Tenant: acme-secret-tenant"})),
+            "gateway", Map.of());
+        assertThat(settings.headers()).containsEntry("Authorization", "Bearer sk-in-a-header")
+            .containsEntry("X-Tenant", "acme-secret-tenant");
+        assertThat(settings.toString()).contains("Authorization: ***", "X-Tenant: ***")
+            .doesNotContain("sk-in-a-header", "acme-secret-tenant");
+
+        // A line without a name is refused without repeating it: it may be the credential alone.
+        assertThatThrownBy(() -> EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
+            "headers", new String[] {"Bearer sk-no-name"})), "gateway", Map.of()))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.field()).isEqualTo("headers"))
+            .hasMessageContaining("header 1 of 1").hasMessageNotContaining("sk-no-name");
+    }
 }
