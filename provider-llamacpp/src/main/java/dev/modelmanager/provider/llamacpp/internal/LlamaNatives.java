@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.args.LogFormat;
+import dev.modelmanager.internal.natives.RevisionFolder;
 
 /**
  * Loads the JNI library once, when the provider activates (never in a static initialiser of ours): into a private
@@ -68,39 +69,13 @@ final class LlamaNatives {
     }
 
     /**
-     * {@code <dir>/<bundle id>-<last modified>} inside OSGi (folders of earlier revisions are removed: their libraries
-     * stay mapped for as long as their class loaders live), {@code dir} itself outside.
+     * {@code <dir>/r<bundle id>-<last modified>} inside OSGi (folders of earlier revisions are removed: their libraries
+     * stay mapped for as long as their class loaders live), {@code dir} itself outside. The {@code r} keeps the
+     * revision folders apart from whatever else java-llama.cpp puts into {@code dir}.
      */
     private static java.nio.file.Path revisionFolder(java.nio.file.Path dir) throws IOException {
-        org.osgi.framework.Bundle bundle;
-        try {
-            bundle = org.osgi.framework.FrameworkUtil.getBundle(LlamaNatives.class);
-        } catch (NoClassDefFoundError e) {
-            bundle = null;
-        }
-        if (bundle == null) {
-            return dir;
-        }
-        String name = "r" + bundle.getBundleId() + "-" + bundle.getLastModified();
-        try (java.util.stream.Stream<java.nio.file.Path> old = Files.list(dir)) {
-            old.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith("r")
-                && !p.getFileName().toString().equals(name)).forEach(LlamaNatives::deleteQuietly);
-        }
-        return Files.createDirectories(dir.resolve(name));
-    }
-
-    private static void deleteQuietly(java.nio.file.Path folder) {
-        try (java.util.stream.Stream<java.nio.file.Path> all = Files.walk(folder)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("cannot delete {}: {}", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("cannot delete {}: {}", folder, e.toString());
-        }
+        java.util.Optional<java.nio.file.Path> own = RevisionFolder.forRevisionOf(LlamaNatives.class, dir, "r");
+        return own.isPresent() ? Files.createDirectories(own.get()) : dir;
     }
 
     private static String libraryFileName() {
