@@ -16,6 +16,7 @@ import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.EmbeddingModel;
 import dev.modelmanager.api.spi.TokenSink;
 
 /**
@@ -84,10 +85,17 @@ final class OllamaProtocol extends Protocol {
 
     @Override
     List<float[]> embed(String modelId, String model, List<String> texts) {
+        return embedEncoded(modelId, model, texts).vectors();
+    }
+
+    /** With the call's {@code prompt_eval_count}: the whole call's count (a single text's own), per text unknown. */
+    @Override
+    EmbeddingModel.Encoded embedEncoded(String modelId, String model, List<String> texts) {
         ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model).put("keep_alive", keepAlive());
         ArrayNode input = body.putArray("input");
         texts.forEach(input::add);
-        JsonNode embeddings = endpoint.json("POST", "/api/embed", body, modelId).path("embeddings");
+        JsonNode answer = endpoint.json("POST", "/api/embed", body, modelId);
+        JsonNode embeddings = answer.path("embeddings");
         if (!embeddings.isArray() || embeddings.size() != texts.size()) {
             throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name() + "' answered "
                 + embeddings.size() + " embeddings for " + texts.size() + " texts");
@@ -100,7 +108,7 @@ final class OllamaProtocol extends Protocol {
             }
             vectors.add(v);
         }
-        return vectors;
+        return EmbeddingModel.Encoded.totalOnly(vectors, tokensOf(answer.path("prompt_eval_count")));
     }
 
     @Override

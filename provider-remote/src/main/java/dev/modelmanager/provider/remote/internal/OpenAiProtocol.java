@@ -16,6 +16,7 @@ import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelType;
 import dev.modelmanager.api.spi.Completion;
+import dev.modelmanager.api.spi.EmbeddingModel;
 import dev.modelmanager.api.spi.TokenSink;
 
 /**
@@ -71,11 +72,18 @@ final class OpenAiProtocol extends Protocol {
 
     @Override
     List<float[]> embed(String modelId, String model, List<String> texts) {
+        return embedEncoded(modelId, model, texts).vectors();
+    }
+
+    /** With the call's {@code usage.prompt_tokens}: the whole call's count (a single text's own), per text unknown. */
+    @Override
+    EmbeddingModel.Encoded embedEncoded(String modelId, String model, List<String> texts) {
         ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model);
         ArrayNode input = body.putArray("input");
         texts.forEach(input::add);
         body.put("encoding_format", "float");
-        JsonNode data = endpoint.json("POST", prefix + "/embeddings", body, modelId).path("data");
+        JsonNode answer = endpoint.json("POST", prefix + "/embeddings", body, modelId);
+        JsonNode data = answer.path("data");
         float[][] vectors = new float[texts.size()][];
         for (JsonNode item : data) {
             int index = item.path("index").asInt(-1);
@@ -90,7 +98,7 @@ final class OpenAiProtocol extends Protocol {
             }
             vectors[index] = v;
         }
-        return List.of(vectors);
+        return EmbeddingModel.Encoded.totalOnly(List.of(vectors), tokensOf(answer.path("usage").path("prompt_tokens")));
     }
 
     @Override

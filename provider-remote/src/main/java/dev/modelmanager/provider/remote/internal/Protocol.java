@@ -72,6 +72,21 @@ abstract class Protocol {
 
     abstract List<float[]> embed(String modelId, String model, List<String> texts);
 
+    /**
+     * As {@link #embed}, with what the endpoint said it read: by default nothing
+     * ({@link dev.modelmanager.api.Embedding#UNKNOWN}); endpoints that count a call's tokens as a whole (OpenAI's
+     * {@code usage.prompt_tokens}, Ollama's {@code prompt_eval_count}) say that, per text unknown.
+     */
+    dev.modelmanager.api.spi.EmbeddingModel.Encoded embedEncoded(String modelId, String model, List<String> texts) {
+        return dev.modelmanager.api.spi.EmbeddingModel.Encoded.uncounted(embed(modelId, model, texts));
+    }
+
+    /** A whole call's token count an endpoint answered in {@code field}, or unknown when it gave none. */
+    static long tokensOf(JsonNode field) {
+        return field.canConvertToLong() && field.asLong() >= 0 ? field.asLong()
+            : dev.modelmanager.api.Embedding.UNKNOWN;
+    }
+
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options,
                     TokenSink sink) {
         throw unsupported(modelId, "chat");

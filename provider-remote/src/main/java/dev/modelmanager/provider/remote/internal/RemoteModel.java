@@ -105,6 +105,15 @@ abstract class RemoteModel implements LoadedModel {
         public List<float[]> embed(List<String> texts) {
             return protocol.embed(modelId, model, texts);
         }
+
+        /** With what the endpoint counted, where it does (see {@link Protocol#embedEncoded}). */
+        @Override
+        public Encoded embedEncoded(List<String> texts, String promptName) throws Exception {
+            if (promptName != null) {
+                return EmbeddingModel.super.embedEncoded(texts, promptName); // refused: the endpoint has no prompts
+            }
+            return protocol.embedEncoded(modelId, model, texts);
+        }
     }
 
     /** A classification model on an endpoint (TEI, KServe); pairs where the endpoint's model reads them. */

@@ -141,7 +141,13 @@ class RemoteProviderTest {
         openAiServer();
         endpoint("vllm", EndpointSettings.Kind.OPENAI, "sk-secret");
         manager.register("e", remote(ModelType.EMBEDDING, "vllm", "embed-m"), "t");
-        List<float[]> vectors = manager.embed("e", List.of("a", "b")).vectors();
+        dev.modelmanager.api.EmbeddingResult embedded = manager.embed("e", List.of("a", "b"));
+        List<float[]> vectors = embedded.vectors();
+        // usage.prompt_tokens counts the whole call: the call's total, no text's own, truncation unknown.
+        assertThat(embedded.totalTokens()).isEqualTo(3);
+        assertThat(embedded.embeddings()).extracting(dev.modelmanager.api.Embedding::tokens)
+            .containsOnly(dev.modelmanager.api.Embedding.UNKNOWN);
+        assertThat(embedded.truncationKnown()).isFalse();
         assertThat(vectors.get(0)).containsExactly(0.5f, 1f, -1f);
         assertThat(vectors.get(1)).containsExactly(1.5f, 1f, -1f);
         assertThat(manager.info("e").device()).isEqualTo("remote:vllm");
@@ -230,7 +236,8 @@ class RemoteProviderTest {
                 out.close();
             })
             .on("POST /api/embed", (r, x) -> json(x, 200, "{\"model\": \"nomic-embed-text\", \"embeddings\": ["
-                + "[0.1, 0.2]" + ",[0.3, 0.4]".repeat(r.json().path("input").size() - 1) + "]}"));
+                + "[0.1, 0.2]" + ",[0.3, 0.4]".repeat(r.json().path("input").size() - 1) + "], "
+                + "\"prompt_eval_count\": " + 2 * r.json().path("input").size() + "}"));
         endpoint(new EndpointSettings("ollama", EndpointSettings.Kind.OLLAMA, URI.create(server.url()), null,
             Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 3, Duration.ofMillis(100), Duration.ofSeconds(1), 5,
             Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(2), "2023-06-01"));
@@ -257,7 +264,10 @@ class RemoteProviderTest {
         assertThat(keepAlives.get()).as("load + keep-alive pings").isGreaterThanOrEqualTo(3);
 
         manager.register("emb", remote(ModelType.EMBEDDING, "ollama", "nomic-embed-text"), "t");
-        assertThat(manager.embed("emb", List.of("a", "b")).vectors().get(1)).containsExactly(0.3f, 0.4f);
+        dev.modelmanager.api.EmbeddingResult ollama = manager.embed("emb", List.of("a", "b"));
+        assertThat(ollama.vectors().get(1)).containsExactly(0.3f, 0.4f);
+        assertThat(ollama.totalTokens()).as("prompt_eval_count").isEqualTo(4);
+        assertThat(manager.embed("emb", List.of("c")).embeddings().get(0).tokens()).as("one text's own").isEqualTo(2);
 
         assertThat(manager.unload("chat")).isTrue();
         assertThat(server.requests("POST /api/generate").stream()
