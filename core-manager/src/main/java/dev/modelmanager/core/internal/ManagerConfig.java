@@ -49,8 +49,19 @@ public @interface ManagerConfig {
         description = "Base URL of the Hugging Face Hub (or a mirror); empty = HF_ENDPOINT, else https://huggingface.co.")
     String hub_endpoint() default "";
 
-    @AttributeDefinition(name = "Hub token", type = AttributeType.PASSWORD,
-        description = "Access token for private and gated models; empty = HF_TOKEN. Never logged or shown.")
+    @AttributeDefinition(name = "Hub token file", required = false,
+        description = "A file holding the access token for private and gated models, readable by its owner only. "
+            + "Wins over hub.token.env and hub.token; a file named but unreadable is reported (model:status, the log) "
+            + "and Hub calls go without a token.")
+    String hub_token_file() default "";
+
+    @AttributeDefinition(name = "Hub token variable", required = false,
+        description = "The environment variable holding the token, when hub.token.file is empty.")
+    String hub_token_env() default "";
+
+    @AttributeDefinition(name = "Hub token", type = AttributeType.PASSWORD, required = false,
+        description = "Discouraged: the token itself. It is moved out of the configuration into an owner-only file "
+            + "(data/secrets) that hub.token.file then names. Nothing configured = HF_TOKEN. Never logged or shown.")
     String hub_token() default "";
 
     @AttributeDefinition(name = "Hub cache folder",

@@ -13,6 +13,9 @@ import dev.modelmanager.core.internal.memory.BudgetSettings;
 import dev.modelmanager.core.internal.memory.MemoryLimit;
 import dev.modelmanager.core.internal.source.HubSettings;
 import dev.modelmanager.core.internal.source.ModelRoots;
+import dev.modelmanager.internal.secrets.Secret;
+import dev.modelmanager.internal.secrets.SecretKeys;
+import dev.modelmanager.internal.secrets.SecretSource;
 
 /**
  * The manager's settings as values, read from {@link ManagerConfig} or built directly (plain Java, tests). Each
@@ -108,8 +111,7 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Duration.ofMillis(config.provider_drain_timeout_ms()),
             Duration.ofSeconds(config.unload_drain_timeout_seconds()),
             Duration.ofSeconds(config.stream_stall_timeout_seconds()),
-            HubSettings.from(config.hub_endpoint(), config.hub_token(), config.hub_cache_dir(), config.hub_offline(),
-                config.hub_check_updates(), System.getenv()),
+            hub(config, environment),
             defaultWorkDir(config.work_dir()),
             new CacheSettings(config.embedding_cache_enabled(), config.embedding_cache_max_size(),
                 Duration.ofSeconds(config.embedding_cache_ttl_seconds())),
@@ -128,6 +130,19 @@ public record ManagerSettings(Duration idleTimeout, Duration loadTimeout, int wo
             Duration.ofSeconds(Math.max(0, config.provider_wait_seconds())),
             ModelRoots.parse(config.model_roots()),
             config.gpu_memory_fraction());
+    }
+
+    /**
+     * The Hub settings; the token from {@code hub.token.file}, else {@code hub.token.env}, else {@code hub.token},
+     * else {@code HF_TOKEN} (as the Hugging Face tools read it). A file or variable named but unreadable leaves the
+     * Hub without a token, with the problem said ({@link HubSettings#tokenProblem()}).
+     */
+    static HubSettings hub(ManagerConfig config, Map<String, String> environment) {
+        Secret token = SecretSource.resolve(SecretKeys.HUB_TOKEN, config.hub_token(), config.hub_token_file(),
+            config.hub_token_env(), environment, null);
+        HubSettings hub = HubSettings.from(config.hub_endpoint(), token.value(), config.hub_cache_dir(),
+            config.hub_offline(), config.hub_check_updates(), System.getenv());
+        return token.unreadable() ? hub.withTokenProblem(token.describeProblem()) : hub;
     }
 
     /** The model roots: those listed, then {@code modelmanager.home/models}, then the Hub cache. */

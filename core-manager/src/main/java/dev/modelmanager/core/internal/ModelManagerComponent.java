@@ -6,6 +6,7 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.annotation.bundle.Requirement;
 import org.osgi.service.component.annotations.Activate;
@@ -25,12 +26,15 @@ import dev.modelmanager.api.annotation.ModelProviderNamespace;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.source.BundleResourceLocator;
+import dev.modelmanager.internal.secrets.SecretFolder;
+import dev.modelmanager.internal.secrets.SecretKeys;
 
 /**
  * Runs the {@link ModelManagerImpl} in OSGi: configured by PID {@value ModelManagerConstants#MANAGER_PID}, fed the
  * provider, device, catalog and Event Admin services, and published as the bundle-scoped {@link ModelManager}
  * service ({@link ManagerServiceFactory}), with every registered model as a service of its handle
- * ({@link ModelServices}).
+ * ({@link ModelServices}). An inline {@code hub.token} is moved out of Config Admin into an owner-only file that the
+ * configuration then names in {@code hub.token.file} ({@link SecretFolder}), as the REST bundle does with its key.
  */
 @Component(service = {}, configurationPid = ModelManagerConstants.MANAGER_PID)
 @Designate(ocd = ManagerConfig.class)
@@ -55,9 +59,13 @@ public final class ModelManagerComponent {
     private final ModelManagerImpl manager;
     private final ModelServices services;
     private final ServiceRegistration<?> registration;
+    private final SecretFolder secrets;
+    private volatile ConfigurationAdmin configAdmin;
+    private volatile boolean inlineTokenPending;
 
     @Activate
     public ModelManagerComponent(ManagerConfig config, BundleContext context, Map<String, Object> properties) {
+        this.secrets = SecretFolder.of(context);
         ManagerSettings settings = ManagerSettings.from(config, System.getenv());
         this.manager = new ModelManagerImpl(stateless(context) ? settings.withStateFile(null) : settings,
             new BundleResourceLocator(context));
@@ -71,6 +79,7 @@ public final class ModelManagerComponent {
         this.registration = context.registerService(ModelManager.class.getName(), new ManagerServiceFactory(manager),
             props);
         services.start();
+        keepTokenOutOfConfigAdmin(config, properties);
     }
 
     /** A second process on the same installation keeps no state (the launcher says so). */
@@ -79,8 +88,44 @@ public final class ModelManagerComponent {
     }
 
     @Modified
-    void modified(ManagerConfig config) {
+    void modified(ManagerConfig config, Map<String, Object> properties) {
         manager.reconfigure(ManagerSettings.from(config, System.getenv()));
+        keepTokenOutOfConfigAdmin(config, properties);
+    }
+
+    /**
+     * An inline token is moved (once Config Admin is bound); a file moved earlier that the configuration no longer
+     * names is deleted, but only when there is a configuration: the defaults a component may start with before
+     * Config Admin delivers it name no file either.
+     */
+    private void keepTokenOutOfConfigAdmin(ManagerConfig config, Map<String, Object> properties) {
+        inlineTokenPending = config.hub_token() != null && !config.hub_token().isBlank();
+        if (inlineTokenPending) {
+            moveInlineToken();
+        } else if (secrets != null && properties.get(Constants.SERVICE_PID) != null) {
+            secrets.forgetMoved(SecretKeys.HUB_TOKEN, ModelManagerConstants.MANAGER_PID, config.hub_token_file());
+        }
+    }
+
+    private void moveInlineToken() {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin != null && secrets != null && inlineTokenPending) {
+            inlineTokenPending = false;
+            // The configuration changes to name the file: modified() reads the token from it.
+            secrets.moveInline(admin, SecretKeys.HUB_TOKEN, ModelManagerConstants.MANAGER_PID);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindConfigAdmin(ConfigurationAdmin admin) {
+        configAdmin = admin;
+        moveInlineToken();
+    }
+
+    void unbindConfigAdmin(ConfigurationAdmin admin) {
+        if (configAdmin == admin) {
+            configAdmin = null;
+        }
     }
 
     @Deactivate

@@ -199,6 +199,14 @@ public final class ModelManagerImpl implements ModelManager {
                 value.workDir().resolve("resources"), value.roots());
         }
         this.settings = value;
+        if (value.hub().tokenProblem() != null
+            && (previous == null || !value.hub().tokenProblem().equals(previous.hub().tokenProblem()))) {
+            LOG.error("{}", capitalised(value.hub().tokenProblemSentence()));
+        }
+    }
+
+    private static String capitalised(String sentence) {
+        return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     /** New settings (from Config Admin); loads from now on use them. */

@@ -78,7 +78,8 @@ final class StatusReport {
         List<MemoryUsage> memory = ctx.budget().usage(deviceList).stream()
             .map(u -> new MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
             .toList();
+        String hubToken = ctx.sources().hub().settings().tokenProblemSentence();
         return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
-            deviceList, memory, ctx.devices().problems());
+            deviceList, memory, ctx.devices().problems(), hubToken == null ? List.of() : List.of(hubToken));
     }
 }

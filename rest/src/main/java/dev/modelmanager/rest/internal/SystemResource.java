@@ -126,6 +126,8 @@ final class SystemResource {
         }).toList());
         v.put("providers", s.providers().stream().map(Views::provider).toList());
         v.put("device_problems", s.deviceProblems());
+        // Why a manager setting does not take effect, e.g. a hub.token.file that cannot be read (never a secret).
+        v.put("settings_problems", s.settingsProblems());
         v.put("models", Views.models(s.models()));
         return v;
     }

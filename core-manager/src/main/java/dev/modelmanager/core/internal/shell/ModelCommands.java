@@ -128,6 +128,9 @@ public final class ModelCommands {
                     .append(m.models()).append(" model(s)\n");
             }
         }
+        for (String problem : s.settingsProblems()) {
+            out.append("problem: ").append(problem).append('\n');
+        }
         TextTable providers = providerTable(s);
         out.append(providers.isEmpty() ? "providers: none installed\n" : providers.toString());
         out.append(list());

@@ -356,15 +356,20 @@ public final class HubClient {
         }
         String message = switch (status) {
             case 401 -> what + ": authentication required; the repository is private or gated and "
-                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
-                : "the configured token was refused");
+                + (settings.token() == null ? noToken() : "the configured token was refused");
             case 403 -> what + ": access denied; the repository is gated and "
-                + (settings.token() == null ? "no token is configured (set HF_TOKEN or hub.token)"
+                + (settings.token() == null ? noToken()
                 : "the token has not been granted access (accept the terms on the model page)");
             case 429 -> what + ": the Hub is rate-limiting requests (429); try again later";
             default -> what + ": the Hub answered HTTP " + status;
         };
         return new ModelException(ErrorCode.SOURCE_UNAVAILABLE, null, message);
+    }
+
+    /** Why no token was sent: none configured, or the one configured cannot be read. */
+    private String noToken() {
+        return settings.tokenProblem() != null ? "the configured token cannot be read (" + settings.tokenProblem() + ")"
+            : "no token is configured (set hub.token.file, hub.token.env or HF_TOKEN)";
     }
 
     private UnreachableException unreachable(IOException e) {

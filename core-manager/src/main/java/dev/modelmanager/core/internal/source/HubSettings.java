@@ -15,9 +15,11 @@ import java.util.Map;
  * @param checkUpdates   ask the Hub whether a branch moved even when its files are cached
  * @param connectTimeout TCP connect timeout
  * @param readTimeout    how long a response may stall
+ * @param tokenProblem   why the configured token cannot be read (then {@code token} is {@code null}), e.g.
+ *                       {@code file /etc/hf.token: cannot be read (NoSuchFileException)}; {@code null} when none
  */
 public record HubSettings(String endpoint, String token, Path cacheDir, boolean offline, boolean checkUpdates,
-                          Duration connectTimeout, Duration readTimeout) {
+                          Duration connectTimeout, Duration readTimeout, String tokenProblem) {
 
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
@@ -27,6 +29,16 @@ public record HubSettings(String endpoint, String token, Path cacheDir, boolean 
             endpoint = endpoint.substring(0, endpoint.length() - 1);
         }
         token = token == null || token.isBlank() ? null : token.strip();
+        tokenProblem = tokenProblem == null || tokenProblem.isBlank() ? null : tokenProblem.strip();
+        if (tokenProblem != null) {
+            token = null;
+        }
+    }
+
+    /** Settings whose token, if any, could be read. */
+    public HubSettings(String endpoint, String token, Path cacheDir, boolean offline, boolean checkUpdates,
+                       Duration connectTimeout, Duration readTimeout) {
+        this(endpoint, token, cacheDir, offline, checkUpdates, connectTimeout, readTimeout, null);
     }
 
     /**
@@ -56,12 +68,28 @@ public record HubSettings(String endpoint, String token, Path cacheDir, boolean 
     }
 
     public HubSettings withOffline(boolean value) {
-        return new HubSettings(endpoint, token, cacheDir, value, checkUpdates, connectTimeout, readTimeout);
+        return new HubSettings(endpoint, token, cacheDir, value, checkUpdates, connectTimeout, readTimeout,
+            tokenProblem);
+    }
+
+    /**
+     * These settings without a token, because the one configured cannot be read: the problem is reported rather than
+     * the Hub being called as if none were configured (and {@code HF_TOKEN} does not stand in for it).
+     */
+    public HubSettings withTokenProblem(String problem) {
+        return new HubSettings(endpoint, null, cacheDir, offline, checkUpdates, connectTimeout, readTimeout, problem);
+    }
+
+    /** The sentence the manager's status and log carry when the configured token cannot be read, else {@code null}. */
+    public String tokenProblemSentence() {
+        return tokenProblem == null ? null
+            : "the Hub token (" + tokenProblem + "): Hub calls go without a token until it can be read";
     }
 
     @Override
     public String toString() {
-        return "HubSettings[endpoint=" + endpoint + ", token=" + (token == null ? "none" : "***") + ", cacheDir="
-            + cacheDir + ", offline=" + offline + ", checkUpdates=" + checkUpdates + "]";
+        return "HubSettings[endpoint=" + endpoint + ", token=" + (token != null ? "***" : tokenProblem == null ? "none"
+            : "unavailable (" + tokenProblem + ")") + ", cacheDir=" + cacheDir + ", offline=" + offline
+            + ", checkUpdates=" + checkUpdates + "]";
     }
 }
