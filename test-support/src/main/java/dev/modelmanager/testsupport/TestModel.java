@@ -45,6 +45,11 @@ public abstract class TestModel implements LoadedModel {
         /** A call of {@code size} texts begins. */
         void started(int size);
 
+        /** A call of these texts begins (by default: of their number). */
+        default void started(List<String> texts) {
+            started(texts.size());
+        }
+
         /** An embedding call has ended (classification calls end as they begin). */
         default void ended() {
         }
@@ -204,7 +209,7 @@ public abstract class TestModel implements LoadedModel {
 
         private List<float[]> vectors(List<String> texts) throws InterruptedException {
             check();
-            batches.started(texts.size());
+            batches.started(texts);
             try {
                 if (batchDelayMillis > 0) {
                     Thread.sleep(batchDelayMillis); // a fixed cost per call, as a kernel launch on an accelerator

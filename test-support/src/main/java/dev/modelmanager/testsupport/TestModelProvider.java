@@ -56,6 +56,10 @@ public class TestModelProvider implements ModelProvider {
     /** The first sizes only (benchmarks make millions of calls); a plain synchronized list, cheap to add to. */
     private static final int RECORDED = 100_000;
     private final java.util.List<Integer> embedBatches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** The texts of the first embedding calls, for tests that look at how they were batched. */
+    private static final int RECORDED_TEXTS = 1_000;
+    private final java.util.List<java.util.List<String>> embedTexts =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final AtomicInteger closes = new AtomicInteger();
     private final AtomicInteger loading = new AtomicInteger();
     private final AtomicInteger maxConcurrentLoads = new AtomicInteger();
@@ -117,6 +121,14 @@ public class TestModelProvider implements ModelProvider {
                 }
 
                 @Override
+                public void started(java.util.List<String> texts) {
+                    started(texts.size());
+                    if (embedTexts.size() < RECORDED_TEXTS) {
+                        embedTexts.add(java.util.List.copyOf(texts));
+                    }
+                }
+
+                @Override
                 public void ended() {
                     embedsInFlight.decrementAndGet();
                 }
@@ -133,6 +145,13 @@ public class TestModelProvider implements ModelProvider {
     public java.util.List<Integer> embedBatches() {
         synchronized (embedBatches) {
             return java.util.List.copyOf(embedBatches);
+        }
+    }
+
+    /** The texts of each embedding call the provider's models received, in order (the first 1,000 calls). */
+    public java.util.List<java.util.List<String>> embedTexts() {
+        synchronized (embedTexts) {
+            return java.util.List.copyOf(embedTexts);
         }
     }
 

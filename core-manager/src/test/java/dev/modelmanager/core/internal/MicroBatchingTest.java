@@ -115,6 +115,32 @@ class MicroBatchingTest {
     }
 
     @Test
+    void aCallOfManyTextsIsCutIntoBatchesOfSimilarLengthAndAnsweredInItsOrder() {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS, provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(8).build(), "t");
+            List<String> texts = new ArrayList<>();
+            java.util.Random random = new java.util.Random(3);
+            for (int i = 0; i < 40; i++) {
+                texts.add("text " + i + " " + "word ".repeat(random.nextInt(60)));
+            }
+            List<float[]> vectors = fixture.manager.embed("docs", texts).vectors();
+            Map<String, float[]> expected = expected(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(vectors.get(i)).as("text %d answered in its place", i).isEqualTo(expected.get(texts.get(i)));
+            }
+            List<List<String>> batches = provider.embedTexts();
+            assertThat(batches).hasSize(5).allMatch(b -> b.size() == 8);
+            for (int b = 1; b < batches.size(); b++) {
+                int longestBefore = batches.get(b - 1).stream().mapToInt(String::length).max().orElseThrow();
+                int shortestNow = batches.get(b).stream().mapToInt(String::length).min().orElseThrow();
+                assertThat(shortestNow).as("batch %d starts where batch %d ended: %s", b, b - 1, batches)
+                    .isGreaterThanOrEqualTo(longestBefore);
+            }
+        }
+    }
+
+    @Test
     void anIdleModelIsCalledAtOnceWithoutWaitingForCompany() {
         TestModelProvider provider = new TestModelProvider();
         try (Fixture fixture = new Fixture(Fixture.SETTINGS, provider)) {

@@ -47,14 +47,42 @@ public final class MicroBatcher<C, V> {
         private final Object[] values;
         private final CompletableFuture<List<Done<V>>> future = new CompletableFuture<>();
         private int remaining; // guarded by this
-        /** Texts of it taken into a batch (they are taken in order); guarded by the batcher. */
+        /**
+         * Texts of it taken into a batch, counted in {@link #order}; guarded by the batcher.
+         */
         private int started;
+        /**
+         * The order its texts are taken in: shortest first. A call of many texts is cut into batches of similar
+         * lengths, so that the provider pads little within each ({@code null}: as given, one or two texts).
+         */
+        private final int[] order;
         private volatile ScheduledFuture<?> expiry;
 
         Request(List<String> texts) {
             this.texts = texts;
             this.values = new Object[texts.size()];
             this.remaining = texts.size();
+            this.order = texts.size() <= 2 ? null : byLength(texts);
+        }
+
+        private static int[] byLength(List<String> texts) {
+            // Length in the upper bits, position in the lower: one sort of longs, ties in their given order.
+            long[] keys = new long[texts.size()];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = (long) texts.get(i).length() << 32 | i;
+            }
+            java.util.Arrays.sort(keys);
+            int[] order = new int[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                order[i] = (int) keys[i];
+            }
+            return order;
+        }
+
+        /** The index of the next text to take into a batch. */
+        private int next() {
+            int k = started++;
+            return order == null ? k : order[k];
         }
 
         /** Completes with one value per text, in order. */
@@ -328,7 +356,7 @@ public final class MicroBatcher<C, V> {
                 Request<V> lane = lanes.pollFirst();
                 int n = Math.min(Math.min(share, lane.texts.size() - lane.started), batchSize - batch.size());
                 for (int k = 0; k < n; k++) {
-                    batch.add(new Item<>(lane, lane.started++));
+                    batch.add(new Item<>(lane, lane.next()));
                 }
                 waiting -= n;
                 if (lane.started < lane.texts.size()) {
