@@ -114,7 +114,8 @@ public final class RestApi {
                 key.problem());
         }
         settings = new RestSettings(key.value(), key.problem(), config.max_request_bytes(), config.requester(),
-            config.retry_after_busy_seconds(), config.retry_after_unavailable_seconds());
+            config.retry_after_busy_seconds(), config.retry_after_unavailable_seconds(),
+            trustedProxies(config.trusted_proxies()));
         inlineKeyPending = config.api_key() != null && !config.api_key().isBlank();
         if (inlineKeyPending) {
             moveInlineKey();
@@ -127,6 +128,16 @@ public final class RestApi {
     static Secret apiKey(RestConfig config, Map<String, String> environment) {
         return SecretSource.resolve(SecretKeys.API_KEY, config.api_key(), config.api_key_file(), config.api_key_env(),
             environment, "MODELMANAGER_API_KEY");
+    }
+
+    /** The proxies configured, or none (every client is its peer address) when an entry is not an address. */
+    private static TrustedProxies trustedProxies(String[] entries) {
+        try {
+            return TrustedProxies.of(entries);
+        } catch (IllegalArgumentException e) {
+            LOG.error("{}; no proxy is trusted until it is mended", e.getMessage());
+            return TrustedProxies.NONE;
+        }
     }
 
     /** An inline key leaves Config Admin for a private file (when Config Admin is there to update). */

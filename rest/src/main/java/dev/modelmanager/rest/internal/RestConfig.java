@@ -39,4 +39,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Retry-After when unavailable (s)", description = "Sent with the other 503 answers: "
         + "no provider serves the model yet, its provider left, the manager is stopping, not ready yet.")
     long retry_after_unavailable_seconds() default 30;
+
+    @AttributeDefinition(name = "Trusted proxies", required = false, description = "Reverse proxies (IP addresses "
+        + "and CIDR ranges, e.g. 10.0.0.0/8) whose X-Forwarded-For (else Forwarded: for=) names the client: each "
+        + "client behind them then takes turns of its own on a busy model. Empty = the peer's address, whatever it "
+        + "forwards. Never used for access rules.")
+    String[] trusted_proxies() default {};
 }
