@@ -13,6 +13,33 @@ public sealed interface ModelSource {
     String describe();
 
     /**
+     * This source with its relative local paths (a {@link LocalPath}'s path, the jar file of a {@link Classpath})
+     * taken against {@code base} and every local path normalized; other sources as they are. The manager does this
+     * once, at registration, so that a path means the same file after a restart from another folder.
+     *
+     * @throws ModelException {@link ErrorCode#INVALID_REQUIREMENT} naming {@code source.path} or {@code source.jar}
+     *         for text that is not a path
+     */
+    default ModelSource against(java.nio.file.Path base) {
+        if (this instanceof LocalPath p) {
+            return new LocalPath(absolute(base, p.path(), "source.path"));
+        }
+        if (this instanceof Classpath c && c.bundle() != null && c.bundle().endsWith(".jar")) {
+            return new Classpath(absolute(base, c.bundle(), "source.jar"), c.resources());
+        }
+        return this;
+    }
+
+    private static String absolute(java.nio.file.Path base, String given, String field) {
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(given);
+            return (path.isAbsolute() ? path : base.resolve(path)).toAbsolutePath().normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw ModelException.invalidRequirement(field, "not a path: " + e.getReason());
+        }
+    }
+
+    /**
      * A Hugging Face Hub repository.
      *
      * @param repository e.g. {@code sentence-transformers/all-MiniLM-L6-v2}

@@ -15,7 +15,6 @@ import dev.modelmanager.api.ModelInfo;
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ProviderInfo;
 import dev.modelmanager.api.RequirementProperties;
-import dev.modelmanager.core.internal.source.SourcePaths;
 
 /**
  * Gogo commands of scope {@code model}. Each returns its text rather than printing it, so that scripts can
@@ -165,7 +164,7 @@ public final class ModelCommands {
         if (dir == null || requirement.source() == null) {
             return requirement;
         }
-        dev.modelmanager.api.ModelSource placed = SourcePaths.absolute(requirement.source(), dir);
+        dev.modelmanager.api.ModelSource placed = requirement.source().against(dir);
         return placed.equals(requirement.source()) ? requirement : requirement.toBuilder().source(placed).build();
     }
 

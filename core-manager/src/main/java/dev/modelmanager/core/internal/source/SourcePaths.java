@@ -16,13 +16,7 @@ public final class SourcePaths {
 
     /** The source with its relative paths taken against {@code base} (and every path normalized). */
     public static ModelSource absolute(ModelSource source, Path base) {
-        if (source instanceof ModelSource.LocalPath p) {
-            return new ModelSource.LocalPath(against(base, p.path(), "source.path").toString());
-        }
-        if (source instanceof ModelSource.Classpath c && isJar(c)) {
-            return new ModelSource.Classpath(against(base, c.bundle(), "source.jar").toString(), c.resources());
-        }
-        return source;
+        return source == null ? null : source.against(base);
     }
 
     /**
@@ -45,12 +39,4 @@ public final class SourcePaths {
         return source.bundle() != null && source.bundle().endsWith(".jar");
     }
 
-    private static Path against(Path base, String given, String field) {
-        try {
-            Path path = Path.of(given);
-            return (path.isAbsolute() ? path : base.resolve(path)).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            throw ModelException.invalidRequirement(field, "not a path: " + e.getReason());
-        }
-    }
 }

@@ -30,7 +30,8 @@ class RegisterHelpTest {
 
     @Test
     void itIsWhatGogoPrintsForTheCommand() throws Exception {
-        Descriptor d = ModelCommands.class.getMethod("register", String.class, String[].class).getAnnotation(Descriptor.class);
+        Descriptor d = ModelCommands.class.getMethod("register", org.apache.felix.service.command.CommandSession.class, String.class,
+            String[].class).getAnnotation(Descriptor.class);
         assertThat(d.value()).isEqualTo(RegisterHelp.TEXT);
     }
 }
