@@ -75,9 +75,10 @@ public final class RestApi {
     private volatile boolean inlineKeyPending;
 
     @Activate
-    public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context) {
+    public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context,
+                   Map<String, Object> properties) {
         this.secrets = SecretFolder.of(context);
-        modified(config);
+        modified(config, properties);
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
             props(FILTER_PATTERN, new String[] {"/api/*", "/v1/*", "/metrics", "/health", "/health/*",
@@ -107,7 +108,7 @@ public final class RestApi {
     }
 
     @Modified
-    void modified(RestConfig config) {
+    void modified(RestConfig config, Map<String, Object> properties) {
         Secret key = apiKey(config, System.getenv());
         if (key.unreadable()) {
             LOG.error("The REST API key ({}) {}: every call but /health is refused until it can be read", key.origin(),
@@ -119,7 +120,10 @@ public final class RestApi {
         inlineKeyPending = config.api_key() != null && !config.api_key().isBlank();
         if (inlineKeyPending) {
             moveInlineKey();
-        } else if (secrets != null) {
+        } else if (secrets != null && properties != null && properties.get(org.osgi.framework.Constants.SERVICE_PID)
+            != null) {
+            // Only a configuration Config Admin delivered says the moved key is no longer named: the defaults a
+            // component may start with before its configuration arrives do not.
             secrets.forgetMoved(SecretKeys.API_KEY, PID, config.api_key_file());
         }
     }
