@@ -9,6 +9,7 @@ import dev.langchain4j.model.embedding.request.EmbeddingInput;
 import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
+import dev.langchain4j.model.output.TokenUsage;
 import dev.modelmanager.api.EmbeddingModelRef;
 import dev.modelmanager.api.EmbeddingResult;
 
@@ -16,8 +17,9 @@ import dev.modelmanager.api.EmbeddingResult;
  * A managed embedding model as a LangChain4j {@link EmbeddingModel}. An {@code embedAll} of any number of segments
  * is one call of the manager, which batches, caches and schedules it as it does every other; failures are the
  * manager's {@link dev.modelmanager.api.ModelException}s, unchanged. Per-call parameters (dimensions, input type)
- * and non-text inputs are refused by LangChain4j with an {@code UnsupportedFeatureException}. The manager reports
- * no token counts for embeddings, so responses carry none. Thread-safe.
+ * and non-text inputs are refused by LangChain4j with an {@code UnsupportedFeatureException}. Responses carry the
+ * tokens the model read of the inputs as the input token count, where the provider counts them
+ * ({@code EmbeddingResult.totalTokens()}), and none where it cannot tell. Thread-safe.
  */
 public final class ManagedEmbeddingModel extends ManagedModel<EmbeddingModelRef> implements EmbeddingModel {
     private volatile int dimension = -1;
@@ -45,8 +47,11 @@ public final class ManagedEmbeddingModel extends ManagedModel<EmbeddingModelRef>
         if (!embeddings.isEmpty()) {
             dimension = embeddings.get(0).dimension();
         }
-        return EmbeddingResponse.builder().embeddings(embeddings)
-            .metadata(EmbeddingResponseMetadata.builder().modelName(modelName()).build()).build();
+        EmbeddingResponseMetadata.Builder<?> metadata = EmbeddingResponseMetadata.builder().modelName(modelName());
+        if (result.totalTokens() != dev.modelmanager.api.Embedding.UNKNOWN && result.totalTokens() <= Integer.MAX_VALUE) {
+            metadata.tokenUsage(new TokenUsage((int) result.totalTokens()));
+        }
+        return EmbeddingResponse.builder().embeddings(embeddings).metadata(metadata.build()).build();
     }
 
     /** The vectors' dimension: from the last call, or from embedding one word once. */

@@ -102,12 +102,15 @@ class EmbeddingWithLangChain4jTest {
             List<TextSegment> segments = List.of(TextSegment.from("A man is eating food."),
                 TextSegment.from("A man is riding a horse."));
             Response<List<Embedding>> response = minilm.embedAll(segments);
-            List<float[]> direct = manager.embed("vectors",
-                List.of("A man is eating food.", "A man is riding a horse.")).vectors();
+            dev.modelmanager.api.EmbeddingResult managers = manager.embed("vectors",
+                List.of("A man is eating food.", "A man is riding a horse."));
+            List<float[]> direct = managers.vectors();
             assertThat(response.content()).hasSize(2);
             assertThat(response.content().get(0).vector()).containsExactly(direct.get(0));
             assertThat(response.content().get(1).vector()).containsExactly(direct.get(1));
-            assertThat(response.tokenUsage()).as("the manager reports no token counts for embeddings").isNull();
+            assertThat(managers.totalTokens()).as("[CLS] ... [SEP], the provider counts them").isEqualTo(8 + 9);
+            assertThat(response.tokenUsage().inputTokenCount()).as("the tokens the model read")
+                .isEqualTo((int) managers.totalTokens());
             assertThat(minilm.embedAll(List.of()).content()).isEmpty();
             float[] async = minilm.embedAsync(EmbeddingRequest.builder().textSegment(segments.get(1)).build())
                 .get().embeddings().get(0).vector();
