@@ -121,7 +121,8 @@ public @interface ManagerConfig {
 
     @AttributeDefinition(name = "Characters per input",
         description = "Most characters in one input text; longer texts are refused with INVALID_INPUT naming this key "
-            + "(a model reads at most its own context of a text; its answer says how many inputs it truncated).")
+            + "(a model reads at most its own context of a text; its answer says which inputs it truncated where the "
+            + "provider counts tokens, and truncate=false refuses them instead).")
     int limits_chars_per_input() default 100000;
 
     @AttributeDefinition(name = "State file",

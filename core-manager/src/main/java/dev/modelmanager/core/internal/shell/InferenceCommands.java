@@ -80,7 +80,7 @@ public final class InferenceCommands {
         stream(session, manager.streamChat(modelId, messages, options(max, temperature)));
     }
 
-    @Descriptor("Embeds a text and shows its vector's size, first values and timing")
+    @Descriptor("Embeds a text and shows its vector's size, first values, timing and tokens read")
     public String embed(@Descriptor("the model id, or 'default'") String modelId,
                         @Descriptor("the text (quote it, or give several words)") String... text) {
         EmbeddingResult result = manager.embed(modelId, List.of(text("embed", text)));
@@ -89,9 +89,19 @@ public final class InferenceCommands {
         for (int i = 0; i < Math.min(6, v.length); i++) {
             head.append(String.format(Locale.ROOT, "%s%.4f", i == 0 ? "" : ", ", v[i]));
         }
-        return String.format(Locale.ROOT, "dimension %d: [%s%s] (%s, %d ms)%n", v.length, head,
-            v.length > 6 ? ", ..." : "", result.embeddings().get(0).cached() ? "cached" : "computed",
-            result.processingTime().toMillis());
+        dev.modelmanager.api.Embedding e = result.embeddings().get(0);
+        return String.format(Locale.ROOT, "dimension %d: [%s%s] (%s, %d ms%s)%n", v.length, head,
+            v.length > 6 ? ", ..." : "", e.cached() ? "cached" : "computed", result.processingTime().toMillis(),
+            tokens(e));
+    }
+
+    /** What the model read of the text, where the provider counts it: ", 8 tokens", ", 256 of 2002 tokens (truncated)". */
+    private static String tokens(dev.modelmanager.api.Embedding e) {
+        if (e.tokens() == dev.modelmanager.api.Embedding.UNKNOWN) {
+            return "";
+        }
+        return e.truncated() ? String.format(Locale.ROOT, ", %d of %d tokens (truncated)", e.tokens(),
+            e.untruncatedTokens()) : ", " + e.tokens() + " tokens";
     }
 
     @Descriptor("Classifies a text: labels with scores, best first")

@@ -94,7 +94,8 @@ class ShellDispatchTest {
     void wellFormedCallsStillReachTheirMethods() throws Exception {
         assertThat(shell.run("model:load story 5")).isEqualTo("loaded story on cpu by test\n");
         assertThat((String) shell.run("model:embed docs 1 2 3")).as("numbers are text here").startsWith("dimension 384:");
-        assertThat((String) shell.run("model:embed docs A man is eating food.")).startsWith("dimension 384:");
+        assertThat((String) shell.run("model:embed docs A man is eating food.")).startsWith("dimension 384:")
+            .as("the test embedder reads the words and two special tokens").endsWith(", 7 tokens)\n");
         shell.run("model:generate -t 0 -n 3 story Once upon a time");
         assertThat(shell.printed()).contains("3 generated tokens]");
         assertThat(shell.run("model:default")).isEqualTo("no default model\n");
