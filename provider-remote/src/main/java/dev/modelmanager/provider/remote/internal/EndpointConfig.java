@@ -69,8 +69,17 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Headers", required = false, description = "Extra headers, each 'Name: value'. "
         + "Their values are never logged or shown by the provider, but Config Admin keeps and prints them like any "
         + "configuration: a credential belongs in api.key.file (sent as Authorization: Bearer, x-api-key for "
-        + "Anthropic), not here.")
+        + "Anthropic), header.files or header.env, not here.")
     String[] headers() default {};
+
+    @AttributeDefinition(name = "Headers from files", required = false, description = "Extra headers whose value is "
+        + "the content of a file, each 'Name: /path/to/file' (owner-only, like api.key.file): the value never enters "
+        + "the configuration. Wins over headers and header.env of the same name.")
+    String[] header_files() default {};
+
+    @AttributeDefinition(name = "Headers from environment variables", required = false, description = "Extra headers "
+        + "whose value is an environment variable's, each 'Name: VARIABLE'. Wins over headers of the same name.")
+    String[] header_env() default {};
 
     @AttributeDefinition(name = "Keep-alive (min)",
         description = "Ollama: how long the server keeps a model loaded after a call; pinned and high-priority models "

@@ -69,17 +69,11 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
         }
         String key = resolved.value();
         Map<String, String> headers = new LinkedHashMap<>();
-        String[] lines = c.headers() == null ? new String[0] : c.headers();
-        for (int i = 0; i < lines.length; i++) {
-            String header = lines[i];
-            int colon = header.indexOf(':');
-            if (colon <= 0) {
-                // Not the line itself: it may be a credential without its name.
-                throw ModelException.invalidRequirement("headers", "each header must be 'Name: value'; header " + (i + 1)
-                    + " of " + lines.length + " has no name before a colon");
-            }
-            headers.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
+        headers(c.headers(), "headers", "value").forEach(headers::put);
+        headers(c.header_env(), "header.env", "VARIABLE").forEach((header, variable) ->
+            headers.put(header, headerSecret(header, null, variable, environment)));
+        headers(c.header_files(), "header.files", "/path/to/file").forEach((header, file) ->
+            headers.put(header, headerSecret(header, file, null, environment)));
         String name = c.name() == null || c.name().isBlank() ? configurationName : c.name().strip();
         return new EndpointSettings(name, Kind.parse(c.kind()), URI.create(c.base_url().strip()), key,
             Duration.ofMillis(c.connect_timeout_ms()), Duration.ofSeconds(c.read_timeout_seconds()),
@@ -87,6 +81,37 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
             Duration.ofMillis(c.retry_max_backoff_ms()), c.circuit_failures(), Duration.ofSeconds(c.circuit_open_seconds()),
             headers, Duration.ofMinutes(c.keep_alive_minutes()), c.anthropic_version());
     }
+
+    /** Each 'Name: rest' line of a header setting, by name. */
+    private static Map<String, String> headers(String[] lines, String field, String what) {
+        Map<String, String> out = new LinkedHashMap<>();
+        lines = lines == null ? new String[0] : lines;
+        for (int i = 0; i < lines.length; i++) {
+            String header = lines[i];
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                // Not the line itself: it may be a credential without its name.
+                throw ModelException.invalidRequirement(field, "each entry must be 'Name: " + what + "'; entry "
+                    + (i + 1) + " of " + lines.length + " has no name before a colon");
+            }
+            out.put(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+        }
+        return out;
+    }
+
+    /** A header's value from its file or variable; one that cannot be read refuses the endpoint, naming the header. */
+    private static String headerSecret(String header, String file, String variable, Map<String, String> environment) {
+        Secret secret = SecretSource.resolve(HEADER, null, file, variable, environment, null);
+        if (secret.value() == null) {
+            String field = file != null ? HEADER.file() : HEADER.env();
+            throw ModelException.invalidRequirement(field, "header " + header + ": "
+                + (secret.unreadable() ? secret.describeProblem() : "nothing is named"));
+        }
+        return secret.value();
+    }
+
+    /** The settings a header's value can come from (it is never given inline through these). */
+    private static final SecretKeys HEADER = new SecretKeys("headers", "header.files", "header.env");
 
     /** A copy for tests and embedders: defaults for everything but name, kind, URL and key. */
     static EndpointSettings of(String name, Kind kind, String baseUrl, String apiKey) {

@@ -75,6 +75,31 @@ class EndpointKeyTest {
         assertThatThrownBy(() -> EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
             "headers", new String[] {"Bearer sk-no-name"})), "gateway", Map.of()))
             .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.field()).isEqualTo("headers"))
-            .hasMessageContaining("header 1 of 1").hasMessageNotContaining("sk-no-name");
+            .hasMessageContaining("entry 1 of 1").hasMessageNotContaining("sk-no-name");
+    }
+    @Test
+    void headerValuesComeFromFilesOrVariablesAndNeverEnterTheConfiguration() throws Exception {
+        Path token = dir.resolve("gateway.token");
+        Files.writeString(token, "Bearer sk-header-from-file\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        EndpointSettings settings = EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
+            "headers", new String[] {"Authorization: placeholder", "X-Team: search"},
+            "header_files", new String[] {"Authorization: " + token},
+            "header_env", new String[] {"X-Tenant: GATEWAY_TENANT"})),
+            "gateway", Map.of("GATEWAY_TENANT", "acme-tenant-from-env"));
+        assertThat(settings.headers()).containsEntry("Authorization", "Bearer sk-header-from-file")
+            .as("the file wins over the inline line of the same name").containsEntry("X-Tenant", "acme-tenant-from-env")
+            .containsEntry("X-Team", "search");
+        assertThat(settings.toString()).doesNotContain("sk-header-from-file", "acme-tenant-from-env");
+
+        // Named but unreadable: the endpoint is refused naming the setting and the header, never falling back.
+        assertThatThrownBy(() -> EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
+            "header_files", new String[] {"Authorization: " + dir.resolve("absent.token")})), "gateway", Map.of()))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.field()).isEqualTo("header.files"))
+            .hasMessageContaining("header Authorization").hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> EndpointSettings.from(config(Map.of("base_url", "http://127.0.0.1:1",
+            "header_env", new String[] {"X-Tenant: NOT_SET_ANYWHERE"})), "gateway", Map.of()))
+            .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.field()).isEqualTo("header.env"))
+            .hasMessageContaining("header X-Tenant").hasMessageContaining("not set");
     }
 }

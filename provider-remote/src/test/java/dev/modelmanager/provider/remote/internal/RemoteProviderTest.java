@@ -474,6 +474,8 @@ class RemoteProviderTest {
             @Override public int circuit_failures() { return 3; }
             @Override public long circuit_open_seconds() { return 5; }
             @Override public String[] headers() { return new String[] {"X-Team: search"}; }
+            @Override public String[] header_files() { return new String[0]; }
+            @Override public String[] header_env() { return new String[0]; }
             @Override public long keep_alive_minutes() { return 10; }
             @Override public String anthropic_version() { return "2023-06-01"; }
         }, "gpu", Map.of("MY_KEY", "from-env"));
