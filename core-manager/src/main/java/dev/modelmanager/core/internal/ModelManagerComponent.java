@@ -26,6 +26,7 @@ import dev.modelmanager.api.annotation.ModelProviderNamespace;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.source.BundleResourceLocator;
+import dev.modelmanager.internal.secrets.InlineSecretKeeper;
 import dev.modelmanager.internal.secrets.SecretFolder;
 import dev.modelmanager.internal.secrets.SecretKeys;
 
@@ -59,13 +60,12 @@ public final class ModelManagerComponent {
     private final ModelManagerImpl manager;
     private final ModelServices services;
     private final ServiceRegistration<?> registration;
-    private final SecretFolder secrets;
-    private volatile ConfigurationAdmin configAdmin;
-    private volatile boolean inlineTokenPending;
+    private final InlineSecretKeeper inlineToken;
 
     @Activate
     public ModelManagerComponent(ManagerConfig config, BundleContext context, Map<String, Object> properties) {
-        this.secrets = SecretFolder.of(context);
+        this.inlineToken = new InlineSecretKeeper(SecretFolder.of(context), SecretKeys.HUB_TOKEN,
+            ModelManagerConstants.MANAGER_PID);
         ManagerSettings settings = ManagerSettings.from(config, System.getenv());
         this.manager = new ModelManagerImpl(stateless(context) ? settings.withStateFile(null) : settings,
             new BundleResourceLocator(context));
@@ -93,39 +93,18 @@ public final class ModelManagerComponent {
         keepTokenOutOfConfigAdmin(config, properties);
     }
 
-    /**
-     * An inline token is moved (once Config Admin is bound); a file moved earlier that the configuration no longer
-     * names is deleted, but only when there is a configuration: the defaults a component may start with before
-     * Config Admin delivers it name no file either.
-     */
+    /** An inline token is moved into data/secrets; see {@link InlineSecretKeeper}. */
     private void keepTokenOutOfConfigAdmin(ManagerConfig config, Map<String, Object> properties) {
-        inlineTokenPending = config.hub_token() != null && !config.hub_token().isBlank();
-        if (inlineTokenPending) {
-            moveInlineToken();
-        } else if (secrets != null && properties.get(Constants.SERVICE_PID) != null) {
-            secrets.forgetMoved(SecretKeys.HUB_TOKEN, ModelManagerConstants.MANAGER_PID, config.hub_token_file());
-        }
-    }
-
-    private void moveInlineToken() {
-        ConfigurationAdmin admin = configAdmin;
-        if (admin != null && secrets != null && inlineTokenPending) {
-            inlineTokenPending = false;
-            // The configuration changes to name the file: modified() reads the token from it.
-            secrets.moveInline(admin, SecretKeys.HUB_TOKEN, ModelManagerConstants.MANAGER_PID);
-        }
+        inlineToken.configured(config.hub_token(), config.hub_token_file(), properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfigAdmin(ConfigurationAdmin admin) {
-        configAdmin = admin;
-        moveInlineToken();
+        inlineToken.bind(admin);
     }
 
     void unbindConfigAdmin(ConfigurationAdmin admin) {
-        if (configAdmin == admin) {
-            configAdmin = null;
-        }
+        inlineToken.unbind(admin);
     }
 
     @Deactivate

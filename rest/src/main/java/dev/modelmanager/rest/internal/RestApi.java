@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ModelManager;
 import dev.modelmanager.api.ModelManagerConstants;
+import dev.modelmanager.internal.secrets.InlineSecretKeeper;
 import dev.modelmanager.internal.secrets.Secret;
 import dev.modelmanager.internal.secrets.SecretFolder;
 import dev.modelmanager.internal.secrets.SecretKeys;
@@ -71,13 +72,12 @@ public final class RestApi {
         }
     }
     private volatile RestSettings settings;
-    private final SecretFolder secrets;
-    private volatile boolean inlineKeyPending;
+    private final InlineSecretKeeper inlineKey;
 
     @Activate
     public RestApi(@Reference ModelManager manager, RestConfig config, BundleContext context,
                    Map<String, Object> properties) {
-        this.secrets = SecretFolder.of(context);
+        this.inlineKey = new InlineSecretKeeper(SecretFolder.of(context), SecretKeys.API_KEY, PID);
         modified(config, properties);
         HttpCounters counters = new HttpCounters();
         register(context, Filter.class, new AccessFilter(() -> settings, this::exposed, counters),
@@ -117,15 +117,7 @@ public final class RestApi {
         settings = new RestSettings(key.value(), key.problem(), config.max_request_bytes(), config.requester(),
             config.retry_after_busy_seconds(), config.retry_after_unavailable_seconds(),
             trustedProxies(config.trusted_proxies()));
-        inlineKeyPending = config.api_key() != null && !config.api_key().isBlank();
-        if (inlineKeyPending) {
-            moveInlineKey();
-        } else if (secrets != null && properties != null && properties.get(org.osgi.framework.Constants.SERVICE_PID)
-            != null) {
-            // Only a configuration Config Admin delivered says the moved key is no longer named: the defaults a
-            // component may start with before its configuration arrives do not.
-            secrets.forgetMoved(SecretKeys.API_KEY, PID, config.api_key_file());
-        }
+        inlineKey.configured(config.api_key(), config.api_key_file(), properties);
     }
 
     /** The key: {@code api.key.file}, else {@code api.key.env}, else {@code api.key}, else MODELMANAGER_API_KEY. */
@@ -141,15 +133,6 @@ public final class RestApi {
         } catch (IllegalArgumentException e) {
             LOG.error("{}; no proxy is trusted until it is mended", e.getMessage());
             return TrustedProxies.NONE;
-        }
-    }
-
-    /** An inline key leaves Config Admin for a private file (when Config Admin is there to update). */
-    private void moveInlineKey() {
-        ConfigurationAdmin admin = configAdmin;
-        if (admin != null && secrets != null && inlineKeyPending) {
-            inlineKeyPending = false;
-            secrets.moveInline(admin, SecretKeys.API_KEY, PID);
         }
     }
 
@@ -181,13 +164,14 @@ public final class RestApi {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void bindConfigAdmin(ConfigurationAdmin admin) {
         configAdmin = admin;
-        moveInlineKey();
+        inlineKey.bind(admin);
     }
 
     void unbindConfigAdmin(ConfigurationAdmin admin) {
         if (configAdmin == admin) {
             configAdmin = null;
         }
+        inlineKey.unbind(admin);
     }
 
     /** Whether any HTTP endpoint listens on an address other than loopback. */
