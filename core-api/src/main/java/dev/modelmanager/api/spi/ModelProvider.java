@@ -41,6 +41,16 @@ public interface ModelProvider {
     }
 
     /**
+     * Why it cannot run on {@code device}, one sentence (e.g. {@code "ONNX Runtime's CUDA execution provider cannot
+     * start: libcublasLt.so.12: cannot open shared object file"}), or {@code null} when {@link #runsOn} accepts it.
+     * The manager puts it in the model's device note when a GPU is passed over for this reason, so that an operator
+     * sees why a model runs on the CPU. Must be cheap (an answer found once may be kept). The default: none.
+     */
+    default String cannotRunOnReason(DeviceInfo device) {
+        return null;
+    }
+
+    /**
      * Whether, and how well, it can serve a requirement. Must be cheap: no loading, no network. The manager picks
      * the supporting provider with the highest score.
      */
@@ -74,6 +84,16 @@ public interface ModelProvider {
      * Bytes the model is expected to need on {@code device} once loaded, or {@code -1} when unknown. Must be cheap.
      */
     long estimateMemory(ModelRequirement requirement, DeviceInfo device);
+
+    /**
+     * Bytes the model needs in the host's memory (the {@code cpu} device's budget) besides {@link #estimateMemory}
+     * when it runs on a GPU, e.g. the layers of a GGUF model that stay on the CPU; {@code 0} when all of it is on the
+     * GPU, {@code -1} when unknown. Not asked for a model on the CPU. The manager reserves it on the CPU for as long
+     * as the instance is loaded. Must be cheap. The default: {@code 0}.
+     */
+    default long estimateHostMemory(ModelRequirement requirement, DeviceInfo device) {
+        return 0;
+    }
 
     /**
      * Loads one instance of the model. Called on a manager thread, never concurrently for the same request; may
