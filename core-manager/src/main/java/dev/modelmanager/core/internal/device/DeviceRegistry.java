@@ -51,6 +51,11 @@ public final class DeviceRegistry {
         return list;
     }
 
+    /** The CPU, as the devices list it (always there). */
+    public DeviceInfo cpu() {
+        return devices().stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
+    }
+
     /**
      * Why device providers report no devices ({@link DeviceProvider#unavailableReason()}), one sentence each, in the
      * order they were bound; a provider that fails to answer is reported as such.
@@ -93,23 +98,86 @@ public final class DeviceRegistry {
      */
     public Choice choose(DeviceSelector selector, List<String> inUse, java.util.function.Predicate<DeviceInfo> usable,
                          String who) {
+        return choose(selector, inUse, new Placement() {
+            @Override
+            public boolean usable(DeviceInfo device) {
+                return usable.test(device);
+            }
+
+            @Override
+            public String who() {
+                return who;
+            }
+        });
+    }
+
+    /** What a provider says about the devices a model could go to. */
+    public interface Placement {
+        /** Whether the provider runs on it (the CPU is always usable). */
+        boolean usable(DeviceInfo device);
+
+        /** Why the provider cannot run on it, one sentence, or null. */
+        default String whyNot(DeviceInfo device) {
+            return null;
+        }
+
+        /** Whether the model's estimate fits the device's free budget now. */
+        default boolean fits(DeviceInfo device) {
+            return true;
+        }
+
+        /** The provider, as a note names it ({@code the djl provider}); null: "the provider". */
+        String who();
+    }
+
+    /**
+     * The device for a model (or one more instance of a worker pool): of the devices the selector matches and the
+     * provider runs on, those its estimate fits now (all of them when it fits none: the budget then makes room or
+     * says why not), and of those the one holding the fewest of {@code inUse}, GPUs before the CPU and the most free
+     * memory first ({@code auto}: only GPUs when the provider can use one). When the CPU is chosen although the
+     * selector matched a GPU the provider cannot use, the note says which GPU and why; when nothing matches, the CPU with a note saying why.
+     */
+    public Choice choose(DeviceSelector selector, List<String> inUse, Placement placement) {
         List<DeviceInfo> all = devices();
-        List<DeviceInfo> matching = all.stream().filter(d -> selector.matches(d.id()))
-            .filter(d -> "cpu".equals(d.id()) || usable.test(d)).toList();
+        List<DeviceInfo> selected = all.stream().filter(d -> selector.matches(d.id())).toList();
+        List<DeviceInfo> matching = selected.stream().filter(d -> "cpu".equals(d.id()) || placement.usable(d))
+            .toList();
+        String who = placement.who() == null ? "the provider" : placement.who();
+        if (matching.stream().anyMatch(DeviceInfo::isGpu) && "auto".equals(selector.kind())) {
+            matching = matching.stream().filter(DeviceInfo::isGpu).toList(); // auto: the GPUs, when it can use one
+        }
         if (!matching.isEmpty()) {
-            DeviceInfo best = matching.get(0);
-            for (DeviceInfo d : matching) {
+            List<DeviceInfo> fitting = matching.stream().filter(placement::fits).toList();
+            List<DeviceInfo> candidates = fitting.isEmpty() ? matching : fitting;
+            DeviceInfo best = candidates.get(0);
+            for (DeviceInfo d : candidates) {
                 if (java.util.Collections.frequency(inUse, d.id()) < java.util.Collections.frequency(inUse, best.id())) {
                     best = d;
                 }
             }
-            return new Choice(best, null);
+            String note = null;
+            if (!best.isGpu()) {
+                note = selected.stream().filter(d -> d.isGpu() && !placement.usable(d)).findFirst()
+                    .map(gpu -> gpu.id() + " is not used: " + reason(placement, gpu, who) + "; running on cpu")
+                    .orElse(null);
+            }
+            return new Choice(best, note);
         }
         DeviceInfo cpu = all.stream().filter(d -> "cpu".equals(d.id())).findFirst().orElseThrow();
-        String note = all.stream().filter(d -> selector.matches(d.id())).findFirst()
-            .map(unusable -> "asked for " + selector + ", but " + (who == null ? "the provider" : who)
-                + " cannot run on " + unusable.id() + "; running on cpu")
+        String note = selected.stream().findFirst()
+            .map(unusable -> "asked for " + selector + ", but " + reason(placement, unusable, who) + "; running on cpu")
             .orElse("asked for " + selector + ", which is not available; running on cpu");
         return new Choice(cpu, note);
+    }
+
+    private static String reason(Placement placement, DeviceInfo device, String who) {
+        String why;
+        try {
+            why = placement.whyNot(device);
+        } catch (RuntimeException e) {
+            why = null;
+        }
+        return why == null || why.isBlank() ? who + " cannot run on " + device.id() : who + " cannot run on "
+            + device.id() + " (" + why.strip() + ")";
     }
 }

@@ -2,7 +2,6 @@ package dev.modelmanager.core.internal.lifecycle;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,9 @@ final class ModelLoader {
                 entry.lifecycle().noProvider(epoch, chosen);
                 return;
             }
-            device = ctx.devices().choose(req.device(), List.of(), runsOn(chosen.chosen()), provider(chosen.chosen()));
-            estimate = ctx.providers().estimate(chosen.chosen(), req, device.device());
+            DevicePlacement placement = new DevicePlacement(ctx.providers(), ctx.budget(), chosen.chosen(), req);
+            device = ctx.devices().choose(req.device(), List.of(), placement);
+            estimate = placement.estimate(device.device());
             int go = entry.lifecycle().loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
             if (go == EntryLifecycle.STALE) {
                 return;
@@ -117,11 +117,17 @@ final class ModelLoader {
     private Instance loadInstance(ModelEntry entry, long epoch, ModelRequirement req, ProviderRegistry.Bound provider,
                                   DeviceRegistry.Choice device, long estimate, String instanceId, boolean first) {
         MemoryBudget.Reservation reservation = null;
+        MemoryBudget.Reservation host = null;
         LoadedModel model = null;
         ScheduledFuture<?> watchdog = null;
         try {
             reservation = ctx.budget().reserve(entry, device.device(), estimate);
             reservation.awaitEvictions(ctx.settings().unloadDrainTimeout());
+            long hostBytes = device.device().isGpu() ? ctx.providers().estimateHost(provider, req, device.device()) : 0;
+            if (hostBytes > 0) { // what stays in host memory (layers left on the CPU) is booked there
+                host = ctx.budget().reserve(entry, ctx.devices().cpu(), hostBytes);
+                host.awaitEvictions(ctx.settings().unloadDrainTimeout());
+            }
             ModelFiles files = fetch(entry, epoch, req, provider, first);
             if (first) {
                 watchdog = watch(entry, epoch, provider.name());
@@ -134,13 +140,23 @@ final class ModelLoader {
                 LOG.info("Model {} instance {} warmed up in {} ms", entry.id(), instanceId, warm);
             }
             reservation.correct(memoryOf(model));
-            return new Instance(instanceId, model, reservation::release);
+            MemoryBudget.Reservation onDevice = reservation;
+            MemoryBudget.Reservation onHost = host;
+            return new Instance(instanceId, model, () -> {
+                onDevice.release();
+                if (onHost != null) {
+                    onHost.release();
+                }
+            });
         } catch (Throwable e) {
             if (model != null) {
                 ctx.providers().calls().close(new Instance(instanceId, model, () -> { }));
             }
             if (reservation != null) {
                 reservation.release();
+            }
+            if (host != null) {
+                host.release();
             }
             throw e instanceof ModelException me ? me.forModel(entry.id())
                 : new ModelException(ErrorCode.LOAD_FAILED, entry.id(), "provider '" + provider.name()
@@ -180,21 +196,6 @@ final class ModelLoader {
         return files;
     }
 
-    /** The devices a provider runs on (a failing answer: the CPU only). */
-    private static Predicate<dev.modelmanager.api.spi.DeviceInfo> runsOn(ProviderRegistry.Bound provider) {
-        return device -> {
-            try {
-                return provider.provider().runsOn(device);
-            } catch (RuntimeException e) {
-                return false;
-            }
-        };
-    }
-
-    private static String provider(ProviderRegistry.Bound provider) {
-        return "the " + provider.name() + " provider";
-    }
-
     /**
      * Loads one more instance for a worker pool, on the matching device that holds fewest of its instances, with its
      * own memory reservation. Fails (and the pool stays as it is) when the budget has no room, the provider fails,
@@ -208,9 +209,9 @@ final class ModelLoader {
                 if (!entry.lifecycle().current(epoch)) {
                     throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
                 }
-                DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse, runsOn(provider),
-                    provider(provider));
-                long estimate = ctx.providers().estimate(provider, req, device.device());
+                DevicePlacement placement = new DevicePlacement(ctx.providers(), ctx.budget(), provider, req);
+                DeviceRegistry.Choice device = ctx.devices().choose(req.device(), inUse, placement);
+                long estimate = placement.estimate(device.device());
                 result.complete(loadInstance(entry, epoch, req, provider, device, estimate,
                     entry.id() + "#" + entry.nextInstance(), false));
             } catch (RuntimeException e) {

@@ -249,6 +249,14 @@ public final class MemoryBudget {
         return budgets.getOrDefault(device, Long.MAX_VALUE);
     }
 
+    /**
+     * Whether {@code estimate} bytes fit what is free of the device's budget now, without unloading anything (an
+     * unknown estimate fits).
+     */
+    public synchronized boolean fits(DeviceInfo device, long estimate) {
+        return estimate <= 0 || reserved(device.id()) + estimate <= budgetFor(device, settings.get());
+    }
+
     public synchronized List<Usage> usage(List<DeviceInfo> devices) {
         Map<String, Usage> byDevice = new LinkedHashMap<>();
         for (DeviceInfo d : devices) {

@@ -192,6 +192,25 @@ public final class ProviderRegistry {
         }
     }
 
+    /**
+     * The host memory a model needs besides its device memory on a GPU ({@link ModelProvider#estimateHostMemory}); 0 on
+     * the CPU, -1 when unknown.
+     */
+    public long estimateHost(Bound provider, ModelRequirement requirement,
+                             dev.modelmanager.api.spi.DeviceInfo device) {
+        if (!device.isGpu()) {
+            return 0;
+        }
+        try {
+            Long bytes = calls.call(provider.name(), "estimate the host memory of " + requirement.name(),
+                () -> provider.provider().estimateHostMemory(requirement, device));
+            return bytes == null ? -1 : bytes;
+        } catch (Exception e) {
+            LOG.debug("Provider {} could not estimate host memory of {}", provider.name(), requirement.name(), e);
+            return -1;
+        }
+    }
+
     private static String safeName(ModelProvider provider) {
         try {
             return provider.name();
