@@ -79,6 +79,16 @@ public final class DjlProvider implements ModelProvider {
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Runs at once on one GPU")
         int gpu_concurrency() default 2;
 
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "On a GPU (the GPU build of ONNX "
+            + "Runtime): a session's memory arena grows by what its runs ask for (arena_extend_strategy "
+            + "kSameAsRequested); false: in doubling chunks (kNextPowerOfTwo: fewer allocations, more memory held)")
+        boolean allow_gpu_growth() default true;
+
+        @org.osgi.service.metatype.annotations.AttributeDefinition(description = "MiB one session's arena may hold on "
+            + "a GPU (ONNX Runtime's gpu_mem_limit); 0: no limit of its own (the manager's gpu.memory.fraction still "
+            + "budgets the models)")
+        int gpu_mem_limit_mb() default 0;
+
         @org.osgi.service.metatype.annotations.AttributeDefinition(description = "Padded tokens one run may hold when "
             + "texts are batched (as text-embeddings-inference's max_batch_tokens)")
         int max_batch_tokens() default 8192;
@@ -105,7 +115,8 @@ public final class DjlProvider implements ModelProvider {
     public DjlProvider(Config config) {
         this(new OrtRuntime.Settings(config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors(),
             config.threads_per_run(), config.gpu_concurrency(), config.max_batch_tokens(), config.max_batch_texts(),
-            (long) config.wide_session_max_mb() << 20, config.runs_per_core()));
+            (long) config.wide_session_max_mb() << 20, config.runs_per_core()),
+            new CudaSupport(config.allow_gpu_growth(), (long) config.gpu_mem_limit_mb() << 20));
     }
 
     /**
@@ -115,6 +126,10 @@ public final class DjlProvider implements ModelProvider {
      * loader) must load its own copy instead of failing on the previous revision's file until the JVM restarts.
      */
     private DjlProvider(OrtRuntime.Settings settings) {
+        this(settings, CudaSupport.DEFAULTS);
+    }
+
+    private DjlProvider(OrtRuntime.Settings settings, CudaSupport cuda) {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
         String home = System.getProperty("modelmanager.home");
@@ -123,7 +138,7 @@ public final class DjlProvider implements ModelProvider {
                 : Path.of(System.getProperty("java.io.tmpdir"), "modelmanager-djl-" + System.getProperty("user.name")).toString());
         }
         NativeFolder.forThisRevision(DjlProvider.class).ifPresent(dir -> System.setProperty("ENGINE_CACHE_DIR", dir));
-        this.runtime = new OrtRuntime(settings);
+        this.runtime = new OrtRuntime(settings, cuda);
     }
 
     /** Stops the compute threads; the manager has closed this provider's models by then. */
@@ -148,10 +163,38 @@ public final class DjlProvider implements ModelProvider {
         return Set.of(ModelType.EMBEDDING, ModelType.CLASSIFICATION, ModelType.TEXT2TEXT);
     }
 
-    /** The CPU; a GPU only with an ONNX Runtime build that has the CUDA execution provider (the bundled one has not). */
+    /**
+     * The CPU; a CUDA GPU only with an ONNX Runtime build that has the CUDA execution provider (the bundled one has
+     * not) and where it runs (CUDA and cuDNN libraries present, a driver new enough: {@link CudaSupport#problem}).
+     */
     @Override
     public boolean runsOn(DeviceInfo device) {
-        return !device.isGpu() || device.id().startsWith("cuda") && cudaAvailable();
+        return !device.isGpu() || cannotRunOnReason(device) == null;
+    }
+
+    @Override
+    public String cannotRunOnReason(DeviceInfo device) {
+        if (!device.isGpu()) {
+            return null;
+        }
+        int index = cudaIndex(device.id());
+        return index < 0 ? "ONNX Runtime runs on CUDA GPUs only here, not on " + device.id()
+            : runtime.cuda().problem(index);
+    }
+
+    /** N of {@code cuda:N} ({@code cuda}: 0), or -1 for any other device. */
+    static int cudaIndex(String id) {
+        if (id.equals("cuda")) {
+            return 0;
+        }
+        if (!id.startsWith("cuda:")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(id.substring("cuda:".length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -356,30 +399,22 @@ public final class DjlProvider implements ModelProvider {
     }
 
     /**
-     * The device to run on: the GPU the manager chose when this ONNX Runtime build has the CUDA execution
-     * provider, else the CPU, with a note saying why (shown in the model's details).
+     * The device to run on: the GPU the manager chose when ONNX Runtime's CUDA execution provider runs there, else
+     * the CPU, with a note saying why (shown in the model's details). The manager offers a GPU only where
+     * {@link #runsOn} said yes, so the note is for a caller that loads directly.
      */
-    static String device(DeviceInfo chosen, Map<String, String> details) {
+    String device(DeviceInfo chosen, Map<String, String> details) {
         if (chosen != null && chosen.isGpu()) {
-            int index = chosen.id().contains(":") ? Integer.parseInt(chosen.id().substring(chosen.id().indexOf(':') + 1)) : 0;
-            if (cudaAvailable()) {
-                details.put("device", "cuda:" + index);
-                return "cuda:" + index;
+            String problem = cannotRunOnReason(chosen);
+            if (problem == null) {
+                String cuda = "cuda:" + cudaIndex(chosen.id());
+                details.put("device", cuda);
+                return cuda;
             }
-            details.put("device.note", chosen.id() + " was chosen, but this ONNX Runtime build has no CUDA execution "
-                + "provider (the bundled one is the CPU build): running on cpu");
+            details.put("device.note", chosen.id() + " was chosen, but " + problem + ": running on cpu");
         }
         details.put("device", "cpu");
         return "cpu";
-    }
-
-    private static boolean cudaAvailable() {
-        try {
-            return OnnxModel.withBundleLoader(() -> ai.onnxruntime.OrtEnvironment.getAvailableProviders()
-                .contains(ai.onnxruntime.OrtProvider.CUDA));
-        } catch (Exception | LinkageError e) {
-            return false;
-        }
     }
 
     private static long estimate(Path onnx) {

@@ -68,12 +68,23 @@ final class OrtRuntime implements AutoCloseable {
 
     private final OrtEnvironment environment;
     private final Settings settings;
+    private final CudaSupport cuda;
     private final Map<String, Compute> devices = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     OrtRuntime(Settings settings) {
+        this(settings, CudaSupport.DEFAULTS);
+    }
+
+    OrtRuntime(Settings settings, CudaSupport cuda) {
         this.settings = settings;
+        this.cuda = cuda;
         this.environment = OrtEnvironment.getEnvironment();
+    }
+
+    /** The CUDA execution provider's settings, and whether it runs on a GPU. */
+    CudaSupport cuda() {
+        return cuda;
     }
 
     Settings settings() {
@@ -148,7 +159,7 @@ final class OrtRuntime implements AutoCloseable {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (gpu(device)) {
-                options.addCUDA(Integer.parseInt(device.substring("cuda:".length())));
+                cuda.add(options, Integer.parseInt(device.substring("cuda:".length())));
             }
             return environment.createSession(file.toString(), options);
         }
