@@ -302,7 +302,7 @@ public final class DjlProvider implements ModelProvider {
             details.put("include.prompt", "false (the prompt's tokens are left out of pooling)");
         }
         boolean alone = alone(req, onnx, details);
-        OnnxModel model = onnxModel(onnx, details, alone);
+        OnnxModel model = onnxModel(onnx, details, alone, tokens);
         try {
             return new DjlEmbedder(model, tokens, spec, alone, estimate(onnx) * model.sessions(), details);
         } catch (RuntimeException e) {
@@ -344,7 +344,7 @@ public final class DjlProvider implements ModelProvider {
      * model's runs go one at a time on the whole budget, and a model that runs each text alone keeps only its
      * single-threaded runs. The details say which.
      */
-    private OnnxModel onnxModel(Path onnx, Map<String, String> details, boolean alone) {
+    private OnnxModel onnxModel(Path onnx, Map<String, String> details, boolean alone, Tokens tokens) {
         String device = details.get("device");
         int threads = runtime.threadsPerRun(device, alone);
         long bytes;
@@ -363,8 +363,22 @@ public final class DjlProvider implements ModelProvider {
         details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads) + " run(s) at once"
             + (wideToo ? "; a run alone on the device: " + runtime.wideThreads(device) + " threads (a second session)"
                 : "") + budget);
-        return new OnnxModel(runtime, onnx, device, threads, wideToo);
+        OnnxModel model = new OnnxModel(runtime, onnx, device, threads, wideToo);
+        try {
+            String wide = model.keepWideIfFaster(TokenBatch.of(List.of(tokens.encoding(CALIBRATION_TEXT))).inputs());
+            if (wide != null) {
+                details.put("wide.session", wide);
+            }
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
+
+    /** A sentence of ordinary length, to time a model's runs with at load. */
+    private static final String CALIBRATION_TEXT = "A young engineer carefully studied the results of the long "
+        + "experiment on the morning train.";
 
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
                                    ModelConfig config, Map<String, String> details) {
@@ -374,7 +388,7 @@ public final class DjlProvider implements ModelProvider {
         details.put("scores", config.multiLabel() ? "sigmoid (multi-label)"
             : labels.size() == 1 ? "sigmoid (one logit: a relevance score)" : "softmax");
         boolean alone = alone(req, onnx, details);
-        OnnxModel model = onnxModel(onnx, details, alone);
+        OnnxModel model = onnxModel(onnx, details, alone, tokens);
         return new DjlClassifier(model, tokens, labels, config.multiLabel(), alone, estimate(onnx) * model.sessions(),
             details);
     }

@@ -174,7 +174,7 @@ class SentenceEmbeddingsTest {
         Fixtures.Reference ref = Fixtures.reference("all-minilm-l6-v2-q.json");
         List<float[]> together = manager.embed("minilm-q", ref.inputs()).vectors();
         assertMatches(ref, together, 0.995);
-        for (int i = 0; i < ref.inputs().size(); i++) { // one caller: each run has the cores to itself (wide session)
+        for (int i = 0; i < ref.inputs().size(); i++) { // one caller: each run alone on the device (on the wide session where the model kept one)
             assertThat(manager.embed("minilm-q", List.of(ref.inputs().get(i))).vectors().get(0))
                 .as("'%s' alone", ref.inputs().get(i)).containsExactly(together.get(i));
         }
