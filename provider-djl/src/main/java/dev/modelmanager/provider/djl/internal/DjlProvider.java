@@ -368,6 +368,10 @@ public final class DjlProvider implements ModelProvider {
             String wide = model.keepWideIfFaster(TokenBatch.of(List.of(tokens.encoding(CALIBRATION_TEXT))).inputs());
             if (wide != null) {
                 details.put("wide.session", wide);
+                if (model.sessions() == 1) {
+                    details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads)
+                        + " run(s) at once" + budget);
+                }
             }
         } catch (RuntimeException e) {
             model.close();
