@@ -37,7 +37,8 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufReader;
 /**
  * The {@code llamacpp} provider: GGUF models in-process through java-llama.cpp, for text generation (with chat and
  * streaming) and embeddings. Requirement options: {@code n_ctx} (context per slot), {@code n_parallel} (slots),
- * {@code n_threads}, {@code n_gpu_layers}, {@code pooling} ({@code cls}, {@code last}, {@code mean}, {@code none}).
+ * {@code n_threads}, {@code n_gpu_layers}, {@code main_gpu}, {@code tensor_split} (on a GPU: {@link GpuOffload}),
+ * {@code pooling} ({@code cls}, {@code last}, {@code mean}, {@code none}).
  */
 @ProvideModelTypes(provider = LlamaCppProvider.NAME, value = {"text_generation", "embedding"})
 @Component(service = ModelProvider.class, configurationPid = "dev.modelmanager.provider.llamacpp", property = {
@@ -88,7 +89,33 @@ public final class LlamaCppProvider implements ModelProvider {
      */
     @Override
     public boolean runsOn(DeviceInfo device) {
-        return !device.isGpu() || !LlamaNatives.bundledCpuOnly(settings);
+        return !device.isGpu() || cannotRunOnReason(device) == null;
+    }
+
+    /**
+     * None on the CPU; on a CUDA GPU, none when {@code native.library.path} holds a CUDA build of llama.cpp
+     * ({@link CudaNative}); otherwise why not.
+     */
+    @Override
+    public String cannotRunOnReason(DeviceInfo device) {
+        return gpuReason(settings, device);
+    }
+
+    /** {@link #cannotRunOnReason} for these settings. */
+    static String gpuReason(LlamaCppSettings settings, DeviceInfo device) {
+        if (!device.isGpu()) {
+            return null;
+        }
+        if (!device.id().equals("cuda") && !device.id().startsWith("cuda:")) {
+            return "llama.cpp runs on CUDA GPUs only here, not on " + device.id();
+        }
+        if (LlamaNatives.bundledCpuOnly(settings)) {
+            return "the bundled llama.cpp is a CPU build; set native.library.path to a folder with a CUDA build of "
+                + "libjllama (see the provider's README)";
+        }
+        return CudaNative.in(settings.nativeLibraryPath()) ? null : "the llama.cpp library in "
+            + settings.nativeLibraryPath() + " has no CUDA backend (no libggml-cuda beside it, no ggml_backend_cuda in "
+            + "it)";
     }
 
     @Override
@@ -141,12 +168,32 @@ public final class LlamaCppProvider implements ModelProvider {
             try {
                 GgufFile gguf = GgufReader.read(Path.of(path.path()));
                 Shape shape = shape(requirement, gguf, device);
-                return MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()).total();
+                return device != null && device.isGpu()
+                    ? MemoryEstimate.split(gguf, shape.contextPerSlot(), shape.slots(),
+                        GpuOffload.of(requirement, gguf, device).layers()).device()
+                    : MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()).total();
             } catch (IOException e) {
                 return -1;
             }
         }
         return -1;
+    }
+
+    /** On a GPU: the layers left in host memory (the token embeddings at least), their KV cache, the server. */
+    @Override
+    public long estimateHostMemory(ModelRequirement requirement, DeviceInfo device) {
+        if (device.isGpu() && requirement.source() instanceof ModelSource.LocalPath path
+            && Files.isRegularFile(Path.of(path.path()))) {
+            try {
+                GgufFile gguf = GgufReader.read(Path.of(path.path()));
+                Shape shape = shape(requirement, gguf, device);
+                return MemoryEstimate.split(gguf, shape.contextPerSlot(), shape.slots(),
+                    GpuOffload.of(requirement, gguf, device).layers()).host();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+        return device.isGpu() ? -1 : 0;
     }
 
     /**
@@ -185,10 +232,11 @@ public final class LlamaCppProvider implements ModelProvider {
         }
         int askedSlots = slots;
         int askedContext = context;
-        while (!slotsAsked && slots > 1 && MemoryEstimate.of(gguf, context, slots).total() > free) {
+        int gpuLayers = device.isGpu() ? GpuOffload.of(requirement, gguf, device).layers() : -1;
+        while (!slotsAsked && slots > 1 && need(gguf, context, slots, gpuLayers) > free) {
             slots--;
         }
-        while (!contextAsked && context > MIN_FITTED_CONTEXT && MemoryEstimate.of(gguf, context, slots).total() > free) {
+        while (!contextAsked && context > MIN_FITTED_CONTEXT && need(gguf, context, slots, gpuLayers) > free) {
             context = Math.max(MIN_FITTED_CONTEXT, context / 2);
         }
         String note = slots == askedSlots && context == askedContext ? null
@@ -196,6 +244,12 @@ public final class LlamaCppProvider implements ModelProvider {
                 + "options n_parallel and n_ctx to choose", slots, context, askedSlots, askedContext, free >> 20,
                 device.id());
         return new Shape(context, slots, note);
+    }
+
+    /** What must fit the device's free memory: all of it on the CPU ({@code gpuLayers} -1), the GPU's part on one. */
+    private static long need(GgufFile gguf, int context, int slots, int gpuLayers) {
+        return gpuLayers < 0 ? MemoryEstimate.of(gguf, context, slots).total()
+            : MemoryEstimate.split(gguf, context, slots, gpuLayers).device();
     }
 
     @Override
@@ -208,14 +262,23 @@ public final class LlamaCppProvider implements ModelProvider {
         Path file = checked.file();
         GgufFile gguf = checked.gguf();
         Shape shape = shape(requirement, gguf, request.device());
-        MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots());
+        MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()); // on a GPU: its part, below
         ModelParameters params = new ModelParameters().setModel(file.toString())
             .setCtxSize(shape.contextPerSlot() * shape.slots()).setParallel(shape.slots())
             .setThreads(intOption(requirement, "n_threads", settings.effectiveThreads())).enableContBatching()
             .disableLog(); // llama.cpp's server log writes to stdout, bypassing the logger callback
         Map<String, String> facts = facts(gguf, shape);
-        int gpuLayers = intOption(requirement, "n_gpu_layers", 0);
-        if (gpuLayers != 0) {
+        int gpuLayers = request.device().isGpu() ? 0 : intOption(requirement, "n_gpu_layers", 0);
+        if (request.device().isGpu()) {
+            GpuOffload offload = GpuOffload.of(requirement, gguf, request.device());
+            offload.apply(params);
+            MemoryEstimate.Split split = MemoryEstimate.split(gguf, shape.contextPerSlot(), shape.slots(),
+                offload.layers());
+            facts.put("device", request.device().id());
+            facts.put("gpu.layers", offload.describe(gguf, request.device().id()));
+            facts.put("memory.split", (split.device() >> 20) + " MiB on " + request.device().id() + ", "
+                + (split.host() >> 20) + " MiB in host memory (estimated)");
+        } else if (gpuLayers != 0) {
             params.setGpuLayers(gpuLayers);
             if (LlamaNatives.bundledCpuOnly(settings)) {
                 facts.put("device.note", "n_gpu_layers=" + gpuLayers + " asked, but the bundled llama.cpp is a CPU"
@@ -240,6 +303,11 @@ public final class LlamaCppProvider implements ModelProvider {
             long after = ProcessMemory.residentBytes();
             measured = before > 0 && after > before ? after - before : -1;
             measuredByKey.put(key, measured);
+        }
+        if (request.device().isGpu()) { // what the budget holds on the GPU: its part (resident growth is the host's)
+            measured = -1;
+            estimate = new MemoryEstimate(MemoryEstimate.split(gguf, shape.contextPerSlot(), shape.slots(),
+                GpuOffload.of(requirement, gguf, request.device()).layers()).device(), 0, 0);
         }
         LlamaModel loaded = model;
         Runnable release = () -> pool.release(key, loaded);

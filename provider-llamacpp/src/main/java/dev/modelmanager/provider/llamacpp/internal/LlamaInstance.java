@@ -66,9 +66,10 @@ abstract class LlamaInstance implements LoadedModel {
         }
     }
 
+    /** The device in the facts ({@code cuda:N} for a model on a GPU), else the CPU. */
     @Override
     public String device() {
-        return "cpu";
+        return details.getOrDefault("device", "cpu");
     }
 
     @Override
