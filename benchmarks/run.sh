@@ -12,6 +12,9 @@ java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmodel.dir="$DIR/targ
   dev.modelmanager.benchmarks.GenerationScalingLoadTest "$@"
 java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   -DDJL_CACHE_DIR="$DIR/target/djl-cache" -cp "$CP" dev.modelmanager.benchmarks.DjlEmbeddingLoadTest "$@"
+# ONNX Runtime alone in the run shapes the djl provider chooses between (the ceiling of the section above).
+java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
+  -cp "$CP" dev.modelmanager.benchmarks.OrtRunRate "$@"
 java -Xmx2g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dai.djl.offline=true -DOPT_OUT_TRACKING=true \
   -DDJL_CACHE_DIR="$DIR/target/djl-cache" -cp "$CP" dev.modelmanager.benchmarks.FairSharingLoadTest "$@"
 java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.modelmanager.benchmarks.ChurnLoadTest "$@"
