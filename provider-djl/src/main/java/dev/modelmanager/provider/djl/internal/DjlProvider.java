@@ -98,6 +98,7 @@ public final class DjlProvider implements ModelProvider {
     }
 
     private final OrtRuntime runtime;
+    private final SessionLayout layout;
 
     /** Outside a framework: the defaults of {@link OrtRuntime.Settings}. */
     public DjlProvider() {
@@ -139,6 +140,7 @@ public final class DjlProvider implements ModelProvider {
         }
         NativeFolder.forThisRevision(DjlProvider.class).ifPresent(dir -> System.setProperty("ENGINE_CACHE_DIR", dir));
         this.runtime = new OrtRuntime(settings, cuda);
+        this.layout = new SessionLayout(runtime);
     }
 
     /** Stops the compute threads; the manager has closed this provider's models by then. */
@@ -301,8 +303,8 @@ public final class DjlProvider implements ModelProvider {
         if (!spec.includePrompt()) {
             details.put("include.prompt", "false (the prompt's tokens are left out of pooling)");
         }
-        boolean alone = alone(req, onnx, details);
-        OnnxModel model = onnxModel(onnx, details, alone, tokens);
+        boolean alone = layout.alone(req, onnx, details);
+        OnnxModel model = layout.open(onnx, details, alone, tokens);
         try {
             return new DjlEmbedder(model, tokens, spec, alone, estimate(onnx) * model.sessions(), details);
         } catch (RuntimeException e) {
@@ -311,79 +313,6 @@ public final class DjlProvider implements ModelProvider {
         }
     }
 
-    /**
-     * Whether every text runs alone: for dynamically quantized graphs (padding changes their vectors) unless the
-     * requirement says {@code batching=throughput}, or always with {@code batching=single}. Says which in the details.
-     */
-    private boolean alone(ModelRequirement req, Path onnx, Map<String, String> details) {
-        String option = req.options().getOrDefault("batching", "").strip().toLowerCase(java.util.Locale.ROOT);
-        if (!option.isEmpty() && !option.equals("throughput") && !option.equals("single") && !option.equals("exact")) {
-            throw ModelException.invalidRequirement("option.batching", "must be exact, throughput or single, was '"
-                + option + "'");
-        }
-        boolean quantized;
-        try {
-            quantized = OnnxGraphs.dynamicallyQuantized(onnx);
-        } catch (IOException e) {
-            throw new ModelException(ErrorCode.LOAD_FAILED, null, "file", "cannot read " + onnx + ": " + e.getMessage(), e);
-        }
-        OrtRuntime.Settings s = runtime.settings();
-        String together = "texts of similar length together, up to " + s.maxBatchTexts() + " texts and "
-            + s.maxBatchTokens() + " padded tokens a run";
-        boolean alone = option.equals("single") || quantized && !option.equals("throughput");
-        String why = option.equals("single") ? "option.batching=single"
-            : quantized ? (alone ? "dynamically quantized: padding would change its vectors"
-                : "option.batching=throughput: vectors depend on their batch") : "exact with the attention mask";
-        details.put("batching", (alone ? "one text per run" : together) + " (" + why + ")");
-        return alone;
-    }
-
-    /**
-     * The graph, in the sessions {@link OrtRuntime} lays out for it: runs that share the device as wide as
-     * {@link OrtRuntime#threadsPerRun} says, and a wide session too when the graph is small enough; else a batching
-     * model's runs go one at a time on the whole budget, and a model that runs each text alone keeps only its
-     * single-threaded runs. The details say which.
-     */
-    private OnnxModel onnxModel(Path onnx, Map<String, String> details, boolean alone, Tokens tokens) {
-        String device = details.get("device");
-        int threads = runtime.threadsPerRun(device, alone);
-        long bytes;
-        try {
-            bytes = Files.size(onnx);
-        } catch (IOException e) {
-            bytes = -1;
-        }
-        boolean wideToo = runtime.wideSessionToo(device, threads, bytes);
-        if (!wideToo && !alone && threads < runtime.wideThreads(device)) { // on a GPU both are 1
-            // a batching model too big for two sessions: one, as wide as the budget (its runs are big enough to use
-            // it); a model that runs each text alone keeps its single-threaded runs side by side
-            threads = runtime.wideThreads(device);
-        }
-        String budget = " (the provider's budget: " + runtime.settings().threads() + " cores for all its models)";
-        details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads) + " run(s) at once"
-            + (wideToo ? "; a run alone on the device: " + runtime.wideThreads(device) + " threads (a second session)"
-                : "") + budget);
-        OnnxModel model = new OnnxModel(runtime, onnx, device, threads, wideToo);
-        try {
-            String wide = model.keepWideIfFaster(TokenBatch.of(List.of(tokens.encoding(CALIBRATION_TEXT))).inputs());
-            if (wide != null) {
-                details.put("wide.session", wide);
-                if (model.sessions() == 1) {
-                    details.put("threads", threads + " thread(s) a run, " + runtime.runsAtOnce(device, threads)
-                        + " run(s) at once" + budget);
-                }
-            }
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        return model;
-    }
-
-    /** A sentence of ordinary length, to time a model's runs with at load. */
-    private static final String CALIBRATION_TEXT = "A young engineer carefully studied the results of the long "
-        + "experiment on the morning train.";
-
     private LoadedModel classifier(LoadRequest request, ModelRequirement req, ModelFiles files, Tokens tokens,
                                    ModelConfig config, Map<String, String> details) {
         Path onnx = files.require("onnx/model.onnx");
@@ -391,8 +320,8 @@ public final class DjlProvider implements ModelProvider {
         details.put("labels", String.join(",", labels));
         details.put("scores", config.multiLabel() ? "sigmoid (multi-label)"
             : labels.size() == 1 ? "sigmoid (one logit: a relevance score)" : "softmax");
-        boolean alone = alone(req, onnx, details);
-        OnnxModel model = onnxModel(onnx, details, alone, tokens);
+        boolean alone = layout.alone(req, onnx, details);
+        OnnxModel model = layout.open(onnx, details, alone, tokens);
         return new DjlClassifier(model, tokens, labels, config.multiLabel(), alone, estimate(onnx) * model.sessions(),
             details);
     }
