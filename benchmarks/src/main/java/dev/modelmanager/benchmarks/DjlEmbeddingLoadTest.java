@@ -90,6 +90,12 @@ public final class DjlEmbeddingLoadTest {
         manager.close();
         rawQ.close();
         rawF.close();
+        try (var files = Files.list(dir)) { // the extracted models (~115 MB)
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(dir);
         System.exit(0);
     }
 
