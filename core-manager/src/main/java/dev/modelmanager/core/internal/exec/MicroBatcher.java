@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -41,86 +39,7 @@ public final class MicroBatcher<C, V> {
     public record Done<V>(V value, Duration took, String workerId, String device) {
     }
 
-    /** One caller's texts; completes once every text has its value, or with the first failure. */
-    public static final class Request<V> {
-        private final List<String> texts;
-        private final Object[] values;
-        private final CompletableFuture<List<Done<V>>> future = new CompletableFuture<>();
-        private int remaining; // guarded by this
-        /**
-         * Texts of it taken into a batch, counted in {@link #order}; guarded by the batcher.
-         */
-        private int started;
-        /**
-         * The order its texts are taken in: shortest first. A call of many texts is cut into batches of similar
-         * lengths, so that the provider pads little within each ({@code null}: as given, one or two texts).
-         */
-        private final int[] order;
-        private volatile ScheduledFuture<?> expiry;
-
-        Request(List<String> texts) {
-            this.texts = texts;
-            this.values = new Object[texts.size()];
-            this.remaining = texts.size();
-            this.order = texts.size() <= 2 ? null : byLength(texts);
-        }
-
-        private static int[] byLength(List<String> texts) {
-            // Length in the upper bits, position in the lower: one sort of longs, ties in their given order.
-            long[] keys = new long[texts.size()];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = (long) texts.get(i).length() << 32 | i;
-            }
-            java.util.Arrays.sort(keys);
-            int[] order = new int[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                order[i] = (int) keys[i];
-            }
-            return order;
-        }
-
-        /** The index of the next text to take into a batch. */
-        private int next() {
-            int k = started++;
-            return order == null ? k : order[k];
-        }
-
-        /** Completes with one value per text, in order. */
-        public CompletableFuture<List<Done<V>>> future() {
-            return future;
-        }
-
-        @SuppressWarnings("unchecked")
-        void set(int index, Done<V> done) {
-            boolean last;
-            synchronized (this) {
-                values[index] = done;
-                last = --remaining == 0;
-            }
-            if (last) {
-                cancelExpiry();
-                List<Done<V>> all = new ArrayList<>(values.length);
-                for (Object v : values) {
-                    all.add((Done<V>) v);
-                }
-                future.complete(all);
-            }
-        }
-
-        void fail(RuntimeException why) {
-            cancelExpiry();
-            future.completeExceptionally(why);
-        }
-
-        private void cancelExpiry() {
-            ScheduledFuture<?> e = expiry;
-            if (e != null) {
-                e.cancel(false);
-            }
-        }
-    }
-
-    private record Item<V>(Request<V> request, int index) {
+    private record Item<V>(BatchRequest<V> request, int index) {
         String text() {
             return request.texts.get(index);
         }
@@ -132,7 +51,7 @@ public final class MicroBatcher<C, V> {
     private final java.util.function.IntSupplier batchSize;
     private final Supplier<Duration> delay;
     /** Calls with texts not yet taken, in turn order; guarded by this. */
-    private final ArrayDeque<Request<V>> lanes = new ArrayDeque<>();
+    private final ArrayDeque<BatchRequest<V>> lanes = new ArrayDeque<>();
     private volatile int waiting; // texts not yet taken, over all lanes; written under this
     private boolean taskQueued; // guarded by this: a batch task waits in the pool or is about to run
     private boolean flushScheduled; // guarded by this
@@ -172,11 +91,11 @@ public final class MicroBatcher<C, V> {
      * {@code queue_capacity} batches' worth of texts wait, each call counted at most one batch (what it can have at
      * its next turn); a call arriving when nothing waits is always taken.
      */
-    public Request<V> submit(List<String> texts) {
+    public BatchRequest<V> submit(List<String> texts) {
         if (!pool.isAccepting()) {
             return null;
         }
-        Request<V> request = new Request<>(texts);
+        BatchRequest<V> request = new BatchRequest<>(texts);
         boolean enqueue = false;
         long flushIn = -1;
         synchronized (this) {
@@ -239,7 +158,7 @@ public final class MicroBatcher<C, V> {
      * Waits for a blocking caller's request: at most the queue timeout while none of its texts has started (then it
      * leaves with {@code TIMEOUT}), as long as it takes once one has.
      */
-    public List<Done<V>> await(Request<V> request) {
+    public List<Done<V>> await(BatchRequest<V> request) {
         Duration timeout = pool.config().queueTimeout();
         try {
             if (!timeout.isZero()) {
@@ -291,7 +210,7 @@ public final class MicroBatcher<C, V> {
     }
 
     /** Takes a request's texts out if none of them has started; {@code false} when some run already. */
-    private boolean withdraw(Request<V> request) {
+    private boolean withdraw(BatchRequest<V> request) {
         synchronized (this) {
             if (request.started > 0) {
                 return false;
@@ -301,7 +220,7 @@ public final class MicroBatcher<C, V> {
         }
     }
 
-    private void removeLocked(Request<V> request) {
+    private void removeLocked(BatchRequest<V> request) {
         if (lanes.remove(request)) {
             waiting -= request.texts.size() - request.started;
         }
@@ -313,7 +232,7 @@ public final class MicroBatcher<C, V> {
      */
     private long queuedLocked(int batch) {
         long queued = 0;
-        for (Request<V> r : lanes) {
+        for (BatchRequest<V> r : lanes) {
             queued += Math.min(batch, r.texts.size() - r.started);
         }
         return queued;
@@ -323,7 +242,7 @@ public final class MicroBatcher<C, V> {
      * The caller gave its request up (cancelled its future; over REST, the client went away): its texts not yet
      * taken into a batch leave the queue, and it fails with {@code CANCELLED}. Texts already running finish.
      */
-    public void abandon(Request<V> request) {
+    public void abandon(BatchRequest<V> request) {
         synchronized (this) {
             removeLocked(request);
         }
@@ -332,7 +251,7 @@ public final class MicroBatcher<C, V> {
 
     /** Fails every waiting text (the provider left). */
     void failAll(RuntimeException why) {
-        List<Request<V>> dropped;
+        List<BatchRequest<V>> dropped;
         synchronized (this) {
             dropped = new ArrayList<>(lanes);
             lanes.clear();
@@ -353,7 +272,7 @@ public final class MicroBatcher<C, V> {
             int turns = lanes.size();
             int share = Math.max(1, (batchSize - batch.size()) / turns);
             for (int t = 0; t < turns && batch.size() < batchSize; t++) {
-                Request<V> lane = lanes.pollFirst();
+                BatchRequest<V> lane = lanes.pollFirst();
                 int n = Math.min(Math.min(share, lane.texts.size() - lane.started), batchSize - batch.size());
                 for (int k = 0; k < n; k++) {
                     batch.add(new Item<>(lane, lane.next()));

@@ -19,6 +19,7 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.spi.ClassificationModel;
 import dev.modelmanager.api.spi.EmbeddingModel;
+import dev.modelmanager.core.internal.exec.BatchRequest;
 import dev.modelmanager.core.internal.exec.Failures;
 import dev.modelmanager.core.internal.exec.Instance;
 import dev.modelmanager.core.internal.exec.MicroBatcher;
@@ -254,7 +255,7 @@ public final class TextInference {
                     return pool.runInline(instance, (i, abandoned) -> runDirect(entry, op, runner, i, texts));
                 }
             }
-            MicroBatcher.Request<V> request = batcher.submit(texts);
+            BatchRequest<V> request = batcher.submit(texts);
             if (request != null) {
                 return batcher.await(request);
             }
@@ -307,7 +308,7 @@ public final class TextInference {
                     return;
                 }
             }
-            MicroBatcher.Request<V> request = batcher.submit(texts);
+            BatchRequest<V> request = batcher.submit(texts);
             if (request == null) {
                 if (attempt >= 3) {
                     CallRunner.fail(result, accounting, CallRunner.keptUnloading(entry));
