@@ -213,6 +213,23 @@ public final class DjlEmbeddingLoadTest {
 
     /** Sentences per second from {@code callers} threads embedding one sentence per call for {@code millis}. */
     static double rate(Consumer<String> embed, List<String> sentences, int callers, long millis) {
+        return rate(i -> {
+            embed.accept(sentences.get(i));
+            return 1;
+        }, sentences.size(), callers, millis);
+    }
+
+    /** Work on the items at and after one position; answers how many it did. */
+    @FunctionalInterface
+    interface Step {
+        int run(int position) throws Exception;
+    }
+
+    /**
+     * Items per second from {@code callers} threads for {@code millis}, each starting at its share of {@code size}
+     * items and stepping on (round the end) by what each {@code step} did.
+     */
+    static double rate(Step step, int size, int callers, long millis) {
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             AtomicLong done = new AtomicLong();
@@ -220,12 +237,14 @@ public final class DjlEmbeddingLoadTest {
             long end = start + millis * 1_000_000;
             List<Future<?>> parts = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
-                int first = c * sentences.size() / callers;
+                int first = c * size / callers;
                 parts.add(pool.submit(() -> {
-                    for (int i = first; System.nanoTime() < end; i = (i + 1) % sentences.size()) {
-                        embed.accept(sentences.get(i));
-                        done.incrementAndGet();
+                    for (int i = first; System.nanoTime() < end; ) {
+                        int n = step.run(i);
+                        done.addAndGet(n);
+                        i = (i + n) % size;
                     }
+                    return null;
                 }));
             }
             for (Future<?> part : parts) {

@@ -7,10 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -42,8 +38,7 @@ public final class OrtRunRate {
             Path onnx = RawOnnx.extract(model + ".onnx", dir);
             Path tokenizerFile = RawOnnx.extract(model + "-tokenizer.json", dir);
             List<long[]> ids = new ArrayList<>();
-            try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile)
-                .optMaxLength(256).optTruncation(true).optPadding(false).build()) {
+            try (HuggingFaceTokenizer tokenizer = RawOnnx.tokenizer(tokenizerFile)) {
                 for (String s : sentences) {
                     Encoding e = tokenizer.encode(s);
                     ids.add(e.getIds());
@@ -79,33 +74,14 @@ public final class OrtRunRate {
      * Texts per second from {@code parallel} threads each running {@code batch} consecutive texts per run (padded to
      * the longest), the best of two measures of {@code millis}.
      */
-    private static double rate(OrtSession session, List<long[]> ids, int parallel, int batch, long millis)
-        throws Exception {
+    private static double rate(OrtSession session, List<long[]> ids, int parallel, int batch, long millis) {
+        DjlEmbeddingLoadTest.Step step = i -> {
+            run(session, ids, i, batch);
+            return batch;
+        };
         double best = 0;
         for (int round = 0; round < 2; round++) {
-            ExecutorService pool = Executors.newFixedThreadPool(parallel);
-            try {
-                AtomicLong done = new AtomicLong();
-                long start = System.nanoTime();
-                long end = start + millis * 1_000_000;
-                List<Future<?>> parts = new ArrayList<>();
-                for (int p = 0; p < parallel; p++) {
-                    int first = p * ids.size() / parallel;
-                    parts.add(pool.submit(() -> {
-                        for (int i = first; System.nanoTime() < end; i = (i + batch) % ids.size()) {
-                            run(session, ids, i, batch);
-                            done.addAndGet(batch);
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> part : parts) {
-                    part.get();
-                }
-                best = Math.max(best, done.get() / ((System.nanoTime() - start) / 1e9));
-            } finally {
-                pool.shutdownNow();
-            }
+            best = Math.max(best, DjlEmbeddingLoadTest.rate(step, ids.size(), parallel, millis));
         }
         return best;
     }

@@ -28,8 +28,13 @@ final class RawOnnx implements AutoCloseable {
         this.onnx = extract(onnxResource, dir);
         this.tokenizerFile = extract(tokenizerResource, dir);
         this.session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
-        this.tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optMaxLength(256)
-            .optTruncation(true).optPadding(false).build();
+        this.tokenizer = tokenizer(tokenizerFile);
+    }
+
+    /** The tokenizer a user calling ONNX Runtime directly builds: truncating at 256 tokens, no padding. */
+    static HuggingFaceTokenizer tokenizer(Path file) throws java.io.IOException {
+        return HuggingFaceTokenizer.builder().optTokenizerPath(file).optMaxLength(256).optTruncation(true)
+            .optPadding(false).build();
     }
 
     float[] embed(String text) {
