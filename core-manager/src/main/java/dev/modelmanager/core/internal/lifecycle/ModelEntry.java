@@ -326,7 +326,7 @@ public final class ModelEntry implements Budgeted {
                 LOG.info("Model {} released by {} ({} reference(s) left)", name, requester, left);
                 effects.post(ModelEvents.RELEASED, Map.of(ModelEvents.REQUESTER, requester,
                     ModelEvents.REFERENCE_COUNT, left));
-                idleIfUnreferencedLocked();
+                idleIfUnreferencedLocked(effects);
             }
             return new Released(references.count(), references.count(name));
         });
@@ -347,15 +347,25 @@ public final class ModelEntry implements Budgeted {
                 }
             }
             if (!removed.isEmpty()) {
-                idleIfUnreferencedLocked();
+                idleIfUnreferencedLocked(effects);
             }
             return references.isEmpty() ? List.of() : orphans;
         });
     }
 
-    /** The last reference went: the idle timer starts (unless the model is pinned). */
-    private void idleIfUnreferencedLocked() {
+    /**
+     * The last reference went: the idle timer starts (unless the model is pinned), once the transition's events are
+     * out, so that a short idle timeout never announces the eviction before the release that led to it.
+     */
+    private void idleIfUnreferencedLocked(Effects effects) {
         if (references.isEmpty() && !requirement.pinned()) {
+            effects.add(() -> lifecycle.step(later -> startIdleTimerLocked()));
+        }
+    }
+
+    /** Starts the idle timer, if still no reference holds the model (one may have come since the release). */
+    private void startIdleTimerLocked() {
+        if (references.isEmpty() && !requirement.pinned() && !lifecycle.isRemoved()) {
             Duration idle = requirement.idleTimeout() != null ? requirement.idleTimeout()
                 : ctx.settings().idleTimeout();
             cancelIdleTimerLocked();
