@@ -39,8 +39,15 @@ final class LlamaNatives {
                 if (!Files.isRegularFile(library)) {
                     throw new IOException("no " + libraryFileName() + " in " + settings.nativeLibraryPath());
                 }
+                if (!library.getFileName().toString().equals(libraryFileName())) {
+                    // java-llama.cpp looks for that name in the folder; any other it would pass over for its own.
+                    throw new IOException(library + " is not named " + libraryFileName()
+                        + ": name the folder that holds " + libraryFileName());
+                }
+                // The folder is named first: libjllama's JNI_OnLoad initialises LlamaModel, whose loader would
+                // otherwise extract and load the bundled build, and the native methods would bind to that one.
+                System.setProperty("de.kherud.llama.lib.path", library.toAbsolutePath().getParent().toString());
                 System.load(library.toAbsolutePath().toString());
-                System.setProperty("de.kherud.llama.lib.path", library.getParent().toString());
             } else {
                 // A folder of this bundle revision's own: a JNI library file loads into one class loader only, so an
                 // updated bundle (a new class loader) loads its own copy.

@@ -45,4 +45,16 @@ class NativeFailureTest {
             manager.close();
         }
     }
+
+    @Test
+    void aLibraryFileUnderAnotherNameIsRefusedWithTheNameItNeeds() throws Exception {
+        // java-llama.cpp looks for libjllama.so in the folder: a file named otherwise would be passed over for the
+        // bundled build, so it is refused, saying what to give instead.
+        Path file = Files.createTempDirectory("renamed-native").resolve("libjllama-cuda.so");
+        Files.writeString(file, "never loaded");
+        LlamaCppProvider provider = new LlamaCppProvider(
+            new LlamaCppSettings(Files.createTempDirectory("natives"), file, 2048, 4, 0, 64, 2));
+        assertThat(provider.unavailableReason()).contains(file + " is not named libjllama.so",
+            "name the folder that holds libjllama.so");
+    }
 }
