@@ -13,6 +13,7 @@ import dev.modelmanager.api.ModelRef;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
+import dev.modelmanager.core.internal.inference.Inference;
 import dev.modelmanager.core.internal.lifecycle.Owner;
 
 /**
@@ -25,11 +26,17 @@ import dev.modelmanager.core.internal.lifecycle.Owner;
 final class BundleModelManager extends InferenceFacade {
     private final ModelManagerImpl manager;
     private final Owner owner;
+    private final Inference calls;
 
     BundleModelManager(ModelManagerImpl manager, Owner owner) {
-        super(manager.inference(owner.symbolicName()));
         this.manager = manager;
         this.owner = owner;
+        this.calls = manager.inference(owner.symbolicName());
+    }
+
+    @Override
+    protected Inference calls() {
+        return calls;
     }
 
     Owner owner() {

@@ -26,10 +26,16 @@ import dev.modelmanager.core.internal.inference.Inference;
  */
 final class ClientModelManager extends InferenceFacade {
     private final ModelManager base;
+    private final Inference calls;
 
     ClientModelManager(ModelManager base, Inference calls) {
-        super(calls);
         this.base = base;
+        this.calls = calls;
+    }
+
+    @Override
+    protected Inference calls() {
+        return calls;
     }
 
     @Override

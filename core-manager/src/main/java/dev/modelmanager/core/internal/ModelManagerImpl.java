@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -17,16 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import dev.modelmanager.api.ChatMessage;
-import dev.modelmanager.api.ClassificationResult;
-import dev.modelmanager.api.EmbeddingOptions;
 import dev.modelmanager.api.ErrorCode;
-import dev.modelmanager.api.EmbeddingResult;
-import dev.modelmanager.api.RerankResult;
-import dev.modelmanager.api.TextPair;
-import dev.modelmanager.api.GenerationChunk;
-import dev.modelmanager.api.GenerationOptions;
-import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ManagerStatus;
 import dev.modelmanager.api.ModelCatalog;
 import dev.modelmanager.api.ModelException;
@@ -38,19 +28,14 @@ import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ProfileResult;
 import dev.modelmanager.api.Registration;
 import dev.modelmanager.api.RequesterUsage;
-import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.api.StateSave;
-import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.event.ManagerEvents;
 import dev.modelmanager.api.spi.DeviceProvider;
 import dev.modelmanager.api.spi.ModelProvider;
 import dev.modelmanager.core.internal.device.DeviceRegistry;
 import dev.modelmanager.core.internal.exec.DaemonThreads;
-import dev.modelmanager.core.internal.inference.GenerationInference;
 import dev.modelmanager.core.internal.inference.Inference;
 import dev.modelmanager.core.internal.inference.Profiler;
-import dev.modelmanager.core.internal.inference.RankingInference;
-import dev.modelmanager.core.internal.inference.TextInference;
 import dev.modelmanager.core.internal.lifecycle.EventPublisher;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
@@ -71,7 +56,7 @@ import dev.modelmanager.core.internal.source.SourceResolver;
  * call to the part that answers it. In OSGi, {@link ModelManagerComponent} runs it and publishes it bundle-scoped
  * ({@link BundleModelManager}); outside OSGi it is used as it is, its references unowned.
  */
-public final class ModelManagerImpl implements ModelManager {
+public final class ModelManagerImpl extends InferenceFacade {
     private static final Logger LOG = LoggerFactory.getLogger(ModelManagerImpl.class);
 
     private final ResourceLocator resources;
@@ -87,9 +72,6 @@ public final class ModelManagerImpl implements ModelManager {
     private final LifecycleContext ctx;
     /** Calls made on the manager itself (outside a bundle's service), counted for {@code direct}. */
     private final Inference direct;
-    private final TextInference text;
-    private final RankingInference ranking;
-    private final GenerationInference generation;
     private final UsageReport usage;
     private final AliasWatch aliasWatch;
     private final DownloadEvents downloadEvents;
@@ -136,9 +118,6 @@ public final class ModelManagerImpl implements ModelManager {
             });
         this.usage = new UsageReport(registry, () -> catalog);
         this.direct = Inference.of(() -> this.settings, registry::bind, RequesterUsage.DIRECT);
-        this.text = direct.text();
-        this.ranking = direct.ranking();
-        this.generation = direct.generation();
         this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
             : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
         this.registrations = new Registrations(registry, ctx, new CatalogCheck(() -> catalog), persistence);
@@ -149,7 +128,7 @@ public final class ModelManagerImpl implements ModelManager {
             events, timer);
         this.aliasWatch = new AliasWatch(registry, (alias, from, policy, id, reason) -> routing.switchAlias(alias, id,
             this.settings.loadTimeout(), reason, new Routing.Expected(from, policy), null) != null, timer, lifecycle);
-        persistence.ifPresent(this::restore);
+        persistence.ifPresent(registrations::restore);
         LOG.info("Model manager started ({})", settings);
         Map<String, Object> started = new java.util.HashMap<>();
         started.put(ManagerEvents.MODEL_COUNT, registry.named().size());
@@ -172,24 +151,6 @@ public final class ModelManagerImpl implements ModelManager {
         }
     }
 
-    /** Registers the saved durable registrations again; one whose source cannot be had any more is reported. */
-    private void restore(StatePersistence keeper) {
-        int restored = 0;
-        for (StatePersistence.Saved saved : keeper.restore()) {
-            try {
-                // A REST registration meets today's model roots again (they may have changed since).
-                registrations.register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
-                    saved.requester(), saved.confined() ? Registrations.Origin.CONFINED : Registrations.Origin.CALLER,
-                    null);
-                restored++;
-            } catch (ModelException e) {
-                LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),
-                    e.getMessage());
-            }
-        }
-        keeper.restored(restored);
-    }
-
     /** New settings; the source resolver is rebuilt when the Hub settings or the work folder changed. */
     private void applySettings(ManagerSettings value) {
         ManagerSettings previous = this.settings;
@@ -207,6 +168,11 @@ public final class ModelManagerImpl implements ModelManager {
 
     private static String capitalised(String sentence) {
         return Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
+    @Override
+    protected Inference calls() {
+        return direct;
     }
 
     /** New settings (from Config Admin); loads from now on use them. */
@@ -360,112 +326,6 @@ public final class ModelManagerImpl implements ModelManager {
     /** The registry (for the model services of the OSGi façade). */
     ModelRegistry registry() {
         return registry;
-    }
-
-    // ------------------------------------------------------------------ inference
-
-    @Override
-    public EmbeddingResult embed(String modelId, List<String> texts) {
-        return text.embed(modelId, texts);
-    }
-
-    @Override
-    public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts) {
-        return text.embedAsync(modelId, texts);
-    }
-
-    @Override
-    public EmbeddingResult embed(String modelId, List<String> texts, EmbeddingOptions options) {
-        return text.embed(modelId, texts, options);
-    }
-
-    @Override
-    public CompletionStage<EmbeddingResult> embedAsync(String modelId, List<String> texts, EmbeddingOptions options) {
-        return text.embedAsync(modelId, texts, options);
-    }
-
-    @Override
-    public GenerationResult generate(String modelId, String prompt, GenerationOptions options) {
-        return generation.generate(modelId, prompt, options);
-    }
-
-    @Override
-    public CompletionStage<GenerationResult> generateAsync(String modelId, String prompt, GenerationOptions options) {
-        return generation.generateAsync(modelId, prompt, options);
-    }
-
-    @Override
-    public Flow.Publisher<GenerationChunk> stream(String modelId, String prompt, GenerationOptions options) {
-        return generation.stream(modelId, prompt, options);
-    }
-
-    @Override
-    public GenerationResult chat(String modelId, List<ChatMessage> messages, GenerationOptions options) {
-        return generation.chat(modelId, messages, options);
-    }
-
-    @Override
-    public CompletionStage<GenerationResult> chatAsync(String modelId, List<ChatMessage> messages,
-                                                       GenerationOptions options) {
-        return generation.chatAsync(modelId, messages, options);
-    }
-
-    @Override
-    public Flow.Publisher<GenerationChunk> streamChat(String modelId, List<ChatMessage> messages,
-                                                      GenerationOptions options) {
-        return generation.streamChat(modelId, messages, options);
-    }
-
-    @Override
-    public TransformResult transform(String modelId, List<String> inputs, GenerationOptions options) {
-        return text.transform(modelId, inputs, options);
-    }
-
-    @Override
-    public CompletionStage<TransformResult> transformAsync(String modelId, List<String> inputs,
-                                                           GenerationOptions options) {
-        return text.transformAsync(modelId, inputs, options);
-    }
-
-    @Override
-    public ClassificationResult classify(String modelId, List<String> texts) {
-        return text.classify(modelId, texts);
-    }
-
-    @Override
-    public CompletionStage<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
-        return text.classifyAsync(modelId, texts);
-    }
-
-    @Override
-    public ClassificationResult classifyPairs(String modelId, List<TextPair> pairs) {
-        return ranking.classifyPairs(modelId, pairs);
-    }
-
-    @Override
-    public CompletionStage<ClassificationResult> classifyPairsAsync(String modelId, List<TextPair> pairs) {
-        return ranking.classifyPairsAsync(modelId, pairs);
-    }
-
-    @Override
-    public RerankResult rerank(String modelId, String query, List<String> documents) {
-        return ranking.rerank(modelId, query, documents);
-    }
-
-    @Override
-    public CompletionStage<RerankResult> rerankAsync(String modelId, String query, List<String> documents) {
-        return ranking.rerankAsync(modelId, query, documents);
-    }
-
-    @Override
-    public ClassificationResult classifyZeroShot(String modelId, List<String> texts, List<String> candidateLabels) {
-        return ranking.classifyZeroShot(modelId, texts, candidateLabels);
-    }
-
-    @Override
-    public CompletionStage<ClassificationResult> classifyZeroShotAsync(String modelId, List<String> texts,
-                                                                       List<String> candidateLabels) {
-        return ranking.classifyZeroShotAsync(modelId, texts, candidateLabels);
     }
 
     // ------------------------------------------------------------------ lifecycle and routing

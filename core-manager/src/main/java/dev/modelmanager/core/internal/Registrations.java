@@ -13,6 +13,7 @@ import dev.modelmanager.api.ModelManagerConstants;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelSource;
 import dev.modelmanager.api.Registration;
+import dev.modelmanager.api.RequirementProperties;
 import dev.modelmanager.api.spi.FileRequest;
 import dev.modelmanager.api.spi.ModelFiles;
 import dev.modelmanager.core.internal.lifecycle.LifecycleContext;
@@ -184,5 +185,23 @@ final class Registrations {
         if (files.isPresent()) {
             ctx.providers().validate(selection.chosen(), requirement, files.get(), modelId);
         }
+    }
+
+    /** Registers the saved durable registrations again; one whose source cannot be had any more is reported. */
+    void restore(StatePersistence keeper) {
+        int restored = 0;
+        for (StatePersistence.Saved saved : keeper.restore()) {
+            try {
+                // A REST registration meets today's model roots again (they may have changed since).
+                register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
+                    saved.requester(), saved.confined() ? Origin.CONFINED : Origin.CALLER,
+                    null);
+                restored++;
+            } catch (ModelException e) {
+                LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),
+                    e.getMessage());
+            }
+        }
+        keeper.restored(restored);
     }
 }
