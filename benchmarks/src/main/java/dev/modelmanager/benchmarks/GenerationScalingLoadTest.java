@@ -62,20 +62,29 @@ public final class GenerationScalingLoadTest {
         int chatWords = Integer.getInteger("chat.words", smoke ? 200 : 1000);
         int chatRounds = Integer.getInteger("chat.rounds", smoke ? 1 : 3);
         int cycles = smoke ? 3 : 20;
-        int threads = Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
+        // -Dthreads=N, -Dthreads.batch=N: llama.cpp's threads per model for one-token steps and for larger ones, for
+        // the manager and the direct call alike (default: the provider's, all cores; batches as one-token steps)
+        int threads = Integer.getInteger("threads", LlamaCppSettings.defaults().effectiveThreads());
+        int threadsBatch = Integer.getInteger("threads.batch", threads);
         Path dir = Path.of(System.getProperty("model.dir", "benchmarks/target/models")).toAbsolutePath();
         Path natives = Files.createTempDirectory("llama-natives");
         System.setProperty("de.kherud.llama.tmpdir", natives.toString());
 
         int passes = smoke ? 3 : 8;
         long buffer = MemoryBandwidth.bufferBytes();
-        double bandwidth = MemoryBandwidth.measure(threads, buffer, passes);
+        double bandwidth = MemoryBandwidth.measure(cores, buffer, passes);
         System.out.println();
-        System.out.printf(Locale.ROOT, "memory bandwidth: %.1f GB/s (%d threads, as llama.cpp uses, reading %d MiB: "
-            + "twice the largest cache, %d MiB, at least 512; best of %d passes)%n", bandwidth, threads, buffer >> 20,
+        System.out.printf(Locale.ROOT, "memory bandwidth: %.1f GB/s (%d threads, one a core, reading %d MiB: "
+            + "twice the largest cache, %d MiB, at least 512; best of %d passes)%n", bandwidth, cores, buffer >> 20,
             MemoryBandwidth.largestCacheBytes() >> 20, passes);
 
-        LlamaCppSettings settings = new LlamaCppSettings(natives, null, CONTEXT_PER_SLOT, SLOTS, 0, tokens,
+        // -Dnative.library=DIR|FILE: a libjllama built for this machine, as the provider's native_library_path
+        String library = System.getProperty("native.library", "");
+        Path nativeLibrary = library.isBlank() ? null : Path.of(library).toAbsolutePath();
+        System.out.println("llama.cpp native library: " + (nativeLibrary == null ? "bundled (java-llama.cpp's CPU build)"
+            : nativeLibrary));
+        LlamaCppSettings settings = new LlamaCppSettings(natives, nativeLibrary, CONTEXT_PER_SLOT, SLOTS, threads, threadsBatch, tokens,
             Integer.getInteger("parked", 2));
         ModelManagerImpl manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
         manager.bindProvider(new LlamaCppProvider(settings), Map.of("service.id", 1L));
@@ -87,8 +96,9 @@ public final class GenerationScalingLoadTest {
                 .option("n_ctx", Integer.toString(CONTEXT_PER_SLOT)).build(), REQUESTER);
             manager.load(id, Duration.ofMinutes(5));
             ModelInfo loaded = manager.info(id);
-            double[] rates = streams(manager, id, model, tokens, rounds, threads);
-            printStreams(model, tokens, rounds, threads, bandwidth, rates);
+            double[] rates = streams(manager, id, model, tokens, rounds, threads, threadsBatch);
+            printStreams(model, tokens, rounds, threads == threadsBatch ? Integer.toString(threads)
+                : threads + "/" + threadsBatch + " (one token / batches)", bandwidth, rates);
             if (type == types.get(0)) {
                 chat(manager, id, model, chatWords, chatRounds);
                 memoryAndCycles(manager, id, loaded, cycles);
@@ -105,7 +115,7 @@ public final class GenerationScalingLoadTest {
      * a prompt of its own, as different callers would.
      */
     private static double[] streams(ModelManagerImpl manager, String id, BenchmarkModel model, int tokens, int rounds,
-                                    int threads) throws Exception {
+                                    int threads, int threadsBatch) throws Exception {
         String[] prompts = new String[SLOTS];
         for (int s = 0; s < SLOTS; s++) {
             prompts[s] = model.text(PROMPT_WORDS, s);
@@ -114,7 +124,8 @@ public final class GenerationScalingLoadTest {
             .extra("ignore_eos", "true").build();
         ExecutorService pool = Executors.newFixedThreadPool(SLOTS);
         try (LlamaModel direct = new LlamaModel(new ModelParameters().setModel(model.file.toString())
-            .setCtxSize(CONTEXT_PER_SLOT * SLOTS).setParallel(SLOTS).setThreads(threads).enableContBatching()
+            .setCtxSize(CONTEXT_PER_SLOT * SLOTS).setParallel(SLOTS).setThreads(threads).setThreadsBatch(threadsBatch)
+            .enableContBatching()
             .disableLog())) {
             Generation directRun = stream -> {
                 int n = 0;
@@ -169,13 +180,13 @@ public final class GenerationScalingLoadTest {
         return total / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void printStreams(BenchmarkModel model, int tokens, int rounds, int threads, double bandwidth,
+    private static void printStreams(BenchmarkModel model, int tokens, int rounds, String threads, double bandwidth,
                                      double[] rates) throws Exception {
         BenchmarkModel.Shape s = model.shape;
         System.out.println();
         System.out.printf(Locale.ROOT, "Generation on synthetic llama %s %s (%d layers, hidden %d, %d heads / %d KV, "
                 + "vocabulary %,d; %.1f M parameters, %.0f MB), %d tokens a stream, greedy, ignore_eos, %d slots x %d "
-                + "context, %d threads; median of %d interleaved round(s)%n", s.name(), model.type, s.layers(), s.embd(),
+                + "context, %s threads; median of %d interleaved round(s)%n", s.name(), model.type, s.layers(), s.embd(),
             s.heads(), s.kvHeads(), s.vocab(), model.parameters() / 1e6, model.fileBytes() / 1e6, tokens, SLOTS,
             CONTEXT_PER_SLOT, threads, rounds);
         System.out.printf(Locale.ROOT, "%-26s %16s %16s %16s%n", "", "direct (tok/s)", "manager (tok/s)",

@@ -28,6 +28,10 @@ public @interface LlamaCppConfig {
     @AttributeDefinition(name = "Threads", description = "CPU threads per model; 0 = all cores.")
     int threads() default 0;
 
+    @AttributeDefinition(name = "Threads for batches", description = "CPU threads per model for steps of more than one "
+        + "token (a prompt, several streams at once; n_threads_batch); 0 = as Threads.")
+    int threads_batch() default 0;
+
     @AttributeDefinition(name = "Max output tokens",
         description = "Tokens generated when neither the call nor the requirement sets max_output_length.")
     int max_output_length() default 256;

@@ -37,7 +37,7 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufReader;
 /**
  * The {@code llamacpp} provider: GGUF models in-process through java-llama.cpp, for text generation (with chat and
  * streaming) and embeddings. Requirement options: {@code n_ctx} (context per slot), {@code n_parallel} (slots),
- * {@code n_threads}, {@code n_gpu_layers}, {@code main_gpu}, {@code tensor_split} (on a GPU: {@link GpuOffload}),
+ * {@code n_threads}, {@code n_threads_batch}, {@code n_gpu_layers}, {@code main_gpu}, {@code tensor_split} (on a GPU: {@link GpuOffload}),
  * {@code pooling} ({@code cls}, {@code last}, {@code mean}, {@code none}).
  */
 @ProvideModelTypes(provider = LlamaCppProvider.NAME, value = {"text_generation", "embedding"})
@@ -263,11 +263,13 @@ public final class LlamaCppProvider implements ModelProvider {
         GgufFile gguf = checked.gguf();
         Shape shape = shape(requirement, gguf, request.device());
         MemoryEstimate estimate = MemoryEstimate.of(gguf, shape.contextPerSlot(), shape.slots()); // on a GPU: its part, below
+        ThreadCounts threads = ThreadCounts.of(requirement, settings);
         ModelParameters params = new ModelParameters().setModel(file.toString())
             .setCtxSize(shape.contextPerSlot() * shape.slots()).setParallel(shape.slots())
-            .setThreads(intOption(requirement, "n_threads", settings.effectiveThreads())).enableContBatching()
+            .setThreads(threads.decode()).setThreadsBatch(threads.batch()).enableContBatching()
             .disableLog(); // llama.cpp's server log writes to stdout, bypassing the logger callback
         Map<String, String> facts = facts(gguf, shape);
+        facts.put("threads", threads.describe());
         int gpuLayers = request.device().isGpu() ? 0 : intOption(requirement, "n_gpu_layers", 0);
         if (request.device().isGpu()) {
             GpuOffload offload = GpuOffload.of(requirement, gguf, request.device());

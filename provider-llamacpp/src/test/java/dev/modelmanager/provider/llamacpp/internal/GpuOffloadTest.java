@@ -132,7 +132,7 @@ class GpuOffloadTest {
         assertThat(LlamaCppProvider.gpuReason(bundled, new DeviceInfo("rocm:0", "AMD", 1L << 34, 1L << 34, 1)))
             .isEqualTo("llama.cpp runs on CUDA GPUs only here, not on rocm:0");
         Path cpuBuild = folderWithTheBundledLibrary();
-        LlamaCppSettings configured = new LlamaCppSettings(bundled.nativeDir(), cpuBuild, 2048, 4, 0, 64, 2);
+        LlamaCppSettings configured = new LlamaCppSettings(bundled.nativeDir(), cpuBuild, 2048, 4, 0, 0, 64, 2);
         assertThat(LlamaCppProvider.gpuReason(configured, GPU1)).isEqualTo("the llama.cpp library in " + cpuBuild
             + " has no CUDA backend (no libggml-cuda beside it, no ggml_backend_cuda in it)");
         Files.write(cpuBuild.resolve("libggml-cuda.so"), new byte[] {0x7f, 'E', 'L', 'F'});

@@ -27,7 +27,7 @@ class NativeFailureTest {
     void aBrokenNativeLibraryMakesTheProviderUnavailableNotTheFrameworkDead() throws Exception {
         Path folder = Files.createTempDirectory("broken-native");
         Files.writeString(folder.resolve("libjllama.so"), "this is not a shared library");
-        LlamaCppSettings settings = new LlamaCppSettings(Files.createTempDirectory("natives"), folder, 2048, 4, 0, 64, 2);
+        LlamaCppSettings settings = new LlamaCppSettings(Files.createTempDirectory("natives"), folder, 2048, 4, 0, 0, 64, 2);
         LlamaCppProvider provider = new LlamaCppProvider(settings);
         assertThat(provider.unavailableReason()).contains("the llama.cpp native library failed to load");
 
@@ -53,7 +53,7 @@ class NativeFailureTest {
         Path file = Files.createTempDirectory("renamed-native").resolve("libjllama-cuda.so");
         Files.writeString(file, "never loaded");
         LlamaCppProvider provider = new LlamaCppProvider(
-            new LlamaCppSettings(Files.createTempDirectory("natives"), file, 2048, 4, 0, 64, 2));
+            new LlamaCppSettings(Files.createTempDirectory("natives"), file, 2048, 4, 0, 0, 64, 2));
         assertThat(provider.unavailableReason()).contains(file + " is not named libjllama.so",
             "name the folder that holds libjllama.so");
     }

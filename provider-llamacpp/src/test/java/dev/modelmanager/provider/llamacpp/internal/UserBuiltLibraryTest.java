@@ -41,7 +41,7 @@ class UserBuiltLibraryTest {
         }
         Path nativeDir = Files.createTempDirectory("natives");
 
-        LlamaCppProvider provider = new LlamaCppProvider(new LlamaCppSettings(nativeDir, userFolder, 2048, 4, 0, 64, 2));
+        LlamaCppProvider provider = new LlamaCppProvider(new LlamaCppSettings(nativeDir, userFolder, 2048, 4, 0, 0, 64, 2));
 
         assertThat(provider.unavailableReason()).isNull();
         List<String> mapped;
