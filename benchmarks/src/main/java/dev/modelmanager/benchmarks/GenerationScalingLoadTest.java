@@ -84,8 +84,8 @@ public final class GenerationScalingLoadTest {
         Path nativeLibrary = library.isBlank() ? null : Path.of(library).toAbsolutePath();
         System.out.println("llama.cpp native library: " + (nativeLibrary == null ? "bundled (java-llama.cpp's CPU build)"
             : nativeLibrary));
-        LlamaCppSettings settings = new LlamaCppSettings(natives, nativeLibrary, CONTEXT_PER_SLOT, SLOTS, threads, threadsBatch, tokens,
-            Integer.getInteger("parked", 2));
+        LlamaCppSettings settings = new LlamaCppSettings(natives, nativeLibrary, CONTEXT_PER_SLOT, SLOTS, threads,
+            threadsBatch, tokens, Integer.getInteger("parked", 2));
         ModelManagerImpl manager = new ModelManagerImpl(ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO));
         manager.bindProvider(new LlamaCppProvider(settings), Map.of("service.id", 1L));
         for (GgufWriter.Type type : types) {
@@ -125,8 +125,7 @@ public final class GenerationScalingLoadTest {
         ExecutorService pool = Executors.newFixedThreadPool(SLOTS);
         try (LlamaModel direct = new LlamaModel(new ModelParameters().setModel(model.file.toString())
             .setCtxSize(CONTEXT_PER_SLOT * SLOTS).setParallel(SLOTS).setThreads(threads).setThreadsBatch(threadsBatch)
-            .enableContBatching()
-            .disableLog())) {
+            .enableContBatching().disableLog())) {
             Generation directRun = stream -> {
                 int n = 0;
                 for (LlamaOutput out : direct.generate(new InferenceParameters(prompts[stream]).setTemperature(0f)

@@ -218,10 +218,10 @@ public final class LlamaCppProvider implements ModelProvider {
         boolean slotsAsked = requirement.options().containsKey("n_parallel");
         boolean contextAsked = requirement.options().containsKey("n_ctx")
             || (requirement.maxInputLength() != null && requirement.modelType() == ModelType.EMBEDDING);
-        int slots = Math.max(1, intOption(requirement, "n_parallel",
+        int slots = Math.max(1, RequirementOptions.wholeNumber(requirement, "n_parallel",
             requirement.modelType() == ModelType.EMBEDDING ? 1 : settings.parallel()));
         int trained = gguf.contextLength() > 0 ? (int) Math.min(Integer.MAX_VALUE, gguf.contextLength()) : settings.contextSize();
-        int wanted = intOption(requirement, "n_ctx", Math.min(trained, settings.contextSize()));
+        int wanted = RequirementOptions.wholeNumber(requirement, "n_ctx", Math.min(trained, settings.contextSize()));
         if (requirement.maxInputLength() != null && requirement.modelType() == ModelType.EMBEDDING) {
             wanted = Math.min(wanted, requirement.maxInputLength());
         }
@@ -270,7 +270,7 @@ public final class LlamaCppProvider implements ModelProvider {
             .disableLog(); // llama.cpp's server log writes to stdout, bypassing the logger callback
         Map<String, String> facts = facts(gguf, shape);
         facts.put("threads", threads.describe());
-        int gpuLayers = request.device().isGpu() ? 0 : intOption(requirement, "n_gpu_layers", 0);
+        int gpuLayers = request.device().isGpu() ? 0 : RequirementOptions.wholeNumber(requirement, "n_gpu_layers", 0);
         if (request.device().isGpu()) {
             GpuOffload offload = GpuOffload.of(requirement, gguf, request.device());
             offload.apply(params);
@@ -385,18 +385,5 @@ public final class LlamaCppProvider implements ModelProvider {
         facts.put("chat.template", gguf.chatTemplate().isPresent() ? "from the model file"
             : "none in the model file; llama.cpp's ChatML fallback is used");
         return facts;
-    }
-
-    private static int intOption(ModelRequirement requirement, String key, int fallback) {
-        String value = requirement.options().get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new ModelException(ErrorCode.INVALID_REQUIREMENT, null, "options." + key,
-                "options." + key + ": must be a whole number, was " + value, null);
-        }
     }
 }
