@@ -28,20 +28,13 @@ import dev.modelmanager.core.internal.provider.ProviderRegistry;
  * runs, no file is touched and no future is completed. Whatever a transition sets off (a load on the lifecycle
  * executor, a caller's future, an event) happens after the lock is released ({@link Effects}). The work itself
  * (choosing a provider and device, reserving memory, fetching files, loading) is {@link ModelLoader}'s, on the
- * lifecycle executor; it reports back through the transitions here, which drop a report that a later transition
- * made stale (each load has an epoch). The current {@link EntryState} is an immutable snapshot read without
+ * lifecycle executor; it reports back through {@link LoadReports}' transitions, which drop a report that a later
+ * transition made stale (each load has an epoch). The current {@link EntryState} is an immutable snapshot read without
  * locking, so calls on a loaded model never wait for lifecycle work. What happens when providers come and go is
  * {@link ProviderChanges}'.
  */
 final class EntryLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(EntryLifecycle.class);
-
-    /** {@link #loadingOn}: go on loading. */
-    static final int GO = 0;
-    /** {@link #loadingOn}: the load is stale; stop. */
-    static final int STALE = 1;
-    /** {@link #loadingOn}: providers changed since the choice; choose again. */
-    static final int CHOOSE_AGAIN = 2;
 
     final ModelEntry entry;
     final String id;
@@ -58,11 +51,18 @@ final class EntryLifecycle {
     final LoadBackoff backoff = new LoadBackoff();
     /** Calls waiting for a provider to come back (see {@link ProviderWait}). */
     final ProviderWait providerWait = new ProviderWait(this);
+    /** The transitions the entry's loads report through. */
+    private final LoadReports reports = new LoadReports(this);
 
     EntryLifecycle(ModelEntry entry, LifecycleContext ctx) {
         this.entry = entry;
         this.id = entry.id();
         this.ctx = ctx;
+    }
+
+    /** What {@link ModelLoader} reports a load's progress to. */
+    LoadReports reports() {
+        return reports;
     }
 
     EntryState state() {
@@ -208,178 +208,6 @@ final class EntryLifecycle {
     void prefetchLocked(ProviderRegistry.Selection selection, Effects effects) {
         ModelRequirement req = requirement();
         effects.add(() -> ctx.loader().prefetch(entry, req, selection));
-    }
-
-    // ------------------------------------------------------------------ what the loader reports
-
-    /** The load found no provider: wait for one (or ask again if providers changed meanwhile). */
-    void noProvider(long myEpoch, ProviderRegistry.Selection selection) {
-        step(effects -> {
-            if (myEpoch != epoch || removed) {
-                return;
-            }
-            if (selection.generation() != ctx.providers().generation()) {
-                CompletableFuture<WorkerPool> future = loading;
-                loading = null;
-                CompletableFuture<WorkerPool> retry = startLoadLocked(null, effects);
-                effects.add(() -> retry.whenComplete((w, e) -> {
-                    if (e != null) {
-                        future.completeExceptionally(e);
-                    } else {
-                        future.complete(w);
-                    }
-                }));
-                return;
-            }
-            CompletableFuture<WorkerPool> parked = loading;
-            loading = null;
-            if (parked == null || !providerWait.parkLocked(parked, effects)) {
-                effects.fail(parked, new ModelException(ErrorCode.NO_PROVIDER, id, selection.refusals()));
-            }
-            boolean changed = state.status() != ModelStatus.WAITING_FOR_PROVIDER;
-            state = EntryState.of(ModelStatus.WAITING_FOR_PROVIDER, selection.refusals());
-            if (changed) {
-                effects.post(ModelEvents.WAITING_FOR_PROVIDER, Map.of(ModelEvents.REASON, selection.refusals()));
-            }
-        });
-    }
-
-    /** The load chose its provider and device: {@link #GO}, {@link #STALE} or {@link #CHOOSE_AGAIN}. */
-    int loadingOn(long myEpoch, ProviderRegistry.Selection selection, String deviceId, String deviceNote,
-                  long estimate) {
-        return transition(effects -> {
-            if (myEpoch != epoch || removed) {
-                return STALE;
-            }
-            if (selection.generation() != ctx.providers().generation()) {
-                return CHOOSE_AGAIN;
-            }
-            ProviderRegistry.Bound provider = selection.chosen();
-            state = new EntryState(ModelStatus.LOADING, null, null, null, provider, deviceNote, null, estimate);
-            effects.post(ModelEvents.LOADING, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE,
-                deviceId));
-            return GO;
-        });
-    }
-
-    /** The load has files to fetch. */
-    void downloading(long myEpoch, String providerName) {
-        step(effects -> {
-            if (myEpoch == epoch && !removed && state.status() == ModelStatus.LOADING) {
-                state = state.with(ModelStatus.DOWNLOADING, null);
-                effects.post(ModelEvents.DOWNLOADING, Map.of(ModelEvents.PROVIDER, providerName));
-            }
-        });
-    }
-
-    /** The load's files are there: it is loading again. */
-    void downloaded(long myEpoch) {
-        step(effects -> {
-            if (myEpoch == epoch && !removed && state.status() == ModelStatus.DOWNLOADING) {
-                state = state.with(ModelStatus.LOADING, null);
-            }
-        });
-    }
-
-    /**
-     * The load produced a worker pool. {@code false} when the load is stale (unloaded, removed, timed out or
-     * orphaned by a leaving provider meanwhile: whoever did that has already answered its callers); the loader then
-     * closes the pool.
-     */
-    boolean loaded(long myEpoch, WorkerPool pool, ProviderRegistry.Bound provider, String deviceNote, long estimate,
-                   long millis) {
-        return transition(effects -> {
-            if (myEpoch != epoch || removed) {
-                return false;
-            }
-            CompletableFuture<WorkerPool> future = loading;
-            loading = null;
-            backoff.reset();
-            providerWait.servedLocked();
-            state = EntryState.loaded(pool, provider, deviceNote, estimate);
-            LOG.info("Model {} loaded by {} on {} in {} ms", id, provider.name(), pool.device(), millis);
-            effects.post(ModelEvents.LOADED, Map.of(ModelEvents.PROVIDER, provider.name(), ModelEvents.DEVICE,
-                pool.device(), ModelEvents.DURATION_MS, millis));
-            int preload = requirement().preloadWorkers();
-            effects.add(() -> {
-                future.complete(pool);
-                if (preload > 1) {
-                    pool.growTo(preload);
-                }
-                ctx.listener().changed();
-            });
-            return true;
-        });
-    }
-
-    /** The load failed. */
-    void loadFailed(long myEpoch, ModelException failure, String providerName) {
-        step(effects -> {
-            if (myEpoch == epoch && !removed) {
-                failLoadLocked(failure, providerName, effects);
-            }
-        });
-    }
-
-    /**
-     * The provider has not finished loading within the load timeout: the model still shows {@code LOADING}, now with
-     * the reason, so that operators see the hang (callers' own waits end at the same timeout). The load is not
-     * abandoned: native loads cannot be interrupted, and a late but good instance is still taken. An unload ends
-     * the wait; the next call loads afresh.
-     */
-    void loadOverdue(long myEpoch, String reason) {
-        step(effects -> {
-            if (myEpoch == epoch && !removed && loading != null && state.status() == ModelStatus.LOADING) {
-                EntryState s = state;
-                state = new EntryState(ModelStatus.LOADING, reason, null, null, s.provider(), s.deviceNote(), null,
-                    s.estimatedMemory());
-                LOG.warn("Model {}: {}", id, reason);
-            }
-        });
-    }
-
-    private void failLoadLocked(ModelException failure, String providerName, Effects effects) {
-        effects.fail(loading, failure);
-        loading = null;
-        java.time.Duration wait = backoff.failed(failure, System.nanoTime());
-        state = state.with(ModelStatus.FAILED, wait.isZero() ? failure.reason()
-            : failure.reason() + " (next load after " + wait.toSeconds() + " s)");
-        LOG.warn("Model {} failed to load: {}", id, failure.reason(), failure.getCause());
-        effects.post(ModelEvents.FAILED, providerName == null ? Map.of(ModelEvents.REASON, failure.reason())
-            : Map.of(ModelEvents.REASON, failure.reason(), ModelEvents.PROVIDER, providerName));
-    }
-
-    /** A prefetch is about to fetch files: {@code DOWNLOADING}. Its epoch, or -1 when a load or change took over. */
-    long prefetching(String providerName) {
-        return transition(effects -> {
-            if (removed || loading != null || state.status() != ModelStatus.REGISTERED) {
-                return -1L;
-            }
-            state = EntryState.of(ModelStatus.DOWNLOADING, null);
-            effects.post(ModelEvents.DOWNLOADING, Map.of(ModelEvents.PROVIDER, providerName));
-            return ++epoch;
-        });
-    }
-
-    /** A prefetch ended; {@code failure} is {@code null} when the files are there. */
-    void prefetched(long myEpoch, ModelException failure) {
-        step(effects -> {
-            if (myEpoch != epoch || removed || state.status() != ModelStatus.DOWNLOADING) {
-                return; // a load took over (it fetches on its own, sharing this download) or the model went
-            }
-            if (failure == null) {
-                state = EntryState.of(ModelStatus.REGISTERED, null);
-            } else {
-                state = EntryState.of(ModelStatus.FAILED, failure.reason());
-                LOG.warn("Model {}: {}", id, failure.reason());
-                effects.post(ModelEvents.FAILED, Map.of(ModelEvents.REASON, failure.reason()));
-            }
-        });
-    }
-
-    /** Whether a load (or the growth of its pool) of that epoch is still wanted. */
-    boolean current(long myEpoch) {
-        return transition(effects -> myEpoch == epoch && !removed);
     }
 
     // ------------------------------------------------------------------ unloading

@@ -46,17 +46,18 @@ final class ModelLoader {
                 chosen = ctx.providers().select(req);
             }
             if (!chosen.found()) {
-                entry.lifecycle().noProvider(epoch, chosen);
+                entry.lifecycle().reports().noProvider(epoch, chosen);
                 return;
             }
             DevicePlacement placement = new DevicePlacement(ctx.providers(), ctx.budget(), chosen.chosen(), req);
             device = ctx.devices().choose(req.device(), List.of(), placement);
             estimate = placement.estimate(device.device());
-            int go = entry.lifecycle().loadingOn(epoch, chosen, device.device().id(), device.note(), estimate);
-            if (go == EntryLifecycle.STALE) {
+            int go = entry.lifecycle().reports().loadingOn(epoch, chosen, device.device().id(), device.note(),
+                estimate);
+            if (go == LoadReports.STALE) {
                 return;
             }
-            if (go == EntryLifecycle.GO) {
+            if (go == LoadReports.GO) {
                 break;
             }
             chosen = null;
@@ -67,14 +68,14 @@ final class ModelLoader {
         try {
             instance = loadInstance(entry, epoch, req, provider, device, estimate, instanceId, true);
         } catch (ModelException e) {
-            entry.lifecycle().loadFailed(epoch, e, provider.name());
+            entry.lifecycle().reports().loadFailed(epoch, e, provider.name());
             return;
         }
         WorkerPool pool = new WorkerPool(instanceId, entry.id(), instance, poolConfig(entry.id(), req, instance),
             inUse -> grow(entry, epoch, req, provider, inUse), ctx.providers().calls()::close, ctx.timer(),
             ctx.lifecycle());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (!entry.lifecycle().loaded(epoch, pool, provider, device.note(), estimate, millis)) {
+        if (!entry.lifecycle().reports().loaded(epoch, pool, provider, device.note(), estimate, millis)) {
             pool.drainAndClose(Duration.ZERO);
         }
     }
@@ -176,7 +177,8 @@ final class ModelLoader {
         Duration limit = ctx.settings().loadTimeout();
         String reason = "provider '" + provider + "' has not finished loading it after " + limit.toSeconds()
             + " s (load.timeout.seconds); unload it to give up";
-        return ctx.timer().schedule(() -> ctx.lifecycle().execute(() -> entry.lifecycle().loadOverdue(epoch, reason)),
+        LoadReports reports = entry.lifecycle().reports();
+        return ctx.timer().schedule(() -> ctx.lifecycle().execute(() -> reports.loadOverdue(epoch, reason)),
             limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -187,11 +189,11 @@ final class ModelLoader {
         SourceResolver sources = ctx.sources();
         boolean download = first && sources.needsDownload(req.source(), wanted);
         if (download) {
-            entry.lifecycle().downloading(epoch, provider.name());
+            entry.lifecycle().reports().downloading(epoch, provider.name());
         }
         ModelFiles files = sources.resolve(req.source(), wanted);
         if (download) {
-            entry.lifecycle().downloaded(epoch);
+            entry.lifecycle().reports().downloaded(epoch);
         }
         return files;
     }
@@ -206,7 +208,7 @@ final class ModelLoader {
         CompletableFuture<Instance> result = new CompletableFuture<>();
         ctx.execute(() -> {
             try {
-                if (!entry.lifecycle().current(epoch)) {
+                if (!entry.lifecycle().reports().current(epoch)) {
                     throw new ModelException(ErrorCode.NOT_LOADED, entry.id(), "the model unloaded meanwhile");
                 }
                 DevicePlacement placement = new DevicePlacement(ctx.providers(), ctx.budget(), provider, req);
@@ -236,7 +238,7 @@ final class ModelLoader {
         if (!ctx.sources().needsDownload(req.source(), wanted)) {
             return;
         }
-        long epoch = entry.lifecycle().prefetching(selection.chosen().name());
+        long epoch = entry.lifecycle().reports().prefetching(selection.chosen().name());
         if (epoch < 0) {
             return;
         }
@@ -250,7 +252,7 @@ final class ModelLoader {
                 failure = new ModelException(ErrorCode.SOURCE_UNAVAILABLE, entry.id(), "fetching its files failed: "
                     + e, e);
             }
-            entry.lifecycle().prefetched(epoch, failure);
+            entry.lifecycle().reports().prefetched(epoch, failure);
         }, () -> { });
     }
 
