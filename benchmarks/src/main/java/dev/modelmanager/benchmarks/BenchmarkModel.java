@@ -41,8 +41,24 @@ final class BenchmarkModel {
 
     /** 12 layers, hidden 1024, FFN 2816, 16 heads, 4 KV heads (GQA), vocabulary 32,000, context 4096: ~200 M parameters. */
     static final Shape FULL = new Shape("L12-E1024", 12, 1024, 2816, 16, 4, 32_000, 4096);
+    /**
+     * TinyLlama 1.1B's dimensions: 22 layers, hidden 2048, FFN 5632, 32 heads, 4 KV heads, vocabulary 32,000:
+     * ~1.1 G parameters, larger than a CPU's caches, as the 0.5-8 B models users run are.
+     */
+    static final Shape LARGE = new Shape("L22-E2048", 22, 2048, 5632, 32, 4, 32_000, 4096);
     /** For {@code --smoke}: 2 layers, hidden 256, vocabulary 4,000. */
     static final Shape SMOKE = new Shape("L2-E256", 2, 256, 704, 4, 2, 4_000, 4096);
+
+    /** The shape named {@code name} ({@link Shape#name()}, case ignored). */
+    static Shape shape(String name) {
+        for (Shape s : List.of(FULL, LARGE, SMOKE)) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no benchmark model shape " + name + "; there are " + FULL.name() + ", "
+            + LARGE.name() + " and " + SMOKE.name());
+    }
 
     final Shape shape;
     final GgufWriter.Type type;

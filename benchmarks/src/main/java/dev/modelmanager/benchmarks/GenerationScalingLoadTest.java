@@ -39,7 +39,8 @@ import dev.modelmanager.provider.llamacpp.internal.LlamaCppSettings;
  * turn's history, its answer and a short message) against the first (about 1,000 prompt tokens);
  * <li>the memory estimate against the resident memory measured, and what load/unload cycles leave behind.
  * </ol>
- * System properties: {@code types} (default {@code Q8_0,F16}; {@code Q8_0} with {@code --smoke}), {@code tokens},
+ * System properties: {@code shape} (a {@link BenchmarkModel} shape name), {@code types} (default {@code Q8_0,F16};
+ * {@code Q8_0} with {@code --smoke}), {@code tokens},
  * {@code rounds}, {@code chat.words}, {@code chat.rounds}, {@code model.dir}, {@code parked}.
  */
 public final class GenerationScalingLoadTest {
@@ -54,7 +55,9 @@ public final class GenerationScalingLoadTest {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = List.of(args).contains("--smoke");
-        BenchmarkModel.Shape shape = smoke ? BenchmarkModel.SMOKE : BenchmarkModel.FULL;
+        // -Dshape=L22-E2048: a 1.1 B-parameter model instead of the default 200 M one (see BenchmarkModel)
+        BenchmarkModel.Shape shape = BenchmarkModel.shape(System.getProperty("shape",
+            (smoke ? BenchmarkModel.SMOKE : BenchmarkModel.FULL).name()));
         List<GgufWriter.Type> types = Arrays.stream(System.getProperty("types", smoke ? "Q8_0" : "Q8_0,F16").split(","))
             .map(t -> GgufWriter.Type.valueOf(t.trim().toUpperCase(Locale.ROOT))).toList();
         int tokens = Integer.getInteger("tokens", smoke ? 16 : 128);
