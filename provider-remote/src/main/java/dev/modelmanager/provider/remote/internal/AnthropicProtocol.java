@@ -111,9 +111,13 @@ final class AnthropicProtocol extends Protocol {
                     progress.done = true;
                     return false;
                 }
-                case "error" -> throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '"
-                    + endpoint.name() + "' failed mid-answer: " + event.path("error").path("type").asText() + ": "
-                    + event.path("error").path("message").asText());
+                case "error" -> {
+                    String errorType = event.path("error").path("type").asText();
+                    // overloaded_error: Anthropic's 529, the same as a 429 here (try again later)
+                    throw failedMidAnswer(modelId, "overloaded_error".equals(errorType) || "rate_limit_error".equals(errorType)
+                        ? ErrorCode.OVERLOADED : ErrorCode.INFERENCE_FAILED,
+                        errorType + ": " + event.path("error").path("message").asText());
+                }
                 default -> {
                     // ping, content_block_start, content_block_stop: nothing to do
                 }

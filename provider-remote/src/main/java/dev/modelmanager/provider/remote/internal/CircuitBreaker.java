@@ -5,10 +5,20 @@ import java.util.function.LongSupplier;
 
 /**
  * Stops calling an endpoint that keeps failing: after {@code threshold} consecutive failures calls fail at once for
- * {@code open}; then one call is let through (half-open) and its outcome closes or reopens the circuit.
+ * {@code open}; then one call is let through (half-open) and its outcome closes or reopens the circuit. A failure is
+ * the server not answering or answering 5xx; any other answer, a 4xx included, shows it up. A trial call that ends
+ * with neither (its caller gave up, the endpoint's slots were full) hands the trial to the next call.
  */
 final class CircuitBreaker {
     enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /**
+     * Whether a call may go: {@code refusal} is {@code null} if so, else why not. {@code trial}: this call is the one
+     * half-open trial, to be settled by {@link #success}, {@link #failure} or, failing both, {@link #abandon}.
+     */
+    record Admission(String refusal, boolean trial) {
+        static final Admission GO = new Admission(null, false);
+    }
 
     private final int threshold;
     private final long openNanos;
@@ -24,24 +34,32 @@ final class CircuitBreaker {
         this.clock = clock;
     }
 
-    /**
-     * Whether a call may go now; {@code null} if so, else why not (the circuit is open). In the half-open state
-     * only the first caller gets through.
-     */
-    synchronized String refusal() {
+    /** Whether a call may go now. In the half-open state only the first caller gets through, as the trial. */
+    synchronized Admission admit() {
         if (state == State.OPEN) {
             long left = openUntil - clock.getAsLong();
             if (left > 0) {
-                return "it failed " + failures + " times in a row (last: " + lastError + "); calls fail at once for "
-                    + Math.max(1, left / 1_000_000_000L) + " s more";
+                return new Admission("it failed " + failures + " times in a row (last: " + lastError + "); calls fail "
+                    + "at once for " + Math.max(1, left / 1_000_000_000L) + " s more", false);
             }
             state = State.HALF_OPEN;
-            return null;
+            return new Admission(null, true);
         }
         if (state == State.HALF_OPEN) {
-            return "a trial call is checking whether it recovered (last error: " + lastError + ")";
+            return new Admission("a trial call is checking whether it recovered (last error: " + lastError + ")", false);
         }
-        return null;
+        return Admission.GO;
+    }
+
+    /**
+     * The trial call ended without an answer either way: the circuit stays open, and the next call is the trial. A
+     * call that was not the trial, or whose outcome was already recorded, changes nothing.
+     */
+    synchronized void abandon(Admission admission) {
+        if (admission.trial() && state == State.HALF_OPEN) {
+            state = State.OPEN;
+            openUntil = clock.getAsLong();
+        }
     }
 
     synchronized void success() {

@@ -38,8 +38,7 @@ public final class EndpointComponent {
     @Activate
     public EndpointComponent(EndpointConfig config, Map<String, Object> properties, BundleContext context,
                              @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin admin) {
-        this.endpoint = new RemoteEndpoint(EndpointSettings.from(config, configurationName(properties), System.getenv()));
-        LOG.info("Remote endpoint configured: {}", endpoint.settings());
+        // The inline key moves out first: settings that fail to validate must not leave it in the configuration.
         SecretFolder secrets = SecretFolder.of(context);
         Object pid = properties.get(Constants.SERVICE_PID);
         if (secrets != null && pid != null) {
@@ -52,6 +51,8 @@ public final class EndpointComponent {
                 secrets.forgetMoved(SecretKeys.API_KEY, String.valueOf(pid), config.api_key_file());
             }
         }
+        this.endpoint = new RemoteEndpoint(EndpointSettings.from(config, configurationName(properties), System.getenv()));
+        LOG.info("Remote endpoint configured: {}", endpoint.settings());
     }
 
     RemoteEndpoint endpoint() {

@@ -47,8 +47,21 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
         if (name == null || name.isBlank()) {
             throw ModelException.invalidRequirement("name", "an endpoint needs a name");
         }
-        if (baseUrl == null || baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")) {
-            throw ModelException.invalidRequirement("base.url", "must be an http(s) URL, was " + baseUrl);
+        if (baseUrl == null || baseUrl.getScheme() == null || !baseUrl.getScheme().startsWith("http")
+            || baseUrl.getHost() == null) {
+            throw ModelException.invalidRequirement("base.url", "must be an http(s) URL such as http://127.0.0.1:11434, "
+                + "was " + (baseUrl == null ? "none" : shown(baseUrl)));
+        }
+        // Neither would work (the HTTP client sends no user info; paths are appended after a query), and either
+        // would print a credential wherever the address is shown: the value itself is not repeated.
+        if (baseUrl.getRawUserInfo() != null) {
+            throw ModelException.invalidRequirement("base.url", "must not hold a user name or password ("
+                + shown(baseUrl) + "): give a key as api.key, api.key.file or api.key.env, other credentials as "
+                + "headers");
+        }
+        if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+            throw ModelException.invalidRequirement("base.url", "must not have a query or fragment (" + shown(baseUrl)
+                + "): give a key as api.key, api.key.file or api.key.env, other parameters as headers");
         }
         String url = baseUrl.toString();
         baseUrl = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -75,7 +88,7 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
         headers(c.header_files(), "header.files", "/path/to/file").forEach((header, file) ->
             headers.put(header, headerSecret(header, file, null, environment)));
         String name = c.name() == null || c.name().isBlank() ? configurationName : c.name().strip();
-        return new EndpointSettings(name, Kind.parse(c.kind()), URI.create(c.base_url().strip()), key,
+        return new EndpointSettings(name, Kind.parse(c.kind()), url(c.base_url()), key,
             Duration.ofMillis(c.connect_timeout_ms()), Duration.ofSeconds(c.read_timeout_seconds()),
             c.max_concurrency(), c.retries(), Duration.ofMillis(c.retry_backoff_ms()),
             Duration.ofMillis(c.retry_max_backoff_ms()), c.circuit_failures(), Duration.ofSeconds(c.circuit_open_seconds()),
@@ -113,9 +126,34 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     /** The settings a header's value can come from (it is never given inline through these). */
     private static final SecretKeys HEADER = new SecretKeys("headers", "header.files", "header.env");
 
+    /** {@code base.url} read; a malformed one fails saying where, not repeating it (it may hold a credential). */
+    static URI url(String value) {
+        if (value == null || value.isBlank()) {
+            throw ModelException.invalidRequirement("base.url", "an endpoint needs an address, such as "
+                + "http://127.0.0.1:11434");
+        }
+        try {
+            return new URI(value.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw ModelException.invalidRequirement("base.url", "is not a URL: " + e.getReason() + " at character "
+                + (e.getIndex() + 1));
+        }
+    }
+
+    /** An address as it may be shown: scheme, host, port and path, never user info, query or fragment. */
+    static String shown(URI url) {
+        if (url.getScheme() == null || url.getHost() == null) {
+            String raw = url.toString();
+            return raw.matches("[^@?#]*") ? "'" + raw + "' (not an http(s) URL with a host)"
+                : "a value with '@', '?' or '#' that is not an http(s) URL with a host";
+        }
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+            + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
     /** A copy for tests and embedders: defaults for everything but name, kind, URL and key. */
     static EndpointSettings of(String name, Kind kind, String baseUrl, String apiKey) {
-        return new EndpointSettings(name, kind, URI.create(baseUrl), apiKey, Duration.ofSeconds(5),
+        return new EndpointSettings(name, kind, url(baseUrl), apiKey, Duration.ofSeconds(5),
             Duration.ofSeconds(120), 8, 3, Duration.ofMillis(500), Duration.ofSeconds(20), 5, Duration.ofSeconds(30),
             Map.of(), Duration.ofMinutes(5), "2023-06-01");
     }

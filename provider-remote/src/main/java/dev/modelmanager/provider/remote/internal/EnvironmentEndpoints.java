@@ -45,9 +45,9 @@ final class EnvironmentEndpoints {
         if (llama != null) {
             try {
                 endpoints.add(EndpointSettings.of(LLAMA_SERVER, EndpointSettings.Kind.OPENAI, llama.strip(), null));
-            } catch (RuntimeException e) {
-                throw dev.modelmanager.api.ModelException.invalidRequirement(LLAMA_CPP_URL,
-                    "must be an http(s) URL such as http://127.0.0.1:8080, was " + llama);
+            } catch (dev.modelmanager.api.ModelException e) {
+                // the reason names the fault, not the value (it may hold a credential)
+                throw dev.modelmanager.api.ModelException.invalidRequirement(LLAMA_CPP_URL, e.reason());
             }
         }
         return endpoints;

@@ -101,12 +101,8 @@ final class OllamaProtocol extends Protocol {
                 + embeddings.size() + " embeddings for " + texts.size() + " texts");
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
-        for (JsonNode values : embeddings) {
-            float[] v = new float[values.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) values.get(i).asDouble();
-            }
-            vectors.add(v);
+        for (int i = 0; i < embeddings.size(); i++) {
+            vectors.add(vector(embeddings.get(i), modelId, "embeddings[" + i + "]"));
         }
         return EmbeddingModel.Encoded.totalOnly(vectors, tokensOf(answer.path("prompt_eval_count")));
     }
@@ -141,8 +137,8 @@ final class OllamaProtocol extends Protocol {
         RemoteEndpoint.Response response = endpoint.call("POST", path, body, modelId);
         readLines(response, modelId, progress, line -> {
             if (line.has("error")) {
-                throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
-                    + "' failed mid-answer: " + line.path("error").asText());
+                throw failedMidAnswer(modelId, ErrorCode.INFERENCE_FAILED, line.path("error").isTextual()
+                    ? line.path("error").asText() : line.path("error").toString());
             }
             JsonNode text = piece.apply(line);
             if (text.isTextual() && !progress.emit(text.asText(), sink)) {

@@ -84,19 +84,27 @@ final class OpenAiProtocol extends Protocol {
         body.put("encoding_format", "float");
         JsonNode answer = endpoint.json("POST", prefix + "/embeddings", body, modelId);
         JsonNode data = answer.path("data");
+        if (!data.isArray()) {
+            throw malformedAnswer(modelId, "no 'data' list in the answer to /embeddings");
+        }
         float[][] vectors = new float[texts.size()][];
-        for (JsonNode item : data) {
-            int index = item.path("index").asInt(-1);
-            JsonNode values = item.path("embedding");
-            if (index < 0 || index >= vectors.length || !values.isArray()) {
-                throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
-                    + "' answered embeddings without a valid index or vector");
+        for (int i = 0; i < data.size(); i++) {
+            JsonNode item = data.get(i);
+            int index = item.path("index").isInt() ? item.path("index").asInt() : -1;
+            if (index < 0 || index >= vectors.length) {
+                throw malformedAnswer(modelId, "data[" + i + "].index is " + item.path("index") + " for "
+                    + texts.size() + " input(s)");
             }
-            float[] v = new float[values.size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) values.get(i).asDouble();
+            if (vectors[index] != null) {
+                throw malformedAnswer(modelId, "data[" + i + "].index " + index + " comes twice");
             }
-            vectors[index] = v;
+            vectors[index] = vector(item.path("embedding"), modelId, "data[" + i + "].embedding");
+        }
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] == null) {
+                throw malformedAnswer(modelId, "no embedding for input " + i + " of " + texts.size() + " (data has "
+                    + data.size() + ")");
+            }
         }
         return EmbeddingModel.Encoded.totalOnly(List.of(vectors), tokensOf(answer.path("usage").path("prompt_tokens")));
     }
@@ -133,10 +141,14 @@ final class OpenAiProtocol extends Protocol {
                 progress.done = true;
                 return false;
             }
+            if ("error".equals(type) && !data.startsWith("{")) {
+                throw failedMidAnswer(modelId, ErrorCode.INFERENCE_FAILED, data.isBlank() ? "(no message)" : data);
+            }
             JsonNode chunk = parse(data, modelId, endpoint.name());
-            if (chunk.has("error")) {
-                throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
-                    + "' failed mid-answer: " + chunk.path("error").path("message").asText(chunk.path("error").toString()));
+            JsonNode error = chunk.has("error") ? chunk.path("error") : "error".equals(type) ? chunk : null;
+            if (error != null) {
+                throw failedMidAnswer(modelId, ErrorCode.INFERENCE_FAILED, error.path("message").isTextual()
+                    ? error.path("message").asText() : error.isTextual() ? error.asText() : error.toString());
             }
             JsonNode usage = chunk.path("usage");
             if (usage.isObject()) {

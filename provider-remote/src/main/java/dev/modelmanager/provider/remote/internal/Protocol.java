@@ -253,6 +253,33 @@ abstract class Protocol {
         }
     }
 
+    /** The server's own words about a failure in the middle of its answer, redacted of the endpoint's secrets. */
+    protected ModelException failedMidAnswer(String modelId, ErrorCode code, String what) {
+        return new ModelException(code, modelId, "endpoint '" + endpoint.name() + "' failed mid-answer: "
+            + endpoint.redact(what));
+    }
+
+    /** One vector of an answer: a non-empty list of numbers, else a typed error saying where in the answer. */
+    protected float[] vector(JsonNode values, String modelId, String where) {
+        if (!values.isArray() || values.isEmpty()) {
+            throw malformedAnswer(modelId, where + " is not a list of numbers");
+        }
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            JsonNode x = values.get(i);
+            if (!x.isNumber()) {
+                throw malformedAnswer(modelId, where + "[" + i + "] is not a number");
+            }
+            v[i] = (float) x.asDouble();
+        }
+        return v;
+    }
+
+    protected ModelException malformedAnswer(String modelId, String what) {
+        return new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
+            + "' sent a malformed answer: " + what);
+    }
+
     private ModelException truncated(String modelId) {
         return new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + endpoint.name()
             + "' closed the stream before the answer was complete");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -11,10 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +32,9 @@ import dev.modelmanager.api.ModelException;
 
 /**
  * One endpoint's HTTP side: bounded concurrency, retries with exponential backoff and jitter on connection errors,
- * 429 and 5xx (honouring {@code Retry-After}), never on other 4xx; a circuit breaker; timeouts on connecting, on
- * the answer's start, and on silence within a streamed answer. The API key goes into headers only.
+ * 408, 429 and 5xx (honouring {@code Retry-After} up to the longest backoff: a longer one fails the call at once as
+ * overloaded), never on other 4xx; a circuit breaker; timeouts on connecting, on the answer's start, and on silence
+ * within a streamed answer. The API key goes into headers only, and what the server says back is redacted of it.
  */
 final class RemoteEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteEndpoint.class);
@@ -45,18 +51,31 @@ final class RemoteEndpoint {
     private final Semaphore permits;
     private final CircuitBreaker breaker;
     private final Sleeper sleeper;
+    /** What {@link #redact} hides: the key and the extra headers' values, the longest first. */
+    private final List<String> secrets;
 
     RemoteEndpoint(EndpointSettings settings) {
         this(settings, d -> Thread.sleep(d.toMillis()));
     }
 
     RemoteEndpoint(EndpointSettings settings, Sleeper sleeper) {
+        this(settings, sleeper, System::nanoTime);
+    }
+
+    RemoteEndpoint(EndpointSettings settings, Sleeper sleeper, LongSupplier clock) {
         this.settings = settings;
         this.sleeper = sleeper;
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
         this.permits = new Semaphore(settings.maxConcurrency(), true);
-        this.breaker = new CircuitBreaker(settings.circuitFailures(), settings.circuitOpen(), System::nanoTime);
+        this.breaker = new CircuitBreaker(settings.circuitFailures(), settings.circuitOpen(), clock);
+        List<String> hidden = new ArrayList<>(settings.headers().values());
+        if (settings.apiKey() != null) {
+            hidden.add(settings.apiKey());
+        }
+        // Values under 4 characters ("1", "on") would blank out ordinary words; none is a credential.
+        this.secrets = hidden.stream().filter(v -> v.length() >= 4).distinct()
+            .sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     EndpointSettings settings() {
@@ -106,12 +125,17 @@ final class RemoteEndpoint {
 
     /** Sends a JSON POST ({@code body} non-null) or a GET; retries as configured; fails with a clear reason. */
     Response call(String method, String path, Object body, String modelId) {
-        String refusal = breaker.refusal();
-        if (refusal != null) {
+        CircuitBreaker.Admission admission = breaker.admit();
+        if (admission.refusal() != null) {
             throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "endpoint '" + name() + "' is unavailable: "
-                + refusal);
+                + admission.refusal());
         }
-        acquire(modelId);
+        try {
+            acquire(modelId);
+        } catch (RuntimeException e) {
+            breaker.abandon(admission);
+            throw e;
+        }
         boolean handedOver = false;
         try {
             byte[] json = body == null ? null : JSON.writeValueAsBytes(body);
@@ -120,12 +144,10 @@ final class RemoteEndpoint {
                 try {
                     response = http.send(request(method, path, json), HttpResponse.BodyHandlers.ofInputStream());
                 } catch (IOException e) {
-                    String error = e instanceof HttpTimeoutException ? "no answer within " + settings.readTimeout()
-                        : "cannot reach " + settings.baseUrl() + " (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+                    String error = unanswered(e);
                     breaker.failure(error);
                     if (attempt < settings.retries()) {
-                        backoff(attempt, null, method, path, error);
+                        backoff(attempt, -1, method, path, error);
                         continue;
                     }
                     throw new ModelException(e instanceof HttpTimeoutException ? ErrorCode.TIMEOUT
@@ -139,13 +161,21 @@ final class RemoteEndpoint {
                     return new Response(StallGuard.guard(response.body(), settings.readTimeout()), permits::release);
                 }
                 String message = errorMessage(response);
-                boolean retryable = status == 429 || status >= 500;
                 if (status >= 500) {
                     breaker.failure("HTTP " + status + ": " + message);
+                } else {
+                    breaker.success(); // it answered: a refusal of this request says nothing against the server
+                }
+                boolean retryable = status == 408 || status == 429 || status >= 500;
+                long retryAfter = retryAfterMillis(response.headers().firstValue("Retry-After").orElse(null));
+                if (retryable && attempt < settings.retries() && retryAfter > settings.maxBackoff().toMillis()) {
+                    throw new ModelException(ErrorCode.OVERLOADED, modelId, "endpoint '" + name() + "' answered HTTP "
+                        + status + " and asked to retry after " + Math.max(1, retryAfter / 1000) + " s, longer than "
+                        + "the longest wait between retries (retry.max.backoff.ms = " + settings.maxBackoff().toMillis()
+                        + "): " + message);
                 }
                 if (retryable && attempt < settings.retries()) {
-                    backoff(attempt, response.headers().firstValue("Retry-After").orElse(null), method, path,
-                        "HTTP " + status);
+                    backoff(attempt, retryAfter, method, path, "HTTP " + status);
                     continue;
                 }
                 throw failure(status, message, modelId, attempt);
@@ -156,10 +186,38 @@ final class RemoteEndpoint {
         } catch (IOException e) {
             throw new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "cannot write the request: " + e, e);
         } finally {
+            breaker.abandon(admission);
             if (!handedOver) {
                 permits.release();
             }
         }
+    }
+
+    /** Why a request got no answer: no connection within the connect timeout, no answer within the read timeout. */
+    private String unanswered(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "could not connect within " + settings.connectTimeout();
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + settings.readTimeout();
+        }
+        return "cannot reach " + EndpointSettings.shown(settings.baseUrl()) + " (" + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + redact(e.getMessage())) + ")";
+    }
+
+    /**
+     * The text with the API key and the value of every extra header replaced by {@code ***}: servers and the proxies
+     * before them may echo what they were sent, and their words go into exceptions, health and logs.
+     */
+    String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "***");
+        }
+        return out;
     }
 
     /** Reads a small JSON answer whole. */
@@ -208,9 +266,10 @@ final class RemoteEndpoint {
         return b.build();
     }
 
-    private void backoff(int attempt, String retryAfter, String method, String path, String why)
+    /** Waits before retry {@code attempt + 1}: {@code retryAfter} ms when the server said (not -1), else backoff. */
+    private void backoff(int attempt, long retryAfter, String method, String path, String why)
         throws InterruptedException {
-        long millis = retryAfterMillis(retryAfter);
+        long millis = retryAfter;
         if (millis < 0) {
             long base = Math.min(settings.maxBackoff().toMillis(),
                 settings.backoff().toMillis() * (1L << Math.min(20, attempt)));
@@ -238,8 +297,12 @@ final class RemoteEndpoint {
         }
     }
 
-    /** The server's own error message (OpenAI, Ollama and Anthropic shapes), or its first bytes. */
-    private static String errorMessage(HttpResponse<InputStream> response) {
+    /** The server's own error message (OpenAI, Ollama and Anthropic shapes), or its first bytes; redacted. */
+    private String errorMessage(HttpResponse<InputStream> response) {
+        return redact(serverMessage(response));
+    }
+
+    private static String serverMessage(HttpResponse<InputStream> response) {
         try (InputStream in = response.body()) {
             String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
             try {
@@ -266,14 +329,13 @@ final class RemoteEndpoint {
     private ModelException failure(int status, String message, String modelId, int attempt) {
         String text = "endpoint '" + name() + "' answered HTTP " + status + ": " + message
             + (attempt > 0 ? " (after " + (attempt + 1) + " attempts)" : "");
-        ErrorCode code = switch (status) {
-            case 400, 422 -> ErrorCode.INVALID_INPUT;
-            case 429 -> ErrorCode.OVERLOADED;
-            default -> ErrorCode.INFERENCE_FAILED;
+        return switch (status) {
+            case 400, 413, 422 -> new ModelException(ErrorCode.INVALID_INPUT, modelId, text);
+            case 401, 403 -> new ModelException(ErrorCode.INFERENCE_FAILED, modelId, "api.key",
+                text + " (check the endpoint's api.key)", null);
+            case 408 -> new ModelException(ErrorCode.TIMEOUT, modelId, text);
+            case 429 -> new ModelException(ErrorCode.OVERLOADED, modelId, text);
+            default -> new ModelException(ErrorCode.INFERENCE_FAILED, modelId, text);
         };
-        if (status == 401 || status == 403) {
-            text += " (check the endpoint's api.key)";
-        }
-        return new ModelException(code, modelId, text);
     }
 }

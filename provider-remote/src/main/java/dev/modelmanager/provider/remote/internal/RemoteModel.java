@@ -60,7 +60,7 @@ abstract class RemoteModel implements LoadedModel {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("endpoint", endpoint.name());
         d.put("endpoint.kind", endpoint.settings().kind().name().toLowerCase(java.util.Locale.ROOT));
-        d.put("endpoint.url", endpoint.settings().baseUrl().toString());
+        d.put("endpoint.url", EndpointSettings.shown(endpoint.settings().baseUrl()));
         d.put("endpoint.health", endpoint.health());
         d.put("remote.model", model);
         long every = Math.max(1, endpoint.settings().keepAlive().toSeconds() / 2);

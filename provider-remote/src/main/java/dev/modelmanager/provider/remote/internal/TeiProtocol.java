@@ -136,12 +136,8 @@ final class TeiProtocol extends Protocol {
                 throw malformed(modelId, "/embed", (answer.isArray() ? answer.size() : 0) + " embeddings for "
                     + slice.size() + " texts");
             }
-            for (JsonNode values : answer) {
-                float[] v = new float[values.size()];
-                for (int k = 0; k < v.length; k++) {
-                    v[k] = (float) values.get(k).asDouble();
-                }
-                vectors.add(v);
+            for (int k = 0; k < answer.size(); k++) {
+                vectors.add(vector(answer.get(k), modelId, "/embed answer[" + k + "]"));
             }
         }
         return vectors;

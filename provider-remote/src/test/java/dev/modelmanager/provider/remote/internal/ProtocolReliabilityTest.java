@@ -129,7 +129,8 @@ class ProtocolReliabilityTest {
         AtomicInteger calls = new AtomicInteger();
         server.on(chatPath(kind), (r, x) -> {
             if (calls.incrementAndGet() == 1) {
-                x.getResponseHeaders().set("Retry-After", "3");
+                // within the endpoint's longest backoff (50 ms): a longer wait fails at once (EndpointFailuresTest)
+                x.getResponseHeaders().set("Retry-After", "0.04");
                 json(x, 429, "{\"error\": {\"type\": \"rate_limit_error\", \"message\": \"slow down\"}}");
                 return;
             }
@@ -139,7 +140,7 @@ class ProtocolReliabilityTest {
         });
         register(kind, Duration.ofSeconds(10));
         assertThat(chat()).isEqualTo("Hi");
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(3));
+        assertThat(sleeps).containsExactly(Duration.ofMillis(40));
         assertThat(calls.get()).isEqualTo(2);
     }
 

@@ -234,7 +234,7 @@ class TeiProtocolTest {
         AtomicInteger calls = new AtomicInteger();
         f.server.on("GET /info", (r, x) -> {
             if (calls.incrementAndGet() == 1) {
-                x.getResponseHeaders().set("Retry-After", "2");
+                x.getResponseHeaders().set("Retry-After", "0.03"); // within the fixture's longest backoff, 40 ms
                 json(x, 503, "{\"error\": \"Model is overloaded\", \"error_type\": \"Overloaded\"}");
             } else {
                 json(x, 200, info("BAAI/bge-small-en-v1.5", "{\"embedding\": {\"pooling\": \"cls\"}}", 8));
@@ -243,7 +243,7 @@ class TeiProtocolTest {
         f.endpoint("tei", EndpointSettings.Kind.TEI, 2, 5);
         f.manager.register("e", remote(ModelType.EMBEDDING, "tei", "BAAI/bge-small-en-v1.5").build(), "t");
         assertThat(f.manager.embed("e", List.of("ok")).vectors()).hasSize(1);
-        assertThat(f.sleeps).extracting(d -> d.toMillis()).contains(2000L);
+        assertThat(f.sleeps).extracting(d -> d.toMillis()).contains(30L);
 
         int before = f.server.requests("POST /embed").size();
         f.server.on("POST /embed", (r, x) -> json(x, 422, "{\"error\": \"Input validation error: `inputs` must "
