@@ -38,7 +38,7 @@ final class CompletionsResource {
         HttpServletResponse response = x.response();
         String model = Json.text(body, "model", true);
         List<ChatMessage> messages = OpenAiFormat.messages(body);
-        GenerationOptions options = OpenAiFormat.options(body);
+        GenerationOptions options = OpenAiFormat.options(body, true);
         boolean stream = Json.bool(body, "stream", false);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -51,6 +51,7 @@ final class CompletionsResource {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
             message.put("content", r.text());
+            message.put("refusal", null);
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);
             choice.put("message", message);
@@ -104,7 +105,7 @@ final class CompletionsResource {
                 : prompts.size() + " given") + ")");
         }
         String prompt = prompts.get(0);
-        GenerationOptions options = OpenAiFormat.options(body);
+        GenerationOptions options = OpenAiFormat.options(body, false);
         boolean stream = Json.bool(body, "stream", false);
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;

@@ -82,14 +82,7 @@ final class EventStream {
                     if (!started) {
                         throw error;
                     }
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("message", error.getMessage());
-                    body.put("type", error.type);
-                    body.put("param", error.param);
-                    body.put("code", error.code);
-                    OutputStream out = response.getOutputStream();
-                    event(out, Json.MAPPER.writeValueAsString(Map.of("error", body)));
-                    out.flush();
+                    error(response, error);
                     return;
                 } else {
                     if (!started) {
@@ -102,13 +95,36 @@ final class EventStream {
                 }
             }
         } catch (InterruptedException e) {
+            // The server is stopping this thread: say so, rather than end the stream as if it were complete.
             Thread.currentThread().interrupt();
             cancel(subscription[0]);
+            ApiError stopped = new ApiError(503, "server_error", "shutting_down", null,
+                "the server stopped this stream before it was complete (it is shutting down)");
+            if (!started) {
+                throw stopped;
+            }
+            try {
+                error(response, stopped);
+            } catch (IOException gone) {
+                // the client went too
+            }
         } catch (IOException e) {
             // The client closed the connection: stop the model's work.
             cancel(subscription[0]);
             throw e;
         }
+    }
+
+    /** An error event, OpenAI's shape, once the stream has started (openai-python and -java raise it). */
+    private static void error(HttpServletResponse response, ApiError error) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", error.getMessage());
+        body.put("type", error.type);
+        body.put("param", error.param);
+        body.put("code", error.code);
+        OutputStream out = response.getOutputStream();
+        event(out, Json.MAPPER.writeValueAsString(Map.of("error", body)));
+        out.flush();
     }
 
     private static void cancel(Flow.Subscription s) {

@@ -213,6 +213,10 @@ final class Json {
             if (e.status == 429 || e.status == 503) {
                 response.setHeader("Retry-After", Long.toString(settings.retryAfterSeconds(e)));
             }
+            if (e.status == 409 || e.status == 507) {
+                // The official OpenAI clients retry 409 and every 5xx unless told not to; these would fail again.
+                response.setHeader("x-should-retry", "false");
+            }
             write(response, e.status, Map.of("error", error));
         }
     }
@@ -311,8 +315,11 @@ final class Json {
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
             if (!item.isTextual()) {
-                throw ApiError.badRequest(field, field + "[" + i + "]: must be a string, was " + kind(item)
-                    + (item.isNumber() || item.isArray() ? " (token arrays are not supported; send text)" : ""));
+                // Token ids cannot be read without the tokenizer the client counted with (tiktoken's, for
+                // langchain-openai's OpenAIEmbeddings, which sends them unless check_embedding_ctx_length=False).
+                throw ApiError.badRequest(field + "[" + i + "]", field + "[" + i + "]: must be a string, was "
+                    + kind(item) + (item.isNumber() || item.isArray() ? " (token arrays are not supported; send text: "
+                    + "with langchain-openai's OpenAIEmbeddings, set check_embedding_ctx_length=False)" : ""));
             }
             list.add(item.asText());
         }

@@ -74,29 +74,113 @@ final class OpenAiFormat {
         throw ApiError.badRequest(field, field + ": must be a string or an array of text parts, was " + Json.kind(content));
     }
 
-    static GenerationOptions options(ObjectNode body) {
+    /**
+     * The sampling options of a chat or completion request. Fields that would change what comes back and that no
+     * provider here honours (tools, structured output, log-probabilities, penalties, echo) are refused by name, so
+     * that a client never takes an answer made without them for one made with them.
+     */
+    static GenerationOptions options(ObjectNode body, boolean chat) {
+        refuseUnsupported(body, chat);
         Integer n = Json.integer(body, "n");
         if (n != null && n != 1) {
             throw ApiError.badRequest("n", "n: only 1 choice per request is supported, was " + n);
         }
-        Integer max = Json.integer(body, "max_completion_tokens");
-        if (max == null) {
-            max = Json.integer(body, "max_tokens");
-        }
+        String maxField = body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        Integer max = Json.integer(body, maxField);
         List<String> stop = Json.texts(body, "stop");
+        Double temperature = Json.decimal(body, "temperature");
+        Double topP = Json.decimal(body, "top_p");
+        if (topP != null && topP == 0) {
+            // OpenAI allows 0: no mass but the likeliest token's, which is greedy decoding.
+            topP = null;
+            temperature = 0.0;
+        }
         try {
             return GenerationOptions.builder()
                 .maxOutputLength(max)
-                .temperature(Json.decimal(body, "temperature"))
-                .topP(Json.decimal(body, "top_p"))
+                .temperature(temperature)
+                .topP(topP)
                 .topK(Json.integer(body, "top_k"))
                 .seed(Json.longValue(body, "seed"))
                 .stop(stop == null ? List.of() : stop)
                 .build();
         } catch (ModelException e) {
-            String field = "max_output_length".equals(e.field()) ? "max_tokens" : e.field();
-            throw ApiError.badRequest(field, e.getMessage().replace("max_output_length", "max_tokens"));
+            String field = "max_output_length".equals(e.field()) ? maxField : e.field();
+            throw ApiError.badRequest(field, e.getMessage().replace("max_output_length", maxField));
         }
+    }
+
+    private static void refuseUnsupported(ObjectNode body, boolean chat) {
+        if (chat) {
+            if (nonEmptyArray(body, "tools") || nonEmptyArray(body, "functions")) {
+                String field = nonEmptyArray(body, "tools") ? "tools" : "functions";
+                throw unsupported(field, "tool and function calling is not supported; send the request without "
+                    + field);
+            }
+            for (String field : List.of("tool_choice", "function_call")) {
+                JsonNode choice = body.get(field);
+                if (choice != null && !choice.isNull() && !(choice.isTextual()
+                    && List.of("none", "auto").contains(choice.asText()))) {
+                    throw unsupported(field, "tool and function calling is not supported (only \"none\" or \"auto\" "
+                        + "without tools)");
+                }
+            }
+            JsonNode format = body.get("response_format");
+            if (format != null && !format.isNull() && !"text".equals(format.path("type").asText())) {
+                throw new ApiError(400, "invalid_request_error", "unsupported_value", "response_format",
+                    "response_format: only {\"type\": \"text\"} is supported, was " + (format.path("type").isTextual()
+                        ? "type " + format.path("type").asText() : Json.kind(format)));
+            }
+            if (Json.bool(body, "logprobs", false) || body.hasNonNull("top_logprobs")) {
+                throw unsupported(body.hasNonNull("top_logprobs") ? "top_logprobs" : "logprobs",
+                    "log-probabilities are not supported");
+            }
+            JsonNode modalities = body.get("modalities");
+            if (modalities != null && modalities.isArray()) {
+                for (JsonNode m : modalities) {
+                    if (!"text".equals(m.asText())) {
+                        throw unsupported("modalities", "only text output is supported, was " + m.asText());
+                    }
+                }
+            }
+            if (body.hasNonNull("audio")) {
+                throw unsupported("audio", "audio output is not supported");
+            }
+        } else {
+            if (body.hasNonNull("logprobs")) {
+                throw unsupported("logprobs", "log-probabilities are not supported");
+            }
+            if (Json.bool(body, "echo", false)) {
+                throw unsupported("echo", "echoing the prompt is not supported");
+            }
+            if (body.hasNonNull("suffix") && !body.get("suffix").asText().isEmpty()) {
+                throw unsupported("suffix", "insertion (a suffix after the completion) is not supported");
+            }
+            Integer bestOf = Json.integer(body, "best_of");
+            if (bestOf != null && bestOf != 1) {
+                throw unsupported("best_of", "only 1 candidate per request is supported, was " + bestOf);
+            }
+        }
+        for (String field : List.of("frequency_penalty", "presence_penalty")) {
+            Double penalty = Json.decimal(body, field);
+            if (penalty != null && penalty != 0) {
+                throw unsupported(field, "penalties are not supported; leave " + field + " out or 0");
+            }
+        }
+        JsonNode bias = body.get("logit_bias");
+        if (bias != null && !bias.isNull() && !(bias.isObject() && bias.isEmpty())) {
+            throw unsupported("logit_bias", "logit_bias is not supported");
+        }
+    }
+
+    private static boolean nonEmptyArray(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        return v != null && !v.isNull() && !(v.isArray() && v.isEmpty());
+    }
+
+    /** OpenAI's own answer to a parameter a model does not take: 400, {@code unsupported_parameter}. */
+    private static ApiError unsupported(String field, String why) {
+        return new ApiError(400, "invalid_request_error", "unsupported_parameter", field, field + ": " + why);
     }
 
     static Map<String, Object> envelope(String id, String object, long created, String model) {

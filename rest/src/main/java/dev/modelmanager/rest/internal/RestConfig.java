@@ -25,8 +25,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String api_key() default "";
 
     @AttributeDefinition(name = "Largest request body (bytes)", description = "Larger bodies are refused with 413; "
-        + "strings in a body may be as long.")
-    long max_request_bytes() default 1 << 20;
+        + "strings in a body may be as long. 4 MiB holds an OpenAI-sized embedding call (300,000 tokens of text).")
+    long max_request_bytes() default 4 << 20;
 
     @AttributeDefinition(name = "Requester", description = "Who registrations made over REST belong to when the call "
         + "names nobody; kept across restarts.")

@@ -18,7 +18,7 @@ package dev.modelmanager.rest.internal;
  */
 record RestSettings(String apiKey, String keyProblem, long maxRequestBytes, String requester,
                     long retryAfterBusySeconds, long retryAfterUnavailableSeconds, TrustedProxies trustedProxies) {
-    static final RestSettings DEFAULTS = new RestSettings(null, 1 << 20, "rest");
+    static final RestSettings DEFAULTS = new RestSettings(null, 4 << 20, "rest");
 
     RestSettings {
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();

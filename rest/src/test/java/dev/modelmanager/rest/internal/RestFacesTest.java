@@ -271,7 +271,7 @@ class RestFacesTest {
             "{\"model\": \"docs\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true}");
         assertThat(notGenerating.statusCode()).isEqualTo(400);
 
-        String big = "{\"model\": \"docs\", \"input\": \"" + "x".repeat(2 << 20) + "\"}";
+        String big = "{\"model\": \"docs\", \"input\": \"" + "x".repeat(5 << 20) + "\"}";
         assertThat(call("POST", "/v1/embeddings", big).statusCode()).isEqualTo(413);
 
         HttpResponse<String> badRequirement = call("POST", "/api/v1/models",

@@ -273,7 +273,7 @@ class RestFuzzTest {
             case 0 -> new byte[0];
             case 1 -> "{\"model\": \"docs\", \"input\": [".getBytes(StandardCharsets.UTF_8);
             case 2 -> new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-            case 3 -> ("{\"model\": \"docs\", \"input\": \"" + "x".repeat((1 << 20) + 10) + "\"}")
+            case 3 -> ("{\"model\": \"docs\", \"input\": \"" + "x".repeat((4 << 20) + 10) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
             case 4 -> Json.MAPPER.writeValueAsBytes(body("model", "docs", "input", fuzz.nested(60 + fuzz.below(40))));
             case 5 -> ("{\"model\": \"docs\"} trailing").getBytes(StandardCharsets.UTF_8);

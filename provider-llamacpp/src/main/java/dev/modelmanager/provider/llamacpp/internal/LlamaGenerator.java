@@ -129,7 +129,7 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
             params.setTopP(options.topP().floatValue());
         }
         if (options.seed() != null) {
-            params.setSeed((int) (long) options.seed());
+            params.setSeed(nativeSeed(options.seed()));
         }
         if (Boolean.parseBoolean(options.extra().getOrDefault("ignore_eos", "false"))) {
             params.setIgnoreEos(true); // for measurements: always generate max_output_length tokens
@@ -190,5 +190,23 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         } catch (RuntimeException e) {
             slots.forget(lease);
         }
+    }
+
+    /**
+     * A 64-bit seed (OpenAI's are) as llama.cpp's 32-bit one: one that fits is taken as it is; a larger one is mixed
+     * (SplitMix64's finaliser) so that seeds differing only in their high bits stay apart. Never -1 (0xFFFFFFFF),
+     * which llama.cpp takes for "a random seed".
+     */
+    static int nativeSeed(long seed) {
+        int value;
+        if (seed == (int) seed) {
+            value = (int) seed;
+        } else {
+            long z = seed + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            value = (int) (z ^ (z >>> 31));
+        }
+        return value == -1 ? 0x7FFF_FFFF : value;
     }
 }

@@ -1,0 +1,123 @@
+package dev.modelmanager.rest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The OpenAI request fields that would change the answer and that no model here honours are refused by name with
+ * OpenAI's own error code, never silently dropped; the ones that are honoured keep working; answers carry the fields
+ * strict clients require.
+ */
+class OpenAiRequestFieldsTest {
+    private RestServer rest;
+
+    @BeforeEach
+    void start() throws Exception {
+        rest = new RestServer();
+        HttpResponse<String> r = rest.call("POST", "/api/v1/models", """
+            {"id": "story", "requirement": {"model_type": "text_generation", "name": "ggml-org/models"}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        r = rest.call("POST", "/api/v1/models", """
+            {"id": "docs", "requirement": {"model_type": "embedding", "name": "sentence-transformers/all-MiniLM-L6-v2",
+             "dimension": 384}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        rest.close();
+    }
+
+    private HttpResponse<String> chat(String extra) throws Exception {
+        return rest.call("POST", "/v1/chat/completions", "{\"model\": \"story\", \"messages\": [{\"role\": \"user\", "
+            + "\"content\": \"one two three\"}]" + (extra.isEmpty() ? "" : ", " + extra) + "}");
+    }
+
+    private HttpResponse<String> completion(String extra) throws Exception {
+        return rest.call("POST", "/v1/completions", "{\"model\": \"story\", \"prompt\": \"a b\", " + extra + "}");
+    }
+
+    private static void refused(HttpResponse<String> r, String param, String code) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode error = RestServer.json(r).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.get("param").asText()).isEqualTo(param);
+        assertThat(error.get("code").asText()).isEqualTo(code);
+        assertThat(error.get("message").asText()).startsWith(param + ":");
+    }
+
+    @Test
+    void fieldsNoModelHonoursAreRefusedByName() throws Exception {
+        refused(chat("\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"weather\"}}]"), "tools",
+            "unsupported_parameter");
+        refused(chat("\"functions\": [{\"name\": \"weather\"}]"), "functions", "unsupported_parameter");
+        refused(chat("\"tool_choice\": \"required\""), "tool_choice", "unsupported_parameter");
+        refused(chat("\"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"weather\"}}"), "tool_choice",
+            "unsupported_parameter");
+        refused(chat("\"response_format\": {\"type\": \"json_object\"}"), "response_format", "unsupported_value");
+        refused(chat("\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\"}}"),
+            "response_format", "unsupported_value");
+        refused(chat("\"logprobs\": true"), "logprobs", "unsupported_parameter");
+        refused(chat("\"logprobs\": true, \"top_logprobs\": 3"), "top_logprobs", "unsupported_parameter");
+        refused(chat("\"frequency_penalty\": 0.5"), "frequency_penalty", "unsupported_parameter");
+        refused(chat("\"presence_penalty\": -1"), "presence_penalty", "unsupported_parameter");
+        refused(chat("\"logit_bias\": {\"50256\": -100}"), "logit_bias", "unsupported_parameter");
+        refused(chat("\"modalities\": [\"text\", \"audio\"]"), "modalities", "unsupported_parameter");
+        refused(completion("\"logprobs\": 2"), "logprobs", "unsupported_parameter");
+        refused(completion("\"echo\": true"), "echo", "unsupported_parameter");
+        refused(completion("\"suffix\": \"end\""), "suffix", "unsupported_parameter");
+        refused(completion("\"best_of\": 3"), "best_of", "unsupported_parameter");
+    }
+
+    @Test
+    void theirNeutralValuesAndTheHonouredFieldsAreAccepted() throws Exception {
+        HttpResponse<String> r = chat("\"tools\": [], \"tool_choice\": \"none\", \"response_format\": {\"type\": \"text\"},"
+            + " \"logprobs\": false, \"frequency_penalty\": 0, \"presence_penalty\": 0.0, \"logit_bias\": {},"
+            + " \"modalities\": [\"text\"], \"parallel_tool_calls\": false, \"user\": \"u-1\", \"max_completion_tokens\": 2,"
+            + " \"stop\": [\"zzz\"], \"seed\": 9007199254740993");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode message = RestServer.json(r).get("choices").get(0).get("message");
+        assertThat(message.get("content").asText()).isEqualTo("three two");
+        assertThat(message.has("refusal")).as("required by the spec, null when there is none").isTrue();
+        assertThat(message.get("refusal").isNull()).isTrue();
+
+        // top_p 0 is in OpenAI's range: the likeliest token only, greedy decoding.
+        assertThat(chat("\"top_p\": 0").statusCode()).isEqualTo(200);
+        assertThat(completion("\"echo\": false, \"best_of\": 1, \"suffix\": \"\"").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anOutputLimitErrorNamesTheFieldTheClientSent() throws Exception {
+        HttpResponse<String> r = chat("\"max_completion_tokens\": 0");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(RestServer.json(r).get("error").get("param").asText()).isEqualTo("max_completion_tokens");
+        assertThat(RestServer.json(r).get("error").get("message").asText()).contains("max_completion_tokens");
+        r = chat("\"max_tokens\": -1");
+        assertThat(RestServer.json(r).get("error").get("param").asText()).isEqualTo("max_tokens");
+    }
+
+    @Test
+    void aConflictTellsTheOfficialClientsNotToRetry() throws Exception {
+        HttpResponse<String> r = rest.call("POST", "/api/v1/models", """
+            {"id": "story", "requirement": {"model_type": "text_generation", "name": "other/model"}}""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(r.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(chat("").headers().firstValue("x-should-retry")).isEmpty();
+    }
+
+    @Test
+    void tokenArraysNameTheItemAndTheLangChainSetting() throws Exception {
+        HttpResponse<String> r = rest.call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": [\"ok\", [101, 2023]]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode error = RestServer.json(r).get("error");
+        assertThat(error.get("param").asText()).isEqualTo("input[1]");
+        assertThat(error.get("message").asText()).contains("check_embedding_ctx_length=False");
+    }
+}
