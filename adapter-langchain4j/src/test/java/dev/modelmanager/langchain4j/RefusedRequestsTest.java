@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -84,14 +85,27 @@ class RefusedRequestsTest {
     }
 
     @Test
-    void toolsJsonSchemasImagesAndPenaltiesAreRefusedInBothModels() {
+    void aJsonSchemaResponseFormatGivesJsonOfThatSchema() throws Exception {
+        // stories260K writes stories; under the schema's grammar it can only write this object.
+        ResponseFormat json = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder()
+            .name("Pet status").rootElement(JsonObjectSchema.builder().addEnumProperty("mood", List.of("happy", "sad"))
+                .addIntegerProperty("legs").addBooleanProperty("sleeping").required("mood", "legs", "sleeping")
+                .additionalProperties(false).build()).build()).build();
+        ChatResponse response = chat.chat(ChatRequest.builder().messages(UserMessage.from("Tell me about the cat"))
+            .responseFormat(json).maxOutputTokens(64).build());
+        com.fasterxml.jackson.databind.JsonNode pet = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(response.aiMessage().text());
+        assertThat(pet.get("mood").asText()).isIn("happy", "sad");
+        assertThat(pet.get("legs").isIntegralNumber()).isTrue();
+        assertThat(pet.get("sleeping").isBoolean()).isTrue();
+        assertThat(pet.size()).isEqualTo(3);
+    }
+
+    @Test
+    void toolsImagesAndPenaltiesAreRefusedInBothModels() {
         ToolSpecification weather = ToolSpecification.builder().name("current_weather").description("weather").build();
         assertRefused(ChatRequest.builder().messages(UserMessage.from("Hi")).toolSpecifications(weather).build(),
             "tools", "current_weather");
-        ResponseFormat json = ResponseFormat.builder().type(ResponseFormatType.JSON).jsonSchema(JsonSchema.builder()
-            .name("Story").rootElement(JsonObjectSchema.builder().addStringProperty("title").build()).build()).build();
-        assertRefused(ChatRequest.builder().messages(UserMessage.from("Hi")).responseFormat(json).build(),
-            "response format JSON schema", "Story");
         assertRefused(ChatRequest.builder().messages(UserMessage.from(TextContent.from("What is in it?"),
             ImageContent.from("https://example.org/cat.png"))).build(), "IMAGE content");
         assertRefused(ChatRequest.builder().messages(UserMessage.from("Hi")).frequencyPenalty(0.5).build(),

@@ -14,11 +14,19 @@ import java.util.TreeMap;
  * @param seed            random seed for reproducible sampling
  * @param stop            strings that end generation when produced (not included in the output)
  * @param extra           provider-specific settings
+ * @param responseFormat  the shape the text must have ({@code null}: free text); a model that cannot hold to it
+ *                        refuses the call ({@link ErrorCode#CAPABILITY_MISSING}, field {@code response_format})
  */
 public record GenerationOptions(Integer maxOutputLength, Double temperature, Integer topK, Double topP, Long seed,
-                                List<String> stop, Map<String, String> extra) {
+                                List<String> stop, Map<String, String> extra, ResponseFormat responseFormat) {
     /** No per-call settings. */
     public static final GenerationOptions DEFAULTS = new GenerationOptions(null, null, null, null, null, null, null);
+
+    /** Options for free text. */
+    public GenerationOptions(Integer maxOutputLength, Double temperature, Integer topK, Double topP, Long seed,
+                             List<String> stop, Map<String, String> extra) {
+        this(maxOutputLength, temperature, topK, topP, seed, stop, extra, null);
+    }
 
     public GenerationOptions {
         if (maxOutputLength != null && maxOutputLength <= 0) {
@@ -38,6 +46,13 @@ public record GenerationOptions(Integer maxOutputLength, Double temperature, Int
             throw ModelException.invalidInput(null, "stop", "stop strings must not be empty");
         }
         extra = extra == null ? Map.of() : Map.copyOf(new TreeMap<>(extra));
+        responseFormat = responseFormat == null || responseFormat.kind() == ResponseFormat.Kind.TEXT ? null
+            : responseFormat;
+    }
+
+    /** The shape the text must have: {@link ResponseFormat#TEXT} unless the call asked for another. */
+    public ResponseFormat format() {
+        return responseFormat == null ? ResponseFormat.TEXT : responseFormat;
     }
 
     /** Fills the fields this call left open from the requirement's defaults. */
@@ -47,7 +62,7 @@ public record GenerationOptions(Integer maxOutputLength, Double temperature, Int
             temperature != null ? temperature : requirement.temperature(),
             topK != null ? topK : requirement.topK(),
             topP != null ? topP : requirement.topP(),
-            seed, stop, extra);
+            seed, stop, extra, responseFormat);
     }
 
     public static Builder builder() {
@@ -63,6 +78,7 @@ public record GenerationOptions(Integer maxOutputLength, Double temperature, Int
         private Long seed;
         private List<String> stop = List.of();
         private final Map<String, String> extra = new TreeMap<>();
+        private ResponseFormat responseFormat;
 
         private Builder() {
         }
@@ -74,9 +90,10 @@ public record GenerationOptions(Integer maxOutputLength, Double temperature, Int
         public Builder seed(Long value) { this.seed = value; return this; }
         public Builder stop(List<String> value) { this.stop = value; return this; }
         public Builder extra(String key, String value) { this.extra.put(key, value); return this; }
+        public Builder responseFormat(ResponseFormat value) { this.responseFormat = value; return this; }
 
         public GenerationOptions build() {
-            return new GenerationOptions(maxOutputLength, temperature, topK, topP, seed, stop, extra);
+            return new GenerationOptions(maxOutputLength, temperature, topK, topP, seed, stop, extra, responseFormat);
         }
     }
 }

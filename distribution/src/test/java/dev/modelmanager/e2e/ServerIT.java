@@ -29,6 +29,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 
@@ -183,6 +184,28 @@ class ServerIT {
         long prompt = second.usage().orElseThrow().promptTokens();
         long cached = second.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens().orElseThrow();
         assertThat(cached).as("cached prompt tokens of turn 2 (of %d)", prompt).isPositive().isLessThan(prompt);
+    }
+
+    /** What the official client's structured outputs parse the answer into. */
+    enum Mood { HAPPY, SAD, SLEEPY }
+
+    record Pet(Mood mood, int legs, boolean sleeping) {
+    }
+
+    @Test
+    @Order(3)
+    void theOfficialClientsStructuredOutputsGetJsonOfTheirSchema() {
+        // openai-java makes the schema from the class (strict, every field required) and parses the answer into it:
+        // the llama.cpp model, a story writer, answers in that shape because every token is sampled under it.
+        OpenAIClient client = openAi();
+        for (double temperature : new double[] {0.0, 0.8}) {
+            StructuredChatCompletion<Pet> answer = client.chat().completions().create(ChatCompletionCreateParams
+                .builder().model("tiny").addUserMessage("Tell me about the cat.").maxCompletionTokens(64)
+                .temperature(temperature).seed(7L).responseFormat(Pet.class).build());
+            Pet pet = answer.choices().get(0).message().content().orElseThrow();
+            assertThat(pet.mood()).isNotNull();
+            assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        }
     }
 
     @Test

@@ -11,10 +11,14 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.internal.Json;
+import dev.langchain4j.internal.JsonSchemaElementJsonUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
@@ -88,10 +92,6 @@ public final class ChatRequests {
         if (p.toolChoice() == ToolChoice.REQUIRED) {
             throw unsupported(modelId, "tool choice REQUIRED");
         }
-        if (p.responseFormat() != null && p.responseFormat().type() == ResponseFormatType.JSON) {
-            throw unsupported(modelId, p.responseFormat().jsonSchema() == null ? "response format JSON"
-                : "response format JSON schema '" + p.responseFormat().jsonSchema().name() + "'");
-        }
         if (p.frequencyPenalty() != null) {
             throw unsupported(modelId, "frequencyPenalty");
         }
@@ -105,10 +105,28 @@ public final class ChatRequests {
         Long seed = p instanceof ModelManagerChatRequestParameters ours ? ours.seed() : null;
         try {
             return new GenerationOptions(p.maxOutputTokens(), p.temperature(), p.topK(), p.topP(), seed,
-                p.stopSequences(), null);
+                p.stopSequences(), null, responseFormat(p.responseFormat()));
         } catch (ModelException e) {
             throw e.forModel(modelId);
         }
+    }
+
+    /**
+     * LangChain4j's JSON response format as the manager's: any JSON object, or JSON of the request's schema (as JSON
+     * Schema text, LangChain4j's own rendering). A model that cannot hold to it is refused by the manager.
+     */
+    static dev.modelmanager.api.ResponseFormat responseFormat(ResponseFormat format) {
+        if (format == null || format.type() != ResponseFormatType.JSON) {
+            return null;
+        }
+        JsonSchema schema = format.jsonSchema();
+        if (schema == null || schema.rootElement() == null) {
+            return dev.modelmanager.api.ResponseFormat.JSON_OBJECT;
+        }
+        String name = schema.name() == null ? null : schema.name().replaceAll("[^A-Za-z0-9_-]", "_");
+        return dev.modelmanager.api.ResponseFormat.jsonSchema(name == null || name.isEmpty() ? null
+            : name.substring(0, Math.min(64, name.length())),
+            Json.toJson(JsonSchemaElementJsonUtils.toMap(schema.rootElement())));
     }
 
     private static UnsupportedFeatureException unsupported(String modelId, String what) {

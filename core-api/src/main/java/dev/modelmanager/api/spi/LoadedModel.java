@@ -1,8 +1,11 @@
 package dev.modelmanager.api.spi;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ConsumerType;
+
+import dev.modelmanager.api.ResponseFormat;
 
 /**
  * One loaded instance of a model. Implementations also implement the capability interfaces they support
@@ -40,6 +43,14 @@ public interface LoadedModel extends AutoCloseable {
      */
     default int concurrency() {
         return 0;
+    }
+
+    /**
+     * The shapes this instance can hold a generation's text to ({@link dev.modelmanager.api.ResponseFormat}); the
+     * manager refuses a call asking for another before it reaches the instance. Defaults to free text only.
+     */
+    default Set<ResponseFormat.Kind> responseFormats() {
+        return Set.of(ResponseFormat.Kind.TEXT);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.api.TokenUsage;
 import dev.modelmanager.testsupport.TestModelProvider;
 
@@ -87,6 +88,30 @@ class InferenceTest {
         manager.register("fr", ModelRequirement.builder(ModelType.TEXT2TEXT, "tiny-t5-en-fr").build(), "a");
         assertThat(manager.transform("fr", List.of("the black cat", "a b"), null).outputs())
             .containsExactly("cat black the", "b a");
+    }
+
+    @Test
+    void aShapeOfOutputTheModelCannotHoldToIsRefusedBeforeItRuns() {
+        manager.register("story", generation().build(), "a");
+        manager.register("fr", ModelRequirement.builder(ModelType.TEXT2TEXT, "tiny-t5-en-fr").build(), "a");
+        GenerationOptions json = GenerationOptions.builder().responseFormat(ResponseFormat.JSON_OBJECT).build();
+        GenerationOptions schema = GenerationOptions.builder()
+            .responseFormat(ResponseFormat.jsonSchema("{\"type\": \"object\"}")).build();
+        for (Runnable call : List.<Runnable>of(() -> manager.generate("story", "a b", json),
+            () -> manager.chat("story", List.of(ChatMessage.user("hi")), schema),
+            () -> manager.generateAsync("story", "a b", json).toCompletableFuture().join(),
+            () -> manager.transform("fr", List.of("a b"), schema))) {
+            assertThatThrownBy(call::run).satisfies(t -> {
+                ModelException e = (ModelException) (t instanceof ModelException ? t : t.getCause());
+                assertThat(e.code()).isEqualTo(ErrorCode.CAPABILITY_MISSING);
+                assertThat(e.field()).isEqualTo("response_format");
+                assertThat(e.getMessage()).contains("cannot hold its output to json_").contains("[text]");
+            });
+        }
+        long before = manager.info("story").requests();
+        assertThat(manager.generate("story", "a b", GenerationOptions.builder()
+            .responseFormat(ResponseFormat.TEXT).build()).text()).isEqualTo("b a");
+        assertThat(manager.info("story").requests()).isEqualTo(before + 1);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.api.TokenUsage;
 
 /** OpenAI's request fields (messages, sampling options, stream options) and answer shapes (envelope, usage). */
@@ -75,9 +76,9 @@ final class OpenAiFormat {
     }
 
     /**
-     * The sampling options of a chat or completion request. Fields that would change what comes back and that no
-     * provider here honours (tools, structured output, log-probabilities, penalties, echo) are refused by name, so
-     * that a client never takes an answer made without them for one made with them.
+     * The sampling options and the shape of output of a chat or completion request. Fields that would change what
+     * comes back and that no provider here honours (tools, log-probabilities, penalties, echo) are refused by name,
+     * so that a client never takes an answer made without them for one made with them.
      */
     static GenerationOptions options(ObjectNode body, boolean chat) {
         refuseUnsupported(body, chat);
@@ -103,6 +104,7 @@ final class OpenAiFormat {
                 .topK(Json.integer(body, "top_k"))
                 .seed(Json.longValue(body, "seed"))
                 .stop(stop == null ? List.of() : stop)
+                .responseFormat(responseFormat(body))
                 .build();
         } catch (ModelException e) {
             String field = "max_output_length".equals(e.field()) ? maxField : e.field();
@@ -124,12 +126,6 @@ final class OpenAiFormat {
                     throw unsupported(field, "tool and function calling is not supported (only \"none\" or \"auto\" "
                         + "without tools)");
                 }
-            }
-            JsonNode format = body.get("response_format");
-            if (format != null && !format.isNull() && !"text".equals(format.path("type").asText())) {
-                throw new ApiError(400, "invalid_request_error", "unsupported_value", "response_format",
-                    "response_format: only {\"type\": \"text\"} is supported, was " + (format.path("type").isTextual()
-                        ? "type " + format.path("type").asText() : Json.kind(format)));
             }
             if (Json.bool(body, "logprobs", false) || body.hasNonNull("top_logprobs")) {
                 throw unsupported(body.hasNonNull("top_logprobs") ? "top_logprobs" : "logprobs",
@@ -171,6 +167,48 @@ final class OpenAiFormat {
         if (bias != null && !bias.isNull() && !(bias.isObject() && bias.isEmpty())) {
             throw unsupported("logit_bias", "logit_bias is not supported");
         }
+    }
+
+    /**
+     * {@code response_format}: {@code text}, {@code json_object}, or {@code json_schema} with its
+     * {@code json_schema.schema} (and {@code name}). A schema is held to whatever {@code strict} says: llama.cpp
+     * samples under its grammar, remote servers get it strict. A model that cannot is refused by the manager.
+     */
+    private static ResponseFormat responseFormat(ObjectNode body) {
+        ObjectNode format = Json.object(body, "response_format");
+        if (format == null) {
+            return null;
+        }
+        JsonNode type = format.get("type");
+        if (type == null || !type.isTextual()) {
+            throw ApiError.badRequest("response_format.type", "response_format.type: is required (text, json_object "
+                + "or json_schema)");
+        }
+        return switch (type.asText()) {
+            case "text" -> null;
+            case "json_object" -> ResponseFormat.JSON_OBJECT;
+            case "json_schema" -> {
+                JsonNode spec = format.path("json_schema");
+                if (!spec.path("schema").isObject()) {
+                    throw ApiError.badRequest("response_format.json_schema.schema", "response_format.json_schema."
+                        + "schema: is required, an object (the JSON Schema the answer must match)");
+                }
+                JsonNode name = spec.path("name");
+                if (!name.isMissingNode() && !name.isNull() && !name.isTextual()) {
+                    throw ApiError.badRequest("response_format.json_schema.name", "response_format.json_schema.name: "
+                        + "must be a string, was " + Json.kind(name));
+                }
+                try {
+                    yield ResponseFormat.jsonSchema(name.isTextual() ? name.asText() : null,
+                        spec.get("schema").toString());
+                } catch (ModelException e) {
+                    throw ApiError.badRequest("response_format.json_schema.name", e.getMessage()
+                        .replace("response_format.name", "response_format.json_schema.name"));
+                }
+            }
+            default -> throw new ApiError(400, "invalid_request_error", "unsupported_value", "response_format.type",
+                "response_format.type: must be text, json_object or json_schema, was " + type.asText());
+        };
     }
 
     private static boolean nonEmptyArray(ObjectNode body, String field) {

@@ -3,6 +3,7 @@ package dev.modelmanager.rest.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,9 +62,6 @@ class OpenAiRequestFieldsTest {
         refused(chat("\"tool_choice\": \"required\""), "tool_choice", "unsupported_parameter");
         refused(chat("\"tool_choice\": {\"type\": \"function\", \"function\": {\"name\": \"weather\"}}"), "tool_choice",
             "unsupported_parameter");
-        refused(chat("\"response_format\": {\"type\": \"json_object\"}"), "response_format", "unsupported_value");
-        refused(chat("\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\"}}"),
-            "response_format", "unsupported_value");
         refused(chat("\"logprobs\": true"), "logprobs", "unsupported_parameter");
         refused(chat("\"logprobs\": true, \"top_logprobs\": 3"), "top_logprobs", "unsupported_parameter");
         refused(chat("\"frequency_penalty\": 0.5"), "frequency_penalty", "unsupported_parameter");
@@ -91,6 +89,29 @@ class OpenAiRequestFieldsTest {
         // top_p 0 is in OpenAI's range: the likeliest token only, greedy decoding.
         assertThat(chat("\"top_p\": 0").statusCode()).isEqualTo(200);
         assertThat(completion("\"echo\": false, \"best_of\": 1, \"suffix\": \"\"").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aShapeOfOutputIsReadAndAModelThatCannotHoldToItRefusesIt() throws Exception {
+        // The test provider's model writes free text only: the manager refuses before it runs.
+        for (String format : List.of("{\"type\": \"json_object\"}", "{\"type\": \"json_schema\", \"json_schema\": "
+            + "{\"name\": \"person\", \"strict\": true, \"schema\": {\"type\": \"object\"}}}")) {
+            for (HttpResponse<String> r : List.of(chat("\"response_format\": " + format),
+                completion("\"response_format\": " + format))) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+                JsonNode error = RestServer.json(r).get("error");
+                assertThat(error.get("code").asText()).isEqualTo("capability_missing");
+                assertThat(error.get("param").asText()).isEqualTo("response_format");
+                assertThat(error.get("message").asText()).contains("cannot hold its output to json_");
+            }
+        }
+        refused(chat("\"response_format\": {\"type\": \"yaml\"}"), "response_format.type", "unsupported_value");
+        refused(chat("\"response_format\": {}"), "response_format.type", "invalid_value");
+        refused(chat("\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\"}}"),
+            "response_format.json_schema.schema", "invalid_value");
+        refused(chat("\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"a b\", "
+            + "\"schema\": {}}}"), "response_format.json_schema.name", "invalid_value");
+        refused(chat("\"response_format\": \"json\""), "response_format", "invalid_value");
     }
 
     @Test

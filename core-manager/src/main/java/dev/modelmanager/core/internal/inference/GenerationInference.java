@@ -14,6 +14,7 @@ import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.api.spi.Completion;
 import dev.modelmanager.api.spi.TokenSink;
 import dev.modelmanager.core.internal.exec.GenerationStream;
@@ -92,9 +93,10 @@ public final class GenerationInference {
                 Binding binding = resolver.apply(modelId);
                 ModelEntry entry = binding.entry();
                 GenerationOptions effective = effective(options, binding.requirement());
-                return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) ->
-                    model.generate(prompt, effective, streaming(sink, abandoned, entry.tokenClock(start))),
-                    Accounting.of(entry, requester, start));
+                return calls.submit(entry, Operation.GENERATE, (model, worker, abandoned) -> {
+                    requireFormat(entry.id(), model, effective);
+                    return model.generate(prompt, effective, streaming(sink, abandoned, entry.tokenClock(start)));
+                }, Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -111,9 +113,10 @@ public final class GenerationInference {
                 ModelEntry entry = binding.entry();
                 GenerationOptions effective = effective(options, binding.requirement());
                 List<ChatMessage> copy = List.copyOf(messages);
-                return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) ->
-                    model.chat(copy, effective, streaming(sink, abandoned, entry.tokenClock(start))),
-                    Accounting.of(entry, requester, start));
+                return calls.submit(entry, Operation.CHAT, (model, worker, abandoned) -> {
+                    requireFormat(entry.id(), model, effective);
+                    return model.chat(copy, effective, streaming(sink, abandoned, entry.tokenClock(start)));
+                }, Accounting.of(entry, requester, start));
             } catch (ModelException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -153,16 +156,35 @@ public final class GenerationInference {
         Binding binding, String prompt, GenerationOptions options, long start) {
         ModelEntry entry = binding.entry();
         GenerationOptions effective = effective(options, binding.requirement());
-        return (model, worker, abandoned) -> timed(entry.id(), worker,
-            () -> model.generate(prompt, effective, whole(abandoned, entry.tokenClock(start))));
+        return (model, worker, abandoned) -> {
+            requireFormat(entry.id(), model, effective);
+            return timed(entry.id(), worker, () -> model.generate(prompt, effective, whole(abandoned,
+                entry.tokenClock(start))));
+        };
     }
 
     private static CallRunner.Body<dev.modelmanager.api.spi.ChatModel, GenerationResult> chatBody(
         Binding binding, List<ChatMessage> messages, GenerationOptions options, long start) {
         ModelEntry entry = binding.entry();
         GenerationOptions effective = effective(options, binding.requirement());
-        return (model, worker, abandoned) -> timed(entry.id(), worker,
-            () -> model.chat(messages, effective, whole(abandoned, entry.tokenClock(start))));
+        return (model, worker, abandoned) -> {
+            requireFormat(entry.id(), model, effective);
+            return timed(entry.id(), worker, () -> model.chat(messages, effective, whole(abandoned,
+                entry.tokenClock(start))));
+        };
+    }
+
+    /**
+     * Refuses, before the instance runs, a shape of output it cannot hold its text to: it would answer in another
+     * one, which the caller would take for the one asked.
+     */
+    static void requireFormat(String modelId, dev.modelmanager.api.spi.LoadedModel model, GenerationOptions options) {
+        ResponseFormat format = options.format();
+        if (!model.responseFormats().contains(format.kind())) {
+            throw new ModelException(ErrorCode.CAPABILITY_MISSING, modelId, "response_format", "this model cannot "
+                + "hold its output to " + format.type() + "; it can give: " + model.responseFormats().stream()
+                .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(), null);
+        }
     }
 
     /** The caller's options with the requirement's defaults filled in. */

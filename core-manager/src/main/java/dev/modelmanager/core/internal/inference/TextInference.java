@@ -226,6 +226,7 @@ public final class TextInference {
         ModelEntry entry = binding.entry();
         GenerationOptions effective = GenerationInference.effective(options, binding.requirement());
         return (model, worker, abandoned) -> {
+            GenerationInference.requireFormat(entry.id(), model, effective);
             long t0 = System.nanoTime();
             List<String> outputs = model.transform(inputs, effective);
             if (outputs == null || outputs.size() != inputs.size()) {

@@ -1,19 +1,23 @@
 package dev.modelmanager.provider.llamacpp.internal;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.OutputSchema;
 import de.kherud.llama.Pair;
 import de.kherud.llama.SlotPin;
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.api.TokenUsage;
 import dev.modelmanager.api.spi.ChatModel;
 import dev.modelmanager.api.spi.Completion;
@@ -44,6 +48,15 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         this.contextPerSlot = contextPerSlot;
         this.slots = new SlotTable(slots);
         this.bos = addsBos(gguf) ? gguf.number("tokenizer.ggml.bos_token_id").map(Long::intValue).orElse(-1) : -1;
+    }
+
+    /**
+     * Free text, any JSON object, or JSON valid against a schema: llama.cpp turns the schema into a grammar and
+     * samples every token under it, so the text cannot leave the shape (it can be cut short by the token limit).
+     */
+    @Override
+    public Set<ResponseFormat.Kind> responseFormats() {
+        return EnumSet.allOf(ResponseFormat.Kind.class);
     }
 
     /** One call per slot: llama.cpp decodes them together. */
@@ -137,6 +150,14 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         if (!options.stop().isEmpty()) {
             params.setStopStrings(options.stop().toArray(String[]::new));
         }
+        switch (options.format().kind()) {
+            case JSON_OBJECT -> OutputSchema.constrain(params, "{\"type\": \"object\"}");
+            case JSON_SCHEMA -> OutputSchema.constrain(params,
+                JsonSyntax.requireSchema(options.format().schema(), "response_format.schema"));
+            case TEXT -> {
+                // free text
+            }
+        }
         SlotTable.Lease lease = slots.acquire(promptIds);
         if (lease != null) {
             SlotPin.pin(params, lease.slot());
@@ -147,7 +168,7 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         FinishReason reason = FinishReason.STOP;
         boolean done = false;
         try {
-            LlamaIterator it = model.generate(params).iterator();
+            LlamaIterator it = start(params);
             while (it.hasNext()) {
                 LlamaOutput out = it.next();
                 if (out.text.isEmpty()) {
@@ -173,6 +194,29 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         }
         return new Completion(text.toString(), reason,
             new TokenUsage(promptTokens, tokens, lease == null ? 0 : lease.cachedTokens()));
+    }
+
+    /**
+     * Starts the native task. A schema llama.cpp cannot turn into a grammar (a pattern without ^...$, a reference to
+     * nothing) is the caller's to fix: {@code INVALID_INPUT} naming {@code response_format.schema}, with llama.cpp's
+     * reason.
+     */
+    private LlamaIterator start(InferenceParameters params) {
+        try {
+            return model.generate(params).iterator();
+        } catch (RuntimeException e) {
+            // java-llama.cpp's LlamaException is not public: known by name
+            String message = String.valueOf(e.getMessage());
+            int at = message.indexOf("\\\"json_schema\\\":");
+            if (at < 0 || !"de.kherud.llama.LlamaException".equals(e.getClass().getName())) {
+                throw e;
+            }
+            String reason = message.substring(at + "\\\"json_schema\\\":".length());
+            int end = reason.indexOf("\",\"type\"");
+            reason = (end < 0 ? reason : reason.substring(0, end)).replace("\\n", " ").replace("\\\"", "\"").strip();
+            throw ModelException.invalidInput(modelId, "response_format.schema", "llama.cpp cannot make a grammar of "
+                + "it: " + reason);
+        }
     }
 
     /**

@@ -109,18 +109,18 @@ final class OllamaProtocol extends Protocol {
 
     @Override
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
-        ObjectNode body = body(model, options);
+        ObjectNode body = body(modelId, model, options);
         putMessages(body, messages);
         return stream(modelId, "/api/chat", body, sink, line -> line.path("message").path("content"));
     }
 
     @Override
     Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink) {
-        return stream(modelId, "/api/generate", body(model, options).put("prompt", prompt), sink,
+        return stream(modelId, "/api/generate", body(modelId, model, options).put("prompt", prompt), sink,
             line -> line.path("response"));
     }
 
-    private ObjectNode body(String model, GenerationOptions options) {
+    private ObjectNode body(String modelId, String model, GenerationOptions options) {
         ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model).put("stream", true)
             .put("keep_alive", keepAlive());
         ObjectNode o = body.putObject("options");
@@ -128,7 +128,20 @@ final class OllamaProtocol extends Protocol {
             o.put("num_predict", options.maxOutputLength());
         }
         putSampling(o, options, true, "stop");
+        switch (options.format().kind()) {
+            case JSON_OBJECT -> body.put("format", "json");
+            case JSON_SCHEMA -> body.set("format", schema(options.format(), modelId));
+            case TEXT -> {
+                // free text
+            }
+        }
         return body;
+    }
+
+    /** Ollama's {@code format}: {@code "json"}, or a JSON Schema (structured outputs, held to by a grammar). */
+    @Override
+    java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
+        return java.util.EnumSet.allOf(dev.modelmanager.api.ResponseFormat.Kind.class);
     }
 
     private Completion stream(String modelId, String path, ObjectNode body, TokenSink sink,

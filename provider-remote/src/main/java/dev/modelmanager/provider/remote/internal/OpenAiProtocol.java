@@ -15,6 +15,7 @@ import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelType;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.api.spi.Completion;
 import dev.modelmanager.api.spi.EmbeddingModel;
 import dev.modelmanager.api.spi.TokenSink;
@@ -109,26 +110,45 @@ final class OpenAiProtocol extends Protocol {
         return EmbeddingModel.Encoded.totalOnly(List.of(vectors), tokensOf(answer.path("usage").path("prompt_tokens")));
     }
 
+    /** OpenAI's {@code response_format}: a JSON object, or JSON held to a schema ({@code strict}). */
+    @Override
+    Set<ResponseFormat.Kind> responseFormats() {
+        return java.util.EnumSet.allOf(ResponseFormat.Kind.class);
+    }
+
     @Override
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
-        ObjectNode body = body(model, options);
+        ObjectNode body = body(modelId, model, options);
         putMessages(body, messages);
         return stream(modelId, prefix + "/chat/completions", body, sink, choice -> choice.path("delta").path("content"));
     }
 
     @Override
     Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink) {
-        ObjectNode body = body(model, options).put("prompt", prompt);
+        ObjectNode body = body(modelId, model, options).put("prompt", prompt);
         return stream(modelId, prefix + "/completions", body, sink, choice -> choice.path("text"));
     }
 
-    private static ObjectNode body(String model, GenerationOptions options) {
+    private static ObjectNode body(String modelId, String model, GenerationOptions options) {
         ObjectNode body = RemoteEndpoint.JSON.createObjectNode().put("model", model).put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
         if (options.maxOutputLength() != null) {
             body.put("max_tokens", options.maxOutputLength());
         }
         putSampling(body, options, true, "stop");
+        ResponseFormat format = options.format();
+        switch (format.kind()) {
+            case JSON_OBJECT -> body.putObject("response_format").put("type", "json_object");
+            case JSON_SCHEMA -> {
+                // strict: the server holds the text to the schema, or refuses one it cannot (400, INVALID_INPUT)
+                ObjectNode schema = body.putObject("response_format").put("type", "json_schema")
+                    .putObject("json_schema").put("name", format.name()).put("strict", true);
+                schema.set("schema", schema(format, modelId));
+            }
+            case TEXT -> {
+                // the server's default
+            }
+        }
         return body;
     }
 

@@ -125,7 +125,28 @@ abstract class Protocol {
         };
     }
 
+    /**
+     * The shapes of output this protocol's servers hold their text to ({@code response_format}, {@code format}):
+     * free text only, unless the protocol says more.
+     */
+    java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
+        return java.util.Set.of(dev.modelmanager.api.ResponseFormat.Kind.TEXT);
+    }
+
     // ------------------------------------------------------------------ shared request building
+
+    /** A {@code json_schema} format's schema as a tree; one that is not a JSON object is the caller's to fix. */
+    static JsonNode schema(dev.modelmanager.api.ResponseFormat format, String modelId) {
+        try {
+            JsonNode schema = RemoteEndpoint.JSON.readTree(format.schema());
+            if (schema != null && schema.isObject()) {
+                return schema;
+            }
+        } catch (IOException e) {
+            // below
+        }
+        throw ModelException.invalidInput(modelId, "response_format.schema", "is not a JSON object");
+    }
 
     /** Puts the sampling options the call gives (those it leaves out stay the server's defaults). */
     static void putSampling(com.fasterxml.jackson.databind.node.ObjectNode target, GenerationOptions options,

@@ -139,6 +139,12 @@ abstract class RemoteModel implements LoadedModel {
             super(modelId, model, endpoint, protocol, facts);
         }
 
+        /** What the endpoint's protocol holds text to (OpenAI-compatible and Ollama: JSON and schemas). */
+        @Override
+        public java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
+            return protocol.responseFormats();
+        }
+
         @Override
         public Completion generate(String prompt, GenerationOptions options, TokenSink sink) {
             return protocol.generate(modelId, model, prompt, options, sink);
