@@ -42,8 +42,8 @@ public record ResponseFormat(Kind kind, String name, String schema) {
                     + "'_' or '-', was '" + name + "'");
             }
         } else if (schema != null || name != null) {
-            throw ModelException.invalidInput(null, "response_format.schema", "only a json_schema format has a "
-                + "schema and a name");
+            throw ModelException.invalidInput(null, schema != null ? "response_format.schema" : "response_format.name",
+                "only a json_schema format has a schema and a name");
         }
     }
 

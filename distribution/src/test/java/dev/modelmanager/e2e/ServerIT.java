@@ -224,11 +224,15 @@ class ServerIT {
         assertThat(json(beyondContext).get("error").get("param").asText()).isEqualTo("max_tokens");
         assertThat(json(beyondContext).get("error").get("message").asText())
             .contains("max_tokens 1000000000 exceed the model's context per slot");
+        HttpResponse<String> beyondContextNewName = send("POST", "/v1/chat/completions", "{\"model\": \"tiny\", "
+            + "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_completion_tokens\": 1000000000}");
+        assertThat(json(beyondContextNewName).get("error").get("param").asText()).as("the field the client sent")
+            .isEqualTo("max_completion_tokens");
         HttpResponse<String> unknown = send("POST", "/v1/embeddings", "{\"model\": \"nope\", \"input\": \"a\"}");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("error").get("code").asText()).isEqualTo("model_not_found");
         HttpResponse<String> oversize = send("POST", "/v1/embeddings",
-            "{\"model\": \"minilm\", \"input\": \"" + "word ".repeat(300_000) + "\"}");
+            "{\"model\": \"minilm\", \"input\": \"" + "word ".repeat(900_000) + "\"}");
         assertThat(oversize.statusCode()).isEqualTo(413);
         HttpResponse<String> badRequirement = send("POST", "/api/v1/models",
             "{\"id\": \"x\", \"requirement\": {\"model_type\": \"embedding\", \"name\": \"a/b\", \"dimensoin\": 3}}");

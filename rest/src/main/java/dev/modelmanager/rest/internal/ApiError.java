@@ -34,17 +34,24 @@ final class ApiError extends RuntimeException {
             method + " is not supported on " + path);
     }
 
+    /** The request attribute naming the output-limit field an OpenAI request sent. */
+    static final String OUTPUT_FIELD = "dev.modelmanager.rest.outputField";
+
     /**
-     * The view of a manager failure on the OpenAI-compatible face, whose requests name the output limit
-     * {@code max_tokens}: a failure about the manager's {@code max_output_length} names that instead.
+     * The view of a manager failure on the OpenAI-compatible face, in the request's own field names: the manager's
+     * {@code max_output_length} is the field the request sent ({@code outputField}: {@code max_completion_tokens} or,
+     * when {@code null}, {@code max_tokens}), its {@code response_format.schema} is
+     * {@code response_format.json_schema.schema}.
      */
-    static ApiError openAi(ModelException e) {
+    static ApiError openAi(ModelException e, String outputField) {
         ApiError error = of(e);
-        if (!"max_output_length".equals(error.param)) {
+        String manager = error.param;
+        String field = "max_output_length".equals(manager) ? (outputField == null ? "max_tokens" : outputField)
+            : "response_format.schema".equals(manager) ? "response_format.json_schema.schema" : null;
+        if (field == null) {
             return error;
         }
-        return new ApiError(error.status, error.type, error.code, "max_tokens",
-            error.getMessage().replace("max_output_length", "max_tokens"));
+        return new ApiError(error.status, error.type, error.code, field, error.getMessage().replace(manager, field));
     }
 
     /** The HTTP view of a manager failure. */

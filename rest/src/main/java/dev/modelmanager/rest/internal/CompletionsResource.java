@@ -39,6 +39,7 @@ final class CompletionsResource {
         String model = Json.text(body, "model", true);
         List<ChatMessage> messages = OpenAiFormat.messages(body);
         GenerationOptions options = OpenAiFormat.options(body, true);
+        x.request().setAttribute(ApiError.OUTPUT_FIELD, OpenAiFormat.outputField(body));
         boolean stream = Json.bool(body, "stream", false);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -62,7 +63,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.streamChat(model, messages, options), new EventStream.ChunkWriter() {
+        EventStream.send(response, calls.streamChat(model, messages, options), OpenAiFormat.outputField(body), new EventStream.ChunkWriter() {
             private boolean first = true;
 
             @Override
@@ -106,6 +107,7 @@ final class CompletionsResource {
         }
         String prompt = prompts.get(0);
         GenerationOptions options = OpenAiFormat.options(body, false);
+        x.request().setAttribute(ApiError.OUTPUT_FIELD, OpenAiFormat.outputField(body));
         boolean stream = Json.bool(body, "stream", false);
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -124,7 +126,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.stream(model, prompt, options), chunk -> {
+        EventStream.send(response, calls.stream(model, prompt, options), OpenAiFormat.outputField(body), chunk -> {
             List<Object> out = new ArrayList<>(2);
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);

@@ -32,8 +32,8 @@ final class EventStream {
      * model produces no faster than the client reads). A client that goes away cancels the generation; a failure
      * mid-stream is sent as an error event before the stream ends.
      */
-    static void send(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher,
-                               ChunkWriter writer) throws IOException {
+    static void send(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher, String outputField,
+                     ChunkWriter writer) throws IOException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Flow.Subscription[] subscription = new Flow.Subscription[1];
         publisher.subscribe(new Flow.Subscriber<>() {
@@ -77,7 +77,7 @@ final class EventStream {
                     response.flushBuffer();
                     subscription[0].request(1);
                 } else if (event instanceof Throwable t) {
-                    ApiError error = t instanceof ModelException me ? ApiError.openAi(me)
+                    ApiError error = t instanceof ModelException me ? ApiError.openAi(me, outputField)
                         : new ApiError(500, "server_error", "internal_error", null, String.valueOf(t.getMessage()));
                     if (!started) {
                         throw error;

@@ -35,7 +35,7 @@ abstract class JsonServlet extends HttpServlet {
         } catch (ApiError e) {
             Json.error(response, e, settings.get());
         } catch (ModelException e) {
-            Json.error(response, error(e), settings.get());
+            Json.error(response, error(e, request), settings.get());
         } catch (IOException e) {
             // The client went away while we answered; nothing to tell it.
             LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
@@ -49,7 +49,7 @@ abstract class JsonServlet extends HttpServlet {
     }
 
     /** The HTTP view of a manager failure on this face. */
-    protected ApiError error(ModelException e) {
+    protected ApiError error(ModelException e, HttpServletRequest request) {
         return ApiError.of(e);
     }
 

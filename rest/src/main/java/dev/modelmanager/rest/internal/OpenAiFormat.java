@@ -86,7 +86,7 @@ final class OpenAiFormat {
         if (n != null && n != 1) {
             throw ApiError.badRequest("n", "n: only 1 choice per request is supported, was " + n);
         }
-        String maxField = body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        String maxField = outputField(body);
         Integer max = Json.integer(body, maxField);
         List<String> stop = Json.texts(body, "stop");
         Double temperature = Json.decimal(body, "temperature");
@@ -110,6 +110,11 @@ final class OpenAiFormat {
             String field = "max_output_length".equals(e.field()) ? maxField : e.field();
             throw ApiError.badRequest(field, e.getMessage().replace("max_output_length", maxField));
         }
+    }
+
+    /** The output-limit field the request names: {@code max_completion_tokens} when given, else {@code max_tokens}. */
+    static String outputField(ObjectNode body) {
+        return body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
     }
 
     private static void refuseUnsupported(ObjectNode body, boolean chat) {

@@ -37,8 +37,8 @@ final class OpenAiServlet extends JsonServlet {
     }
 
     @Override
-    protected ApiError error(dev.modelmanager.api.ModelException e) {
-        return ApiError.openAi(e);
+    protected ApiError error(dev.modelmanager.api.ModelException e, HttpServletRequest request) {
+        return ApiError.openAi(e, (String) request.getAttribute(ApiError.OUTPUT_FIELD));
     }
 
     @Override

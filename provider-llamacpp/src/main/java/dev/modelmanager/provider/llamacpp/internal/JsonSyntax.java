@@ -48,7 +48,7 @@ final class JsonSyntax {
     }
 
     private void value(int depth) {
-        if (depth > MAX_DEPTH) {
+        if (depth >= MAX_DEPTH) {
             throw error("nests deeper than " + MAX_DEPTH);
         }
         space();
@@ -127,34 +127,76 @@ final class JsonSyntax {
         }
     }
 
-    /** Reads a string; returns it as written, escapes not decoded. */
+    /**
+     * Reads a string and returns it decoded (so that the name written with the escape for '$' followed by "ref" is
+     * {@code $ref}, as the native parser will read it). Refuses what that parser refuses: control characters, unknown
+     * escapes, unicode escapes without four ASCII hex digits, and escaped surrogates that are not a high one followed
+     * by a low one.
+     */
     private String string() {
-        int start = ++at; // past "
+        at++; // past "
+        StringBuilder out = new StringBuilder();
         while (at < text.length()) {
             char c = text.charAt(at++);
             if (c == '"') {
-                return text.substring(start, at - 1);
+                return out.toString();
             }
             if (c < 0x20) {
                 throw error("has a control character inside a string");
             }
-            if (c == '\\') {
-                if (at >= text.length()) {
-                    break;
-                }
-                char e = text.charAt(at++);
-                if (e == 'u') {
-                    for (int i = 0; i < 4; i++) {
-                        if (at >= text.length() || Character.digit(text.charAt(at++), 16) < 0) {
-                            throw error("has a malformed \\u escape");
-                        }
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            if (at >= text.length()) {
+                break;
+            }
+            char e = text.charAt(at++);
+            switch (e) {
+                case '"', '\\', '/' -> out.append(e);
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'u' -> {
+                    char unit = hex4();
+                    if (Character.isLowSurrogate(unit)) {
+                        throw error("has a low surrogate escape without a high one before it");
                     }
-                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
-                    throw error("has an unknown escape \\" + e);
+                    if (Character.isHighSurrogate(unit)) {
+                        if (!text.startsWith("\\u", at)) {
+                            throw error("has a high surrogate escape without a low one after it");
+                        }
+                        at += 2;
+                        char low = hex4();
+                        if (!Character.isLowSurrogate(low)) {
+                            throw error("has a high surrogate escape without a low one after it");
+                        }
+                        out.append(unit).append(low);
+                    } else {
+                        out.append(unit);
+                    }
                 }
+                default -> throw error("has an unknown escape \\" + e);
             }
         }
         throw error("has a string that does not end");
+    }
+
+    /** Four ASCII hex digits (the native parser takes no others) as one UTF-16 unit. */
+    private char hex4() {
+        int value = 0;
+        for (int i = 0; i < 4; i++) {
+            char h = at < text.length() ? text.charAt(at++) : 0;
+            int digit = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (digit < 0) {
+                throw error("has a malformed \\u escape");
+            }
+            value = value * 16 + digit;
+        }
+        return (char) value;
     }
 
     private void number() {
@@ -184,6 +226,10 @@ final class JsonSyntax {
         }
         if (at == start) {
             throw error("has a malformed number");
+        }
+        if (Double.isInfinite(Double.parseDouble(text.substring(start, at)))) {
+            // the native parser refuses a number beyond a double's range ("number overflow")
+            throw error("has a number beyond a double's range");
         }
     }
 

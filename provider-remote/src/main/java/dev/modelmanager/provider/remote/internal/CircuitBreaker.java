@@ -16,8 +16,13 @@ final class CircuitBreaker {
      * Whether a call may go: {@code refusal} is {@code null} if so, else why not. {@code trial}: this call is the one
      * half-open trial, to be settled by {@link #success}, {@link #failure} or, failing both, {@link #abandon}.
      */
-    record Admission(String refusal, boolean trial) {
-        static final Admission GO = new Admission(null, false);
+    record Admission(String refusal, long trial) {
+        static final Admission GO = new Admission(null, 0);
+
+        /** Whether this call is a half-open trial. */
+        boolean isTrial() {
+            return trial != 0;
+        }
     }
 
     private final int threshold;
@@ -27,6 +32,8 @@ final class CircuitBreaker {
     private State state = State.CLOSED;
     private long openUntil;
     private String lastError;
+    /** The number of the trial in flight while half-open; trials are numbered from 1. */
+    private long trial;
 
     CircuitBreaker(int threshold, Duration open, LongSupplier clock) {
         this.threshold = threshold;
@@ -40,23 +47,24 @@ final class CircuitBreaker {
             long left = openUntil - clock.getAsLong();
             if (left > 0) {
                 return new Admission("it failed " + failures + " times in a row (last: " + lastError + "); calls fail "
-                    + "at once for " + Math.max(1, left / 1_000_000_000L) + " s more", false);
+                    + "at once for " + Math.max(1, left / 1_000_000_000L) + " s more", 0);
             }
             state = State.HALF_OPEN;
-            return new Admission(null, true);
+            return new Admission(null, ++trial);
         }
         if (state == State.HALF_OPEN) {
-            return new Admission("a trial call is checking whether it recovered (last error: " + lastError + ")", false);
+            return new Admission("a trial call is checking whether it recovered (last error: " + lastError + ")", 0);
         }
         return Admission.GO;
     }
 
     /**
      * The trial call ended without an answer either way: the circuit stays open, and the next call is the trial. A
-     * call that was not the trial, or whose outcome was already recorded, changes nothing.
+     * call that was not the trial, whose outcome was already recorded, or whose trial is over (a later one runs now),
+     * changes nothing.
      */
     synchronized void abandon(Admission admission) {
-        if (admission.trial() && state == State.HALF_OPEN) {
+        if (admission.isTrial() && admission.trial() == trial && state == State.HALF_OPEN) {
             state = State.OPEN;
             openUntil = clock.getAsLong();
         }

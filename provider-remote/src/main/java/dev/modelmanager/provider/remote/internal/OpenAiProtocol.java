@@ -123,8 +123,17 @@ final class OpenAiProtocol extends Protocol {
         return stream(modelId, prefix + "/chat/completions", body, sink, choice -> choice.path("delta").path("content"));
     }
 
+    /**
+     * {@code /v1/completions}. Its request has no {@code response_format} in OpenAI's API, and servers that take the
+     * field on chat ignore it here (llama.cpp's server): a shape of output is refused rather than sent to be dropped.
+     */
     @Override
     Completion generate(String modelId, String model, String prompt, GenerationOptions options, TokenSink sink) {
+        if (options.format().kind() != ResponseFormat.Kind.TEXT) {
+            throw new ModelException(ErrorCode.CAPABILITY_MISSING, modelId, "response_format", "endpoint '"
+                + endpoint.name() + "': OpenAI's completions take no response_format, and servers drop it there; ask "
+                + "for " + options.format().type() + " through chat", null);
+        }
         ObjectNode body = body(modelId, model, options).put("prompt", prompt);
         return stream(modelId, prefix + "/completions", body, sink, choice -> choice.path("text"));
     }

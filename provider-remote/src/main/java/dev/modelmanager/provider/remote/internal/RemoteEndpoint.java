@@ -69,9 +69,18 @@ final class RemoteEndpoint {
             .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
         this.permits = new Semaphore(settings.maxConcurrency(), true);
         this.breaker = new CircuitBreaker(settings.circuitFailures(), settings.circuitOpen(), clock);
-        List<String> hidden = new ArrayList<>(settings.headers().values());
+        List<String> hidden = new ArrayList<>();
         if (settings.apiKey() != null) {
             hidden.add(settings.apiKey());
+        }
+        for (String value : settings.headers().values()) {
+            hidden.add(value);
+            // "Bearer tok...", "Basic ...": a server may echo the credential without its scheme
+            for (String part : value.split("\\s+")) {
+                if (part.length() >= 8) {
+                    hidden.add(part);
+                }
+            }
         }
         // Values under 4 characters ("1", "on") would blank out ordinary words; none is a credential.
         this.secrets = hidden.stream().filter(v -> v.length() >= 4).distinct()
@@ -299,12 +308,14 @@ final class RemoteEndpoint {
 
     /** The server's own error message (OpenAI, Ollama and Anthropic shapes), or its first bytes; redacted. */
     private String errorMessage(HttpResponse<InputStream> response) {
-        return redact(serverMessage(response));
+        String text = redact(serverMessage(response));
+        return text.length() <= 4096 ? text : text.substring(0, 4096) + "...";
     }
 
     private static String serverMessage(HttpResponse<InputStream> response) {
         try (InputStream in = response.body()) {
-            String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
+            // Read past the 4 KiB shown, so that a secret across the cut is still whole when it is redacted.
+            String text = new String(in.readNBytes(4096 + 512), StandardCharsets.UTF_8).strip();
             try {
                 JsonNode node = JSON.readTree(text);
                 JsonNode error = node.path("error");

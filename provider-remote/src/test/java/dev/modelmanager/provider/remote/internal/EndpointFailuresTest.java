@@ -27,6 +27,7 @@ import dev.modelmanager.api.ModelException;
 class EndpointFailuresTest {
     private static final String KEY = "sk-test-0123456789abcdef";
     private static final String HEADER_SECRET = "tenant-secret-42";
+    private static final String GATEWAY_TOKEN = "gw-token-987654321";
 
     private FakeServer server;
     private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
@@ -49,7 +50,8 @@ class EndpointFailuresTest {
             .withCircuit(circuitFailures, Duration.ofSeconds(30));
         s = new EndpointSettings(s.name(), s.kind(), s.baseUrl(), s.apiKey(), s.connectTimeout(), s.readTimeout(),
             s.maxConcurrency(), s.retries(), s.backoff(), s.maxBackoff(), s.circuitFailures(), s.circuitOpen(),
-            Map.of("X-Tenant", HEADER_SECRET), s.keepAlive(), s.anthropicVersion());
+            Map.of("X-Tenant", HEADER_SECRET, "X-Gateway-Authorization", "Bearer " + GATEWAY_TOKEN), s.keepAlive(),
+            s.anthropicVersion());
         return new RemoteEndpoint(s, sleeps::add, clock::get);
     }
 
@@ -89,13 +91,15 @@ class EndpointFailuresTest {
         assertThat(breaker.admit().refusal()).contains("fail at once");
         clock.addAndGet(Duration.ofSeconds(31).toNanos());
         CircuitBreaker.Admission trial = breaker.admit();
-        assertThat(trial.trial()).isTrue();
+        assertThat(trial.isTrial()).isTrue();
         assertThat(breaker.admit().refusal()).as("one trial at a time").contains("trial call");
 
         breaker.abandon(trial); // e.g. interrupted, or no slot free on the endpoint
         CircuitBreaker.Admission next = breaker.admit();
         assertThat(next.refusal()).isNull();
-        assertThat(next.trial()).isTrue();
+        assertThat(next.isTrial()).isTrue();
+        breaker.abandon(trial); // the first trial's caller, late: the second trial stays the only one
+        assertThat(breaker.admit().refusal()).contains("trial call");
         breaker.success();
         breaker.abandon(next); // settled already: nothing changes
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -106,7 +110,8 @@ class EndpointFailuresTest {
     void whatTheServerSaysBackIsRedactedOfTheKeyAndHeaderValues() {
         server.on("GET /v1/models", (r, x) -> json(x, 401, "{\"error\": {\"message\": \"Incorrect API key provided: "
             + r.header("Authorization") + " for tenant " + r.header("X-Tenant") + "\"}}"));
-        server.on("POST /v1/embeddings", (r, x) -> json(x, 500, "proxy: upstream refused key " + KEY));
+        server.on("POST /v1/embeddings", (r, x) -> json(x, 500, "x".repeat(4090) + " proxy: upstream refused key " + KEY
+            + " and token " + GATEWAY_TOKEN));
         RemoteEndpoint e = endpoint(0, 5);
 
         ModelException unauthorized = thrown(() -> e.json("GET", "/v1/models", null, "m"));
@@ -116,8 +121,12 @@ class EndpointFailuresTest {
         assertThat(unauthorized.field()).isEqualTo("api.key");
 
         ModelException failed = thrown(() -> e.json("POST", "/v1/embeddings", Map.of("input", "x"), "m"));
-        assertThat(failed.getMessage()).doesNotContain(KEY).contains("refused key ***");
-        assertThat(e.health()).doesNotContain(KEY).contains("refused key ***");
+        // the key sits across the 4 KiB shown: whole when redacted, so not even its first characters show
+        assertThat(failed.getMessage()).doesNotContain(KEY.substring(0, 6)).doesNotContain(GATEWAY_TOKEN);
+        assertThat(e.health()).doesNotContain(KEY.substring(0, 6));
+        server.on("POST /v1/embeddings", (r, x) -> json(x, 500, "upstream refused token " + GATEWAY_TOKEN));
+        assertThat(thrown(() -> e.json("POST", "/v1/embeddings", Map.of("input", "x"), "m")).getMessage())
+            .contains("refused token ***").doesNotContain(GATEWAY_TOKEN);
     }
 
     @Test

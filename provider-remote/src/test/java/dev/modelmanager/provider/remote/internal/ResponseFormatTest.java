@@ -80,6 +80,13 @@ class ResponseFormatTest {
         assertThat(sent.get(0).json().path("format")).isEqualTo(RemoteEndpoint.JSON.readTree(SCHEMA));
         assertThat(sent.get(1).json().path("format").asText()).isEqualTo("json");
 
+        assertThatThrownBy(() -> openai.generate("m", "gpt", "where?", shaped(ResponseFormat.JSON_OBJECT), piece -> true))
+            .as("completions take no response_format: refused, not sent to be dropped")
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CAPABILITY_MISSING);
+                assertThat(e.field()).isEqualTo("response_format");
+            });
+        assertThat(f.server.requests("POST /v1/completions")).isEmpty();
         assertThatThrownBy(() -> openai.chat("m", "gpt", List.of(ChatMessage.user("x")),
             shaped(ResponseFormat.jsonSchema("{\"type\": ")), piece -> true))
             .isInstanceOfSatisfying(ModelException.class, e -> {
