@@ -38,7 +38,7 @@ final class Registrations {
     enum Origin {
         /**
          * The shell, a bundle, plain Java, a restored registration: any path, a relative one against the working
-         * directory ({@code user.dir}, where the launcher was started); the source checked first.
+         * directory ({@code user.dir}, where the launcher was started); the source checked first (not when restored).
          */
         CALLER(true),
         /**
@@ -81,6 +81,11 @@ final class Registrations {
 
     Registration register(String modelId, ModelRequirement requested, String requesterId, Origin origin,
                           Owner owner) {
+        return register(modelId, requested, requesterId, origin, owner, origin.verify);
+    }
+
+    private Registration register(String modelId, ModelRequirement requested, String requesterId, Origin origin,
+                                  Owner owner, boolean verify) {
         Ids.checkModelId(modelId);
         Ids.checkRequester(requesterId);
         if (requested == null) {
@@ -89,7 +94,7 @@ final class Registrations {
         ModelRequirement requirement = placed(modelId, requested, origin);
         if (!registry.contains(modelId) && registry.sharing(requirement) == null) {
             catalog.check(modelId, requirement);
-            if (origin.verify) {
+            if (verify) {
                 verifySource(modelId, requirement);
             }
         }
@@ -187,21 +192,27 @@ final class Registrations {
         }
     }
 
-    /** Registers the saved durable registrations again; one whose source cannot be had any more is reported. */
+    /**
+     * Registers the saved durable registrations again. Their sources are not checked first: at a boot the Hub may be
+     * out of reach and a mount not up yet, and a model whose files cannot be had is listed {@code FAILED} with the
+     * reason when it loads, rather than dropped from the state for good. A REST registration meets today's model
+     * roots again (they may have changed since); one that cannot be registered is reported, and the state file as
+     * it was is kept ({@link StatePersistence#restored}).
+     */
     void restore(StatePersistence keeper) {
         int restored = 0;
+        int failed = 0;
         for (StatePersistence.Saved saved : keeper.restore()) {
             try {
-                // A REST registration meets today's model roots again (they may have changed since).
                 register(saved.modelId(), RequirementProperties.parse(saved.requirement()),
-                    saved.requester(), saved.confined() ? Origin.CONFINED : Origin.CALLER,
-                    null);
+                    saved.requester(), saved.confined() ? Origin.CONFINED : Origin.CALLER, null, false);
                 restored++;
             } catch (ModelException e) {
+                failed++;
                 LOG.warn("Could not restore the registration of {} by {}: {}", saved.modelId(), saved.requester(),
                     e.getMessage());
             }
         }
-        keeper.restored(restored);
+        keeper.restored(restored, failed);
     }
 }

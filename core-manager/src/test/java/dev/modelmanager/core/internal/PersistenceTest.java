@@ -4,6 +4,7 @@ import static dev.modelmanager.core.internal.Fixture.await;
 import static dev.modelmanager.core.internal.Fixture.embedding;
 import static dev.modelmanager.core.internal.Fixture.generation;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,8 @@ class PersistenceTest {
     }
 
     @Test
-    void aRegistrationThatCannotBeRestoredIsReportedAndTheRestComesBack() throws Exception {
+    void aRegistrationWhoseFilesAreMissingAtTheRestartComesBackAndFailsItsLoadNamingThem() throws Exception {
+        // At a boot the Hub may be out of reach and a mount not up yet: the registration is kept, not dropped.
         Path model = Files.createTempFile(dir, "model", ".bin");
         try (Fixture before = new Fixture(settings, new TestModelProvider())) {
             before.manager.register("local", generation().path(model.toString()).build(), "shell");
@@ -102,7 +104,41 @@ class PersistenceTest {
         }
         Files.delete(model);
         try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.list()).extracting(m -> m.modelId()).containsExactlyInAnyOrder("docs", "local");
+            assertThatThrownBy(() -> after.manager.load("local", java.time.Duration.ofSeconds(10)))
+                .isInstanceOf(dev.modelmanager.api.ModelException.class).hasMessageContaining(model.toString());
+        }
+        Files.writeString(model, "back");
+        try (Fixture mounted = new Fixture(settings, new TestModelProvider())) {
+            assertThat(mounted.manager.load("local", java.time.Duration.ofSeconds(10)).status())
+                .as("the file is back: the model loads").isEqualTo(ModelStatus.LOADED);
+        }
+    }
+
+    @Test
+    void aRegistrationThatCannotBeRestoredIsReportedTheRestComesBackAndTheFileAsItWasIsKept() throws Exception {
+        try (Fixture before = new Fixture(settings, new TestModelProvider())) {
+            before.manager.register("story", generation().build(), "shell");
+            before.manager.register("docs", embedding().build(), "shell");
+        }
+        // A requirement this version cannot read any more (a newer one wrote it, or a hand edit).
+        Path file = dir.resolve("state.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode state = (ObjectNode) json.readTree(file.toFile());
+        for (var m : state.get("models")) {
+            if (m.get("id").asText().equals("story")) {
+                ((ObjectNode) m.get("requirement")).put("model_type", "hologram");
+            }
+        }
+        String unreadable = json.writeValueAsString(state);
+        Files.writeString(file, unreadable);
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
             assertThat(after.manager.list()).extracting(m -> m.modelId()).containsExactly("docs");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            Path kept = files.filter(p -> p.getFileName().toString().startsWith("state.json.unrestored-")).findFirst()
+                .orElseThrow(() -> new AssertionError("the state as it was is kept"));
+            assertThat(Files.readString(kept)).isEqualTo(unreadable);
         }
     }
 

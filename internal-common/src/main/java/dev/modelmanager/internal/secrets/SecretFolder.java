@@ -137,8 +137,20 @@ public record SecretFolder(Path path) {
         // Files.createTempFile is owner-only on POSIX from the start: the secret is never readable by others.
         Path temp = Files.createTempFile(folder, "." + keys.inline().replace('.', '-'), ".tmp");
         try {
-            Files.writeString(temp, secret + "\n", StandardCharsets.UTF_8);
+            // On the disk before the configuration forgets the inline value: after a power loss the file must not be
+            // the empty one while Config Admin no longer holds the secret.
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(StandardCharsets.UTF_8.encode(secret + "\n"));
+                channel.force(true);
+            }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(folder,
+                java.nio.file.StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException | UnsupportedOperationException notOnThisSystem) {
+                // a folder cannot be forced here (Windows): the rename is as durable as the system makes it
+            }
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -86,7 +86,7 @@ public final class StatePersistence implements AutoCloseable {
 
     /**
      * Reads the saved state: statistics, loads and default to bring back as models register, and the durable
-     * registrations the caller registers again (then it calls {@link #restored()}). Nothing is written meanwhile.
+     * registrations the caller registers again (then it calls {@link #restored(int, int)}). Nothing is written meanwhile.
      */
     public List<Saved> restore() {
         StateStore.State state = store.read().orElse(null);
@@ -143,17 +143,24 @@ public final class StatePersistence implements AutoCloseable {
         }
     }
 
-    /** The saved registrations are back: restore the aliases whose targets are, write, and start the check. */
-    public void restored(int registrations) {
+    /**
+     * The saved registrations are back: restore the aliases whose targets are, write, and start the check. When a
+     * registration ({@code failed}) or an alias could not come back, the file as it was is kept beside it first, so
+     * that the write that leaves them out loses nothing for good.
+     */
+    public void restored(int registrations, int failed) {
+        int[] dropped = {failed};
         savedAliases.forEach((alias, target) -> {
             String problem = dev.modelmanager.api.ModelIds.problem(alias);
             if (problem != null) {
                 // Saved by a version whose id rule was wider; every face could not address it now.
                 LOG.warn("Alias {} is not restored: alias {}", alias, problem);
+                dropped[0]++;
             } else if (registry.contains(target)) {
                 registry.alias(alias, target);
             } else {
                 LOG.warn("Alias {} is not restored: its target {} is not registered", alias, target);
+                dropped[0]++;
             }
         });
         savedPolicies.forEach((alias, properties) -> {
@@ -170,6 +177,13 @@ public final class StatePersistence implements AutoCloseable {
         savedAliases = Map.of();
         savedPolicies = Map.of();
         restoring = false;
+        if (dropped[0] > 0) {
+            java.nio.file.Path copy = store.keepCopy("unrestored");
+            if (copy != null) {
+                LOG.warn("{} registration(s) or alias(es) could not be restored; the state as it was is kept in {}",
+                    dropped[0], copy);
+            }
+        }
         save();
         writer.every(CHECK_MILLIS, this::saveIfChanged);
     }

@@ -128,8 +128,40 @@ public final class StateStore {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceFolder(file.getParent());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a folder's entries to the disk, so that a rename into it survives a power loss (without, the old file
+     * can come back). Some systems cannot open a folder for this (Windows): there the rename is as durable as the
+     * system makes it.
+     */
+    static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here
+        }
+    }
+
+    /**
+     * Keeps a copy of the state file as it is now, beside it ({@code state.json.<why>-<millis>}), before a write
+     * that would leave part of it out; {@code null} when there is no file or it cannot be copied.
+     */
+    public Path keepCopy(String why) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Path copy = file.resolveSibling(file.getFileName() + "." + why + "-" + Instant.now().toEpochMilli());
+        try {
+            Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+            return copy;
+        } catch (IOException e) {
+            LOG.warn("The saved state {} could not be copied to {}: {}", file, copy, e.getMessage());
+            return null;
         }
     }
 }

@@ -211,6 +211,12 @@ public final class HubClient {
                 } else {
                     LOG.debug("No checksum to verify {} against (etag {})", label, meta.etag());
                 }
+                // On the disk before it becomes the cached file: a power loss must not leave a short blob that is
+                // then served as complete (the checksum is checked at download only).
+                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(part,
+                    StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
                 Path stored = cache.store(repository, revision, meta.commit(), file, meta.etag(), part);
                 LOG.info("Downloaded {}: {}", label, tracker);
                 return stored;
