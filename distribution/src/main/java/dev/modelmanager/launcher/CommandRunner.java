@@ -102,7 +102,8 @@ final class CommandRunner {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-            err.println("error: " + command + ": " + message);
+            // The command's first word only: the rest (a prompt, option.* values) may hold what is not for a log.
+            err.println("error: " + command.strip().split("\\s+", 2)[0] + ": " + message);
             return false;
         }
     }

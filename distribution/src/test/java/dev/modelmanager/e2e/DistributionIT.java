@@ -105,7 +105,7 @@ class DistributionIT {
         // model:status prints the table once; model:list, after the failure, must not have run.
         assertThat(run.out().split("stories260K", -1)).as("tables printed").hasSize(2);
         assertThat(run.err().strip()).isEqualTo(
-            "error: model:info nope: model 'nope': no model is registered under this id [NOT_REGISTERED]");
+            "error: model:info: model 'nope': no model is registered under this id [NOT_REGISTERED]");
     }
 
     @Test

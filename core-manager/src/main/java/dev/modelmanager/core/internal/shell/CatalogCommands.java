@@ -56,7 +56,7 @@ public final class CatalogCommands {
 
     @Descriptor("Shows one catalog entry")
     public String show(@Descriptor("the model name") String name) {
-        CatalogEntry e = catalog.find(name).orElseThrow(() -> new IllegalArgumentException("the catalog has no " + name));
+        CatalogEntry e = catalog.find(name).orElseThrow(() -> new ShellError("the catalog has no " + name));
         return String.format(Locale.ROOT, "name             : %s%nprovider         : %s%nmodel type       : %s%n"
                 + "description      : %s%ncontext window   : %s%nmax output       : %s%npricing (1M tok) : in %s, "
                 + "out %s%ncapabilities     : %s%ndimension        : %s%ndeprecated       : %s%ndefault          : %s%n"
@@ -96,7 +96,7 @@ public final class CatalogCommands {
             String value = c.substring(eq + 1);
             switch (key) {
                 case "capability" -> capabilities.add(value);
-                case "min_context" -> minContext = Integer.valueOf(value);
+                case "min_context" -> minContext = ShellOptions.whole("min_context", value, 0, Integer.MAX_VALUE);
                 case "provider" -> provider = value;
                 case "model_type" -> type = ModelType.fromId(value);
                 default -> throw new ShellError("unknown condition '" + key

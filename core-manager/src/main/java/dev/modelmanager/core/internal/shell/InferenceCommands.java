@@ -60,8 +60,8 @@ public final class InferenceCommands {
 
     @Descriptor("Continues a prompt, streaming the text as it is generated")
     public void generate(CommandSession session,
-                         @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "0") int max,
-                         @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "-1") double temperature,
+                         @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "") String max,
+                         @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "") String temperature,
                          @Descriptor("the model id, or 'default'") String modelId,
                          @Descriptor("the prompt (quote it, or give several words)") String... prompt) throws InterruptedException {
         stream(session, manager.stream(modelId, text("generate", prompt), options(max, temperature)));
@@ -69,8 +69,8 @@ public final class InferenceCommands {
 
     @Descriptor("Sends one user message to a chat model, streaming the answer")
     public void chat(CommandSession session,
-                     @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "0") int max,
-                     @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "-1") double temperature,
+                     @Descriptor("most tokens to generate") @Parameter(names = {"-n", "--max-tokens"}, absentValue = "") String max,
+                     @Descriptor("sampling temperature (0 = greedy)") @Parameter(names = {"-t", "--temperature"}, absentValue = "") String temperature,
                      @Descriptor("a system message") @Parameter(names = {"-s", "--system"}, absentValue = "") String system,
                      @Descriptor("the model id, or 'default'") String modelId,
                      @Descriptor("the message (quote it, or give several words)") String... message) throws InterruptedException {
@@ -119,9 +119,9 @@ public final class InferenceCommands {
         return manager.transform(modelId, List.of(text("transform", text)), null).outputs().get(0) + "\n";
     }
 
-    private static GenerationOptions options(int max, double temperature) {
-        return GenerationOptions.builder().maxOutputLength(max > 0 ? max : null)
-            .temperature(temperature >= 0 ? temperature : null).build();
+    private static GenerationOptions options(String max, String temperature) {
+        return GenerationOptions.builder().maxOutputLength(ShellOptions.whole("-n", max, 1, Integer.MAX_VALUE))
+            .temperature(ShellOptions.number("-t", temperature, 0, 100)).build();
     }
 
     /** Prints each chunk as it arrives, then the finish reason and token counts; an interrupt cancels. */

@@ -181,7 +181,10 @@ public final class ModelCommands {
 
     @Descriptor("Loads a model now and waits for it, showing its download and load as they go")
     public String load(CommandSession session, @Descriptor("the model id, or 'default'") String modelId,
-                       @Descriptor("seconds to wait") int seconds) throws InterruptedException {
+                       @Descriptor("seconds to wait, 1 to 86400") int seconds) throws InterruptedException {
+        if (seconds < 1 || seconds > 86_400) {
+            throw new ShellError("seconds: must be a whole number from 1 to 86400, was " + seconds);
+        }
         ModelInfo m = LoadProgress.await(manager, session, modelId, java.time.Duration.ofSeconds(seconds));
         return "loaded " + m.modelId() + " on " + m.device() + " by " + m.provider() + "\n";
     }
@@ -272,18 +275,24 @@ public final class ModelCommands {
     @Descriptor("Points an alias at the first candidate that loads and moves it between them on its own: away from a "
         + "failing one or one whose success rate is below the threshold, back when an earlier one recovers")
     public String autoswitch(
-        @Descriptor("least success rate, 0..1") @Parameter(names = {"-t", "--threshold"}, absentValue = "0.7")
-        double threshold,
-        @Descriptor("sliding window in seconds") @Parameter(names = {"-w", "--window"}, absentValue = "60") int window,
-        @Descriptor("calls a window needs") @Parameter(names = {"-m", "--min-calls"}, absentValue = "5") int minCalls,
+        @Descriptor("least success rate, 0..1 (0.7)") @Parameter(names = {"-t", "--threshold"}, absentValue = "")
+        String threshold,
+        @Descriptor("sliding window in seconds (60)") @Parameter(names = {"-w", "--window"}, absentValue = "")
+        String window,
+        @Descriptor("calls a window needs (5)") @Parameter(names = {"-m", "--min-calls"}, absentValue = "")
+        String minCalls,
         @Descriptor("stay on a later candidate") @Parameter(names = {"--no-switch-back"}, presentValue = "true",
-            absentValue = "false") boolean noSwitchBack,
+            absentValue = "") String noSwitchBack,
         @Descriptor("the alias, e.g. chat") String alias,
         @Descriptor("model ids, most preferred first") String... candidates) {
-        dev.modelmanager.api.AliasPolicy policy = new dev.modelmanager.api.AliasPolicy(List.of(candidates), threshold,
-            java.time.Duration.ofSeconds(window), minCalls, !noSwitchBack);
-        ModelInfo m = manager.autoSwitch(alias, policy, java.time.Duration.ofSeconds(120));
-        return alias + " -> " + m.modelId() + " (" + m.status() + "), moving among " + String.join(" > ", candidates)
+        Double t = ShellOptions.number("-t", threshold, 0, 1);
+        Integer w = ShellOptions.whole("-w", window, 1, 86_400);
+        Integer m = ShellOptions.whole("-m", minCalls, 1, 1_000_000);
+        dev.modelmanager.api.AliasPolicy policy = new dev.modelmanager.api.AliasPolicy(List.of(candidates),
+            t == null ? 0.7 : t, java.time.Duration.ofSeconds(w == null ? 60 : w), m == null ? 5 : m,
+            noSwitchBack.isEmpty());
+        ModelInfo to = manager.autoSwitch(alias, policy, java.time.Duration.ofSeconds(120));
+        return alias + " -> " + to.modelId() + " (" + to.status() + "), moving among " + String.join(" > ", candidates)
             + "\n";
     }
 

@@ -34,7 +34,7 @@ final class RegisterHelp {
           jar                source: a jar file holding the model's files as resources
           bundle             source: the symbolic name of a bundle holding them
           resources          source: those resources, comma separated; name=resource gives one the name a provider expects
-          endpoint           source: a model served elsewhere, the URL of an OpenAI-compatible, Ollama or Anthropic server
+          endpoint           source: a model served elsewhere, the name of a configured remote endpoint (model:providers lists them)
           remote_model       source: the model's name on that endpoint
           provider           only this provider may serve it (model:providers lists them)
           priority           higher stays loaded longer when memory is short (default 0)

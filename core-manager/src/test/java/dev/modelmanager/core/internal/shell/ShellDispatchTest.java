@@ -88,6 +88,14 @@ class ShellDispatchTest {
         assertThatThrownBy(() -> shell.run("model:profile story many")).as("a word for a number")
             .hasMessage("usage: model:profile <model-id> [<requests>]  (help model:profile)");
         assertThatThrownBy(() -> shell.run("model:list everything")).hasMessage("usage: model:list  (help model:list)");
+        assertThatThrownBy(() -> shell.run("model:generate -n -3 story Once")).isInstanceOf(ShellError.class)
+            .hasMessage("-n: must be a whole number from 1 to 2147483647, was '-3'");
+        assertThatThrownBy(() -> shell.run("model:generate -t hot story Once")).isInstanceOf(ShellError.class)
+            .hasMessage("-t: must be a number from 0 to 100, was 'hot'");
+        assertThatThrownBy(() -> shell.run("model:autoswitch -t 1.5 w story docs")).isInstanceOf(ShellError.class)
+            .hasMessageStartingWith("-t: must be a number from 0 to 1");
+        assertThatThrownBy(() -> shell.run("model:load story -5")).isInstanceOf(ShellError.class)
+            .hasMessage("seconds: must be a whole number from 1 to 86400, was -5");
     }
 
     @Test
@@ -98,6 +106,17 @@ class ShellDispatchTest {
             .as("the test embedder reads the words and two special tokens").endsWith(", 7 tokens)\n");
         shell.run("model:generate -t 0 -n 3 story Once upon a time");
         assertThat(shell.printed()).contains("3 generated tokens]");
+        shell.run("model:generate story Once upon a time");
+        assertThat(shell.printed()).as("without options, as the README shows it").contains("generated tokens]");
+        shell.run("model:chat story hello there");
+        shell.run("model:chat -s terse story hello there");
+        shell.run("model:generate -n 2 story Once upon a time");
+        assertThat(shell.printed()).contains("2 generated tokens]");
+        assertThat((String) shell.run("model:autoswitch w story docs")).startsWith("w -> story");
+        assertThat((String) shell.run("model:autoswitch -t 0.5 --no-switch-back w2 story docs")).startsWith("w2 -> story");
+        assertThat(manager.aliasPolicies().get("w2").switchBack()).isFalse();
+        assertThat(manager.aliasPolicies().get("w").switchBack()).isTrue();
+        assertThat(manager.aliasPolicies().get("w").threshold()).isEqualTo(0.7);
         assertThat(shell.run("model:default")).isEqualTo("no default model\n");
         assertThat(shell.run("model:default story")).isEqualTo("default: story\n");
         assertThat(manager.defaultModel()).contains("story");
