@@ -121,7 +121,7 @@ public final class ModelManagerImpl extends InferenceFacade {
         this.persistence = Optional.ofNullable(settings.stateFile() == null ? null
             : new StatePersistence(new StateStore(settings.workDir().resolve(settings.stateFile())), registry, ctx));
         this.registrations = new Registrations(registry, ctx, new CatalogCheck(() -> catalog), persistence);
-        this.report = new StatusReport(registry, ctx);
+        this.report = new StatusReport(registry, ctx, () -> persistence.map(StatePersistence::problem).orElse(null));
         this.routing = new Routing(registry, providers, registrations, () -> this.settings, persistence, report::info);
         this.handles = new HandleRefs(registrations);
         this.downloadEvents = new DownloadEvents(report::downloading, () -> !this.sources.hub().downloads().isEmpty(),

@@ -22,10 +22,13 @@ import dev.modelmanager.core.internal.provider.ProviderRegistry;
 final class StatusReport {
     private final ModelRegistry registry;
     private final LifecycleContext ctx;
+    private final java.util.function.Supplier<String> stateProblem;
 
-    StatusReport(ModelRegistry registry, LifecycleContext ctx) {
+    /** @param stateProblem why the saved state cannot be written now, or {@code null} */
+    StatusReport(ModelRegistry registry, LifecycleContext ctx, java.util.function.Supplier<String> stateProblem) {
         this.registry = registry;
         this.ctx = ctx;
+        this.stateProblem = stateProblem;
     }
 
     ModelInfo info(String modelId) {
@@ -78,8 +81,16 @@ final class StatusReport {
         List<MemoryUsage> memory = ctx.budget().usage(deviceList).stream()
             .map(u -> new MemoryUsage(u.device(), u.budgetBytes(), u.reservedBytes(), u.models()))
             .toList();
+        List<String> settingsProblems = new ArrayList<>();
         String hubToken = ctx.sources().hub().settings().tokenProblemSentence();
+        if (hubToken != null) {
+            settingsProblems.add(hubToken);
+        }
+        String state = stateProblem.get();
+        if (state != null) {
+            settingsProblems.add(state);
+        }
         return new ManagerStatus(models.size(), loadedModels, registry.defaultId(), providerInfos, models, cache,
-            deviceList, memory, ctx.devices().problems(), hubToken == null ? List.of() : List.of(hubToken));
+            deviceList, memory, ctx.devices().problems(), settingsProblems);
     }
 }

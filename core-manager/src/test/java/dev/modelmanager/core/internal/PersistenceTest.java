@@ -143,6 +143,32 @@ class PersistenceTest {
     }
 
     @Test
+    void aStateThatCannotBeWrittenIsShownInTheStatusUntilAWriteSucceeds() throws Exception {
+        Path file = dir.resolve("state.json");
+        try (Fixture fixture = new Fixture(settings, new TestModelProvider())) {
+            fixture.manager.register("docs", embedding().build(), "shell");
+            assertThat(fixture.manager.status().settingsProblems()).isEmpty();
+            // Something that cannot be replaced now stands where the file goes (as a full or read-only disk would).
+            Files.delete(file);
+            Files.createDirectories(file.resolve("in-the-way"));
+            fixture.manager.register("story", generation().build(), "shell");
+            assertThat(fixture.manager.info("story").requesters()).as("the registration itself stands")
+                .containsExactly("shell");
+            assertThat(fixture.manager.status().settingsProblems()).singleElement().asString()
+                .startsWith("state.file: " + file).contains("cannot be written since")
+                .contains("changes made since are not saved");
+            Files.delete(file.resolve("in-the-way"));
+            Files.delete(file);
+            fixture.manager.register("story2", generation().build(), "shell");
+            assertThat(fixture.manager.status().settingsProblems()).as("written again").isEmpty();
+        }
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.list()).extracting(m -> m.modelId())
+                .containsExactlyInAnyOrder("docs", "story", "story2");
+        }
+    }
+
+    @Test
     void tokenTimesAreKeptAndAFileWrittenBeforeThemStillLoads() throws Exception {
         try (Fixture before = new Fixture(settings, new TestModelProvider())) {
             before.manager.register("story", generation().build(), "shell");

@@ -70,6 +70,8 @@ public final class StatePersistence implements AutoCloseable {
     private String lastFingerprint = ""; // the writer's thread only
     private volatile int lastModels;
     private volatile Instant lastWritten;
+    /** Why the last write failed and since when; {@code null} after a good one. */
+    private volatile String failure;
     private Map<String, String> savedAliases = Map.of();
     private Map<String, Map<String, String>> savedPolicies = Map.of();
 
@@ -263,18 +265,43 @@ public final class StatePersistence implements AutoCloseable {
         StateStore.State state = snapshot();
         try {
             store.write(state);
+            if (failure != null) {
+                LOG.info("The manager's state is written to {} again", store.file());
+                failure = null;
+            }
             lastFingerprint = fingerprint(state);
             lastModels = state.models().size();
             lastWritten = Instant.now();
             ctx.events().post(ManagerEvents.STATE_SAVED, Map.of(ManagerEvents.PATH, store.file().toString(),
                 ManagerEvents.MODEL_COUNT, state.models().size(), ManagerEvents.SAVED_AT, state.savedAt()));
         } catch (IOException e) {
-            LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
+            failed(e);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            LOG.warn("Could not save the manager's state to {}: {}", store.file(), e.toString());
+            failed(e);
             throw e;
         }
+    }
+
+    /**
+     * A write failed (disk full, read-only, gone): said once with a warning, then at debug while it goes on (the
+     * periodic check retries every few seconds), and shown in the manager's status until a write succeeds.
+     */
+    private void failed(Exception e) {
+        boolean first = failure == null;
+        if (first) {
+            failure = "state.file: " + store.file() + " cannot be written since " + Instant.now() + " (" + e
+                + "); changes made since are not saved";
+            LOG.warn("Could not save the manager's state to {}: {}; changes made since are not saved until a write "
+                + "succeeds (the manager's status says so meanwhile)", store.file(), e.toString());
+        } else {
+            LOG.debug("Could not save the manager's state to {}: {}", store.file(), e.toString());
+        }
+    }
+
+    /** Why the state cannot be written now (with since when), or {@code null} when the last write succeeded. */
+    public String problem() {
+        return failure;
     }
 
     /** Writes the state if anything changed since the last write (periodic, on the writer's thread). */
