@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes GGUF v3 files of chosen shape and values: metadata, then tensors of type F32, F16 or Q8_0, for tests and
+ * Writes GGUF v3 files of chosen shape and values: metadata, then tensors of type F32, F16, Q8_0 or Q4_0, for tests and
  * benchmarks that need a model llama.cpp loads without downloading one. A tensor's values are given either as an
  * array or as a {@link Values} function of the element index, which {@link #write(Path)} calls chunk by chunk while
  * it writes: a model of hundreds of megabytes is written without being held in memory. Tensor data is aligned to
@@ -41,7 +41,14 @@ public final class GgufWriter {
          * ggml's Q8_0: blocks of 32 elements, each an F16 scale {@code d = max|x| / 127} followed by 32 int8
          * {@code q = round(x / d)} (34 bytes a block); rows must be whole blocks.
          */
-        Q8_0(8);
+        Q8_0(8),
+        /**
+         * ggml's Q4_0: blocks of 32 elements, each an F16 scale {@code d = x_m / -8} ({@code x_m} the element of
+         * largest magnitude, sign kept) followed by 16 bytes of 4-bit {@code q = min(15, (int) (x / d + 8.5))}, element
+         * {@code j} in the low nibble of byte {@code j} and element {@code j + 16} in its high nibble (18 bytes a
+         * block); rows must be whole blocks. CPU builds of llama.cpp repack it for their matrix kernels.
+         */
+        Q4_0(2);
 
         private final int id;
 
@@ -54,9 +61,19 @@ public final class GgufWriter {
             return id;
         }
 
-        /** Bytes of {@code elements} elements of this type (for Q8_0, a whole number of blocks), unpadded. */
+        /** Bytes of {@code elements} elements of this type (for Q8_0 and Q4_0, whole blocks), unpadded. */
         public long bytes(long elements) {
-            return this == F32 ? elements * 4 : this == F16 ? elements * 2 : elements / 32 * 34;
+            return switch (this) {
+                case F32 -> elements * 4;
+                case F16 -> elements * 2;
+                case Q8_0 -> elements / 32 * 34;
+                case Q4_0 -> elements / 32 * 18;
+            };
+        }
+
+        /** Whether rows of this type are blocks of 32 elements. */
+        boolean blocked() {
+            return this == Q8_0 || this == Q4_0;
         }
     }
 
@@ -108,8 +125,8 @@ public final class GgufWriter {
      * @throws IllegalArgumentException when a Q8_0 tensor's rows ({@code shape[0]}) are not whole blocks of 32
      */
     public GgufWriter tensor(String name, Type type, Values values, long... shape) {
-        if (type == Type.Q8_0 && (shape.length == 0 || shape[0] % 32 != 0)) {
-            throw new IllegalArgumentException(name + ": a Q8_0 tensor's rows must be whole blocks of 32 elements");
+        if (type.blocked() && (shape.length == 0 || shape[0] % 32 != 0)) {
+            throw new IllegalArgumentException(name + ": a " + type + " tensor's rows must be whole blocks of 32 elements");
         }
         tensors.put(name, new Tensor(type, shape.clone(), elements(shape), values));
         return this;
@@ -213,6 +230,26 @@ public final class GgufWriter {
                     for (int i = block; i < block + 32; i++) {
                         float x = values[i] * inverse;
                         out.put((byte) (x < 0 ? -Math.floor(-x + 0.5f) : Math.floor(x + 0.5f))); // C's roundf
+                    }
+                }
+            }
+            case Q4_0 -> {
+                for (int block = 0; block < n; block += 32) {
+                    float amax = 0f;
+                    float max = 0f;
+                    for (int i = block; i < block + 32; i++) {
+                        if (Math.abs(values[i]) > amax) {
+                            amax = Math.abs(values[i]);
+                            max = values[i];
+                        }
+                    }
+                    float d = max / -8f;
+                    float inverse = d == 0f ? 0f : 1f / d;
+                    out.putShort(HalfFloat.fromFloat(d));
+                    for (int j = 0; j < 16; j++) {
+                        int low = Math.min(15, (int) (values[block + j] * inverse + 8.5f)); // C's (int8_t) cast
+                        int high = Math.min(15, (int) (values[block + 16 + j] * inverse + 8.5f));
+                        out.put((byte) (low | (high << 4)));
                     }
                 }
             }

@@ -97,6 +97,40 @@ class GgufWriterTest {
     }
 
     @Test
+    void q4TensorsAreGgmlsBlocksOfAScaleAndSixteenBytesOfNibbles() throws Exception {
+        GgufWriter.Values values = GgufWriter.uniform(7, 0.5f);
+        GgufWriter writer = new GgufWriter().put("general.architecture", "llama")
+            .tensor("q4.weight", GgufWriter.Type.Q4_0, values, 64, 3);
+        Path file = dir.resolve("q4.gguf");
+        writer.write(file);
+        GgufFile gguf = GgufReader.read(file);
+        assertThat(gguf.tensors().get(0).type()).isEqualTo(2);
+        assertThat(gguf.quantization()).isEqualTo("Q4_0");
+        assertThat(gguf.weightBytes()).isEqualTo(128); // 6 blocks of 18 bytes (108), padded to 32
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int q4 = (int) gguf.dataOffset();
+        for (int block = 0; block < 6; block++) {
+            float d = HalfFloat.toFloat(data.getShort(q4 + 18 * block));
+            // ggml's dequantisation: (q - 8) * d. Within half a step, but for the side opposite the largest element,
+            // which reaches only 7 steps of the 8 (q is clamped to 15): there within one.
+            float largest = 0;
+            for (int j = 0; j < 32; j++) {
+                float x = values.at(block * 32 + j);
+                largest = Math.abs(x) > Math.abs(largest) ? x : largest;
+            }
+            assertThat(d).isCloseTo(largest / -8, within(Math.abs(largest) / 8 / 1000));
+            for (int j = 0; j < 32; j++) {
+                int packed = data.get(q4 + 18 * block + 2 + j % 16) & 0xff;
+                int q = j < 16 ? packed & 0x0f : packed >> 4;
+                float x = values.at(block * 32 + j);
+                boolean clamped = Math.signum(x) != Math.signum(largest) && Math.abs(x) > 7 * Math.abs(d);
+                assertThat((q - 8) * d).as("block %d #%d", block, j)
+                    .isCloseTo(x, within(Math.abs(d) * (clamped ? 1.01f : 0.51f) + 1e-4f));
+            }
+        }
+    }
+
+    @Test
     void uniformValuesAreAFunctionOfSeedAndIndexWithinTheLimit() {
         GgufWriter.Values a = GgufWriter.uniform(1, 0.02f);
         double sum = 0;
@@ -119,7 +153,7 @@ class GgufWriterTest {
     }
 
     /**
-     * llama.cpp loads F16 and Q8_0 weights as written: a model whose greedy output is known (one-hot embeddings,
+     * llama.cpp loads F16, Q8_0 and Q4_0 weights as written: a model whose greedy output is known (one-hot embeddings,
      * zero attention and feed-forward, an output matrix from each letter to the next) counts through the alphabet
      * in both types, which it would not if the scales, byte order or block layout were off.
      */
@@ -130,7 +164,7 @@ class GgufWriterTest {
         if (natives != null) {
             Files.createDirectories(Path.of(natives));
         }
-        for (GgufWriter.Type type : List.of(GgufWriter.Type.F16, GgufWriter.Type.Q8_0)) {
+        for (GgufWriter.Type type : List.of(GgufWriter.Type.F16, GgufWriter.Type.Q8_0, GgufWriter.Type.Q4_0)) {
             Path file = dir.resolve("counter-" + type + ".gguf");
             counter(type).write(file);
             assertThat(GgufReader.read(file).quantization()).isEqualTo(type.name());
