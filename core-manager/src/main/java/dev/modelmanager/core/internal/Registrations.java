@@ -146,9 +146,23 @@ final class Registrations {
      * @throws ModelException {@link dev.modelmanager.api.ErrorCode#NOT_OWNER} when the reference is another bundle's
      */
     int release(String modelId, String requesterId, Owner owner) {
+        return release(modelId, requesterId, owner, true);
+    }
+
+    /**
+     * @param wait whether a durable requester's release waits for the disk here; {@code false} for a caller under a
+     *             lock, which asks for the write and waits for it once out of the lock
+     */
+    int release(String modelId, String requesterId, Owner owner, boolean wait) {
         Ids.checkRequester(requesterId);
         int left = registry.release(modelId, requesterId, owner);
-        persistence.ifPresent(p -> saved(p, requesterId));
+        persistence.ifPresent(p -> {
+            if (wait) {
+                saved(p, requesterId);
+            } else {
+                p.save();
+            }
+        });
         return left;
     }
 

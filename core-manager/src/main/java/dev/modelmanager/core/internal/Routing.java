@@ -178,21 +178,22 @@ final class Routing {
             }
             if (previous != null && !previous.equals(modelId)) {
                 try {
-                    registrations.release(previous, holder, null);
+                    registrations.release(previous, holder, null, false);
                 } catch (ModelException gone) {
                     LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
                 }
             }
-            persistence.ifPresent(StatePersistence::saveDurably);
-            return loaded;
         }
+        // On the disk before the call returns, waited for outside the lock other alias changes take.
+        persistence.ifPresent(StatePersistence::saveDurably);
+        return loaded;
     }
 
     /** The alias's reference on a model it did not end up pointing at goes (under the alias lock). */
     private void releaseUnlessTarget(String alias, String modelId, String holder) {
         if (!modelId.equals(registry.aliases().get(alias))) {
             try {
-                registrations.release(modelId, holder, null);
+                registrations.release(modelId, holder, null, false);
             } catch (ModelException gone) {
                 LOG.debug("Alias {}: {} was already gone", alias, modelId);
             }
@@ -233,12 +234,12 @@ final class Routing {
                 return false;
             }
             try {
-                registrations.release(target, ModelManagerConstants.ALIAS_PREFIX + alias, null);
+                registrations.release(target, ModelManagerConstants.ALIAS_PREFIX + alias, null, false);
             } catch (ModelException gone) {
                 LOG.debug("Alias {}: its target {} was already gone", alias, target);
             }
-            persistence.ifPresent(StatePersistence::saveDurably);
-            return true;
         }
+        persistence.ifPresent(StatePersistence::saveDurably);
+        return true;
     }
 }
