@@ -106,6 +106,10 @@ final class Routing {
 
     boolean unload(String modelId) {
         ModelEntry entry = registry.resolve(modelId);
+        persistence.ifPresent(p -> {
+            p.unloaded(modelId);
+            p.unloaded(entry.id());
+        });
         try {
             return entry.unload("unloaded on request").get();
         } catch (InterruptedException e) {
@@ -163,30 +167,38 @@ final class Routing {
             synchronized (aliasLock) {
                 releaseUnlessTarget(alias, modelId, holder);
             }
+            persistence.ifPresent(StatePersistence::saveDurably);
             throw e;
         }
+        boolean dropped = false;
         synchronized (aliasLock) {
             if (expected != null && !(java.util.Objects.equals(registry.aliases().get(alias), expected.target())
                 && registry.policies().get(alias) == expected.policy())) {
                 LOG.info("Alias {}: the move to {} is dropped, the alias changed meanwhile", alias, modelId);
                 releaseUnlessTarget(alias, modelId, holder);
-                return null;
-            }
-            String previous = registry.alias(alias, modelId, reason);
-            if (underLock != null) {
-                underLock.run();
-            }
-            if (previous != null && !previous.equals(modelId)) {
-                try {
-                    registrations.release(previous, holder, null, false);
-                } catch (ModelException gone) {
-                    LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
-                }
+                dropped = true;
+            } else {
+                moveUnderLock(alias, modelId, holder, reason, underLock);
             }
         }
         // On the disk before the call returns, waited for outside the lock other alias changes take.
         persistence.ifPresent(StatePersistence::saveDurably);
-        return loaded;
+        return dropped ? null : loaded;
+    }
+
+    /** Points the alias at the model and lets the previous target go (under the alias lock). */
+    private void moveUnderLock(String alias, String modelId, String holder, String reason, Runnable underLock) {
+        String previous = registry.alias(alias, modelId, reason);
+        if (underLock != null) {
+            underLock.run();
+        }
+        if (previous != null && !previous.equals(modelId)) {
+            try {
+                registrations.release(previous, holder, null, false);
+            } catch (ModelException gone) {
+                LOG.debug("Alias {}: its previous target {} was already gone", alias, previous);
+            }
+        }
     }
 
     /** The alias's reference on a model it did not end up pointing at goes (under the alias lock). */

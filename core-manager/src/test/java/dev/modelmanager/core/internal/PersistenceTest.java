@@ -116,6 +116,30 @@ class PersistenceTest {
     }
 
     @Test
+    void aModelLoadedBeforeABootWhereItsFilesWereMissingLoadsAgainOnceTheyAreBack() throws Exception {
+        Path model = Files.createTempFile(dir, "model", ".bin");
+        try (Fixture before = new Fixture(settings, new TestModelProvider())) {
+            before.manager.register("local", generation().path(model.toString()).build(), "shell");
+            before.manager.load("local", java.time.Duration.ofSeconds(10));
+        }
+        Files.delete(model);
+        try (Fixture bad = new Fixture(settings, new TestModelProvider())) {
+            await("the load failed", () -> bad.manager.info("local").status() == ModelStatus.FAILED);
+            bad.manager.register("other", embedding().build(), "shell"); // a write while it is FAILED
+        }
+        Files.writeString(model, "back");
+        try (Fixture mounted = new Fixture(settings, new TestModelProvider())) {
+            await("loaded again without a call", () -> mounted.manager.info("local").status() == ModelStatus.LOADED);
+            mounted.manager.unload("local");
+            mounted.manager.register("third", embedding().build(), "shell");
+        }
+        try (Fixture after = new Fixture(settings, new TestModelProvider())) {
+            assertThat(after.manager.info("local").status()).as("an operator's unload is kept")
+                .isNotEqualTo(ModelStatus.LOADED);
+        }
+    }
+
+    @Test
     void aRegistrationThatCannotBeRestoredIsReportedTheRestComesBackAndTheFileAsItWasIsKept() throws Exception {
         try (Fixture before = new Fixture(settings, new TestModelProvider())) {
             before.manager.register("story", generation().build(), "shell");

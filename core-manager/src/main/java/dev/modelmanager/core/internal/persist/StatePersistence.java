@@ -64,6 +64,11 @@ public final class StatePersistence implements AutoCloseable {
     private final LifecycleContext ctx;
     private final StateWriter writer;
     private final Set<String> pendingLoads = ConcurrentHashMap.newKeySet();
+    /**
+     * Models loaded before the restart whose load has not succeeded since: still saved as loaded, so that a boot
+     * where their files could not be had (a mount not up, the Hub out of reach) does not make them forget it.
+     */
+    private final Set<String> wantedLoads = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> confinedRequesters = new ConcurrentHashMap<>();
     private volatile String pendingDefault;
     private volatile boolean restoring;
@@ -171,6 +176,7 @@ public final class StatePersistence implements AutoCloseable {
                     registry.policy(alias, dev.modelmanager.api.AliasPolicy.parse(properties));
                 } catch (RuntimeException e) {
                     LOG.warn("The auto-switch policy of alias {} is not restored: {}", alias, e.getMessage());
+                    dropped[0]++;
                 }
             }
         });
@@ -194,6 +200,7 @@ public final class StatePersistence implements AutoCloseable {
     public void registered(String name, ModelEntry entry) {
         if (pendingLoads.remove(name)) {
             LOG.info("Model {} was loaded before the restart; loading it again", name);
+            wantedLoads.add(name);
             entry.loadWhenPossible();
         }
         String wanted = pendingDefault;
@@ -201,6 +208,11 @@ public final class StatePersistence implements AutoCloseable {
             pendingDefault = null;
             registry.setDefault(wanted);
         }
+    }
+
+    /** An operator unloaded the model: a load wanted from the saved state no longer applies. */
+    public void unloaded(String name) {
+        wantedLoads.remove(name);
     }
 
     /** An operator set the default: a default waiting from the saved state no longer applies. */
@@ -272,8 +284,6 @@ public final class StatePersistence implements AutoCloseable {
             lastFingerprint = fingerprint(state);
             lastModels = state.models().size();
             lastWritten = Instant.now();
-            ctx.events().post(ManagerEvents.STATE_SAVED, Map.of(ManagerEvents.PATH, store.file().toString(),
-                ManagerEvents.MODEL_COUNT, state.models().size(), ManagerEvents.SAVED_AT, state.savedAt()));
         } catch (IOException e) {
             failed(e);
             throw new UncheckedIOException(e);
@@ -281,6 +291,8 @@ public final class StatePersistence implements AutoCloseable {
             failed(e);
             throw e;
         }
+        ctx.events().post(ManagerEvents.STATE_SAVED, Map.of(ManagerEvents.PATH, store.file().toString(),
+            ManagerEvents.MODEL_COUNT, state.models().size(), ManagerEvents.SAVED_AT, state.savedAt()));
     }
 
     /**
@@ -310,7 +322,7 @@ public final class StatePersistence implements AutoCloseable {
             return;
         }
         StateStore.State state = snapshot();
-        if (!fingerprint(state).equals(lastFingerprint)) {
+        if (failure != null || !fingerprint(state).equals(lastFingerprint)) {
             try {
                 writeSnapshot();
             } catch (RuntimeException e) {
@@ -326,7 +338,11 @@ public final class StatePersistence implements AutoCloseable {
         for (Binding named : registry.named()) {
             ModelEntry entry = named.entry();
             EntryState s = entry.state();
-            boolean loaded = s.pool() != null || s.status() == ModelStatus.LOADING;
+            if (s.pool() != null) {
+                wantedLoads.remove(named.name()); // loaded again: from now on its state says
+            }
+            boolean loaded = s.pool() != null || s.status() == ModelStatus.LOADING
+                || s.status() == ModelStatus.DOWNLOADING || wantedLoads.contains(named.name());
             // A model's statistics go with its first name only (the others name the same model).
             List<String> requesters = entry.requesters(named.name());
             Set<String> confined = confinedRequesters.getOrDefault(named.name(), Set.of());
@@ -339,6 +355,7 @@ public final class StatePersistence implements AutoCloseable {
         // Loads still waiting for their model's registration stay wanted across another restart.
         Map<String, StateStore.SavedModel> byId = new HashMap<>();
         models.forEach(m -> byId.put(m.id(), m));
+        wantedLoads.retainAll(byId.keySet());
         for (String id : pendingLoads) {
             if (!byId.containsKey(id)) {
                 models.add(new StateStore.SavedModel(id, null, List.of(), true, null));

@@ -181,7 +181,7 @@ public final class ModelCommands {
 
     @Descriptor("Loads a model now and waits for it, showing its download and load as they go")
     public String load(CommandSession session, @Descriptor("the model id, or 'default'") String modelId,
-                       @Descriptor("seconds to wait, 1 to 86400") int seconds) throws InterruptedException {
+                       @Descriptor("seconds to wait, 1 to 86400") long seconds) throws InterruptedException {
         if (seconds < 1 || seconds > 86_400) {
             throw new ShellError("seconds: must be a whole number from 1 to 86400, was " + seconds);
         }
@@ -286,6 +286,9 @@ public final class ModelCommands {
         @Descriptor("the alias, e.g. chat") String alias,
         @Descriptor("model ids, most preferred first") String... candidates) {
         Double t = ShellOptions.number("-t", threshold, 0, 1);
+        if (t != null && t == 0) {
+            throw new ShellError("-t: must be above 0 and at most 1, was '" + threshold + "'");
+        }
         Integer w = ShellOptions.whole("-w", window, 1, 86_400);
         Integer m = ShellOptions.whole("-m", minCalls, 1, 1_000_000);
         dev.modelmanager.api.AliasPolicy policy = new dev.modelmanager.api.AliasPolicy(List.of(candidates),

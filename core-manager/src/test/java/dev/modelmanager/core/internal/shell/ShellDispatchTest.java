@@ -110,8 +110,9 @@ class ShellDispatchTest {
         assertThat(shell.printed()).as("without options, as the README shows it").contains("generated tokens]");
         shell.run("model:chat story hello there");
         shell.run("model:chat -s terse story hello there");
+        assertThat(shell.printed()).contains("generated tokens]");
         shell.run("model:generate -n 2 story Once upon a time");
-        assertThat(shell.printed()).contains("2 generated tokens]");
+        assertThat(shell.printed()).as("-n is read").contains(" 2 generated tokens]");
         assertThat((String) shell.run("model:autoswitch w story docs")).startsWith("w -> story");
         assertThat((String) shell.run("model:autoswitch -t 0.5 --no-switch-back w2 story docs")).startsWith("w2 -> story");
         assertThat(manager.aliasPolicies().get("w2").switchBack()).isFalse();
