@@ -168,12 +168,13 @@ public final class InferenceCommands {
                 last == null ? "done" : last.finishReason().name().toLowerCase(Locale.ROOT),
                 usage.promptTokens(), usage.completionTokens());
         } catch (InterruptedException e) {
+            // Ctrl-C: the generation stops, and that is all the interrupt asked for (no exception for the shell to
+            // print by its class name).
             if (subscription[0] != null) {
                 subscription[0].cancel();
             }
             out.println();
             out.println("[cancelled]");
-            throw e;
         } catch (ExecutionException e) {
             if (printed.get()) {
                 out.println(); // the error goes on a line of its own
@@ -181,7 +182,8 @@ public final class InferenceCommands {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException(e.getCause());
+            throw new ShellError(String.valueOf(e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : e.getCause()));
         }
     }
 }

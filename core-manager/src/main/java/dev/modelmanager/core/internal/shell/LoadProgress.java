@@ -61,11 +61,16 @@ final class LoadProgress {
                     }
                 }
             }
+        } catch (InterruptedException e) {
+            // Ctrl-C stops the waiting, not the load: one line saying so, not an exception's class name.
+            throw new ShellError("stopped waiting; " + modelId + " goes on loading (model:info " + modelId
+                + " shows how far)");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new IllegalStateException(e.getCause());
+            throw new ShellError(String.valueOf(e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : e.getCause()));
         } finally {
             if (terminal && shown > 0) {
                 out.print("\r" + " ".repeat(shown) + "\r");

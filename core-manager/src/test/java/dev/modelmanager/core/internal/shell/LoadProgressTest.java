@@ -29,6 +29,35 @@ class LoadProgressTest {
     }
 
     @Test
+    void anInterruptStopsTheWaitingNotTheLoadAndSaysSoInOneLine() throws Exception {
+        dev.modelmanager.core.internal.ModelManagerImpl manager = new dev.modelmanager.core.internal.ModelManagerImpl(
+            dev.modelmanager.core.internal.ManagerSettings.DEFAULTS.withIdleTimeout(java.time.Duration.ZERO));
+        try {
+            manager.bindProvider(new dev.modelmanager.testsupport.TestModelProvider(), Map.of("service.id", 1L));
+            manager.register("slow", dev.modelmanager.api.ModelRequirement.builder(ModelType.TEXT_GENERATION, "org/slow")
+                .option(dev.modelmanager.testsupport.TestModelProvider.LOAD_DELAY_MS, "1500").build(), "shell");
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    LoadProgress.await(manager, null, "slow", java.time.Duration.ofSeconds(30));
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            waiter.start();
+            Thread.sleep(300);
+            waiter.interrupt(); // Ctrl-C
+            waiter.join(5000);
+            assertThat(failed.get()).isInstanceOf(ShellError.class)
+                .hasMessage("stopped waiting; slow goes on loading (model:info slow shows how far)");
+            assertThat(manager.load("slow", java.time.Duration.ofSeconds(10)).status()).as("the load went on")
+                .isEqualTo(ModelStatus.LOADED);
+        } finally {
+            manager.close();
+        }
+    }
+
+    @Test
     void anUnknownTotalShowsTheBytesAndALoadTheTimeItTakes() {
         assertThat(LoadProgress.line(info(ModelStatus.DOWNLOADING, Map.of("download.bytes", "1048576",
             "download.total", "-1", "download.rate", "0", "download.eta", "-1")), 1000))
