@@ -19,6 +19,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.modelmanager.internal.files.DiskSync;
+
 /**
  * The private folder inline secrets are moved to, readable by its owner only.
  * <p>
@@ -139,18 +141,9 @@ public record SecretFolder(Path path) {
         try {
             // On the disk before the configuration forgets the inline value: after a power loss the file must not be
             // the empty one while Config Admin no longer holds the secret.
-            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temp,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(StandardCharsets.UTF_8.encode(secret + "\n"));
-                channel.force(true);
-            }
+            DiskSync.write(temp, (secret + "\n").getBytes(StandardCharsets.UTF_8));
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(folder,
-                java.nio.file.StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException | UnsupportedOperationException notOnThisSystem) {
-                // a folder cannot be forced here (Windows): the rename is as durable as the system makes it
-            }
+            DiskSync.forceFolder(folder);
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -39,7 +39,8 @@ final class CompletionsResource {
         String model = Json.text(body, "model", true);
         List<ChatMessage> messages = OpenAiFormat.messages(body);
         GenerationOptions options = OpenAiFormat.options(body, true);
-        x.request().setAttribute(ApiError.OUTPUT_FIELD, OpenAiFormat.outputField(body));
+        String outputField = OpenAiFormat.outputField(body);
+        x.request().setAttribute(ApiError.OUTPUT_FIELD, outputField);
         boolean stream = Json.bool(body, "stream", false);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -63,7 +64,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.streamChat(model, messages, options), OpenAiFormat.outputField(body), new EventStream.ChunkWriter() {
+        EventStream.send(response, calls.streamChat(model, messages, options), outputField, new EventStream.ChunkWriter() {
             private boolean first = true;
 
             @Override
@@ -107,7 +108,8 @@ final class CompletionsResource {
         }
         String prompt = prompts.get(0);
         GenerationOptions options = OpenAiFormat.options(body, false);
-        x.request().setAttribute(ApiError.OUTPUT_FIELD, OpenAiFormat.outputField(body));
+        String outputField = OpenAiFormat.outputField(body);
+        x.request().setAttribute(ApiError.OUTPUT_FIELD, outputField);
         boolean stream = Json.bool(body, "stream", false);
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
@@ -126,7 +128,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.stream(model, prompt, options), OpenAiFormat.outputField(body), chunk -> {
+        EventStream.send(response, calls.stream(model, prompt, options), outputField, chunk -> {
             List<Object> out = new ArrayList<>(2);
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);

@@ -1,13 +1,10 @@
 package dev.modelmanager.core.internal.persist;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.modelmanager.api.ModelStats;
+import dev.modelmanager.internal.files.DiskSync;
 
 /**
  * The manager's state in one JSON file: durable registrations, the default model, which models were loaded, and
@@ -117,33 +115,15 @@ public final class StateStore {
         byte[] bytes = JSON.writeValueAsBytes(state);
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                out.write(bytes);
-                out.flush();
-                channel.force(true);
-            }
+            DiskSync.write(tmp, bytes);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            forceFolder(file.getParent());
+            DiskSync.forceFolder(file.getParent());
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Forces a folder's entries to the disk, so that a rename into it survives a power loss (without, the old file
-     * can come back). Some systems cannot open a folder for this (Windows): there the rename is as durable as the
-     * system makes it.
-     */
-    static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not supported here
         }
     }
 

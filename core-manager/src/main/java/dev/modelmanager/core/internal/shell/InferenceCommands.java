@@ -182,8 +182,7 @@ public final class InferenceCommands {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new ShellError(String.valueOf(e.getCause().getMessage() != null ? e.getCause().getMessage()
-                : e.getCause()));
+            throw ShellError.of(e.getCause());
         }
     }
 }

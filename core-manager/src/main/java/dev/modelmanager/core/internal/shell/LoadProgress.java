@@ -69,8 +69,7 @@ final class LoadProgress {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new ShellError(String.valueOf(e.getCause().getMessage() != null ? e.getCause().getMessage()
-                : e.getCause()));
+            throw ShellError.of(e.getCause());
         } finally {
             if (terminal && shown > 0) {
                 out.print("\r" + " ".repeat(shown) + "\r");

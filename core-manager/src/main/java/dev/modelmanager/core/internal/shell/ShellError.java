@@ -11,6 +11,11 @@ final class ShellError extends IllegalArgumentException {
         super(message);
     }
 
+    /** A failure that is not the shell's own, as its one line: its message, else what it is. */
+    static ShellError of(Throwable cause) {
+        return new ShellError(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+    }
+
     @Override
     public String toString() {
         return getMessage();

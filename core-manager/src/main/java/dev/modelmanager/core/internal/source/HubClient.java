@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.internal.files.DiskSync;
 
 /**
  * Fetches files from the Hugging Face Hub into the {@link HubCache}: {@code {endpoint}/{repo}/resolve/{revision}/{file}},
@@ -213,10 +214,7 @@ public final class HubClient {
                 }
                 // On the disk before it becomes the cached file: a power loss must not leave a short blob that is
                 // then served as complete (the checksum is checked at download only).
-                try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(part,
-                    StandardOpenOption.WRITE)) {
-                    channel.force(true);
-                }
+                DiskSync.force(part);
                 Path stored = cache.store(repository, revision, meta.commit(), file, meta.etag(), part);
                 LOG.info("Downloaded {}: {}", label, tracker);
                 return stored;

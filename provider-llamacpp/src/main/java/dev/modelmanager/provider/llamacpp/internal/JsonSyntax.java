@@ -3,9 +3,9 @@ package dev.modelmanager.provider.llamacpp.internal;
 import dev.modelmanager.api.ModelException;
 
 /**
- * Checks that a text is one well-formed JSON object (RFC 8259), nested at most {@value #MAX_DEPTH} deep, before it
- * goes into a native request: llama.cpp's JSON parser aborts the process on malformed input where no C++ handler
- * catches it, so nothing unchecked may reach it. Beyond the syntax, a schema's {@code $ref}s must point inside it
+ * Checks that a JSON Schema is one well-formed JSON object (RFC 8259), nested at most {@value #MAX_DEPTH} deep, before
+ * it goes into a native request: llama.cpp's JSON parser aborts the process on malformed input where no C++ handler
+ * catches it, so nothing unchecked may reach it. Beyond the syntax, its {@code $ref}s must point inside it
  * ({@code #...}): llama.cpp fetches nothing, and would otherwise let anything through where the reference stands.
  * What the schema means is llama.cpp's to judge.
  */
@@ -14,27 +14,19 @@ final class JsonSyntax {
 
     private final String text;
     private final String field;
-    private final boolean schema;
     private int at;
 
-    private JsonSyntax(String text, String field, boolean schema) {
+    private JsonSyntax(String text, String field) {
         this.text = text;
         this.field = field;
-        this.schema = schema;
     }
 
-    /** Returns {@code text} if it is one JSON object; else fails with {@code INVALID_INPUT} naming the field. */
-    static String requireObject(String text, String field) {
-        return check(text, field, false);
-    }
-
-    /** As {@link #requireObject}, for a JSON Schema: also every {@code $ref} points inside it. */
+    /**
+     * Returns {@code text} if it is one JSON object whose {@code $ref}s point inside it; else fails with
+     * {@code INVALID_INPUT} naming the field.
+     */
     static String requireSchema(String text, String field) {
-        return check(text, field, true);
-    }
-
-    private static String check(String text, String field, boolean schema) {
-        JsonSyntax p = new JsonSyntax(text, field, schema);
+        JsonSyntax p = new JsonSyntax(text, field);
         p.space();
         if (p.at >= text.length() || text.charAt(p.at) != '{') {
             throw p.error("must be a JSON object");
@@ -89,7 +81,7 @@ final class JsonSyntax {
             space();
             expect(':');
             space();
-            if (schema && name.equals("$ref") && peek('"')) {
+            if (name.equals("$ref") && peek('"')) {
                 String ref = string();
                 if (!ref.startsWith("#")) {
                     throw ModelException.invalidInput(null, field, "refers to '" + ref + "': only references inside "

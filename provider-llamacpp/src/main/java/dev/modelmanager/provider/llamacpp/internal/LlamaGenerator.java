@@ -36,6 +36,9 @@ import dev.modelmanager.provider.llamacpp.gguf.GgufFile;
  * beside the prompt, and a prompt that fills the context, are refused naming the numbers.
  */
 final class LlamaGenerator extends LlamaInstance implements GenerationModel, ChatModel {
+    /** How llama.cpp's error (JSON, inside the exception's message) begins when it could not use a schema. */
+    private static final String SCHEMA_ERROR = "\\\"json_schema\\\":";
+
     private final int defaultMaxOutput;
     private final int contextPerSlot;
     private final SlotTable slots;
@@ -207,11 +210,11 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         } catch (RuntimeException e) {
             // java-llama.cpp's LlamaException is not public: known by name
             String message = String.valueOf(e.getMessage());
-            int at = message.indexOf("\\\"json_schema\\\":");
+            int at = message.indexOf(SCHEMA_ERROR);
             if (at < 0 || !"de.kherud.llama.LlamaException".equals(e.getClass().getName())) {
                 throw e;
             }
-            String reason = message.substring(at + "\\\"json_schema\\\":".length());
+            String reason = message.substring(at + SCHEMA_ERROR.length());
             int end = reason.indexOf("\",\"type\"");
             reason = (end < 0 ? reason : reason.substring(0, end)).replace("\\n", " ").replace("\\\"", "\"").strip();
             throw ModelException.invalidInput(modelId, "response_format.schema", "llama.cpp cannot make a grammar of "

@@ -135,7 +135,7 @@ class StructuredOutputTest {
     void theSyntaxCheckAcceptsJsonAndNothingElse() {
         for (String ok : List.of("{}", " {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\n\"], \"b\": {}} ",
             "{\"smile\": \"\\ud83d\\ude00\", \"max\": 1.7976931348623157e308}", PERSON)) {
-            assertThat(JsonSyntax.requireObject(ok, "f")).isEqualTo(ok);
+            assertThat(JsonSyntax.requireSchema(ok, "f")).isEqualTo(ok);
         }
         for (String bad : List.of("", "[]", "{", "{\"a\" 1}", "{\"a\": 01}", "{\"a\": tru}", "{} x", "{'a': 1}",
             "{\"a\": \"\\x\"}", "{\"a\": 1,}", "{\"a\": \"" + (char) 1 + "\"}", "{\"a\": " + "[".repeat(100)
@@ -143,7 +143,7 @@ class StructuredOutputTest {
             // what nlohmann's parser refuses (and, outside a try block, would abort the JVM on)
             "{\"a\": 1e400}", "{\"a\": " + "9".repeat(400) + "}", "{\"a\": \"\\ud800\"}",
             "{\"a\": \"\\udc00\"}", "{\"a\": \"\\ud800\\u0041\"}", "{\"a\": \"\\u\u0660\u0660\u0664\u0661\"}")) {
-            assertThatThrownBy(() -> JsonSyntax.requireObject(bad, "f")).as(bad).isInstanceOf(ModelException.class)
+            assertThatThrownBy(() -> JsonSyntax.requireSchema(bad, "f")).as(bad).isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("f: ");
         }
     }
