@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -24,7 +25,7 @@ import dev.modelmanager.api.ModelException;
  * ONNX Runtime for the provider: one environment, and per device a budget of cores that every run of every model on
  * that device draws from, so that the models and instances on one machine share its cores instead of each taking all
  * of them. The budget has {@link Settings#runsPerCore()} permits per core: a single-threaded run holds one, a wider
- * run as many as its cores hold (handed out first come, first served).
+ * run as many as its cores hold (see {@link Compute} for how they are handed out).
  *
  * <p>How wide a run is: while runs share the device, {@link Settings#threadsPerRun()} threads (default 1; models that
  * run each text alone always 1) — single-threaded runs side by side give the most throughput on small transformer
@@ -262,14 +263,43 @@ final class OrtRuntime implements AutoCloseable {
         return new ModelException(ErrorCode.INFERENCE_FAILED, null, "interrupted while the model ran", e);
     }
 
-    /** A device's budget: permits for the threads of runs, and helper threads for the runs of a call after its first. */
-    private record Compute(Semaphore permits, int size, ExecutorService helpers, AtomicInteger calls) {
+    /**
+     * A device's budget: permits for the threads of runs, and helper threads for the runs of a call after its first.
+     *
+     * <p>The permits are not handed out in order: a thread that finds one free takes it at once rather than pass it
+     * to a parked thread and wake that one (measured on MiniLM int8, 2 cores, 8 callers one sentence each, runs
+     * interleaved: 1.14-1.19x the raw session driven by 8 threads, against 1.00-1.10x with a fair semaphore). So that
+     * a run holding several permits is not kept waiting by single-permit runs that barge past it, it gathers its
+     * permits one at a time and keeps each, one such run gathering at a time ({@code gather}), so that two never
+     * hold halves of the budget and wait for each other.
+     */
+    private record Compute(Semaphore permits, ReentrantLock gather, int size, ExecutorService helpers,
+                           AtomicInteger calls) {
         <T> T run(Task<T> task, int cost) throws Exception {
-            permits.acquire(cost);
+            acquire(cost);
             try {
                 return OnnxModel.withBundleLoader(() -> task.run(false));
             } finally {
                 permits.release(cost);
+            }
+        }
+
+        private void acquire(int cost) throws InterruptedException {
+            if (cost == 1) {
+                permits.acquire();
+                return;
+            }
+            gather.lockInterruptibly();
+            int held = 0;
+            try {
+                for (; held < cost; held++) {
+                    permits.acquire();
+                }
+            } catch (InterruptedException e) {
+                permits.release(held);
+                throw e;
+            } finally {
+                gather.unlock();
             }
         }
     }
@@ -289,8 +319,8 @@ final class OrtRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        return new Compute(new Semaphore(size, true), size, Executors.newFixedThreadPool(size, threads),
-            new AtomicInteger());
+        return new Compute(new Semaphore(size), new ReentrantLock(), size,
+            Executors.newFixedThreadPool(size, threads), new AtomicInteger());
     }
 
     /** Stops the helper threads (sessions are closed by their models; the environment lives with the JVM). */

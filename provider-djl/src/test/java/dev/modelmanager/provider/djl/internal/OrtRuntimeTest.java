@@ -102,6 +102,59 @@ class OrtRuntimeTest {
     }
 
     @Test
+    void wideRunsGetTheirPermitsWhileSingleRunsKeepTheDeviceBusy() throws Exception {
+        // 4 cores x 2: single-threaded runs hold 1 permit each, 4-thread runs all 8; the permits are not handed out
+        // in order, so the wide runs must not be starved by single runs barging past them, nor two wide runs deadlock
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(10);
+        List<Future<?>> singles = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            singles.add(threads.submit(() -> {
+                while (!stop.get()) {
+                    runtime.runAll("cpu", 1, false, List.of(wide -> {
+                        most.accumulateAndGet(held.addAndGet(1), Math::max);
+                        Thread.sleep(1);
+                        held.addAndGet(-1);
+                        return 0;
+                    }));
+                }
+                return null;
+            }));
+        }
+        List<Future<List<Integer>>> wides = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            wides.add(threads.submit(() -> {
+                List<Integer> done = new ArrayList<>();
+                for (int r = 0; r < 20; r++) {
+                    done.addAll(runtime.runAll("cpu", 4, false, List.of(wide -> {
+                        most.accumulateAndGet(held.addAndGet(8), Math::max);
+                        Thread.sleep(1);
+                        held.addAndGet(-8);
+                        return 1;
+                    })));
+                }
+                return done;
+            }));
+        }
+        try {
+            for (Future<List<Integer>> w : wides) {
+                assertThat(w.get(30, TimeUnit.SECONDS)).as("every wide run ran").hasSize(20);
+            }
+        } finally {
+            stop.set(true);
+        }
+        for (Future<?> f : singles) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+        assertThat(most.get()).as("never more permits held than the budget has").isLessThanOrEqualTo(8);
+        assertThat(runtime.call("cpu", () -> runtime.runAll("cpu", 1, true, List.of(wide -> wide))))
+            .as("every permit came back").containsExactly(true);
+    }
+
+    @Test
     void aFailingRunFailsItsCallAndLeavesTheBudgetWhole() {
         List<OrtRuntime.Task<Integer>> tasks = new ArrayList<>(Collections.nCopies(3, wide -> 1));
         tasks.set(1, wide -> {
