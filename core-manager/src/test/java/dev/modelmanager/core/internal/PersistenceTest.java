@@ -61,6 +61,27 @@ class PersistenceTest {
     }
 
     @Test
+    void statisticsOfRemovedModelsComeBackOldestFirstWhenRegisteredAgain() throws Exception {
+        ManagerSettings quick = settings.withIdleTimeout(java.time.Duration.ZERO);
+        try (Fixture before = new Fixture(quick, new TestModelProvider())) {
+            for (String id : List.of("zeta", "alpha", "mid")) {
+                before.manager.register(id, embedding().build(), "shell");
+                before.manager.embed(id, List.of("one", "two"));
+                before.manager.release(id, "shell");
+                await(id + " removed", () -> before.manager.list().stream().noneMatch(m -> m.modelId().equals(id)));
+            }
+        }
+        ObjectNode state = (ObjectNode) new ObjectMapper().readTree(dir.resolve("state.json").toFile());
+        List<String> order = new java.util.ArrayList<>();
+        state.get("retainedStats").fieldNames().forEachRemaining(order::add);
+        assertThat(order).as("in the order they were removed, not by id").containsExactly("zeta", "alpha", "mid");
+        try (Fixture after = new Fixture(quick, new TestModelProvider())) {
+            after.manager.register("alpha", embedding().build(), "shell");
+            assertThat(after.manager.info("alpha").stats().items()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aCrashAfterARegistrationLosesNothing() {
         Fixture crashed = new Fixture(settings, new TestModelProvider());
         crashed.manager.register("story", generation().build(), "shell");
@@ -91,6 +112,24 @@ class PersistenceTest {
         }
         try (Fixture after = new Fixture(settings, new TestModelProvider())) {
             assertThat(after.manager.info("docs").requesters()).containsExactly("shell");
+        }
+    }
+
+    @Test
+    void aFileANewerVersionWroteIsKeptWholeUnderItsFormatNotAsCorrupt() throws Exception {
+        String newer = "{\"version\":7,\"models\":[{\"id\":\"docs\",\"requirement\":{},\"requesters\":[\"shell\"]}],"
+            + "\"somethingNew\":true}";
+        Files.writeString(dir.resolve("state.json"), newer);
+        try (Fixture fixture = new Fixture(settings, new TestModelProvider())) {
+            assertThat(fixture.manager.list()).isEmpty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> aside = files.filter(p -> p.getFileName().toString().startsWith("state.json.v7-")).toList();
+            assertThat(aside).hasSize(1);
+            assertThat(Files.readString(aside.get(0))).isEqualTo(newer);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("corrupt"));
         }
     }
 

@@ -1,14 +1,11 @@
 package dev.modelmanager.core.internal.lifecycle;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import dev.modelmanager.api.ModelStats;
 import dev.modelmanager.core.internal.device.DeviceRegistry;
 import dev.modelmanager.core.internal.memory.MemoryBudget;
 import dev.modelmanager.core.internal.provider.ProviderRegistry;
@@ -40,7 +37,7 @@ public final class LifecycleContext {
     private final Ticker ticker;
     private final Listener listener;
     private final ModelLoader loader;
-    private final Map<String, ModelStats> retainedStats = new ConcurrentHashMap<>();
+    private final RetainedStats retainedStats = new RetainedStats();
 
     public LifecycleContext(Supplier<? extends LifecycleSettings> settings, Supplier<SourceResolver> sources,
                             ProviderRegistry providers, DeviceRegistry devices, EventPublisher events,
@@ -122,7 +119,7 @@ public final class LifecycleContext {
      * Statistics of models no longer registered (and of models restored but not yet registered), by id: an entry
      * created for such an id starts counting from them.
      */
-    public Map<String, ModelStats> retainedStats() {
+    public RetainedStats retainedStats() {
         return retainedStats;
     }
 }

@@ -333,7 +333,7 @@ public final class StatePersistence implements AutoCloseable {
 
     private StateStore.State snapshot() {
         List<StateStore.SavedModel> models = new ArrayList<>();
-        Map<String, ModelStats> retained = new TreeMap<>(ctx.retainedStats());
+        Map<String, ModelStats> retained = ctx.retainedStats().snapshot(); // oldest first, as restored
         java.util.Set<ModelEntry> counted = new java.util.HashSet<>();
         for (Binding named : registry.named()) {
             ModelEntry entry = named.entry();

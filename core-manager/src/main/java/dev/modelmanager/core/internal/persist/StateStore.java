@@ -26,7 +26,8 @@ import dev.modelmanager.internal.files.DiskSync;
  * The manager's state in one JSON file: durable registrations, the default model, which models were loaded, and
  * every model's statistics. Written atomically (a temporary file beside it, forced to disk, then renamed over it),
  * so that a crash leaves either the old or the new state, never half of one. A file that cannot be read is moved
- * aside ({@code state.json.corrupt-<time>}) with a warning and the manager starts clean.
+ * aside ({@code state.json.corrupt-<time>}) with a warning and the manager starts clean; so is one a newer version
+ * wrote (after a downgrade), as {@code state.json.v<format>-<time>}, whole, for that version to take up again.
  */
 public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
@@ -54,7 +55,8 @@ public final class StateStore {
     }
 
     /**
-     * The whole file. {@code retainedStats}: statistics of models no longer registered, by id; {@code aliasPolicies}:
+     * The whole file. {@code retainedStats}: statistics of models no longer registered, by id, oldest first (at most
+     * {@code RetainedStats.LIMIT}); {@code aliasPolicies}:
      * the policies of aliases that move on their own ({@code AliasPolicy.toProperties}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,7 +68,8 @@ public final class StateStore {
             aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
             aliasPolicies = aliasPolicies == null ? Map.of() : Map.copyOf(aliasPolicies);
             models = models == null ? List.of() : List.copyOf(models);
-            retainedStats = retainedStats == null ? Map.of() : Map.copyOf(retainedStats);
+            retainedStats = retainedStats == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(retainedStats)); // oldest first
         }
     }
 
@@ -89,23 +92,30 @@ public final class StateStore {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        State state;
         try {
-            State state = JSON.readValue(file.toFile(), State.class);
-            if (state.version() > VERSION) {
-                throw new IOException("written by a newer version (" + state.version() + " > " + VERSION + ")");
-            }
-            return Optional.of(state);
+            state = JSON.readValue(file.toFile(), State.class);
         } catch (IOException | RuntimeException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-                LOG.warn("The saved state {} could not be read ({}); it was moved to {} and the manager starts clean",
-                    file, e.getMessage(), aside);
-            } catch (IOException move) {
-                LOG.warn("The saved state {} could not be read ({}) nor moved aside ({}); the manager starts clean",
-                    file, e.getMessage(), move.getMessage());
-            }
+            moveAside("corrupt", "could not be read (" + e.getMessage() + ")");
             return Optional.empty();
+        }
+        if (state.version() > VERSION) {
+            // not corrupt: a downgrade. Kept whole, for the newer version to take up again.
+            moveAside("v" + state.version(), "was written by a newer version of the model manager (state format "
+                + state.version() + "; this one reads up to " + VERSION + ")");
+            return Optional.empty();
+        }
+        return Optional.of(state);
+    }
+
+    private void moveAside(String label, String why) {
+        Path aside = file.resolveSibling(file.getFileName() + "." + label + "-" + Instant.now().toEpochMilli());
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.warn("The saved state {} {}; it was moved to {} and the manager starts clean", file, why, aside);
+        } catch (IOException move) {
+            LOG.warn("The saved state {} {} and could not be moved aside ({}); the manager starts clean", file, why,
+                move.getMessage());
         }
     }
 
