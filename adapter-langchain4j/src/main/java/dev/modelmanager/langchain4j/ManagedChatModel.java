@@ -25,6 +25,12 @@ public final class ManagedChatModel extends ManagedModel<GeneratorRef> implement
         this.defaults = defaults;
     }
 
+    /** See {@link ManagedModel#loadedCapabilities()}: a JSON schema while the loaded model holds to one. */
+    @Override
+    public java.util.Set<dev.langchain4j.model.chat.Capability> supportedCapabilities() {
+        return loadedCapabilities();
+    }
+
     @Override
     public ChatRequestParameters defaultRequestParameters() {
         return defaults;

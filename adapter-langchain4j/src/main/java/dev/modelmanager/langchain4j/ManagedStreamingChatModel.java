@@ -42,6 +42,12 @@ public final class ManagedStreamingChatModel extends ManagedModel<GeneratorRef> 
         this.defaults = defaults;
     }
 
+    /** See {@link ManagedModel#loadedCapabilities()}: a JSON schema while the loaded model holds to one. */
+    @Override
+    public java.util.Set<dev.langchain4j.model.chat.Capability> supportedCapabilities() {
+        return loadedCapabilities();
+    }
+
     @Override
     public ChatRequestParameters defaultRequestParameters() {
         return defaults;

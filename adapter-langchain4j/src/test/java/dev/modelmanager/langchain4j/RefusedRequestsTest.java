@@ -26,6 +26,9 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import dev.modelmanager.api.GeneratorRef;
 import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ModelRequirement;
@@ -99,6 +102,35 @@ class RefusedRequestsTest {
         assertThat(pet.get("legs").isIntegralNumber()).isTrue();
         assertThat(pet.get("sleeping").isBoolean()).isTrue();
         assertThat(pet.size()).isEqualTo(3);
+    }
+
+    enum Mood { HAPPY, SAD }
+
+    record Pet(Mood mood, int legs, boolean sleeping) {
+    }
+
+    interface PetDescriber {
+        Pet describe(String animal);
+    }
+
+    @Test
+    void anAiServiceReturningARecordGetsItThroughTheSchemaWhileTheModelIsLoaded() {
+        // stories260K writes stories: asked in the prompt it would not answer JSON; under the schema's grammar it must
+        GeneratorRef ref = manager.attach("stories", GeneratorRef.class);
+        try (ManagedChatModel model = ManagedModels.chatModel(ref,
+                DefaultChatRequestParameters.builder().maxOutputTokens(64).build())) {
+            manager.unload("stories");
+            assertThat(model.supportedCapabilities()).as("not loaded: who serves it is not known").isEmpty();
+            manager.load("stories", Duration.ofSeconds(60));
+            assertThat(manager.info("stories").details()).containsEntry("response_formats",
+                "text, json_object, json_schema");
+            assertThat(model.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+            assertThat(streaming.supportedCapabilities()).containsExactly(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+            Pet pet = AiServices.create(PetDescriber.class, model).describe("the cat");
+            assertThat(pet.mood()).isIn(Mood.HAPPY, Mood.SAD);
+        } finally {
+            ref.close();
+        }
     }
 
     @Test

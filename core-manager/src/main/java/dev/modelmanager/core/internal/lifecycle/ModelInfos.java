@@ -97,7 +97,29 @@ public final class ModelInfos {
     private static Map<String, String> details(WorkerPool pool) {
         Map<String, String> all = new TreeMap<>(safeDetails(pool.model()));
         all.put("workers", pool.describe());
+        String formats = responseFormats(pool.model());
+        if (formats != null) {
+            all.put(RESPONSE_FORMATS, formats);
+        }
         return all;
+    }
+
+    /**
+     * The detail that lists the shapes a loaded generation model holds its text to, as REST's {@code response_format}
+     * types name them ({@code text, json_object, json_schema}).
+     */
+    public static final String RESPONSE_FORMATS = "response_formats";
+
+    private static String responseFormats(LoadedModel model) {
+        if (!(model instanceof dev.modelmanager.api.spi.GenerationModel)) {
+            return null;
+        }
+        try {
+            return model.responseFormats().stream().sorted().map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static Map<String, String> safeDetails(LoadedModel model) {
