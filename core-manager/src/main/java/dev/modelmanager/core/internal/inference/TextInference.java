@@ -19,21 +19,16 @@ import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.TransformResult;
 import dev.modelmanager.api.spi.ClassificationModel;
 import dev.modelmanager.api.spi.EmbeddingModel;
-import dev.modelmanager.core.internal.exec.BatchRequest;
-import dev.modelmanager.core.internal.exec.Failures;
-import dev.modelmanager.core.internal.exec.Instance;
 import dev.modelmanager.core.internal.exec.MicroBatcher;
 import dev.modelmanager.core.internal.exec.MicroBatcher.Done;
-import dev.modelmanager.core.internal.exec.WorkerPool;
 import dev.modelmanager.core.internal.lifecycle.Binding;
 import dev.modelmanager.core.internal.lifecycle.ModelEntry;
 
 /**
  * Calls on texts: embedding (through the model's embedding cache), classification and text2text. Embedding and
- * classification go through the pool's {@link MicroBatcher} when slots are busy and bypass it (running on the
- * caller's thread when blocking) when a slot is free and nothing waits; a pool whose model says its callers' texts
- * must not be merged is always bypassed. Every blocking method throws {@link ModelException}; every
- * {@code ...Async} method answers a future and never throws.
+ * classification texts reach the instances as {@link TextRuns} sends them (micro-batched while slots are busy).
+ * Every blocking method throws {@link ModelException}; every {@code ...Async} method answers a future and never
+ * throws.
  */
 public final class TextInference {
     private static final MicroBatcher.Runner<EmbeddingModel, EncodedText> EMBED =
@@ -42,6 +37,7 @@ public final class TextInference {
         ClassificationModel::classify;
 
     private final CallRunner calls;
+    private final TextRuns runs;
     private final Function<String, Binding> resolver;
     private final String requester;
 
@@ -51,6 +47,7 @@ public final class TextInference {
      */
     TextInference(CallRunner calls, Function<String, Binding> resolver, String requester) {
         this.calls = calls;
+        this.runs = new TextRuns(calls);
         this.resolver = resolver;
         this.requester = requester;
     }
@@ -77,7 +74,7 @@ public final class TextInference {
         CachedEmbeddings lookup = CachedEmbeddings.lookUp(entry, texts, prompt);
         return Accounting.counted(entry, requester, start, () -> {
             EmbeddingResult result = lookup.missing().isEmpty() ? lookup.result(entry.id(), List.of(), start)
-                : lookup.result(entry.id(), run(entry, Operation.EMBED, embedder(prompt), lookup.missing()), start);
+                : lookup.result(entry.id(), runs.run(entry, Operation.EMBED, embedder(prompt), lookup.missing()), start);
             return truncate ? result : Inputs.untruncated(entry.id(), "texts", result);
         }, lookup::tokensRead);
     }
@@ -119,7 +116,7 @@ public final class TextInference {
             accounting.accept(all, null);
             return CompletableFuture.completedFuture(all);
         }
-        return runAsync(entry, Operation.EMBED, embedder(prompt), lookup.missing(), assemble, accounting);
+        return runs.runAsync(entry, Operation.EMBED, embedder(prompt), lookup.missing(), assemble, accounting);
     }
 
     private static String prompt(EmbeddingOptions options) {
@@ -145,7 +142,13 @@ public final class TextInference {
     }
 
     /** Embedding with a named prompt; equal for the same prompt, so that its batcher is found again. */
-    private record PromptedEmbed(String prompt) implements MicroBatcher.Runner<EmbeddingModel, EncodedText> {
+    private record PromptedEmbed(String prompt) implements MicroBatcher.Runner<EmbeddingModel, EncodedText>,
+        TextRuns.Keyed {
+        @Override
+        public String key() {
+            return prompt;
+        }
+
         @Override
         public List<EncodedText> run(EmbeddingModel model, List<String> texts) throws Exception {
             return EncodedText.of(model.embedEncoded(texts, prompt));
@@ -161,7 +164,7 @@ public final class TextInference {
         long start = System.nanoTime();
         Distinct distinct = Distinct.of(texts);
         return Accounting.counted(entry, requester, start, () -> classification(binding,
-            distinct.expand(run(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts())), start));
+            distinct.expand(runs.run(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts())), start));
     }
 
     public CompletableFuture<ClassificationResult> classifyAsync(String modelId, List<String> texts) {
@@ -175,7 +178,7 @@ public final class TextInference {
         }
         ModelEntry entry = binding.entry();
         Distinct distinct = Distinct.of(texts);
-        return runAsync(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts(),
+        return runs.runAsync(entry, Operation.CLASSIFY, CLASSIFY, distinct.texts(),
             values -> classification(binding, distinct.expand(values), start), Accounting.of(entry, requester, start));
     }
 
@@ -236,204 +239,5 @@ public final class TextInference {
             return new TransformResult(entry.id(), outputs, Duration.ofNanos(System.nanoTime() - t0), worker.id(),
                 worker.device());
         };
-    }
-
-    // ------------------------------------------------------------------ running texts
-
-    /** One value per text, in order: on the caller's thread when a slot is free, through the batcher otherwise. */
-    private <C, V> List<Done<V>> run(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
-                                     List<String> texts) {
-        op.check(entry);
-        for (int attempt = 1; ; attempt++) {
-            WorkerPool pool = calls.awaitPool(entry);
-            if (!calls.settings().microBatching() || !pool.combinesCalls()) {
-                return unbatched(entry, op, runner, texts);
-            }
-            MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
-            if (batcher.bypassable(texts.size())) {
-                Instance instance = pool.tryAcquire();
-                if (instance != null) {
-                    return pool.runInline(instance, (i, abandoned) -> runDirect(entry, op, runner, i, texts));
-                }
-            }
-            BatchRequest<V> request = batcher.submit(texts);
-            if (request != null) {
-                return batcher.await(request);
-            }
-            if (attempt >= 3) {
-                throw CallRunner.keptUnloading(entry);
-            }
-        }
-    }
-
-    /** As {@link #run}, on the pool's threads; {@code assemble} makes the caller's result there. */
-    private <C, V, R> CompletableFuture<R> runAsync(ModelEntry entry, Operation<C> op,
-                                                    MicroBatcher.Runner<C, V> runner, List<String> texts,
-                                                    Function<List<Done<V>>, R> assemble,
-                                                    BiConsumer<R, ModelException> accounting) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        try {
-            op.check(entry);
-        } catch (ModelException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        attemptAsync(entry, op, runner, texts, assemble, accounting, result, 1);
-        return result;
-    }
-
-    private <C, V, R> void attemptAsync(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
-                                        List<String> texts, Function<List<Done<V>>, R> assemble,
-                                        BiConsumer<R, ModelException> accounting, CompletableFuture<R> result,
-                                        int attempt) {
-        calls.withPool(entry, (pool, error) -> {
-            if (error != null) {
-                CallRunner.fail(result, accounting, error);
-                return;
-            }
-            if (!calls.settings().microBatching() || !pool.combinesCalls()) {
-                CompletableFuture<List<Done<V>>> parts = unbatchedAsync(entry, op, runner, texts);
-                parts.whenComplete((values, e) -> complete(result, accounting, values, e, assemble, entry));
-                result.whenComplete((values, e) -> {
-                    if (result.isCancelled()) {
-                        parts.cancel(false); // its batches not yet queued are not queued
-                    }
-                });
-                return;
-            }
-            MicroBatcher<C, V> batcher = batcher(pool, entry, op, runner);
-            if (batcher.bypassable(texts.size())) {
-                Instance instance = pool.tryAcquire();
-                if (instance != null) {
-                    pool.dispatch(instance, (i, abandoned) -> assemble.apply(runDirect(entry, op, runner, i, texts)),
-                        result, accounting);
-                    return;
-                }
-            }
-            BatchRequest<V> request = batcher.submit(texts);
-            if (request == null) {
-                if (attempt >= 3) {
-                    CallRunner.fail(result, accounting, CallRunner.keptUnloading(entry));
-                } else {
-                    attemptAsync(entry, op, runner, texts, assemble, accounting, result, attempt + 1);
-                }
-                return;
-            }
-            request.future().whenComplete((values, e) -> complete(result, accounting, values, e, assemble, entry));
-            result.whenComplete((values, e) -> {
-                if (result.isCancelled()) {
-                    batcher.abandon(request); // what has not started leaves the queue
-                }
-            });
-        });
-    }
-
-    /** Makes the caller's result of the values (or takes their failure), counts it, and completes the caller. */
-    private static <V, R> void complete(CompletableFuture<R> result, BiConsumer<R, ModelException> accounting,
-                                        List<Done<V>> values, Throwable failure,
-                                        Function<List<Done<V>>, R> assemble, ModelEntry entry) {
-        R value = null;
-        Throwable error = failure;
-        if (failure == null) {
-            try {
-                value = assemble.apply(values);
-            } catch (RuntimeException x) {
-                error = x;
-            }
-        }
-        if (error != null) {
-            CallRunner.fail(result, accounting, Failures.unwrap(error, entry.id()));
-        } else {
-            accounting.accept(value, null);
-            result.complete(value);
-        }
-    }
-
-    /** Runs texts on one instance, each value with how it was made. */
-    private static <C, V> List<Done<V>> runDirect(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
-                                                  Instance instance, List<String> texts) throws Exception {
-        long t0 = System.nanoTime();
-        List<V> values = runner.run(op.view(entry, instance.model()), texts);
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        if (values == null || values.size() != texts.size()) {
-            throw new ModelException(ErrorCode.INFERENCE_FAILED, entry.id(), "the provider returned "
-                + (values == null ? "nothing" : values.size() + " results") + " for " + texts.size() + " texts");
-        }
-        List<Done<V>> out = new ArrayList<>(values.size());
-        for (V v : values) {
-            out.add(new Done<>(v, took, instance.id(), instance.device()));
-        }
-        return out;
-    }
-
-    /** Micro-batching off: this call's own batches of {@code batch_size}, at once on as many slots as are free. */
-    private <C, V> List<Done<V>> unbatched(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
-                                           List<String> texts) {
-        int size = Math.max(1, entry.requirement().batchSize());
-        if (texts.size() <= size) {
-            return calls.call(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, texts));
-        }
-        try {
-            return unbatchedAsync(entry, op, runner, texts).join();
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
-            throw Failures.rethrown(Failures.unwrap(e, entry.id()));
-        }
-    }
-
-    /**
-     * This call's own batches, each a call of its own on the pool's threads; one value per text, in order. At most
-     * {@link #PARTS_IN_FLIGHT} of them run or wait at once, the next queued as one finishes: a call of many texts
-     * takes its turns in the pool's queue between other callers' calls instead of queueing all its batches ahead of
-     * them (and of the queue's capacity).
-     */
-    private <C, V> CompletableFuture<List<Done<V>>> unbatchedAsync(ModelEntry entry, Operation<C> op,
-                                                                   MicroBatcher.Runner<C, V> runner,
-                                                                   List<String> texts) {
-        int size = Math.max(1, entry.requirement().batchSize());
-        int parts = (texts.size() + size - 1) / size;
-        List<List<Done<V>>> results = new ArrayList<>(java.util.Collections.nCopies(parts, null));
-        CompletableFuture<List<Done<V>>> all = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable[] submitNext = new Runnable[1];
-        submitNext[0] = () -> {
-            int k = next.getAndIncrement();
-            if (k >= parts || all.isDone()) {
-                return;
-            }
-            List<String> slice = texts.subList(k * size, Math.min(texts.size(), (k + 1) * size));
-            calls.submit(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, slice), null)
-                .whenComplete((values, error) -> {
-                    if (error != null) {
-                        all.completeExceptionally(error);
-                        return;
-                    }
-                    synchronized (results) {
-                        results.set(k, values);
-                    }
-                    if (done.incrementAndGet() < parts) {
-                        submitNext[0].run();
-                        return;
-                    }
-                    List<Done<V>> joined = new ArrayList<>(texts.size());
-                    synchronized (results) {
-                        results.forEach(joined::addAll);
-                    }
-                    all.complete(joined);
-                });
-        };
-        for (int i = 0; i < Math.min(parts, PARTS_IN_FLIGHT); i++) {
-            submitNext[0].run();
-        }
-        return all;
-    }
-
-    /** Batches of one call running or waiting at once: as many as the machine runs side by side. */
-    private static final int PARTS_IN_FLIGHT = Math.max(2, Runtime.getRuntime().availableProcessors());
-
-    private <C, V> MicroBatcher<C, V> batcher(WorkerPool pool, ModelEntry entry, Operation<C> op,
-                                              MicroBatcher.Runner<C, V> runner) {
-        String key = runner instanceof PromptedEmbed p ? op.name() + "#" + p.prompt() : op.name();
-        return pool.batcher(key, p -> new MicroBatcher<>(p, model -> op.view(entry, model), runner,
-            () -> entry.requirement().batchSize(), () -> calls.settings().batchDelay()));
     }
 }
