@@ -117,7 +117,8 @@ class PersistenceTest {
 
     @Test
     void aFileANewerVersionWroteIsKeptWholeUnderItsFormatNotAsCorrupt() throws Exception {
-        String newer = "{\"version\":7,\"models\":[{\"id\":\"docs\",\"requirement\":{},\"requesters\":[\"shell\"]}],"
+        // a format this version cannot map: models became an object
+        String newer = "{\"version\":7,\"models\":{\"docs\":{\"requirement\":{},\"requesters\":[\"shell\"]}},"
             + "\"somethingNew\":true}";
         Files.writeString(dir.resolve("state.json"), newer);
         try (Fixture fixture = new Fixture(settings, new TestModelProvider())) {

@@ -27,7 +27,8 @@ import dev.modelmanager.internal.files.DiskSync;
  * every model's statistics. Written atomically (a temporary file beside it, forced to disk, then renamed over it),
  * so that a crash leaves either the old or the new state, never half of one. A file that cannot be read is moved
  * aside ({@code state.json.corrupt-<time>}) with a warning and the manager starts clean; so is one a newer version
- * wrote (after a downgrade), as {@code state.json.v<format>-<time>}, whole, for that version to take up again.
+ * wrote (after a downgrade), whole, as {@code state.json.v<format>-<time>}: renamed back to {@code state.json}, the
+ * newer version takes it up again.
  */
 public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
@@ -92,20 +93,29 @@ public final class StateStore {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        State state;
+        com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            state = JSON.readValue(file.toFile(), State.class);
+            tree = JSON.readTree(file.toFile());
+            if (tree == null || !tree.isObject()) {
+                throw new IOException("not a JSON object");
+            }
         } catch (IOException | RuntimeException e) {
             moveAside("corrupt", "could not be read (" + e.getMessage() + ")");
             return Optional.empty();
         }
-        if (state.version() > VERSION) {
-            // not corrupt: a downgrade. Kept whole, for the newer version to take up again.
-            moveAside("v" + state.version(), "was written by a newer version of the model manager (state format "
-                + state.version() + "; this one reads up to " + VERSION + ")");
+        int version = tree.path("version").asInt(0);
+        if (version > VERSION) {
+            // not corrupt: a downgrade. The version is read before the rest, whose shape may have changed since.
+            moveAside("v" + version, "was written by a newer version of the model manager (state format " + version
+                + "; this one reads up to " + VERSION + ")");
             return Optional.empty();
         }
-        return Optional.of(state);
+        try {
+            return Optional.of(JSON.treeToValue(tree, State.class));
+        } catch (IOException | RuntimeException e) {
+            moveAside("corrupt", "could not be read (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
     }
 
     private void moveAside(String label, String why) {
