@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import dev.modelmanager.api.ModelException;
+import dev.modelmanager.api.ResponseFormat;
 import dev.modelmanager.internal.secrets.Secret;
 import dev.modelmanager.internal.secrets.SecretKeys;
 import dev.modelmanager.internal.secrets.SecretSource;
@@ -20,11 +22,13 @@ import dev.modelmanager.internal.secrets.SecretSource;
  * @param baseUrl   its address, without a trailing slash
  * @param apiKey    the key, or {@code null}
  * @param headers   extra headers, sent as given; their values are never printed
+ * @param responseFormats the shapes of output its server holds answers to ({@code null}: all its kind can ask for);
+ *                  free text always
  */
 record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Duration connectTimeout,
                         Duration readTimeout, int maxConcurrency, int retries, Duration backoff, Duration maxBackoff,
                         int circuitFailures, Duration circuitOpen, Map<String, String> headers, Duration keepAlive,
-                        String anthropicVersion) {
+                        String anthropicVersion, Set<ResponseFormat.Kind> responseFormats) {
 
     /** The protocols spoken. */
     enum Kind {
@@ -33,6 +37,16 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
         TEI,
         /** The KServe Open Inference Protocol v2 (Triton, KServe, Seldon MLServer, OpenVINO Model Server). */
         KSERVE;
+
+        /**
+         * The shapes of output a request of this protocol can ask for: OpenAI's {@code response_format} (a JSON
+         * object, or JSON held to a schema, {@code strict}) and Ollama's {@code format} ({@code "json"} or a JSON
+         * Schema); the others free text only.
+         */
+        Set<ResponseFormat.Kind> responseFormats() {
+            return this == OPENAI || this == OLLAMA ? Set.of(ResponseFormat.Kind.values())
+                : Set.of(ResponseFormat.Kind.TEXT);
+        }
 
         static Kind parse(String value) {
             try {
@@ -71,6 +85,41 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
                 + "retries >= 0");
         }
         headers = Map.copyOf(headers == null ? Map.of() : headers);
+        if (responseFormats == null) {
+            responseFormats = kind.responseFormats();
+        } else {
+            java.util.EnumSet<ResponseFormat.Kind> formats = java.util.EnumSet.of(ResponseFormat.Kind.TEXT);
+            formats.addAll(responseFormats);
+            if (!kind.responseFormats().containsAll(formats)) {
+                throw ModelException.invalidRequirement("response.formats", kind.name().toLowerCase(Locale.ROOT)
+                    + " endpoints can ask for text only, not " + names(formats));
+            }
+            responseFormats = Set.copyOf(formats);
+        }
+    }
+
+    /** {@code response.formats} read: {@code null} when empty (the kind's). */
+    static Set<ResponseFormat.Kind> responseFormats(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        java.util.EnumSet<ResponseFormat.Kind> formats = java.util.EnumSet.noneOf(ResponseFormat.Kind.class);
+        for (String name : value.split(",")) {
+            String n = name.strip().toUpperCase(Locale.ROOT);
+            try {
+                formats.add(ResponseFormat.Kind.valueOf(n));
+            } catch (IllegalArgumentException e) {
+                throw ModelException.invalidRequirement("response.formats", "unknown format '" + name.strip()
+                    + "'; known: text, json_object, json_schema");
+            }
+        }
+        return formats;
+    }
+
+    /** The formats' names as settings spell them, sorted. */
+    static String names(Set<ResponseFormat.Kind> formats) {
+        return formats.stream().sorted().map(k -> k.name().toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.joining(", "));
     }
 
     static EndpointSettings from(EndpointConfig c, String configurationName, Map<String, String> environment) {
@@ -92,7 +141,8 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
             Duration.ofMillis(c.connect_timeout_ms()), Duration.ofSeconds(c.read_timeout_seconds()),
             c.max_concurrency(), c.retries(), Duration.ofMillis(c.retry_backoff_ms()),
             Duration.ofMillis(c.retry_max_backoff_ms()), c.circuit_failures(), Duration.ofSeconds(c.circuit_open_seconds()),
-            headers, Duration.ofMinutes(c.keep_alive_minutes()), c.anthropic_version());
+            headers, Duration.ofMinutes(c.keep_alive_minutes()), c.anthropic_version(),
+            responseFormats(c.response_formats()));
     }
 
     /** Each 'Name: rest' line of a header setting, by name. */
@@ -155,28 +205,35 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     static EndpointSettings of(String name, Kind kind, String baseUrl, String apiKey) {
         return new EndpointSettings(name, kind, url(baseUrl), apiKey, Duration.ofSeconds(5),
             Duration.ofSeconds(120), 8, 3, Duration.ofMillis(500), Duration.ofSeconds(20), 5, Duration.ofSeconds(30),
-            Map.of(), Duration.ofMinutes(5), "2023-06-01");
+            Map.of(), Duration.ofMinutes(5), "2023-06-01", null);
     }
 
     EndpointSettings withTimeouts(Duration connect, Duration read) {
         return new EndpointSettings(name, kind, baseUrl, apiKey, connect, read, maxConcurrency, retries, backoff,
-            maxBackoff, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion);
+            maxBackoff, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion, responseFormats);
     }
 
     EndpointSettings withRetries(int count, Duration first, Duration max) {
         return new EndpointSettings(name, kind, baseUrl, apiKey, connectTimeout, readTimeout, maxConcurrency, count,
-            first, max, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion);
+            first, max, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion, responseFormats);
     }
 
     EndpointSettings withCircuit(int failures, Duration open) {
         return new EndpointSettings(name, kind, baseUrl, apiKey, connectTimeout, readTimeout, maxConcurrency, retries,
-            backoff, maxBackoff, failures, open, headers, keepAlive, anthropicVersion);
+            backoff, maxBackoff, failures, open, headers, keepAlive, anthropicVersion, responseFormats);
+    }
+
+    EndpointSettings withResponseFormats(Set<ResponseFormat.Kind> formats) {
+        return new EndpointSettings(name, kind, baseUrl, apiKey, connectTimeout, readTimeout, maxConcurrency, retries,
+            backoff, maxBackoff, circuitFailures, circuitOpen, headers, keepAlive, anthropicVersion, formats);
     }
 
     @Override
     public String toString() {
         return "Endpoint[" + name + ", " + kind.name().toLowerCase(Locale.ROOT) + ", " + baseUrl + ", key="
-            + (apiKey == null ? "none" : "set") + (headers.isEmpty() ? "" : ", headers=" + maskedHeaders()) + "]";
+            + (apiKey == null ? "none" : "set") + (headers.isEmpty() ? "" : ", headers=" + maskedHeaders())
+            + (responseFormats.equals(kind.responseFormats()) ? "" : ", response_formats=" + names(responseFormats))
+            + "]";
     }
 
     /** The extra headers' names, each value masked: {@code [Authorization: ***, X-Tenant: ***]}. */

@@ -138,12 +138,6 @@ final class OllamaProtocol extends Protocol {
         return body;
     }
 
-    /** Ollama's {@code format}: {@code "json"}, or a JSON Schema (structured outputs, held to by a grammar). */
-    @Override
-    java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
-        return java.util.EnumSet.allOf(dev.modelmanager.api.ResponseFormat.Kind.class);
-    }
-
     private Completion stream(String modelId, String path, ObjectNode body, TokenSink sink,
                               java.util.function.Function<JsonNode, JsonNode> piece) {
         Progress progress = new Progress();

@@ -110,12 +110,6 @@ final class OpenAiProtocol extends Protocol {
         return EmbeddingModel.Encoded.totalOnly(List.of(vectors), tokensOf(answer.path("usage").path("prompt_tokens")));
     }
 
-    /** OpenAI's {@code response_format}: a JSON object, or JSON held to a schema ({@code strict}). */
-    @Override
-    Set<ResponseFormat.Kind> responseFormats() {
-        return java.util.EnumSet.allOf(ResponseFormat.Kind.class);
-    }
-
     @Override
     Completion chat(String modelId, String model, List<ChatMessage> messages, GenerationOptions options, TokenSink sink) {
         ObjectNode body = body(modelId, model, options);

@@ -126,11 +126,12 @@ abstract class Protocol {
     }
 
     /**
-     * The shapes of output this protocol's servers hold their text to ({@code response_format}, {@code format}):
-     * free text only, unless the protocol says more.
+     * The shapes of output this endpoint's server holds its text to ({@code response_format}, {@code format}): what
+     * its kind can ask for ({@link EndpointSettings.Kind#responseFormats()}), or fewer where its
+     * {@code response.formats} setting says so.
      */
-    java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
-        return java.util.Set.of(dev.modelmanager.api.ResponseFormat.Kind.TEXT);
+    final java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
+        return endpoint.settings().responseFormats();
     }
 
     // ------------------------------------------------------------------ shared request building

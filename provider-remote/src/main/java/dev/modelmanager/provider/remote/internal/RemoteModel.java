@@ -139,7 +139,10 @@ abstract class RemoteModel implements LoadedModel {
             super(modelId, model, endpoint, protocol, facts);
         }
 
-        /** What the endpoint's protocol holds text to (OpenAI-compatible and Ollama: JSON and schemas). */
+        /**
+         * What the endpoint holds text to: its kind's formats (OpenAI-compatible and Ollama: JSON and schemas), or
+         * fewer where its {@code response.formats} says so.
+         */
         @Override
         public java.util.Set<dev.modelmanager.api.ResponseFormat.Kind> responseFormats() {
             return protocol.responseFormats();

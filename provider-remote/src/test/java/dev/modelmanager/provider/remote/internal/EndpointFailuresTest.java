@@ -51,7 +51,7 @@ class EndpointFailuresTest {
         s = new EndpointSettings(s.name(), s.kind(), s.baseUrl(), s.apiKey(), s.connectTimeout(), s.readTimeout(),
             s.maxConcurrency(), s.retries(), s.backoff(), s.maxBackoff(), s.circuitFailures(), s.circuitOpen(),
             Map.of("X-Tenant", HEADER_SECRET, "X-Gateway-Authorization", "Bearer " + GATEWAY_TOKEN), s.keepAlive(),
-            s.anthropicVersion());
+            s.anthropicVersion(), null);
         return new RemoteEndpoint(s, sleeps::add, clock::get);
     }
 

@@ -240,7 +240,7 @@ class RemoteProviderTest {
                 + "\"prompt_eval_count\": " + 2 * r.json().path("input").size() + "}"));
         endpoint(new EndpointSettings("ollama", EndpointSettings.Kind.OLLAMA, URI.create(server.url()), null,
             Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 3, Duration.ofMillis(100), Duration.ofSeconds(1), 5,
-            Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(2), "2023-06-01"));
+            Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(2), "2023-06-01", null));
 
         manager.register("chat", remote(ModelType.TEXT_GENERATION, "ollama", "llama3.2").toBuilder().pinned(true)
             .build(), "t");
@@ -478,6 +478,7 @@ class RemoteProviderTest {
             @Override public String[] header_env() { return new String[0]; }
             @Override public long keep_alive_minutes() { return 10; }
             @Override public String anthropic_version() { return "2023-06-01"; }
+            @Override public String response_formats() { return ""; }
         }, "gpu", Map.of("MY_KEY", "from-env"));
         assertThat(s.name()).isEqualTo("gpu");
         assertThat(s.kind()).isEqualTo(EndpointSettings.Kind.OLLAMA);

@@ -108,4 +108,45 @@ class ResponseFormatTest {
             });
         assertThat(f.server.requests("POST /v1/messages")).isEmpty();
     }
+
+    @Test
+    void anEndpointSetToTextOnlyHasJsonRequestsRefusedInsteadOfPassingFreeTextOn() {
+        EndpointSettings settings = EndpointSettings.of("plain", EndpointSettings.Kind.OPENAI, f.server.url(), null)
+            .withResponseFormats(EndpointSettings.responseFormats("text"));
+        f.provider.add(new RemoteEndpoint(settings, d -> { }));
+        f.manager.register("plain", RemoteFixture.remote(ModelType.TEXT_GENERATION, "plain", "old-server-model")
+            .build(), "t");
+        assertThatThrownBy(() -> f.manager.chat("plain", List.of(ChatMessage.user("where?")),
+            shaped(ResponseFormat.jsonSchema("place", SCHEMA))))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CAPABILITY_MISSING);
+                assertThat(e.field()).isEqualTo("response_format");
+            });
+        assertThat(f.server.requests("POST /v1/chat/completions")).isEmpty();
+        assertThat(f.manager.info("plain").details()).containsEntry("response_formats", "text");
+        assertThat(settings.toString()).contains("response_formats=text");
+    }
+
+    @Test
+    void theResponseFormatsSettingIsReadAndCheckedAgainstTheKindNamingItself() {
+        assertThat(EndpointSettings.responseFormats(" json_schema ,TEXT"))
+            .containsExactlyInAnyOrder(ResponseFormat.Kind.JSON_SCHEMA, ResponseFormat.Kind.TEXT);
+        assertThat(EndpointSettings.responseFormats(" ")).as("empty: the kind's").isNull();
+        assertThat(EndpointSettings.of("o", EndpointSettings.Kind.OPENAI, f.server.url(), null).responseFormats())
+            .containsExactlyInAnyOrder(ResponseFormat.Kind.values());
+        assertThat(EndpointSettings.of("o", EndpointSettings.Kind.OPENAI, f.server.url(), null)
+            .withResponseFormats(java.util.Set.of(ResponseFormat.Kind.JSON_OBJECT)).responseFormats())
+            .as("free text always").containsExactlyInAnyOrder(ResponseFormat.Kind.TEXT, ResponseFormat.Kind.JSON_OBJECT);
+        assertThatThrownBy(() -> EndpointSettings.responseFormats("text, xml"))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.field()).isEqualTo("response.formats");
+                assertThat(e.getMessage()).contains("'xml'", "text, json_object, json_schema");
+            });
+        assertThatThrownBy(() -> EndpointSettings.of("c", EndpointSettings.Kind.ANTHROPIC, f.server.url(), null)
+            .withResponseFormats(java.util.Set.of(ResponseFormat.Kind.JSON_SCHEMA)))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.field()).isEqualTo("response.formats");
+                assertThat(e.getMessage()).contains("anthropic endpoints can ask for text only");
+            });
+    }
 }
