@@ -103,7 +103,7 @@ public final class StateStore {
             moveAside("corrupt", "could not be read (" + e.getMessage() + ")");
             return Optional.empty();
         }
-        int version = tree.path("version").asInt(0);
+        long version = tree.path("version").asLong(0);
         if (version > VERSION) {
             // not corrupt: a downgrade. The version is read before the rest, whose shape may have changed since.
             moveAside("v" + version, "was written by a newer version of the model manager (state format " + version

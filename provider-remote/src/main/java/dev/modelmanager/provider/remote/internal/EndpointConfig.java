@@ -93,5 +93,5 @@ import org.osgi.service.metatype.annotations.Option;
         + "server holds its answers to, of text, json_object and json_schema (comma-separated); empty: what the "
         + "kind can ask for (openai and ollama: all three, the others: text). Name fewer for a server that ignores "
         + "response_format: the manager then refuses JSON requests for its models instead of passing free text on.")
-    String response_formats() default "";
+    String[] response_formats() default {};
 }

@@ -91,20 +91,25 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
             java.util.EnumSet<ResponseFormat.Kind> formats = java.util.EnumSet.of(ResponseFormat.Kind.TEXT);
             formats.addAll(responseFormats);
             if (!kind.responseFormats().containsAll(formats)) {
+                java.util.EnumSet<ResponseFormat.Kind> cannot = java.util.EnumSet.copyOf(formats);
+                cannot.removeAll(kind.responseFormats());
                 throw ModelException.invalidRequirement("response.formats", kind.name().toLowerCase(Locale.ROOT)
-                    + " endpoints can ask for text only, not " + names(formats));
+                    + " endpoints can ask for text only, not " + names(cannot));
             }
             responseFormats = Set.copyOf(formats);
         }
     }
 
-    /** {@code response.formats} read: {@code null} when empty (the kind's). */
-    static Set<ResponseFormat.Kind> responseFormats(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
+    /**
+     * {@code response.formats} read, as one comma-separated value or a list of them: {@code null} when empty (the
+     * kind's).
+     */
+    static Set<ResponseFormat.Kind> parseResponseFormats(String... values) {
         java.util.EnumSet<ResponseFormat.Kind> formats = java.util.EnumSet.noneOf(ResponseFormat.Kind.class);
-        for (String name : value.split(",")) {
+        for (String name : String.join(",", values == null ? new String[0] : values).split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
             String n = name.strip().toUpperCase(Locale.ROOT);
             try {
                 formats.add(ResponseFormat.Kind.valueOf(n));
@@ -113,7 +118,7 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
                     + "'; known: text, json_object, json_schema");
             }
         }
-        return formats;
+        return formats.isEmpty() ? null : formats;
     }
 
     /** The formats' names as settings spell them, sorted. */
@@ -142,7 +147,7 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
             c.max_concurrency(), c.retries(), Duration.ofMillis(c.retry_backoff_ms()),
             Duration.ofMillis(c.retry_max_backoff_ms()), c.circuit_failures(), Duration.ofSeconds(c.circuit_open_seconds()),
             headers, Duration.ofMinutes(c.keep_alive_minutes()), c.anthropic_version(),
-            responseFormats(c.response_formats()));
+            parseResponseFormats(c.response_formats()));
     }
 
     /** Each 'Name: rest' line of a header setting, by name. */
@@ -232,7 +237,7 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
     public String toString() {
         return "Endpoint[" + name + ", " + kind.name().toLowerCase(Locale.ROOT) + ", " + baseUrl + ", key="
             + (apiKey == null ? "none" : "set") + (headers.isEmpty() ? "" : ", headers=" + maskedHeaders())
-            + (responseFormats.equals(kind.responseFormats()) ? "" : ", response_formats=" + names(responseFormats))
+            + (responseFormats.equals(kind.responseFormats()) ? "" : ", response.formats=" + names(responseFormats))
             + "]";
     }
 

@@ -142,7 +142,7 @@ class EnvironmentEndpointsTest {
             @Override public String[] header_env() { return new String[0]; }
             @Override public long keep_alive_minutes() { return 5; }
             @Override public String anthropic_version() { return "2023-06-01"; }
-            @Override public String response_formats() { return ""; }
+            @Override public String[] response_formats() { return new String[0]; }
         };
     }
 }

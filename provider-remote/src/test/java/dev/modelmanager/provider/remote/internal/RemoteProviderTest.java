@@ -478,7 +478,7 @@ class RemoteProviderTest {
             @Override public String[] header_env() { return new String[0]; }
             @Override public long keep_alive_minutes() { return 10; }
             @Override public String anthropic_version() { return "2023-06-01"; }
-            @Override public String response_formats() { return ""; }
+            @Override public String[] response_formats() { return new String[0]; }
         }, "gpu", Map.of("MY_KEY", "from-env"));
         assertThat(s.name()).isEqualTo("gpu");
         assertThat(s.kind()).isEqualTo(EndpointSettings.Kind.OLLAMA);

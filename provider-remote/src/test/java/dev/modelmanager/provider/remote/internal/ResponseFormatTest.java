@@ -112,7 +112,7 @@ class ResponseFormatTest {
     @Test
     void anEndpointSetToTextOnlyHasJsonRequestsRefusedInsteadOfPassingFreeTextOn() {
         EndpointSettings settings = EndpointSettings.of("plain", EndpointSettings.Kind.OPENAI, f.server.url(), null)
-            .withResponseFormats(EndpointSettings.responseFormats("text"));
+            .withResponseFormats(EndpointSettings.parseResponseFormats("text"));
         f.provider.add(new RemoteEndpoint(settings, d -> { }));
         f.manager.register("plain", RemoteFixture.remote(ModelType.TEXT_GENERATION, "plain", "old-server-model")
             .build(), "t");
@@ -124,20 +124,23 @@ class ResponseFormatTest {
             });
         assertThat(f.server.requests("POST /v1/chat/completions")).isEmpty();
         assertThat(f.manager.info("plain").details()).containsEntry("response_formats", "text");
-        assertThat(settings.toString()).contains("response_formats=text");
+        assertThat(settings.toString()).contains("response.formats=text");
     }
 
     @Test
     void theResponseFormatsSettingIsReadAndCheckedAgainstTheKindNamingItself() {
-        assertThat(EndpointSettings.responseFormats(" json_schema ,TEXT"))
+        assertThat(EndpointSettings.parseResponseFormats(" json_schema ,TEXT"))
             .containsExactlyInAnyOrder(ResponseFormat.Kind.JSON_SCHEMA, ResponseFormat.Kind.TEXT);
-        assertThat(EndpointSettings.responseFormats(" ")).as("empty: the kind's").isNull();
+        assertThat(EndpointSettings.parseResponseFormats(" ")).as("empty: the kind's").isNull();
+        assertThat(EndpointSettings.parseResponseFormats()).isNull();
+        assertThat(EndpointSettings.parseResponseFormats("text", " json_object")).as("a list, as Config Admin gives one")
+            .containsExactlyInAnyOrder(ResponseFormat.Kind.TEXT, ResponseFormat.Kind.JSON_OBJECT);
         assertThat(EndpointSettings.of("o", EndpointSettings.Kind.OPENAI, f.server.url(), null).responseFormats())
             .containsExactlyInAnyOrder(ResponseFormat.Kind.values());
         assertThat(EndpointSettings.of("o", EndpointSettings.Kind.OPENAI, f.server.url(), null)
             .withResponseFormats(java.util.Set.of(ResponseFormat.Kind.JSON_OBJECT)).responseFormats())
             .as("free text always").containsExactlyInAnyOrder(ResponseFormat.Kind.TEXT, ResponseFormat.Kind.JSON_OBJECT);
-        assertThatThrownBy(() -> EndpointSettings.responseFormats("text, xml"))
+        assertThatThrownBy(() -> EndpointSettings.parseResponseFormats("text, xml"))
             .isInstanceOfSatisfying(ModelException.class, e -> {
                 assertThat(e.field()).isEqualTo("response.formats");
                 assertThat(e.getMessage()).contains("'xml'", "text, json_object, json_schema");
@@ -146,7 +149,8 @@ class ResponseFormatTest {
             .withResponseFormats(java.util.Set.of(ResponseFormat.Kind.JSON_SCHEMA)))
             .isInstanceOfSatisfying(ModelException.class, e -> {
                 assertThat(e.field()).isEqualTo("response.formats");
-                assertThat(e.getMessage()).contains("anthropic endpoints can ask for text only");
+                assertThat(e.getMessage()).contains("anthropic endpoints can ask for text only, not json_schema")
+                    .doesNotContain("text)").doesNotContain("json_schema, text");
             });
     }
 }
