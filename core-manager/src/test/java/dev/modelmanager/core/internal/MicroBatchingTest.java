@@ -115,6 +115,35 @@ class MicroBatchingTest {
     }
 
     @Test
+    void anInterruptedCallerOfManyTextsTakesItsWaitingTextsOutOfTheQueue() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withQueue(1, 256), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)
+                .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
+            fixture.manager.load("docs", Duration.ofSeconds(10));
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    fixture.manager.embed("docs", texts(40));
+                    failed.complete(null);
+                } catch (Throwable t) {
+                    failed.complete(t);
+                }
+            });
+            caller.start();
+            Fixture.await("the first batch runs", () -> !provider.embedBatches().isEmpty());
+            caller.interrupt();
+            assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                dev.modelmanager.api.ModelException.class,
+                e -> assertThat(e.code()).isEqualTo(dev.modelmanager.api.ErrorCode.CANCELLED));
+            Thread.sleep(600); // the 9 batches left would take 900 ms
+            int ran = provider.embedBatches().stream().mapToInt(Integer::intValue).sum();
+            assertThat(ran).as("texts run after the caller left").isLessThanOrEqualTo(8);
+            assertThat(fixture.manager.info("docs").inFlight()).isZero();
+        }
+    }
+
+    @Test
     void aCallOfManyTextsIsCutIntoBatchesOfSimilarLengthAndAnsweredInItsOrder() {
         TestModelProvider provider = new TestModelProvider();
         try (Fixture fixture = new Fixture(Fixture.SETTINGS, provider)) {

@@ -108,6 +108,24 @@ class SharingAndHandlesTest {
     }
 
     @Test
+    void anAsyncCallCancelledWhileItWaitsForASlotIsCountedAsCancelled() throws Exception {
+        try (Fixture f = new Fixture(Fixture.SETTINGS.withQueue(1, 16), new TestModelProvider());
+             GeneratorRef story = f.manager.register("story", generation()
+                 .option(TestModelProvider.TOKEN_DELAY_MS, "20").build(), GeneratorRef.class)) {
+            CompletableFuture<GenerationResult> running = story.generateAsync("one two three four five", null)
+                .toCompletableFuture();
+            Fixture.await("the first runs", () -> f.manager.info("story").inFlight() == 1);
+            CompletableFuture<GenerationResult> waiting = story.generateAsync("six", null).toCompletableFuture();
+            Fixture.await("the second waits", () -> f.manager.info("story").queued() == 1);
+            waiting.cancel(true);
+            running.get(10, TimeUnit.SECONDS);
+            Fixture.await("counted", () -> f.manager.info("story").stats().cancelled() == 1);
+            assertThat(f.manager.info("story").stats().requests()).isEqualTo(2);
+            assertThat(f.manager.info("story").stats().failures()).isZero();
+        }
+    }
+
+    @Test
     void aStreamToAConsumerHandsOverEachPieceAndCancellingStopsTheModel() throws Exception {
         try (GeneratorRef story = manager.register("story", generation()
             .option(TestModelProvider.TOKEN_DELAY_MS, "10").build(), GeneratorRef.class)) {

@@ -48,8 +48,8 @@ final class CompletionsResource {
         ModelManager calls = ClientTurns.of(manager, x.request());
         if (!stream) {
             // Not streamed: a client that leaves cancels the generation (it would otherwise run for nobody).
-            GenerationResult r = ClientGone.await(x.request(), response,
-                calls.chatAsync(model, messages, options).toCompletableFuture());
+            GenerationResult r = OpenAiFormat.finished(ClientGone.await(x.request(), response,
+                calls.chatAsync(model, messages, options).toCompletableFuture()));
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
             message.put("content", r.text());
@@ -116,8 +116,8 @@ final class CompletionsResource {
         requireGenerating(model);
         ModelManager calls = ClientTurns.of(manager, x.request());
         if (!stream) {
-            GenerationResult r = ClientGone.await(x.request(), response,
-                calls.generateAsync(model, prompt, options).toCompletableFuture());
+            GenerationResult r = OpenAiFormat.finished(ClientGone.await(x.request(), response,
+                calls.generateAsync(model, prompt, options).toCompletableFuture()));
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);
             choice.put("text", r.text());

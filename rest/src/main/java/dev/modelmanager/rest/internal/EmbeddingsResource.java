@@ -39,8 +39,13 @@ final class EmbeddingsResource {
         routes.add("POST", "embeddings", this::embeddings);
     }
 
+    /** What an embeddings request may hold ({@code user} is taken without effect). */
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("model", "input", "encoding_format",
+        "dimensions", "prompt_name", "truncate", "user");
+
     private void embeddings(Routes.Exchange x) throws IOException {
         ObjectNode body = x.body();
+        OpenAiFormat.onlyKnown(body, FIELDS);
         String model = Json.text(body, "model", true);
         List<String> input = Json.texts(body, "input");
         if (input == null || input.isEmpty()) {

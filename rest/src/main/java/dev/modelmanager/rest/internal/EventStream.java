@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.ModelException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,7 +31,8 @@ final class EventStream {
     /**
      * Streams a generation as server-sent events, one request of the publisher at a time (backpressure: the
      * model produces no faster than the client reads). A client that goes away cancels the generation; a failure
-     * mid-stream is sent as an error event before the stream ends.
+     * mid-stream, or a generation the server stopped (it ended {@code CANCELLED} with the client still there), is sent
+     * as an error event and the stream ends without {@code [DONE]}.
      */
     static void send(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher, String outputField,
                      ChunkWriter writer) throws IOException {
@@ -65,9 +67,25 @@ final class EventStream {
                 if (event instanceof Flow.Subscription s) {
                     s.request(1);
                 } else if (event instanceof GenerationChunk chunk) {
+                    boolean cut = chunk.finishReason() == FinishReason.CANCELLED;
+                    if (cut && !started) {
+                        throw OpenAiFormat.cutShort();
+                    }
                     if (!started) {
                         start(response);
                         started = true;
+                    }
+                    if (cut) {
+                        // the server stopped it (an unload, an eviction): its text, then an error, never a finish
+                        if (!chunk.text().isEmpty()) {
+                            OutputStream out = response.getOutputStream();
+                            for (Object data : writer.chunks(new GenerationChunk(chunk.index(), chunk.text(), null,
+                                    null))) {
+                                event(out, Json.MAPPER.writeValueAsString(data));
+                            }
+                        }
+                        error(response, OpenAiFormat.cutShort());
+                        return;
                     }
                     OutputStream out = response.getOutputStream();
                     for (Object data : writer.chunks(chunk)) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.modelmanager.api.ChatMessage;
 import dev.modelmanager.api.FinishReason;
+import dev.modelmanager.api.GenerationResult;
 import dev.modelmanager.api.GenerationOptions;
 import dev.modelmanager.api.ModelException;
 import dev.modelmanager.api.ResponseFormat;
@@ -81,7 +82,11 @@ final class OpenAiFormat {
      * so that a client never takes an answer made without them for one made with them.
      */
     static GenerationOptions options(ObjectNode body, boolean chat) {
+        onlyKnown(body, chat ? CHAT_FIELDS : COMPLETION_FIELDS);
         refuseUnsupported(body, chat);
+        if (body.hasNonNull("stream_options") && !Json.bool(body, "stream", false)) {
+            throw ApiError.badRequest("stream_options", "stream_options: only with stream: true");
+        }
         Integer n = Json.integer(body, "n");
         if (n != null && n != 1) {
             throw ApiError.badRequest("n", "n: only 1 choice per request is supported, was " + n);
@@ -221,6 +226,55 @@ final class OpenAiFormat {
         return v != null && !v.isNull() && !(v.isArray() && v.isEmpty());
     }
 
+    /**
+     * The fields of a chat request: those read, those refused by name (tools, log-probabilities, penalties, audio),
+     * and those that change nothing here and are taken without effect ({@code user}, {@code store},
+     * {@code metadata}, {@code service_tier}, {@code parallel_tool_calls}, {@code prompt_cache_key},
+     * {@code safety_identifier}: the answer is the same with or without them).
+     */
+    static final java.util.Set<String> CHAT_FIELDS = java.util.Set.of("model", "messages", "max_tokens",
+        "max_completion_tokens", "temperature", "top_p", "top_k", "n", "stop", "stream", "stream_options", "seed",
+        "response_format", "tools", "functions", "tool_choice", "function_call", "logprobs", "top_logprobs",
+        "modalities", "audio", "frequency_penalty", "presence_penalty", "logit_bias", "user", "store", "metadata",
+        "service_tier", "parallel_tool_calls", "prompt_cache_key", "safety_identifier");
+
+    /** The fields of a completion request, as {@link #CHAT_FIELDS}. */
+    static final java.util.Set<String> COMPLETION_FIELDS = java.util.Set.of("model", "prompt", "max_tokens",
+        "max_completion_tokens", "temperature", "top_p", "top_k", "n", "stop", "stream", "stream_options", "seed",
+        "response_format", "logprobs", "echo", "suffix", "best_of", "frequency_penalty", "presence_penalty",
+        "logit_bias", "user");
+
+    /**
+     * Refuses a field the endpoint does not know (OpenAI answers an unrecognised argument with 400 too): a typo
+     * such as {@code max_token}, or a newer option that would change the answer, is never dropped silently. A
+     * field given as {@code null} counts as absent.
+     */
+    static void onlyKnown(ObjectNode body, java.util.Set<String> known) {
+        var names = body.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name) && !body.get(name).isNull()) {
+                throw unsupported(shownName(name), "is not a field this endpoint knows; leave it out");
+            }
+        }
+    }
+
+    /**
+     * A field name as an error may repeat it: as given when it is a plain name, otherwise JSON-quoted (an empty name,
+     * control characters) and cut at 64 characters.
+     */
+    private static String shownName(String name) {
+        if (name.matches("[A-Za-z0-9_.-]{1,64}")) {
+            return name;
+        }
+        String cut = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        try {
+            return Json.MAPPER.writeValueAsString(cut);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "(a field with an unprintable name)";
+        }
+    }
+
     /** OpenAI's own answer to a parameter a model does not take: 400, {@code unsupported_parameter}. */
     private static ApiError unsupported(String field, String why) {
         return new ApiError(400, "invalid_request_error", "unsupported_parameter", field, field + ": " + why);
@@ -254,13 +308,34 @@ final class OpenAiFormat {
         return v;
     }
 
+    /**
+     * OpenAI's {@code finish_reason}. {@code CANCELLED} never gets here: see {@link #finished}.
+     */
     static String finish(FinishReason reason) {
         if (reason == null) {
             return null;
         }
         return switch (reason) {
             case LENGTH -> "length";
-            case STOP, CANCELLED -> "stop";
+            case STOP -> "stop";
+            case CANCELLED -> throw cutShort();
         };
+    }
+
+    /**
+     * A whole answer, or the error of one the server stopped: a generation that ended {@code CANCELLED} while its
+     * client waited was stopped by an unload, an eviction or the manager stopping, and its text is not the answer.
+     */
+    static GenerationResult finished(GenerationResult result) {
+        if (result.finishReason() == FinishReason.CANCELLED) {
+            throw cutShort();
+        }
+        return result;
+    }
+
+    /** 503: the model stopped the generation before it was complete (OpenAI never reports a cut answer as done). */
+    static ApiError cutShort() {
+        return new ApiError(503, "server_error", "generation_stopped", null, "the model stopped this generation "
+            + "before it was complete (it was unloaded, evicted or the server is stopping); call again");
     }
 }

@@ -30,8 +30,13 @@ final class RerankResource {
         routes.add("POST", "rerank", this::rerank);
     }
 
+    /** What a rerank request may hold (text-embeddings-inference's and Jina's fields that this endpoint reads). */
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("model", "query", "documents", "texts",
+        "top_n", "return_documents");
+
     private void rerank(Routes.Exchange x) throws IOException {
         ObjectNode body = x.body();
+        OpenAiFormat.onlyKnown(body, FIELDS);
         String model = Json.text(body, "model", true);
         String query = Json.text(body, "query", true);
         String field = body.has("documents") || !body.has("texts") ? "documents" : "texts";

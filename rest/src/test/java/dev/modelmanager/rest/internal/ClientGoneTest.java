@@ -100,6 +100,33 @@ class ClientGoneTest {
         assertThat(manager.info("story").stats().failures()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"completions", "chat/completions", "completions stream", "chat/completions stream"})
+    void aGenerationTheServerStopsIsAnErrorNotAFinishedAnswer(String how) throws Exception {
+        String path = how.replace(" stream", "");
+        boolean stream = how.endsWith("stream");
+        String body = body(path, String.join(" ", Collections.nCopies(1000, "word")));
+        body = body.substring(0, body.length() - 1) + ", \"stream\": " + stream + "}";
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> answer = client.sendAsync(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/" + path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        awaitInFlight(1, Duration.ofSeconds(10));
+        Thread.sleep(100); // a few tokens out
+        manager.unload("story"); // running generations stop at their next token
+        java.net.http.HttpResponse<String> r = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (stream) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"generation_stopped\"").doesNotContain("[DONE]")
+                .doesNotContain("\"finish_reason\":\"stop\"");
+        } else {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).contains("\"code\":\"generation_stopped\"");
+        }
+    }
+
     @Test
     void aClientThatStaysGetsItsAnswerAndKeepsItsConnection() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -75,6 +75,23 @@ class OpenAiRequestFieldsTest {
     }
 
     @Test
+    void aFieldTheEndpointDoesNotKnowIsRefusedNotDropped() throws Exception {
+        refused(chat("\"max_token\": 5"), "max_token", "unsupported_parameter"); // a typo would get the default
+        refused(chat("\"reasoning_effort\": \"high\""), "reasoning_effort", "unsupported_parameter");
+        refused(completion("\"messages\": []"), "messages", "unsupported_parameter");
+        refused(rest.call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": \"a\", \"dimension\": 384}"),
+            "dimension", "unsupported_parameter");
+        refused(chat("\"stream_options\": {\"include_usage\": true}"), "stream_options", "invalid_value");
+        HttpResponse<String> odd = chat("\"we\\u0001ird\": 1");
+        assertThat(odd.statusCode()).isEqualTo(400);
+        assertThat(RestServer.json(odd).get("error").get("param").asText()).isEqualTo("\"we\\u0001ird\"");
+        assertThat(chat("\"reasoning_effort\": null, \"store\": false, \"metadata\": {\"a\": \"b\"}")
+            .statusCode()).as("null counts as absent; no-op fields are taken").isEqualTo(200);
+        assertThat(rest.call("POST", "/v1/embeddings", "{\"model\": \"docs\", \"input\": \"a\", \"user\": \"u\"}")
+            .statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theirNeutralValuesAndTheHonouredFieldsAreAccepted() throws Exception {
         HttpResponse<String> r = chat("\"tools\": [], \"tool_choice\": \"none\", \"response_format\": {\"type\": \"text\"},"
             + " \"logprobs\": false, \"frequency_penalty\": 0, \"presence_penalty\": 0.0, \"logit_bias\": {},"

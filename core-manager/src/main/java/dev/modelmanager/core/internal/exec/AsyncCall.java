@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.BiConsumer;
 
+import dev.modelmanager.api.ErrorCode;
 import dev.modelmanager.api.ModelException;
 
 /**
@@ -69,6 +70,10 @@ final class AsyncCall<R> extends Waiter implements Runnable {
         result.whenComplete((v, e) -> {
             if (e != null && pool.withdraw(this)) {
                 cancelExpiry();
+                if (before != null) { // counted as cancelled, as a call cancelled once granted is
+                    before.accept(null, new ModelException(ErrorCode.CANCELLED, pool.modelId(),
+                        "the caller cancelled the call"));
+                }
             }
         });
     }

@@ -172,7 +172,7 @@ public final class MicroBatcher<C, V> {
             }
             return request.future.get();
         } catch (InterruptedException e) {
-            withdraw(request);
+            abandon(request); // its texts not yet taken leave the queue, even once some have run
             Thread.currentThread().interrupt();
             throw new ModelException(ErrorCode.CANCELLED, pool.modelId(), "interrupted while waiting for the model", e);
         } catch (ExecutionException e) {
@@ -204,6 +204,11 @@ public final class MicroBatcher<C, V> {
     /** Queues the next batch for work already accepted (also while the pool drains). */
     private void enqueueFollowUp() {
         RuntimeException refused = pool.enqueue(new BatchTask(), true);
+        if (refused instanceof WorkerPool.NotAccepting) {
+            // closed under texts already accepted: their callers learn it as the pool's unload, not as a failure
+            refused = new ModelException(ErrorCode.NOT_LOADED, pool.modelId(), "the model was unloaded before the "
+                + "call ran; call again to load it");
+        }
         if (refused != null) {
             failAll(refused);
         }
@@ -392,7 +397,9 @@ public final class MicroBatcher<C, V> {
                     lingering--;
                 }
             }
-            keep = !lanes.isEmpty() && pool.isAccepting();
+            // while the pool drains, the slot runs on for texts already taken in (a caller arriving while it
+            // lingered only woke it: no batch task waits for them); a revoked pool has failed them all
+            keep = !lanes.isEmpty() && pool.revokedWith() == null;
         }
         if (!keep) {
             pool.release(instance);

@@ -60,7 +60,7 @@ final class PoolGrowth {
         grower.grow(devices).whenComplete((instance, error) -> {
             boolean added = slots.grown(instance);
             if (added) {
-                runner.resize(slots.capacity());
+                runner.resize();
                 LOG.info("Worker pool of {} grew to {} instance(s): {}", modelId, slots.instances().length,
                     slots.describe());
             } else if (instance != null) {
@@ -76,7 +76,11 @@ final class PoolGrowth {
     private void shrink() {
         List<Instance> idleOnes = slots.shrink(idleNanos);
         if (!idleOnes.isEmpty()) {
-            runner.resize(slots.capacity());
+            try {
+                runner.resize();
+            } catch (RuntimeException e) { // never let it cancel the periodic check or keep the instances open
+                LOG.warn("Worker pool of {}: could not resize its threads: {}", modelId, e.toString());
+            }
         }
         for (Instance i : idleOnes) {
             LOG.info("Worker pool of {}: instance {} on {} idle, closing it", modelId, i.id(), i.device());

@@ -101,8 +101,12 @@ final class SlotRunner {
         }
     }
 
-    /** The pool's threads follow its slots. */
-    void resize(int capacity) {
+    /**
+     * The pool's threads follow its slots' capacity, read here: a grow and a shrink resizing at once would otherwise
+     * set the executor from stale counts, or cross its core and maximum sizes and fail.
+     */
+    synchronized void resize() {
+        int capacity = slots.capacity();
         if (capacity > executor.getMaximumPoolSize()) {
             executor.setMaximumPoolSize(capacity);
             executor.setCorePoolSize(capacity);
