@@ -19,7 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Waits for a model call on behalf of an HTTP request and cancels it when the client goes away, so that a
  * non-streamed generation nobody waits for stops at its next token instead of running to its end (a streamed one
- * stops at the first write that fails).
+ * is watched the same way until its first chunk, and stops at the first write that fails after that).
  *
  * <p>Neither the servlet API nor Jetty 12 notices that the peer closed the connection while a request is handled
  * and nothing reads from it. So, on Jetty over HTTP/1.x, the connection is read while the call runs, every
@@ -52,14 +52,7 @@ final class ClientGone {
      * answer: there is no one to send it to).
      */
     static <R> R await(HttpServletRequest request, HttpServletResponse response, CompletableFuture<R> call) {
-        Watch watch = null;
-        if (JETTY) {
-            try {
-                watch = JettyProbe.watch(request, () -> call.cancel(true));
-            } catch (RuntimeException | LinkageError e) {
-                LOG.debug("cannot watch the connection of {}: {}", request.getRequestURI(), e.toString());
-            }
-        }
+        java.util.function.BooleanSupplier watch = watch(request, () -> call.cancel(true));
         try {
             return call.get();
         } catch (InterruptedException e) {
@@ -75,10 +68,29 @@ final class ClientGone {
             }
             throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } finally {
-            if (watch != null && watch.stop()) {
+            if (watch.getAsBoolean()) {
                 response.setHeader("Connection", "close");
             }
         }
+    }
+
+    /**
+     * Watches the request's connection until the answer starts: {@code gone} runs once if the client disconnects
+     * first. Answers what stops the watching, to call before the first byte of the answer is written: it says
+     * whether the connection must close after the answer. Where the connection cannot be watched, it does nothing.
+     */
+    static java.util.function.BooleanSupplier watch(HttpServletRequest request, Runnable gone) {
+        if (JETTY) {
+            try {
+                Watch watch = JettyProbe.watch(request, gone);
+                if (watch != null) {
+                    return watch::stop;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("cannot watch the connection of {}: {}", request.getRequestURI(), e.toString());
+            }
+        }
+        return () -> false;
     }
 
     private static boolean jettyPresent() {

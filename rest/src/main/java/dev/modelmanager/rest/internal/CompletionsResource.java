@@ -64,7 +64,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.streamChat(model, messages, options), outputField, new EventStream.ChunkWriter() {
+        EventStream.send(x.request(), response, calls.streamChat(model, messages, options), outputField, new EventStream.ChunkWriter() {
             private boolean first = true;
 
             @Override
@@ -128,7 +128,7 @@ final class CompletionsResource {
         }
         boolean includeUsage = OpenAiFormat.includeUsage(body);
         String modelId = manager.info(model).modelId();
-        EventStream.send(response, calls.stream(model, prompt, options), outputField, chunk -> {
+        EventStream.send(x.request(), response, calls.stream(model, prompt, options), outputField, chunk -> {
             List<Object> out = new ArrayList<>(2);
             Map<String, Object> choice = new LinkedHashMap<>();
             choice.put("index", 0);

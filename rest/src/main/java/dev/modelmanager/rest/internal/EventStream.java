@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import dev.modelmanager.api.FinishReason;
 import dev.modelmanager.api.GenerationChunk;
 import dev.modelmanager.api.ModelException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /** A generation sent as server-sent events, with backpressure, cancelled when the client goes. */
@@ -34,10 +35,25 @@ final class EventStream {
      * mid-stream, or a generation the server stopped (it ended {@code CANCELLED} with the client still there), is sent
      * as an error event and the stream ends without {@code [DONE]}.
      */
-    static void send(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher, String outputField,
-                     ChunkWriter writer) throws IOException {
+    static void send(HttpServletRequest request, HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher,
+                     String outputField, ChunkWriter writer) throws IOException {
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Flow.Subscription[] subscription = new Flow.Subscription[1];
+        // Until the first chunk (a queued call, a long prompt) only the connection can tell that the client left.
+        java.util.function.BooleanSupplier watching = ClientGone.watch(request, () -> events.add(GONE));
+        try {
+            stream(response, publisher, outputField, writer, events, subscription, watching);
+        } finally {
+            watching.getAsBoolean();
+        }
+    }
+
+    private static final Object GONE = new Object();
+
+    private static void stream(HttpServletResponse response, Flow.Publisher<GenerationChunk> publisher,
+                               String outputField, ChunkWriter writer, BlockingQueue<Object> events,
+                               Flow.Subscription[] subscription, java.util.function.BooleanSupplier watching)
+        throws IOException {
         publisher.subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {
@@ -64,6 +80,14 @@ final class EventStream {
         try {
             while (true) {
                 Object event = events.take();
+                if (event == GONE) {
+                    cancel(subscription[0]);
+                    if (started) {
+                        return; // it left as the first chunk went out
+                    }
+                    throw new ModelException(dev.modelmanager.api.ErrorCode.CANCELLED, null, "the client went away "
+                        + "before the first chunk; the call was cancelled");
+                }
                 if (event instanceof Flow.Subscription s) {
                     s.request(1);
                 } else if (event instanceof GenerationChunk chunk) {
@@ -72,7 +96,7 @@ final class EventStream {
                         throw OpenAiFormat.cutShort();
                     }
                     if (!started) {
-                        start(response);
+                        start(response, watching);
                         started = true;
                     }
                     if (cut) {
@@ -104,7 +128,7 @@ final class EventStream {
                     return;
                 } else {
                     if (!started) {
-                        start(response);
+                        start(response, watching);
                     }
                     OutputStream out = response.getOutputStream();
                     event(out, "[DONE]");
@@ -151,7 +175,10 @@ final class EventStream {
         }
     }
 
-    private static void start(HttpServletResponse response) {
+    private static void start(HttpServletResponse response, java.util.function.BooleanSupplier watching) {
+        if (watching.getAsBoolean()) {
+            response.setHeader("Connection", "close");
+        }
         response.setStatus(200);
         response.setContentType("text/event-stream");
         response.setCharacterEncoding("UTF-8");

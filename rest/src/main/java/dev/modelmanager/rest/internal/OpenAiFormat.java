@@ -40,7 +40,12 @@ final class OpenAiFormat {
             if (!(node.get(i) instanceof ObjectNode m)) {
                 throw ApiError.badRequest(field, field + ": must be an object with role and content");
             }
-            String role = Json.text(m, "role", true);
+            String role;
+            try {
+                role = Json.text(m, "role", true);
+            } catch (ApiError e) { // named where it is: messages[i].role
+                throw ApiError.badRequest(field + ".role", field + "." + e.getMessage());
+            }
             ChatMessage.Role parsed = switch (role) {
                 case "system", "developer" -> ChatMessage.Role.SYSTEM;
                 case "user" -> ChatMessage.Role.USER;
@@ -95,6 +100,9 @@ final class OpenAiFormat {
         Integer max = Json.integer(body, maxField);
         List<String> stop = Json.texts(body, "stop");
         Double temperature = Json.decimal(body, "temperature");
+        if (temperature != null && temperature > 2) { // OpenAI's range; 0 to 2
+            throw ApiError.badRequest("temperature", "temperature: must be between 0 and 2, was " + temperature);
+        }
         Double topP = Json.decimal(body, "top_p");
         if (topP != null && topP == 0) {
             // OpenAI allows 0: no mass but the likeliest token's, which is greedy decoding.
@@ -142,6 +150,10 @@ final class OpenAiFormat {
                     "log-probabilities are not supported");
             }
             JsonNode modalities = body.get("modalities");
+            if (modalities != null && !modalities.isNull() && !modalities.isArray()) {
+                throw ApiError.badRequest("modalities", "modalities: must be an array such as [\"text\"], was "
+                    + Json.kind(modalities));
+            }
             if (modalities != null && modalities.isArray()) {
                 for (JsonNode m : modalities) {
                     if (!"text".equals(m.asText())) {

@@ -46,7 +46,9 @@ final class RerankResource {
             throw ApiError.badRequest("top_n", "top_n: must be at least 1, was " + topN);
         }
         boolean returnDocuments = Json.bool(body, "return_documents", true);
-        RerankResult result = ClientTurns.of(manager, x.request()).rerank(model, query, documents);
+        // a client that leaves cancels the ranking (it would otherwise run for nobody)
+        RerankResult result = ClientGone.await(x.request(), x.response(),
+            ClientTurns.of(manager, x.request()).rerankAsync(model, query, documents).toCompletableFuture());
         List<Map<String, Object>> results = new ArrayList<>();
         for (RerankResult.Ranked r : result.results()) {
             if (topN != null && results.size() >= topN) {

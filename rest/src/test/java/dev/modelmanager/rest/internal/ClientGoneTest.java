@@ -39,9 +39,16 @@ class ClientGoneTest {
 
     @BeforeEach
     void start() throws Exception {
-        ManagerSettings s = ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
+        startWith(settings());
+    }
+
+    private static ManagerSettings settings() throws Exception {
+        return ManagerSettings.DEFAULTS.withIdleTimeout(Duration.ZERO)
             .withHub(new HubSettings("http://127.0.0.1:9", null, Files.createTempDirectory("hub"), true, false,
                 Duration.ofSeconds(1), Duration.ofSeconds(5)), Files.createTempDirectory("work"));
+    }
+
+    private void startWith(ManagerSettings s) throws Exception {
         manager = new ModelManagerImpl(s);
         manager.bindProvider(new TestModelProvider(), Map.of("service.id", 1L));
         // 1,000 words at 20 ms a token: 20 s of work for nobody if the call is not cancelled.
@@ -125,6 +132,39 @@ class ClientGoneTest {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("\"code\":\"generation_stopped\"");
         }
+    }
+
+    @Test
+    void aStreamingClientThatLeavesBeforeItsFirstTokenGivesUpItsPlaceInTheQueue() throws Exception {
+        stop();
+        startWith(settings().withQueue(1, 16)); // one generation at a time
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> first = client.sendAsync(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/v1/completions"))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                    body("completions", String.join(" ", Collections.nCopies(100, "word"))))).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()); // 100 tokens at 20 ms: 2 s
+        awaitInFlight(1, Duration.ofSeconds(10));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            String streamed = body("chat/completions", "one two three");
+            OutputStream out = socket.getOutputStream();
+            out.write(request("chat/completions", streamed.substring(0, streamed.length() - 1) + ", \"stream\": true}"));
+            out.flush();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (manager.info("story").queued() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(manager.info("story").queued()).as("the stream waits behind the first call").isEqualTo(1);
+        } // the streaming client goes away before its first token
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (manager.info("story").queued() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(manager.info("story").queued()).as("it left the queue while the first call still ran").isZero();
+        assertThat(manager.info("story").inFlight()).isEqualTo(1);
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(manager.info("story").stats().requests()).as("the stream never ran").isEqualTo(2);
+        assertThat(manager.info("story").stats().cancelled()).isEqualTo(1);
     }
 
     @Test

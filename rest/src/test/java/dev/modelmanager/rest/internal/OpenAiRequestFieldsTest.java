@@ -92,6 +92,15 @@ class OpenAiRequestFieldsTest {
     }
 
     @Test
+    void valuesOutsideOpenAisRangesAreRefusedWhereTheyStand() throws Exception {
+        refused(chat("\"temperature\": 2.5"), "temperature", "invalid_value");
+        assertThat(chat("\"temperature\": 2").statusCode()).isEqualTo(200);
+        refused(chat("\"modalities\": \"audio\""), "modalities", "invalid_value");
+        refused(rest.call("POST", "/v1/chat/completions", "{\"model\": \"story\", \"messages\": [{\"content\": "
+            + "\"hi\"}]}"), "messages[0].role", "invalid_value");
+    }
+
+    @Test
     void theirNeutralValuesAndTheHonouredFieldsAreAccepted() throws Exception {
         HttpResponse<String> r = chat("\"tools\": [], \"tool_choice\": \"none\", \"response_format\": {\"type\": \"text\"},"
             + " \"logprobs\": false, \"frequency_penalty\": 0, \"presence_penalty\": 0.0, \"logit_bias\": {},"
