@@ -144,6 +144,42 @@ class MicroBatchingTest {
     }
 
     @Test
+    void withBatchingOffAnInterruptedOrCancelledCallStopsItsRemainingBatches() throws Exception {
+        TestModelProvider provider = new TestModelProvider();
+        try (Fixture fixture = new Fixture(Fixture.SETTINGS.withMicroBatching(false).withQueue(1, 256), provider)) {
+            fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)
+                .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
+            fixture.manager.load("docs", Duration.ofSeconds(10));
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            Thread caller = new Thread(() -> {
+                try {
+                    fixture.manager.embed("docs", texts(40));
+                    failed.complete(null);
+                } catch (Throwable t) {
+                    failed.complete(t);
+                }
+            });
+            caller.start();
+            Fixture.await("the first batch runs", () -> !provider.embedBatches().isEmpty());
+            caller.interrupt();
+            assertThat(failed.get(2, TimeUnit.SECONDS)).as("answered at once, not after its batches")
+                .isInstanceOfSatisfying(dev.modelmanager.api.ModelException.class,
+                    e -> assertThat(e.code()).isEqualTo(dev.modelmanager.api.ErrorCode.CANCELLED));
+            Thread.sleep(600); // the batches left would take 900 ms
+            assertThat(provider.embedBatches().stream().mapToInt(Integer::intValue).sum())
+                .as("texts run after the caller left").isLessThanOrEqualTo(12);
+
+            int before = provider.embedBatches().size();
+            CompletableFuture<?> async = fixture.manager.embedAsync("docs", texts(40)).toCompletableFuture();
+            Fixture.await("its first batch runs", () -> provider.embedBatches().size() > before);
+            async.cancel(false);
+            Thread.sleep(600);
+            assertThat(provider.embedBatches().size() - before).as("batches run after the cancel")
+                .isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void aCallOfManyTextsIsCutIntoBatchesOfSimilarLengthAndAnsweredInItsOrder() {
         TestModelProvider provider = new TestModelProvider();
         try (Fixture fixture = new Fixture(Fixture.SETTINGS, provider)) {

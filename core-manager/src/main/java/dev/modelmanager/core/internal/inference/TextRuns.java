@@ -167,9 +167,14 @@ final class TextRuns {
         if (texts.size() <= size) {
             return calls.call(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, texts));
         }
+        CompletableFuture<List<Done<V>>> all = unbatchedAsync(entry, op, runner, texts);
         try {
-            return unbatchedAsync(entry, op, runner, texts).join();
-        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            return all.get();
+        } catch (InterruptedException e) {
+            all.cancel(false); // its batches waiting leave the queue
+            Thread.currentThread().interrupt();
+            throw new ModelException(ErrorCode.CANCELLED, entry.id(), "interrupted while waiting for the model", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
             throw Failures.rethrown(Failures.unwrap(e, entry.id()));
         }
     }
@@ -189,6 +194,14 @@ final class TextRuns {
         CompletableFuture<List<Done<V>>> all = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        // A call cancelled, or failed by one of its batches, cancels the batches it has queued or running (those
+        // running finish; those waiting leave the queue).
+        List<CompletableFuture<?>> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        all.whenComplete((values, error) -> {
+            if (error != null) {
+                submitted.forEach(f -> f.cancel(false));
+            }
+        });
         Runnable[] submitNext = new Runnable[1];
         submitNext[0] = () -> {
             int k = next.getAndIncrement();
@@ -196,25 +209,30 @@ final class TextRuns {
                 return;
             }
             List<String> slice = texts.subList(k * size, Math.min(texts.size(), (k + 1) * size));
-            calls.submit(entry, op, (model, instance, abandoned) -> runDirect(entry, op, runner, instance, slice), null)
-                .whenComplete((values, error) -> {
-                    if (error != null) {
-                        all.completeExceptionally(error);
-                        return;
-                    }
-                    synchronized (results) {
-                        results.set(k, values);
-                    }
-                    if (done.incrementAndGet() < parts) {
-                        submitNext[0].run();
-                        return;
-                    }
-                    List<Done<V>> joined = new ArrayList<>(texts.size());
-                    synchronized (results) {
-                        results.forEach(joined::addAll);
-                    }
-                    all.complete(joined);
-                });
+            CompletableFuture<List<Done<V>>> part = calls.submit(entry, op,
+                (model, instance, abandoned) -> runDirect(entry, op, runner, instance, slice), null);
+            submitted.add(part);
+            if (all.isCompletedExceptionally()) {
+                part.cancel(false); // it ended between the check above and now
+            }
+            part.whenComplete((values, error) -> {
+                if (error != null) {
+                    all.completeExceptionally(error);
+                    return;
+                }
+                synchronized (results) {
+                    results.set(k, values);
+                }
+                if (done.incrementAndGet() < parts) {
+                    submitNext[0].run();
+                    return;
+                }
+                List<Done<V>> joined = new ArrayList<>(texts.size());
+                synchronized (results) {
+                    results.forEach(joined::addAll);
+                }
+                all.complete(joined);
+            });
         };
         for (int i = 0; i < Math.min(parts, PARTS_IN_FLIGHT); i++) {
             submitNext[0].run();
