@@ -137,6 +137,9 @@ final class CompletionsResource {
             choice.put("finish_reason", chunk.last() ? OpenAiFormat.finish(chunk.finishReason()) : null);
             Map<String, Object> v = OpenAiFormat.envelope(id, "text_completion", created, modelId);
             v.put("choices", List.of(choice));
+            if (includeUsage) {
+                v.put("usage", null); // as on chat chunks: the usage comes in its own last chunk
+            }
             out.add(v);
             if (chunk.last() && includeUsage) {
                 out.add(OpenAiFormat.answer(id, "text_completion", created, modelId, null, OpenAiFormat.usage(chunk.usage())));

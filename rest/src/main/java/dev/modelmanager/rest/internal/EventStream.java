@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /** A generation sent as server-sent events, with backpressure, cancelled when the client goes. */
 final class EventStream {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventStream.class);
     private EventStream() {
     }
 
@@ -120,7 +121,7 @@ final class EventStream {
                     subscription[0].request(1);
                 } else if (event instanceof Throwable t) {
                     ApiError error = t instanceof ModelException me ? ApiError.openAi(me, outputField)
-                        : new ApiError(500, "server_error", "internal_error", null, String.valueOf(t.getMessage()));
+                        : internal(t);
                     if (!started) {
                         throw error;
                     }
@@ -155,6 +156,13 @@ final class EventStream {
             cancel(subscription[0]);
             throw e;
         }
+    }
+
+    /** A failure that is no manager error: its text goes to the log, not to the client (it may say anything). */
+    private static ApiError internal(Throwable t) {
+        LOG.warn("a stream failed", t);
+        return new ApiError(500, "server_error", "internal_error", null, "the stream failed ("
+            + t.getClass().getSimpleName() + "; the server's log has the details)");
     }
 
     /** An error event, OpenAI's shape, once the stream has started (openai-python and -java raise it). */

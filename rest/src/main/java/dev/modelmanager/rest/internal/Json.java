@@ -318,8 +318,9 @@ final class Json {
                 // Token ids cannot be read without the tokenizer the client counted with (tiktoken's, for
                 // langchain-openai's OpenAIEmbeddings, which sends them unless check_embedding_ctx_length=False).
                 throw ApiError.badRequest(field + "[" + i + "]", field + "[" + i + "]: must be a string, was "
-                    + kind(item) + (item.isNumber() || item.isArray() ? " (token arrays are not supported; send text: "
-                    + "with langchain-openai's OpenAIEmbeddings, set check_embedding_ctx_length=False)" : ""));
+                    + kind(item) + (item.isNumber() || item.isArray() ? " (token arrays are not supported; send text"
+                    + ("input".equals(field) ? ": with langchain-openai's OpenAIEmbeddings, set "
+                        + "check_embedding_ctx_length=False)" : ")") : ""));
             }
             list.add(item.asText());
         }

@@ -41,8 +41,10 @@ abstract class JsonServlet extends HttpServlet {
             LOG.debug("{} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
         } catch (RuntimeException e) {
             LOG.warn("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+            // the exception's text stays in the log: it is not written for clients and may say anything
             Json.error(response, new ApiError(500, "server_error", "internal_error", null,
-                "the server failed to answer: " + e), settings.get());
+                "the server failed to answer (" + e.getClass().getSimpleName() + "; the server's log has the details)"),
+                settings.get());
         } finally {
             Json.drainUnread(request);
         }

@@ -88,8 +88,8 @@ final class RerankResource {
             } else if (item.isObject() && item.path("text").isTextual()) {
                 out.add(item.get("text").asText());
             } else {
-                throw ApiError.badRequest(field, field + "[" + i + "]: must be a string or {\"text\": ...}, was "
-                    + Json.kind(item));
+                throw ApiError.badRequest(field + "[" + i + "]", field + "[" + i + "]: must be a string or "
+                    + "{\"text\": ...}, was " + Json.kind(item));
             }
         }
         return out;

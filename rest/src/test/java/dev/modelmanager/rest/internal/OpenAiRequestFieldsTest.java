@@ -166,5 +166,9 @@ class OpenAiRequestFieldsTest {
         JsonNode error = RestServer.json(r).get("error");
         assertThat(error.get("param").asText()).isEqualTo("input[1]");
         assertThat(error.get("message").asText()).contains("check_embedding_ctx_length=False");
+        HttpResponse<String> prompt = rest.call("POST", "/v1/completions", "{\"model\": \"story\", \"prompt\": [[1, 2]]}");
+        assertThat(prompt.statusCode()).isEqualTo(400);
+        assertThat(RestServer.json(prompt).get("error").get("message").asText()).as("no embeddings hint on completions")
+            .doesNotContain("OpenAIEmbeddings");
     }
 }

@@ -90,6 +90,7 @@ class RestFacesTest {
             {"model": "docs", "query": "q", "documents": ["a", 7]}""");
         assertThat(badDoc.statusCode()).isEqualTo(400);
         assertThat(json(badDoc).get("error").get("message").asText()).contains("documents[1]");
+        assertThat(json(badDoc).get("error").get("param").asText()).isEqualTo("documents[1]");
         registerGenerator();
         HttpResponse<String> generator = call("POST", "/v1/rerank", """
             {"model": "story", "query": "q", "documents": ["a"]}""");
