@@ -23,10 +23,25 @@ final class LlamaEmbedder extends LlamaInstance implements EmbeddingModel {
         return dimension;
     }
 
+    /**
+     * Each text runs on its own here, so merging callers' texts gains nothing; kept apart, one caller's text the
+     * model refuses fails only that caller.
+     */
+    @Override
+    public dev.modelmanager.api.spi.BatchPolicy batchPolicy() {
+        return dev.modelmanager.api.spi.BatchPolicy.PER_CALL;
+    }
+
     @Override
     public List<float[]> embed(List<String> texts) throws Exception {
         return call(() -> {
             List<float[]> vectors = new ArrayList<>(texts.size());
+            if (texts.stream().anyMatch(String::isEmpty)) {
+                // the binding reads an embedding the server does not send for an empty prompt: undefined behaviour
+                // in native code, so it never gets there (no index: the texts here may be fewer than the caller's)
+                throw dev.modelmanager.api.ModelException.invalidInput(null, "texts", "holds an empty text; llama.cpp "
+                    + "embeds text of at least one character");
+            }
             for (String text : texts) {
                 vectors.add(model.embed(text));
             }

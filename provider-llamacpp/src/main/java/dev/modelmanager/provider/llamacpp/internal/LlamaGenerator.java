@@ -109,9 +109,14 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
     private String chatPrompt(List<ChatMessage> messages) {
         String system = null;
         List<Pair<String, String>> turns = new ArrayList<>();
-        for (ChatMessage m : messages) {
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
             if (m.role() == ChatMessage.Role.SYSTEM && system == null && turns.isEmpty()) {
                 system = m.content();
+            } else if (m.role() == ChatMessage.Role.SYSTEM) {
+                // java-llama.cpp 4.2.0 takes one system message, before the turns (it refuses others untyped)
+                throw ModelException.invalidInput(modelId, "messages[" + i + "]", "llama.cpp models take one system "
+                    + "message, the first; merge this one into it");
             } else {
                 turns.add(new Pair<>(m.role().name().toLowerCase(java.util.Locale.ROOT), m.content()));
             }
@@ -136,6 +141,11 @@ final class LlamaGenerator extends LlamaInstance implements GenerationModel, Cha
         int max = asked != null ? asked : Math.min(defaultMaxOutput, contextPerSlot - promptTokens);
         InferenceParameters params = new InferenceParameters(prompt).setNPredict(max).setCachePrompt(true);
         if (options.temperature() != null) {
+            if (options.temperature() > Float.MAX_VALUE) {
+                // as a float it would be Infinity, which llama.cpp's JSON parser cannot read: the JVM would abort
+                throw ModelException.invalidInput(modelId, "temperature", "llama.cpp takes at most "
+                    + Float.MAX_VALUE + ", was " + options.temperature());
+            }
             params.setTemperature(options.temperature().floatValue());
         }
         if (options.topK() != null) {

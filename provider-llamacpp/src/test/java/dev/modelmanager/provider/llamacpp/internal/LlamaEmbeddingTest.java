@@ -53,6 +53,18 @@ class LlamaEmbeddingTest {
     }
 
     @Test
+    void anEmptyTextIsRefusedBeforeItReachesTheNativeCode() {
+        manager.register("emb-empty", stories().dimension(64).build(), "test");
+        assertThatThrownBy(() -> manager.embed("emb-empty", List.of("the cat sat", "")))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                assertThat(e.field()).isEqualTo("texts");
+                assertThat(e.getMessage()).contains("empty text");
+            });
+        assertThat(manager.embed("emb-empty", List.of("the cat sat")).vectors()).hasSize(1);
+    }
+
+    @Test
     void meanPoolingOnAModelThatDoesNotDeclareItIsAnErrorNotADeadProcess() {
         // Refused at registration, where the file is read before anything can reach llama.cpp.
         assertThatThrownBy(() -> manager.register("mean", stories().option("pooling", "mean").build(), "test"))

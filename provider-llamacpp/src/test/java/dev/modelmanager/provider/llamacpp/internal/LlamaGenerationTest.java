@@ -179,6 +179,24 @@ class LlamaGenerationTest {
     }
 
     @Test
+    void inputsTheBindingWouldChokeOnAreRefusedNamingTheFieldAndTheModelKeepsServing() {
+        // 1e39 is a finite double but Infinity as a float: llama.cpp's JSON parser would abort the JVM on it
+        assertThatThrownBy(() -> manager.generate("stories", "Once upon a time",
+            GenerationOptions.builder().temperature(1e39).maxOutputLength(4).build()))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                assertThat(e.field()).isEqualTo("temperature");
+            });
+        assertThatThrownBy(() -> manager.chat("stories", List.of(ChatMessage.system("You tell stories."),
+            ChatMessage.user("Tell me about a cat."), ChatMessage.system("Be brief.")), GREEDY))
+            .isInstanceOfSatisfying(ModelException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT);
+                assertThat(e.field()).isEqualTo("messages[2]");
+            });
+        assertThat(manager.generate("stories", "Once upon a time", GREEDY).text()).isNotBlank();
+    }
+
+    @Test
     void chatProducesTextThroughTheFallbackTemplate() {
         GenerationResult chat = manager.chat("stories", List.of(ChatMessage.system("You tell stories."),
             ChatMessage.user("Tell me about a cat.")), GREEDY);
