@@ -17,7 +17,12 @@ import java.util.regex.Pattern;
 public record ResponseFormat(Kind kind, String name, String schema) {
     /** The shapes. */
     public enum Kind {
-        TEXT, JSON_OBJECT, JSON_SCHEMA
+        TEXT, JSON_OBJECT, JSON_SCHEMA;
+
+        /** The name as OpenAI's {@code response_format.type} spells it: {@code text}, {@code json_object}, ... */
+        public String type() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -59,6 +64,6 @@ public record ResponseFormat(Kind kind, String name, String schema) {
 
     /** The kind as OpenAI spells it: {@code text}, {@code json_object}, {@code json_schema}. */
     public String type() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind.type();
     }
 }

@@ -114,6 +114,27 @@ class MicroBatchingTest {
         }
     }
 
+    /**
+     * A blocking caller of 40 texts on "docs", interrupted once the provider has run its first batch: what its call
+     * threw ({@code null} if it returned).
+     */
+    private static CompletableFuture<Throwable> interruptedAfterItsFirstBatch(Fixture fixture,
+                                                                              TestModelProvider provider) {
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                fixture.manager.embed("docs", texts(40));
+                failed.complete(null);
+            } catch (Throwable t) {
+                failed.complete(t);
+            }
+        });
+        caller.start();
+        Fixture.await("the first batch runs", () -> !provider.embedBatches().isEmpty());
+        caller.interrupt();
+        return failed;
+    }
+
     @Test
     void anInterruptedCallerOfManyTextsTakesItsWaitingTextsOutOfTheQueue() throws Exception {
         TestModelProvider provider = new TestModelProvider();
@@ -121,18 +142,7 @@ class MicroBatchingTest {
             fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)
                 .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
             fixture.manager.load("docs", Duration.ofSeconds(10));
-            CompletableFuture<Throwable> failed = new CompletableFuture<>();
-            Thread caller = new Thread(() -> {
-                try {
-                    fixture.manager.embed("docs", texts(40));
-                    failed.complete(null);
-                } catch (Throwable t) {
-                    failed.complete(t);
-                }
-            });
-            caller.start();
-            Fixture.await("the first batch runs", () -> !provider.embedBatches().isEmpty());
-            caller.interrupt();
+            CompletableFuture<Throwable> failed = interruptedAfterItsFirstBatch(fixture, provider);
             assertThat(failed.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
                 dev.modelmanager.api.ModelException.class,
                 e -> assertThat(e.code()).isEqualTo(dev.modelmanager.api.ErrorCode.CANCELLED));
@@ -150,18 +160,7 @@ class MicroBatchingTest {
             fixture.manager.register("docs", embedding().cacheEmbeddings(false).batchSize(4)
                 .option(TestModelProvider.BATCH_DELAY_MS, "100").build(), "t");
             fixture.manager.load("docs", Duration.ofSeconds(10));
-            CompletableFuture<Throwable> failed = new CompletableFuture<>();
-            Thread caller = new Thread(() -> {
-                try {
-                    fixture.manager.embed("docs", texts(40));
-                    failed.complete(null);
-                } catch (Throwable t) {
-                    failed.complete(t);
-                }
-            });
-            caller.start();
-            Fixture.await("the first batch runs", () -> !provider.embedBatches().isEmpty());
-            caller.interrupt();
+            CompletableFuture<Throwable> failed = interruptedAfterItsFirstBatch(fixture, provider);
             assertThat(failed.get(2, TimeUnit.SECONDS)).as("answered at once, not after its batches")
                 .isInstanceOfSatisfying(dev.modelmanager.api.ModelException.class,
                     e -> assertThat(e.code()).isEqualTo(dev.modelmanager.api.ErrorCode.CANCELLED));

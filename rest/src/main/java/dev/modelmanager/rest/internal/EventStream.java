@@ -100,21 +100,18 @@ final class EventStream {
                         start(response, watching);
                         started = true;
                     }
-                    if (cut) {
-                        // the server stopped it (an unload, an eviction): its text, then an error, never a finish
-                        if (!chunk.text().isEmpty()) {
-                            OutputStream out = response.getOutputStream();
-                            for (Object data : writer.chunks(new GenerationChunk(chunk.index(), chunk.text(), null,
-                                    null))) {
-                                event(out, Json.MAPPER.writeValueAsString(data));
-                            }
+                    // the server stopped it (an unload, an eviction): its text as a plain chunk, then an error,
+                    // never a finish
+                    GenerationChunk sent = cut ? new GenerationChunk(chunk.index(), chunk.text(), null, null) : chunk;
+                    OutputStream out = response.getOutputStream();
+                    if (!cut || !chunk.text().isEmpty()) {
+                        for (Object data : writer.chunks(sent)) {
+                            event(out, Json.MAPPER.writeValueAsString(data));
                         }
+                    }
+                    if (cut) {
                         error(response, OpenAiFormat.cutShort());
                         return;
-                    }
-                    OutputStream out = response.getOutputStream();
-                    for (Object data : writer.chunks(chunk)) {
-                        event(out, Json.MAPPER.writeValueAsString(data));
                     }
                     out.flush();
                     response.flushBuffer();

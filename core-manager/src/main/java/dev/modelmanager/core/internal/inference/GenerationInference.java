@@ -183,7 +183,7 @@ public final class GenerationInference {
         if (!model.responseFormats().contains(format.kind())) {
             throw new ModelException(ErrorCode.CAPABILITY_MISSING, modelId, "response_format", "this model cannot "
                 + "hold its output to " + format.type() + "; it can give: " + model.responseFormats().stream()
-                .map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(), null);
+                .map(ResponseFormat.Kind::type).sorted().toList(), null);
         }
     }
 

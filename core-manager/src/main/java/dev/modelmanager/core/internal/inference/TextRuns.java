@@ -37,7 +37,7 @@ final class TextRuns {
 
     /** One value per text, in order: on the caller's thread when a slot is free, through the batcher otherwise. */
     <C, V> List<Done<V>> run(ModelEntry entry, Operation<C> op, MicroBatcher.Runner<C, V> runner,
-                                     List<String> texts) {
+                             List<String> texts) {
         op.check(entry);
         for (int attempt = 1; ; attempt++) {
             WorkerPool pool = calls.awaitPool(entry);
@@ -63,9 +63,9 @@ final class TextRuns {
 
     /** As {@link #run}, on the pool's threads; {@code assemble} makes the caller's result there. */
     <C, V, R> CompletableFuture<R> runAsync(ModelEntry entry, Operation<C> op,
-                                                    MicroBatcher.Runner<C, V> runner, List<String> texts,
-                                                    Function<List<Done<V>>, R> assemble,
-                                                    BiConsumer<R, ModelException> accounting) {
+                                            MicroBatcher.Runner<C, V> runner, List<String> texts,
+                                            Function<List<Done<V>>, R> assemble,
+                                            BiConsumer<R, ModelException> accounting) {
         CompletableFuture<R> result = new CompletableFuture<>();
         try {
             op.check(entry);

@@ -115,7 +115,7 @@ public final class ModelInfos {
             return null;
         }
         try {
-            return model.responseFormats().stream().sorted().map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+            return model.responseFormats().stream().sorted().map(dev.modelmanager.api.ResponseFormat.Kind::type)
                 .collect(Collectors.joining(", "));
         } catch (RuntimeException e) {
             return null;

@@ -123,7 +123,7 @@ record EndpointSettings(String name, Kind kind, URI baseUrl, String apiKey, Dura
 
     /** The formats' names as settings spell them, sorted. */
     static String names(Set<ResponseFormat.Kind> formats) {
-        return formats.stream().sorted().map(k -> k.name().toLowerCase(Locale.ROOT))
+        return formats.stream().sorted().map(ResponseFormat.Kind::type)
             .collect(java.util.stream.Collectors.joining(", "));
     }
 
